@@ -1,0 +1,1 @@
+"""Bilingual intake assistant for immigration offices: services and shared code."""

@@ -1,0 +1,129 @@
+"""The concern catalogue (content/concerns.yml): concerns, purposes, kinds of title.
+
+Loaded and checked once; every service asks this module, never the YAML directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from bot.config import CONTENT_DIR
+
+FIELD_IDS = (
+    "given_names", "family_name", "date_of_birth", "place_of_birth", "nationality",
+    "email", "phone", "address", "existing_case_number", "principal_case_number",
+    "title_kind", "title_serial", "title_expiry", "purpose", "pickup_by_proxy", "message",
+)
+
+
+class CatalogueError(ValueError):
+    """The catalogue file is malformed; the message says where and how to fix it."""
+
+
+@dataclass(frozen=True)
+class Field:
+    id: str
+    optional: bool
+
+
+@dataclass(frozen=True)
+class Concern:
+    id: str
+    intent: str
+    name: dict[str, str]
+    unit_family: str
+    fiktionswirkung: bool
+    purposes: tuple[str, ...]
+    fields: tuple[Field, ...]
+
+    def label(self, language: str) -> str:
+        return self.name.get(language) or self.name["de"]
+
+    def field_ids(self) -> list[str]:
+        return [f.id for f in self.fields]
+
+    def is_optional(self, field_id: str) -> bool:
+        return any(f.id == field_id and f.optional for f in self.fields)
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    concerns: dict[str, Concern]
+    purposes: dict[str, dict]
+    title_kinds: dict[str, dict]
+
+    def by_intent(self, intent: str) -> Concern | None:
+        return next((c for c in self.concerns.values() if c.intent == intent), None)
+
+    def purpose_label(self, purpose: str, language: str) -> str:
+        entry = self.purposes.get(purpose, {})
+        return entry.get(language) or entry.get("de") or purpose
+
+    def title_label(self, kind: str, language: str) -> str:
+        entry = self.title_kinds.get(kind, {})
+        return entry.get(language) or entry.get("de") or kind
+
+    def title_expires(self, kind: str) -> bool:
+        return bool(self.title_kinds.get(kind, {}).get("expires", False))
+
+
+def _parse_fields(concern_id: str, raw: list, optional: list) -> tuple[Field, ...]:
+    for name in optional:
+        if name not in raw:
+            raise CatalogueError(
+                f"content/concerns.yml, concern '{concern_id}': optional field '{name}' "
+                "is not in its 'fields' list"
+            )
+    fields = []
+    for item in raw:
+        name = str(item)
+        if name not in FIELD_IDS:
+            raise CatalogueError(
+                f"content/concerns.yml, concern '{concern_id}': unknown field '{name}'. "
+                f"Known fields: {', '.join(FIELD_IDS)}"
+            )
+        fields.append(Field(name, name in optional))
+    return tuple(fields)
+
+
+def parse_catalogue(data: dict) -> Catalogue:
+    """Build and check a catalogue from the parsed YAML."""
+    purposes = data.get("purposes") or {}
+    title_kinds = data.get("title_kinds") or {}
+    concerns: dict[str, Concern] = {}
+    for cid, raw in (data.get("concerns") or {}).items():
+        where = f"content/concerns.yml, concern '{cid}'"
+        for key in ("intent", "name", "unit_family", "fields"):
+            if key not in raw:
+                raise CatalogueError(f"{where}: '{key}' is missing")
+        if not {"de", "en"} <= set(raw["name"]):
+            raise CatalogueError(f"{where}: 'name' needs a German (de) and an English (en) text")
+        if raw["unit_family"] not in ("A", "B", "E"):
+            raise CatalogueError(f"{where}: unit_family must be A, B or E")
+        for p in raw.get("purposes") or []:
+            if p not in purposes:
+                raise CatalogueError(f"{where}: purpose '{p}' is not listed under 'purposes:'")
+        concerns[cid] = Concern(
+            id=cid,
+            intent=raw["intent"],
+            name=dict(raw["name"]),
+            unit_family=raw["unit_family"],
+            fiktionswirkung=bool(raw.get("fiktionswirkung", False)),
+            purposes=tuple(raw.get("purposes") or ()),
+            fields=_parse_fields(cid, raw["fields"], raw.get("optional") or []),
+        )
+    for table, entries in (("purposes", purposes), ("title_kinds", title_kinds)):
+        for key, entry in entries.items():
+            if not {"de", "en"} <= set(entry):
+                raise CatalogueError(f"content/concerns.yml, {table} '{key}': needs 'de' and 'en'")
+    return Catalogue(concerns=concerns, purposes=purposes, title_kinds=title_kinds)
+
+
+@lru_cache
+def load_catalogue(path: Path = CONTENT_DIR / "concerns.yml") -> Catalogue:
+    with open(path, encoding="utf-8") as fh:
+        return parse_catalogue(yaml.safe_load(fh))

@@ -1,0 +1,80 @@
+"""Settings of every service, read once from the environment (prefix ``INTAKE_``).
+
+Defaults are the embedded, single-machine setup: everything on loopback, SQLite
+files and sockets under ``var/`` in the project directory.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+CONTENT_DIR = PROJECT_ROOT / "content"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="INTAKE_", extra="ignore")
+
+    var_dir: Path = PROJECT_ROOT / "var"
+    host: str = "127.0.0.1"
+
+    # Shared secret between our own services (never a default in production).
+    internal_token: str = "dev-internal-token"
+
+    rasa_port: int = 5005
+    actions_port: int = 5055
+    backend_port: int = 8300
+    gateway_port: int = 8080
+
+    # Where the gateway and the action server find the others.
+    rasa_url: str = ""
+    backend_url: str = ""
+    # Public base URL of the gateway (links in messages, QR codes).
+    public_url: str = ""
+    # Public base URL of the backend's verification endpoint (QR code target).
+    verify_url: str = ""
+
+    backend_database_url: str = ""
+    clamd_socket: Path | None = None
+    clamd_database_dir: Path = PROJECT_ROOT / "clamav" / "signatures"
+    clamd_timeout_s: float = 30.0
+
+    # Upload limits (the office's forms: 5 files, 10 MB each, 16 MB together).
+    upload_max_files: int = 5
+    upload_max_file_bytes: int = 10 * 1024 * 1024
+    upload_max_total_bytes: int = 16 * 1024 * 1024
+
+    download_link_ttl_s: int = 7 * 24 * 3600
+    retention_days_after_done: int = 90
+    tracker_retention_s: int = 24 * 3600
+
+    telegram_token: str = ""
+    telegram_mode: str = Field("polling", pattern="^(polling|webhook)$")
+    telegram_webhook_secret: str = ""
+    telegram_webhook_port: int = 8443
+    telegram_base_url: str = ""
+    telegram_base_file_url: str = ""
+
+    def model_post_init(self, __context) -> None:
+        self.var_dir = Path(self.var_dir)
+        if not self.rasa_url:
+            self.rasa_url = f"http://{self.host}:{self.rasa_port}"
+        if not self.backend_url:
+            self.backend_url = f"http://{self.host}:{self.backend_port}"
+        if not self.public_url:
+            self.public_url = f"http://{self.host}:{self.gateway_port}"
+        if not self.verify_url:
+            self.verify_url = f"{self.backend_url}/verify"
+        if not self.backend_database_url:
+            self.backend_database_url = f"sqlite:///{self.var_dir / 'backend.sqlite3'}"
+        if self.clamd_socket is None:
+            self.clamd_socket = self.var_dir / "run" / "clamd.sock"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,99 @@
+"""Models exchanged between the services (action server, gateway, backend, channels).
+
+The single definition of what a case looks like on the wire. The action server
+validates each field with the helpers in ``actions/fields.py`` before it builds
+a ``CaseSubmission``; the backend validates the submission again on receipt.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import Enum
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
+
+
+class Language(str, Enum):
+    de = "de"
+    en = "en"
+
+
+class TitleKind(str, Enum):
+    """Kind of the client's current document (drives Fiktionswirkung and routing)."""
+
+    residence_permit = "residence_permit"  # Aufenthaltserlaubnis
+    blue_card = "blue_card"  # Blaue Karte EU
+    national_visa = "national_visa"  # Visum D (long stay)
+    schengen_visa = "schengen_visa"  # Visum C (short stay): never Fiktionswirkung
+    settlement_permit = "settlement_permit"  # Niederlassungserlaubnis / Daueraufenthalt-EU
+    permission_to_reside = "permission_to_reside"  # Aufenthaltsgestattung (asylum)
+    toleration = "toleration"  # Duldung
+    none = "none"  # no title (e.g. visa-free entry, first application)
+
+
+class ScanVerdict(BaseModel):
+    clean: bool
+    signature: str | None = None  # name of the finding when not clean
+    engine: str = "clamd"
+    scanned_at: datetime
+
+
+class UploadRecord(BaseModel):
+    """An accepted (scanned, clean) file, bound to one conversation."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    upload_id: str
+    conversation_id: str
+    filename: str
+    content_type: str  # application/pdf, image/jpeg or image/png (sniffed)
+    size: int
+    sha256: str
+    verdict: ScanVerdict
+
+
+class CaseSubmission(BaseModel):
+    """Everything the assistant gathered, as the backend receives it."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    idempotency_key: str = Field(min_length=8, max_length=128)
+    conversation_id: str = Field(min_length=1, max_length=200)
+    channel: str = Field("rest", max_length=20)
+    language: Language = Language.de
+
+    concern: str = Field(min_length=1, max_length=60)  # id in content/concerns.yml
+    purpose: str | None = Field(None, max_length=60)  # id of a purpose of that concern
+
+    given_names: str = Field(min_length=1, max_length=100)
+    family_name: str = Field(min_length=1, max_length=100)
+    date_of_birth: date
+    place_of_birth: str | None = Field(None, max_length=100)
+    nationality: str = Field(min_length=3, max_length=3)  # ISO 3166 alpha-3; XXA stateless, XXX unknown
+    email: EmailStr
+    phone: str | None = Field(None, max_length=30)
+    address: str | None = Field(None, max_length=200)
+    postal_code: str | None = Field(None, max_length=10)
+    existing_case_number: str | None = Field(None, max_length=40)
+    principal_case_number: str | None = Field(None, max_length=40)  # family members
+
+    title_kind: TitleKind | None = None
+    title_serial: str | None = Field(None, max_length=20)
+    title_expiry: date | None = None
+
+    message: str | None = Field(None, max_length=2000)
+    upload_ids: list[str] = Field(default_factory=list, max_length=5)
+
+
+class CaseReceipt(BaseModel):
+    """The backend's answer to a submission, committed before it is sent."""
+
+    case_number: str
+    status: str  # "created" | "existing" (idempotent retry) | "follow_up" (duplicate person+concern)
+    unit: str
+    rule: str
+    received_at: datetime
+    verification_code: str
+    fiktionswirkung: bool
+    download_token: str  # for GET /downloads/<token> on the gateway
+    download_expires_at: datetime
