@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     upload_max_total_bytes: int = 16 * 1024 * 1024
 
     download_link_ttl_s: int = 7 * 24 * 3600
+    # Staff API: JSON mapping unit -> bearer token; empty = var/staff_tokens.json (generated).
+    staff_tokens: str = ""
     retention_days_after_done: int = 90
     tracker_retention_s: int = 24 * 3600
 
@@ -56,6 +58,8 @@ class Settings(BaseSettings):
     telegram_mode: str = Field("polling", pattern="^(polling|webhook)$")
     telegram_webhook_secret: str = ""
     telegram_webhook_port: int = 8443
+    # Public HTTPS URL Telegram posts updates to (webhook mode; the reverse proxy's address).
+    telegram_webhook_url: str = ""
     telegram_base_url: str = ""
     telegram_base_file_url: str = ""
 
