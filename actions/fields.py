@@ -1,0 +1,406 @@
+"""Parsing and validating what clients type for each field of the enquiry.
+
+Each ``parse_<field>`` takes the client's raw text and returns a ``Parsed``:
+either a clean value or an error code. The error code names a response
+(``utter_invalid_<field>`` or ``utter_invalid_<field>_<code>``) that explains
+the problem with an example in the client's language. Pydantic models check the
+value types; the rules for each field live here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import difflib
+import gettext
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Any, Callable
+from zoneinfo import ZoneInfo
+
+import pycountry
+import yaml
+from email_validator import EmailNotValidError, validate_email
+from pydantic import BaseModel, Field, ValidationError
+
+from bot.catalogue import load_catalogue
+from bot.config import CONTENT_DIR
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+@dataclass(frozen=True)
+class Parsed:
+    value: Any = None
+    error: str | None = None  # error code; None when value is valid
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def today() -> date:
+    """Today in the office's time zone (the day of submission counts there)."""
+    return datetime.now(BERLIN).date()
+
+
+# --- names -------------------------------------------------------------------
+
+_NAME_PREFIXES = re.compile(
+    r"^\s*(ich hei(ß|ss)e|ich bin|mein (vor|nach|familien)?name ist|my (first |last |family |given )?name is|"
+    r"name:?|i am|i'm|im|it'?s|es ist)\s+",
+    re.IGNORECASE,
+)
+
+
+class PersonName(BaseModel):
+    value: str = Field(min_length=1, max_length=100)
+
+
+def clean_name(text: str) -> Parsed:
+    """A name in any script: letters, marks, spaces, hyphens, apostrophes and dots; no digits."""
+    text = _NAME_PREFIXES.sub("", text.strip()).strip(" .,;:!\"")
+    text = re.sub(r"\s+", " ", text)
+    if not text:
+        return Parsed(error="empty")
+    if any(ch.isdigit() for ch in text):
+        return Parsed(error="digits")
+    for ch in text:
+        cat = unicodedata.category(ch)
+        if not (cat[0] in "LM" or ch in " -'’.‘"):
+            return Parsed(error="characters")
+    try:
+        return Parsed(PersonName(value=text).value)
+    except ValidationError:
+        return Parsed(error="length")
+
+
+def parse_full_name(text: str) -> Parsed:
+    """Split "Max Mustermann" or "Mustermann, Max" into (given names, family name)."""
+    if "," in text:
+        family, _, given = text.partition(",")
+        fam, giv = clean_name(family), clean_name(given)
+        if fam.ok and giv.ok:
+            return Parsed((giv.value, fam.value))
+        return fam if not fam.ok else giv
+    cleaned = clean_name(text)
+    if not cleaned.ok:
+        return cleaned
+    parts = cleaned.value.split(" ")
+    if len(parts) == 1:
+        return Parsed((parts[0], None))
+    return Parsed((" ".join(parts[:-1]), parts[-1]))
+
+
+# --- dates -------------------------------------------------------------------
+
+_MONTHS = {
+    "jan": 1, "januar": 1, "january": 1, "jänner": 1, "feb": 2, "februar": 2, "february": 2,
+    "mär": 3, "mar": 3, "märz": 3, "maerz": 3, "marz": 3, "march": 3, "apr": 4, "april": 4,
+    "mai": 5, "may": 5, "jun": 6, "juni": 6, "june": 6, "jul": 7, "juli": 7, "july": 7,
+    "aug": 8, "august": 8, "sep": 9, "sept": 9, "september": 9, "okt": 10, "oct": 10,
+    "oktober": 10, "october": 10, "nov": 11, "november": 11, "dez": 12, "dec": 12,
+    "dezember": 12, "december": 12,
+}
+_MONTH_RE = "|".join(sorted((re.escape(m) for m in _MONTHS), key=len, reverse=True))
+_DATE_PATTERNS: list[tuple[re.Pattern, Callable[[re.Match], tuple[int | None, int, int]]]] = [
+    (re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b"), lambda m: (int(m[1]), int(m[2]), int(m[3]))),
+    (re.compile(r"\b(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})\b"), lambda m: (_year(m[3]), int(m[2]), int(m[1]))),
+    (re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b"), lambda m: (int(m[3]), int(m[2]), int(m[1]))),
+    (re.compile(rf"\b(\d{{1,2}})\.?\s*(?:of\s+)?({_MONTH_RE})\.?,?\s*(\d{{4}})?\b", re.IGNORECASE),
+     lambda m: (int(m[3]) if m[3] else None, _MONTHS[m[2].lower()], int(m[1]))),
+    (re.compile(rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s*(\d{{4}})?\b", re.IGNORECASE),
+     lambda m: (int(m[3]) if m[3] else None, _MONTHS[m[1].lower()], int(m[2]))),
+    (re.compile(r"\b(\d{1,2})\.(\d{1,2})\.?(?!\d)"), lambda m: (None, int(m[2]), int(m[1]))),
+]
+
+
+def _year(text: str) -> int:
+    """Two-digit years: 00-29 are 20xx, the rest 19xx (birth and expiry dates alike)."""
+    y = int(text)
+    if len(text) == 2:
+        return 2000 + y if y < 30 else 1900 + y
+    return y
+
+
+def find_date(text: str, default_year: int | None = None) -> Parsed:
+    """The first date in a text, in German or English notation."""
+    for pattern, build in _DATE_PATTERNS:
+        match = pattern.search(text)
+        if not match:
+            continue
+        year, month, day = build(match)
+        if year is None:
+            if default_year is None:
+                return Parsed(error="no_year")
+            year = default_year
+        try:
+            return Parsed(date(year, month, day))
+        except ValueError:
+            # "03/13/1990": an American month-first date; swap when that makes it valid.
+            try:
+                return Parsed(date(year, day, month))
+            except ValueError:
+                return Parsed(error="format")
+    return Parsed(error="format")
+
+
+def parse_date_of_birth(text: str, default_year: int | None = None) -> Parsed:
+    parsed = find_date(text, default_year)
+    if not parsed.ok:
+        return parsed
+    born: date = parsed.value
+    if born > today():
+        return Parsed(error="future")
+    if born.year < today().year - 120:
+        return Parsed(error="range")
+    return parsed
+
+
+def parse_title_expiry(text: str, default_year: int | None = None) -> Parsed:
+    parsed = find_date(text, default_year if default_year else today().year)
+    if not parsed.ok:
+        return parsed
+    expiry: date = parsed.value
+    if not (today().year - 10 <= expiry.year <= today().year + 15):
+        return Parsed(error="range")
+    return parsed
+
+
+def age_on(born: date, day: date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+# --- places and countries --------------------------------------------------------
+
+def parse_place(text: str) -> Parsed:
+    text = re.sub(r"^\s*(in|geboren in|born in)\s+", "", text.strip(), flags=re.IGNORECASE)
+    if not text or len(text) > 100:
+        return Parsed(error="format")
+    if sum(ch.isdigit() for ch in text) > 0:
+        return Parsed(error="format")
+    return Parsed(text.strip(" .,"))
+
+
+def _fold(text: str) -> str:
+    """Lower-case without diacritics, umlauts written out: 'Türkei' -> 'tuerkei'."""
+    text = text.lower().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in text if not unicodedata.combining(ch)).strip()
+
+
+@lru_cache
+def _country_index() -> dict[str, str]:
+    """Folded country name or alias -> ISO 3166 alpha-3 code."""
+    german = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["de"], fallback=True)
+    index: dict[str, str] = {}
+    for country in pycountry.countries:
+        names = {country.name, getattr(country, "common_name", None), getattr(country, "official_name", None)}
+        names |= {german.gettext(n) for n in list(names) if n}
+        for name in filter(None, names):
+            index[_fold(name)] = country.alpha_3
+            # "Syrien, Arabische Republik" -> "syrien"
+            index.setdefault(_fold(name.split(",")[0]), country.alpha_3)
+            index.setdefault(_fold(name.split("(")[0]), country.alpha_3)
+    aliases = yaml.safe_load((CONTENT_DIR / "nationalities.yml").read_text(encoding="utf-8"))
+    for code, words in (aliases.get("aliases") or {}).items():
+        for word in words:
+            index[_fold(str(word))] = code
+    return index
+
+
+def parse_nationality(text: str) -> Parsed:
+    """ISO alpha-3 code from a country name, adjective or alias in German or English."""
+    cleaned = re.sub(
+        r"^\s*(ich bin|i am|i'm|im|meine staatsangehoerigkeit ist|my nationality is|nationality:?|"
+        r"staatsangehoerigkeit:?|aus|from|citizen of|buerger von)\s+",
+        "", _fold(text),
+    )
+    cleaned = re.sub(r"^(der|die|dem|den|the)\s+", "", cleaned).strip(" .,!")
+    if not cleaned:
+        return Parsed(error="format")
+    index = _country_index()
+    if cleaned in index:
+        return Parsed(index[cleaned])
+    if len(cleaned) == 3 and cleaned.upper() in {c.alpha_3 for c in pycountry.countries}:
+        return Parsed(cleaned.upper())
+    close = difflib.get_close_matches(cleaned, index.keys(), n=1, cutoff=0.84)
+    if close:
+        return Parsed(index[close[0]])
+    return Parsed(error="unknown")
+
+
+def country_name(code: str, language: str) -> str:
+    """Display name of an alpha-3 code (XXA stateless, XXX unknown) in de or en."""
+    aliases = yaml.safe_load((CONTENT_DIR / "nationalities.yml").read_text(encoding="utf-8"))
+    special = (aliases.get("special") or {}).get(code)
+    if special:
+        return special[language]
+    country = pycountry.countries.get(alpha_3=code)
+    if not country:
+        return code
+    name = getattr(country, "common_name", None) or country.name
+    if language == "de":
+        german = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["de"], fallback=True)
+        return german.gettext(country.name).split(",")[0]
+    return name
+
+
+# --- contact data -------------------------------------------------------------------
+
+_EMAIL_IN_TEXT = re.compile(r"[^\s<>()\[\],;:\"]+@[^\s<>()\[\],;:\"]+\.[A-Za-z]{2,}")
+
+
+def parse_email(text: str) -> Parsed:
+    match = _EMAIL_IN_TEXT.search(text)
+    candidate = match.group(0) if match else text.strip()
+    if "@" not in candidate:
+        return Parsed(error="format")
+    try:
+        result = validate_email(candidate.strip(".,;"), check_deliverability=False)
+    except EmailNotValidError:
+        return Parsed(error="format")
+    return Parsed(result.normalized)
+
+
+def parse_phone(text: str) -> Parsed:
+    """International format; a German number starting with 0 gets +49."""
+    raw = re.sub(r"^\s*(tel\.?|telefon|phone|handy|mobile|mobil|nummer|number)\s*:?\s*", "", text.strip(), flags=re.IGNORECASE)
+    if re.search(r"[^\d+\s()/.-]", raw):
+        return Parsed(error="format")
+    digits = re.sub(r"\D", "", raw)
+    if raw.startswith("+"):
+        number = "+" + digits
+    elif raw.startswith("00"):
+        number = "+" + digits[2:]
+    elif raw.startswith("0"):
+        number = "+49" + digits[1:]
+    else:
+        return Parsed(error="format")
+    if not 8 <= len(number) - 1 <= 15:
+        return Parsed(error="format")
+    return Parsed(number)
+
+
+@lru_cache
+def _office() -> dict:
+    return yaml.safe_load((CONTENT_DIR / "office.yml").read_text(encoding="utf-8"))["office"]
+
+
+def parse_address(text: str) -> Parsed:
+    """Street, number, postal code and town; the postal code must lie in the office's area."""
+    text = re.sub(r"\s+", " ", text.strip())
+    match = re.search(r"\b(\d{5})\b", text)
+    if not match:
+        return Parsed(error="postal_code")
+    code = int(match.group(1))
+    if not any(lo <= code <= hi for lo, hi in _office()["postal_code_ranges"]):
+        return Parsed(error="area")
+    if not re.search(r"[^\W\d_]{3,}", text) or len(text) > 200:
+        return Parsed(error="format")
+    return Parsed({"address": text, "postal_code": match.group(1)})
+
+
+def parse_case_number(text: str) -> Parsed:
+    match = re.search(r"\b([A-Za-z]{1,5}[-/ ]?\d{2,4}[-/ ]?\d{1,8}|\d{4,12})\b", text)
+    if not match:
+        return Parsed(error="format")
+    return Parsed(match.group(1).upper().replace(" ", "-"))
+
+
+def parse_title_serial(text: str) -> Parsed:
+    """Serial number of the card: a letter and 7 to 9 letters or digits (eAT: "Y" + 8)."""
+    compact = re.sub(r"[\s-]", "", text.strip()).upper()
+    match = re.search(r"\b([A-Z][0-9A-Z]{7,9})\b", compact)
+    if not match or not any(ch.isdigit() for ch in match.group(1)):
+        return Parsed(error="format")
+    return Parsed(match.group(1))
+
+
+# --- choices -----------------------------------------------------------------------
+
+@lru_cache
+def _choice_keywords() -> dict[str, dict[str, list[str]]]:
+    return yaml.safe_load((CONTENT_DIR / "keywords.yml").read_text(encoding="utf-8"))
+
+
+def _match_keywords(text: str, table: dict[str, list[str]]) -> list[str]:
+    folded = f" {_fold(text)} "
+    hits = []
+    for key, words in table.items():
+        if any(re.search(rf"(?<![a-z]){re.escape(_fold(w))}(?![a-z])", folded) for w in words):
+            hits.append(key)
+    return hits
+
+
+def _match_label(text: str, labels: dict[str, dict]) -> str | None:
+    folded = _fold(text).strip(" .!")
+    for key, entry in labels.items():
+        if folded in {_fold(entry.get("de", "")), _fold(entry.get("en", "")), key}:
+            return key
+    return None
+
+
+def parse_title_kind(text: str) -> Parsed:
+    catalogue = load_catalogue()
+    exact = _match_label(text, catalogue.title_kinds)
+    if exact:
+        return Parsed(exact)
+    hits = set(_match_keywords(text, _choice_keywords()["title_kinds"]))
+    # Generic words ("visa", "permit") give way to a specific one in the same answer.
+    if hits & {"national_visa", "schengen_visa"}:
+        hits.discard("visa_unspecified")
+    if len(hits) > 1:
+        hits.discard("residence_permit")
+        hits.discard("none")
+    if hits == {"visa_unspecified"} or hits == {"national_visa", "schengen_visa"}:
+        return Parsed(error="which_visa")
+    if len(hits) == 1:
+        return Parsed(hits.pop())
+    return Parsed(error="format")
+
+
+def parse_purpose(text: str, allowed: tuple[str, ...]) -> Parsed:
+    catalogue = load_catalogue()
+    exact = _match_label(text, {k: catalogue.purposes[k] for k in allowed})
+    if exact:
+        return Parsed(exact)
+    hits = [h for h in _match_keywords(text, _choice_keywords()["purposes"]) if h in allowed]
+    if len(hits) >= 1:
+        return Parsed(hits[0])
+    return Parsed(error="format")
+
+
+def parse_concern(text: str) -> Parsed:
+    catalogue = load_catalogue()
+    exact = _match_label(text, {cid: c.name for cid, c in catalogue.concerns.items()})
+    if exact:
+        return Parsed(exact)
+    hits = _match_keywords(text, _choice_keywords()["concerns"])
+    if len(hits) == 1:
+        return Parsed(hits[0])
+    return Parsed(error="format")
+
+
+def parse_yes_no(text: str) -> Parsed:
+    hits = _match_keywords(text, _choice_keywords()["yes_no"])
+    if hits == ["yes"]:
+        return Parsed(True)
+    if hits == ["no"]:
+        return Parsed(False)
+    return Parsed(error="format")
+
+
+class Message(BaseModel):
+    value: str = Field(min_length=2, max_length=2000)
+
+
+def parse_message(text: str) -> Parsed:
+    text = text.strip()
+    if len(text) > 2000:
+        return Parsed(error="too_long")
+    try:
+        return Parsed(Message(value=text).value)
+    except ValidationError:
+        return Parsed(error="too_short")

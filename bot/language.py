@@ -1,0 +1,126 @@
+"""Which language (German or English) the client is writing in, and explicit switch requests.
+
+A cheap word-list detector: clients write short, colloquial, often misspelt
+messages, where statistical detectors on single words are unreliable. We only
+switch when the evidence is clear, otherwise we keep the conversation's language.
+"""
+
+from __future__ import annotations
+
+import re
+
+SUPPORTED = ("de", "en")
+DEFAULT = "de"
+
+# Frequent function words and domain words that exist in one language only.
+_WORDS = {
+    "de": set(
+        """ich du sie wir ihr mein meine meinen meiner mich mir bin bist ist sind habe hast hat haben
+        nicht kein keine keinen und oder aber auch noch schon bitte danke dank hallo moin servus
+        tschüss tschuss guten morgen abend tag wie was wann warum wieso weshalb wo wer welche welcher
+        kann können könnte möchte moechte mochte will würde wuerde muss müssen brauche
+        der die das dem den des ein eine einen einem einer für fuer mit von zu zum zur bei nach
+        über ueber auf aus im ins am um ja nein nee doch gerne gern mal jetzt heute morgen
+        aufenthaltserlaubnis aufenthaltstitel verlängern verlaengern verlängerung verlaengerung
+        termin unterlagen gebühren gebuehren kosten kostet ausweis abholen abholung geburtsdatum
+        staatsangehörigkeit staatsangehoerigkeit anliegen frage antrag niederlassungserlaubnis
+        blaue karte visum studium arbeit ehefrau ehemann kind kinder deutsch deutschland verloren
+        gestohlen geht gibt soll sollte dass weil wenn dann hier dort etwas nichts alles""".split()
+    ),
+    "en": set(
+        """i you he she we they my me mine am is are was were have has had do does did don't dont
+        not no and or but also still already please thanks thank hello hi hey bye goodbye good
+        morning evening how what when why where who which can could would will want need must
+        should the a an of for with from to at by on in into about yes yeah yep nope sure ok okay
+        now today tomorrow residence permit extend extension renew appointment documents fees
+        cost costs card pick pickup birth date nationality question application settlement
+        blue visa study work wife husband child children english germany lost stolen it this
+        that there here something nothing everything get got your our their""".split()
+    ),
+}
+
+_SWITCH_PATTERNS = {
+    "en": re.compile(
+        r"\b(in english|english please|speak english|auf englisch|englisch bitte|englisch sprechen|"
+        r"switch to english|can we speak english|do you speak english|sprichst du englisch|english\?*$|^english$|^englisch$)",
+        re.IGNORECASE,
+    ),
+    "de": re.compile(
+        r"\b(auf deutsch|deutsch bitte|bitte deutsch|in german|german please|speak german|"
+        r"switch to german|sprechen sie deutsch|können wir deutsch|koennen wir deutsch|^deutsch$|^german$)",
+        re.IGNORECASE,
+    ),
+}
+
+_TOKEN = re.compile(r"[a-zäöüß']+", re.IGNORECASE)
+
+
+def requested_language(text: str) -> str | None:
+    """The language the client explicitly asks for ("can we speak English?"), if any."""
+    stripped = text.strip()
+    for lang, pattern in _SWITCH_PATTERNS.items():
+        if pattern.search(stripped):
+            return lang
+    return None
+
+
+def language_scores(text: str) -> dict[str, int]:
+    """Count words that belong to only one of the two languages."""
+    words = [w.lower() for w in _TOKEN.findall(text)]
+    scores = {lang: 0 for lang in SUPPORTED}
+    for word in words:
+        in_de, in_en = word in _WORDS["de"], word in _WORDS["en"]
+        if in_de and not in_en:
+            scores["de"] += 1
+        elif in_en and not in_de:
+            scores["en"] += 1
+    if re.search(r"[äöüß]", text, re.IGNORECASE):
+        scores["de"] += 1
+    return scores
+
+
+def detect_language(text: str) -> str | None:
+    """The language a message is clearly written in, or None when it is not clear."""
+    scores = language_scores(text)
+    de, en = scores["de"], scores["en"]
+    # Two more hits than the other language, or one hit against none on a short message.
+    if de >= en + 2 or (de >= 1 and en == 0):
+        return "de"
+    if en >= de + 2 or (en >= 1 and de == 0):
+        return "en"
+    return None
+
+
+def choose_language(text: str, current: str | None, preset: str | None) -> str:
+    """The conversation's language after this message.
+
+    An explicit request wins; then a message clearly in the other language;
+    otherwise we keep the current language, else the channel's preset, else German.
+    """
+    asked = requested_language(text or "")
+    if asked:
+        return asked
+    if text and not text.startswith("/"):
+        detected = detect_language(text)
+        if detected and (current is None or _clearly_other(text, current)):
+            return detected
+    if current in SUPPORTED:
+        return current
+    if preset in SUPPORTED:
+        return preset
+    return DEFAULT
+
+
+def _clearly_other(text: str, current: str) -> bool:
+    """Switch an ongoing conversation only on a sentence, not on a single word like "ok"."""
+    scores = language_scores(text)
+    other = "en" if current == "de" else "de"
+    return scores[other] >= 2 and scores[other] >= scores[current] + 2
+
+
+def normalise_language_code(code: str | None) -> str | None:
+    """Map a channel's language code ("de-AT", "en_GB", "tr") to de/en (None if neither)."""
+    if not code:
+        return None
+    base = code.replace("_", "-").split("-")[0].lower()
+    return base if base in SUPPORTED else None
