@@ -455,7 +455,7 @@
       if (Array.isArray(m.buttons) && m.buttons.length) entry.buttons = m.buttons.filter((b) => b && (b.title || b.payload));
       const custom = m.custom && typeof m.custom === "object" ? m.custom : null;
       if (custom && custom.type === "upload_request") highlightUpload();
-      if (custom && custom.type === "confirmation_pdf") entry.custom = custom;
+      if (custom && custom.type === "confirmation_pdf" && gatewayUrl(custom.url)) entry.custom = custom;
       if (entry.text || entry.buttons || entry.custom) addEntry(entry);
     }
   }
