@@ -1,0 +1,133 @@
+"""Builds and runs the Telegram bridge (polling for development, webhook in production)."""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from urllib.parse import urlsplit
+
+from telegram import Update
+from telegram.error import InvalidToken, NetworkError
+from telegram.ext import Application, ApplicationBuilder
+
+from bot.config import Settings, get_settings
+
+from .bridge import TelegramBridge
+from .gateway import GatewayClient
+from .ordering import PerChatUpdateProcessor
+
+log = logging.getLogger(__name__)
+
+# Only what the bridge handles; edits, reactions, channel posts are never fetched.
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+# Telegram's rule for secret_token: 1-256 characters A-Z, a-z, 0-9, _ and -.
+SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+
+
+def telegram_status(settings: Settings) -> str | None:
+    """Why the Telegram bot cannot run with these settings, or None when it can."""
+    if not settings.telegram_token:
+        return "Telegram bot is off: INTAKE_TELEGRAM_TOKEN is not set (see docs/TELEGRAM.md)."
+    if settings.telegram_mode != "webhook":
+        return None
+    if not settings.telegram_webhook_secret:
+        return "Telegram bot is off: webhook mode needs INTAKE_TELEGRAM_WEBHOOK_SECRET."
+    if not SECRET_PATTERN.match(settings.telegram_webhook_secret):
+        return (
+            "Telegram bot is off: INTAKE_TELEGRAM_WEBHOOK_SECRET may only hold "
+            "A-Z, a-z, 0-9, _ and - (1-256 characters)."
+        )
+    if not urlsplit(settings.telegram_webhook_url).scheme:
+        return "Telegram bot is off: webhook mode needs INTAKE_TELEGRAM_WEBHOOK_URL (public https URL)."
+    return None
+
+
+def build_application(settings: Settings, gateway: GatewayClient | None = None) -> Application:
+    """A PTB application wired to the gateway; it closes the gateway client on shutdown."""
+    gateway = gateway or GatewayClient(settings.public_url)
+
+    async def close_gateway(_: Application) -> None:
+        await gateway.aclose()
+
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram_token)
+        .concurrent_updates(PerChatUpdateProcessor())
+        .post_shutdown(close_gateway)
+    )
+    if settings.telegram_base_url:
+        builder = builder.base_url(settings.telegram_base_url)
+    if settings.telegram_base_file_url:
+        builder = builder.base_file_url(settings.telegram_base_file_url)
+    application = builder.build()
+    bridge = TelegramBridge(settings, gateway)
+    bridge.register(application)
+    application.bot_data["bridge"] = bridge
+    return application
+
+
+async def start(application: Application, settings: Settings, poll_timeout: int = 10) -> None:
+    """Starts the bridge inside a running event loop (for the run command and tests)."""
+    await application.initialize()
+    await application.start()
+    if settings.telegram_mode == "webhook":
+        await application.updater.start_webhook(**_webhook_options(settings))
+    else:
+        await application.updater.start_polling(timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES)
+
+
+async def stop(application: Application) -> None:
+    """Stops what start() started, finishing updates already being handled."""
+    if application.updater and application.updater.running:
+        await application.updater.stop()
+    if application.running:
+        await application.stop()
+    await application.shutdown()
+
+
+def run(settings: Settings) -> None:
+    """Runs the bridge until interrupted (blocking, owns its event loop)."""
+    application = build_application(settings)
+    if settings.telegram_mode == "webhook":
+        application.run_webhook(**_webhook_options(settings))
+    else:
+        application.run_polling(allowed_updates=ALLOWED_UPDATES)
+
+
+def _webhook_options(settings: Settings) -> dict:
+    """Where PTB's webhook server listens; Telegram must send the secret header to be heard."""
+    return {
+        "listen": settings.host,
+        "port": settings.telegram_webhook_port,
+        "url_path": urlsplit(settings.telegram_webhook_url).path.lstrip("/"),
+        "webhook_url": settings.telegram_webhook_url,
+        "secret_token": settings.telegram_webhook_secret,
+        "allowed_updates": ALLOWED_UPDATES,
+    }
+
+
+def configure_logging() -> None:
+    """INFO logs without the token: httpx would log every Bot API URL, which contains it."""
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
+    for noisy in ("httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def main() -> int:
+    """Entry point of `python -m bot.channels.telegram`; the exit code says what happened."""
+    settings = get_settings()
+    reason = telegram_status(settings)
+    if reason:
+        print(reason)
+        return 0 if not settings.telegram_token else 2
+    configure_logging()
+    try:
+        run(settings)
+    except InvalidToken:
+        print("Telegram refused INTAKE_TELEGRAM_TOKEN; check it with @BotFather.", file=sys.stderr)
+        return 1
+    except NetworkError as exc:
+        print(f"Telegram Bot API not reachable: {type(exc).__name__}", file=sys.stderr)
+        return 1
+    return 0

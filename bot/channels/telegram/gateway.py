@@ -1,0 +1,106 @@
+"""Client for the gateway's public HTTP API, as the Telegram bridge uses it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+# Rasa and the action server may submit a case and render a PDF within one turn.
+MESSAGE_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
+# Scanning a 10 MB file takes well under a second; leave room for a busy clamd.
+UPLOAD_TIMEOUT = httpx.Timeout(120.0, connect=5.0)
+# Only links under this path are fetched, so a payload can never make us fetch elsewhere.
+DOWNLOAD_PREFIX = "/downloads/"
+
+
+class GatewayUnavailable(Exception):
+    """The gateway could not be reached or answered with something unusable."""
+
+
+@dataclass
+class UploadOutcome:
+    """What the gateway said about one uploaded file."""
+
+    accepted: bool
+    code: str
+    messages: list[dict[str, Any]] = field(default_factory=list)
+
+
+class GatewayClient:
+    """Talks to the gateway: chat messages, uploads and confirmation downloads."""
+
+    def __init__(self, base_url: str, transport: httpx.AsyncBaseTransport | None = None):
+        self.base_url = base_url.rstrip("/")
+        self._client = httpx.AsyncClient(base_url=self.base_url, transport=transport)
+
+    async def aclose(self) -> None:
+        """Closes the connection pool."""
+        await self._client.aclose()
+
+    async def send_message(self, sender: str, text: str, language: str) -> list[dict[str, Any]]:
+        """Posts one user message and returns the assistant's messages."""
+        body = {
+            "sender": sender,
+            "message": text,
+            "metadata": {"language": language, "channel": "telegram"},
+        }
+        try:
+            response = await self._client.post(
+                "/webhooks/rest/webhook", json=body, timeout=MESSAGE_TIMEOUT
+            )
+        except httpx.HTTPError as exc:
+            raise GatewayUnavailable(type(exc).__name__) from exc
+        if response.status_code != 200:
+            raise GatewayUnavailable(f"chat answered {response.status_code}")
+        return _message_list(response)
+
+    async def upload(
+        self, sender: str, filename: str, data: bytes, content_type: str, language: str
+    ) -> UploadOutcome:
+        """Posts one file; refusals (4xx, 503 when scanning is down) come back as outcomes."""
+        try:
+            response = await self._client.post(
+                "/api/uploads",
+                data={"sender": sender, "language": language},
+                files={"file": (filename, data, content_type)},
+                timeout=UPLOAD_TIMEOUT,
+            )
+        except httpx.HTTPError as exc:
+            raise GatewayUnavailable(type(exc).__name__) from exc
+        try:
+            body = response.json()
+        except ValueError as exc:
+            raise GatewayUnavailable(f"upload answered {response.status_code}") from exc
+        if not isinstance(body, dict) or (response.status_code >= 500 and not body.get("messages")):
+            raise GatewayUnavailable(f"upload answered {response.status_code}")
+        messages = body.get("messages") or []
+        return UploadOutcome(
+            accepted=bool(body.get("accepted")) and response.status_code < 400,
+            code=str(body.get("code", response.status_code)),
+            messages=[m for m in messages if isinstance(m, dict)],
+        )
+
+    async def download(self, url: str) -> bytes:
+        """Fetches a confirmation document by its gateway-relative link."""
+        if not url.startswith(DOWNLOAD_PREFIX) or ".." in url:
+            raise GatewayUnavailable("refused a download link outside /downloads/")
+        try:
+            response = await self._client.get(url, timeout=MESSAGE_TIMEOUT)
+        except httpx.HTTPError as exc:
+            raise GatewayUnavailable(type(exc).__name__) from exc
+        if response.status_code != 200:
+            raise GatewayUnavailable(f"download answered {response.status_code}")
+        return response.content
+
+
+def _message_list(response: httpx.Response) -> list[dict[str, Any]]:
+    """Parses the REST channel's answer: a JSON list of message objects."""
+    try:
+        body = response.json()
+    except ValueError as exc:
+        raise GatewayUnavailable("chat answered no JSON") from exc
+    if not isinstance(body, list):
+        raise GatewayUnavailable("chat answered no list")
+    return [m for m in body if isinstance(m, dict)]

@@ -1,0 +1,100 @@
+"""Helpers shared by the Telegram tests: a recording gateway stand-in and bridge settings."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from bot.config import Settings
+from tests.fixtures.fake_telegram import FakeTelegram
+
+# Short long-poll so stopping the bridge at the end of a test is quick.
+POLL_TIMEOUT_S = 1
+
+
+@dataclass
+class RecordingGateway:
+    """Stands in for the gateway in bridge unit tests: records calls, answers as scripted."""
+
+    chats: list[dict] = field(default_factory=list)  # bodies of /webhooks/rest/webhook
+    uploads: list[dict] = field(default_factory=list)  # sender, filename, data, content_type, language
+    # message text -> answers (list of Rasa-style messages); default: one echo text.
+    replies: dict[str, list[dict]] = field(default_factory=dict)
+    delays: dict[str, float] = field(default_factory=dict)  # message text -> seconds to wait
+    upload_reply: tuple[int, dict] | None = None
+    downloads: dict[str, bytes] = field(default_factory=dict)  # token -> bytes
+    in_flight: dict[str, int] = field(default_factory=dict)  # sender -> requests being answered
+    max_in_flight: dict[str, int] = field(default_factory=dict)
+    url: str = ""
+
+    def messages_of(self, sender: str) -> list[str]:
+        """The messages one sender posted, in arrival order."""
+        return [body["message"] for body in self.chats if body["sender"] == sender]
+
+    async def _chat(self, request: Request) -> Response:
+        body = await request.json()
+        self.chats.append(body)
+        sender = body["sender"]
+        self.in_flight[sender] = self.in_flight.get(sender, 0) + 1
+        self.max_in_flight[sender] = max(self.max_in_flight.get(sender, 0), self.in_flight[sender])
+        try:
+            await asyncio.sleep(self.delays.get(body["message"], 0))
+        finally:
+            self.in_flight[sender] -= 1
+        answers = self.replies.get(body["message"])
+        if answers is None:
+            answers = [{"recipient_id": body["sender"], "text": f"echo: {body['message']}"}]
+        return JSONResponse(answers)
+
+    async def _upload(self, request: Request) -> Response:
+        form = await request.form()
+        upload = form["file"]
+        self.uploads.append({
+            "sender": form["sender"],
+            "language": form.get("language"),
+            "filename": upload.filename,
+            "content_type": upload.content_type,
+            "data": await upload.read(),
+        })
+        status, body = self.upload_reply or (200, {
+            "accepted": True, "code": "accepted", "upload": {"upload_id": "u1"},
+            "messages": [{"recipient_id": form["sender"], "text": "Datei erhalten."}],
+        })
+        return JSONResponse(body, status_code=status)
+
+    async def _download(self, request: Request) -> Response:
+        data = self.downloads.get(request.path_params["token"])
+        if data is None:
+            return Response(status_code=404)
+        return Response(data, media_type="application/pdf")
+
+    def app(self) -> Starlette:
+        """The ASGI app serving this stand-in."""
+        return Starlette(routes=[
+            Route("/webhooks/rest/webhook", self._chat, methods=["POST"]),
+            Route("/api/uploads", self._upload, methods=["POST"]),
+            Route("/downloads/{token}", self._download, methods=["GET"]),
+        ])
+
+
+def bridge_settings(fake: FakeTelegram, gateway_url: str, **overrides: Any) -> Settings:
+    """Settings pointing the bridge at the fake Bot API and the given gateway."""
+    values = {**fake.settings_overrides(), "public_url": gateway_url,
+              "internal_token": "test-internal-token", **overrides}
+    return Settings(**values)
+
+
+
+def closed_port_url() -> str:
+    """A loopback URL where nothing listens."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
