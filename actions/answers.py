@@ -1,0 +1,114 @@
+"""Answers to general questions (from content/knowledge.yml), the menu, and the fallbacks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, UserUtteranceReverted
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import button, label, labels, language_of, latest_intent, latest_text
+from bot import knowledge
+from bot.catalogue import load_catalogue
+
+FAQ_INTENTS = {
+    "faq_fees", "faq_documents", "faq_eat", "faq_pickup_proxy", "faq_appointments", "faq_status",
+    "faq_fiktionswirkung", "faq_contact_channels", "faq_uploads", "faq_titles", "faq_settlement_info",
+}
+# Small talk answered by a fixed response, inside or outside the enquiry.
+SMALL_TALK = {
+    "greet": "utter_greet", "thank": "utter_thank", "bot_challenge": "utter_bot_challenge",
+    "insult": "utter_insult", "out_of_scope": "utter_out_of_scope", "goodbye": "utter_goodbye",
+}
+# Messages that interrupt an enquiry: answered, then the enquiry goes on.
+INTERRUPTION_INTENTS = FAQ_INTENTS | {"ask_human", "bot_challenge", "insult", "out_of_scope", "greet", "thank", "show_menu", "request_confirmation"}
+
+
+def answer_intent(dispatcher: CollectingDispatcher, intent: str, text: str, language: str) -> None:
+    """Answer one general question from the knowledge file, or say honestly we cannot."""
+    if intent == "faq_fees":
+        quote = knowledge.compute_fee(text, language)
+        if quote is not None:
+            dispatcher.utter_message(text=quote.text)
+            return
+    answer = knowledge.answer(intent, language)
+    if answer:
+        dispatcher.utter_message(text=answer)
+    else:
+        dispatcher.utter_message(response="utter_no_answer")
+
+
+def answer_interruption(dispatcher: CollectingDispatcher, tracker: Tracker | None, intent: str, text: str, language: str) -> None:
+    """Answer a question asked in the middle of the enquiry (the form re-asks afterwards)."""
+    if intent in SMALL_TALK and intent != "greet":
+        dispatcher.utter_message(response=SMALL_TALK[intent])
+    elif intent in ("show_menu", "greet"):
+        show_menu(dispatcher, language, questions_only=True)
+    elif intent == "request_confirmation":
+        dispatcher.utter_message(response="utter_no_confirmation")
+    else:
+        answer_intent(dispatcher, intent, text, language)
+
+
+def show_menu(dispatcher: CollectingDispatcher, language: str, questions_only: bool = False) -> None:
+    catalogue = load_catalogue()
+    buttons = [button("intents", i, language, f"/{i}") for i in labels()["menu_questions"]]
+    if not questions_only:
+        buttons += [{"title": c.label(language), "payload": f"/{c.intent}"} for c in catalogue.concerns.values()]
+    dispatcher.utter_message(response="utter_menu", buttons=buttons)
+
+
+class ActionAnswerQuestion(Action):
+    """Answers a general question from the office's published facts."""
+
+    def name(self) -> str:
+        return "action_answer_question"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        intent, _ = latest_intent(tracker)
+        answer_intent(dispatcher, intent or "", latest_text(tracker), language_of(tracker))
+        return []
+
+
+class ActionShowMenu(Action):
+    """Shows what the assistant can do: general questions and every concern."""
+
+    def name(self) -> str:
+        return "action_show_menu"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        show_menu(dispatcher, language_of(tracker))
+        return []
+
+
+class ActionDefaultFallback(Action):
+    """Last stage of the fallback: say so, then offer the menu."""
+
+    def name(self) -> str:
+        return "action_default_fallback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        language = language_of(tracker)
+        dispatcher.utter_message(response="utter_default")
+        show_menu(dispatcher, language)
+        # Forget the misunderstood message so it does not steer the next prediction.
+        return [UserUtteranceReverted()]
+
+
+class ActionDefaultAskAffirmation(Action):
+    """First stage of the fallback: offer the likely meanings as buttons."""
+
+    def name(self) -> str:
+        return "action_default_ask_affirmation"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        language = language_of(tracker)
+        ranking: list[dict[str, Any]] = tracker.latest_message.get("intent_ranking") or []
+        known = labels()["intents"]
+        likely = [r["name"] for r in ranking if r.get("name") in known][:3]
+        buttons = [button("intents", name, language, f"/{name}") for name in likely]
+        buttons.append({"title": label("buttons", "menu", language), "payload": "/show_menu"})
+        first = label("intents", likely[0], language) if likely else label("intents", "show_menu", language)
+        dispatcher.utter_message(response="utter_ask_affirmation", intent_label=first, buttons=buttons)
+        return []

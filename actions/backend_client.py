@@ -1,0 +1,59 @@
+"""The action server's client for the routing backend's internal API."""
+
+from __future__ import annotations
+
+import httpx
+
+from bot.config import get_settings
+from bot.models import CaseReceipt, CaseSubmission, UploadRecord
+
+TIMEOUT = httpx.Timeout(10.0, connect=3.0)
+
+
+class BackendUnavailable(Exception):
+    """The backend could not be reached or failed (5xx): try again later."""
+
+
+class BackendRejected(Exception):
+    """The backend refused the submission (4xx): retrying will not help."""
+
+
+def _headers() -> dict[str, str]:
+    return {"X-Internal-Token": get_settings().internal_token}
+
+
+async def _request(method: str, path: str, **kwargs) -> httpx.Response:
+    try:
+        async with httpx.AsyncClient(base_url=get_settings().backend_url, timeout=TIMEOUT) as client:
+            response = await client.request(method, path, headers=_headers(), **kwargs)
+    except httpx.HTTPError as exc:
+        raise BackendUnavailable(type(exc).__name__) from exc
+    if response.status_code >= 500:
+        raise BackendUnavailable(f"HTTP {response.status_code}")
+    return response
+
+
+async def submit_case(submission: CaseSubmission) -> CaseReceipt:
+    response = await _request("POST", "/internal/cases", content=submission.model_dump_json())
+    if response.status_code >= 400:
+        raise BackendRejected(f"HTTP {response.status_code}")
+    return CaseReceipt.model_validate(response.json())
+
+
+async def conversation_uploads(conversation_id: str) -> list[UploadRecord]:
+    response = await _request("GET", "/internal/uploads", params={"conversation_id": conversation_id})
+    if response.status_code >= 400:
+        return []
+    return [UploadRecord.model_validate(item) for item in response.json()]
+
+
+async def latest_receipt(conversation_id: str) -> CaseReceipt | None:
+    response = await _request("GET", f"/internal/cases/by-conversation/{conversation_id}")
+    if response.status_code == 404:
+        return None
+    if response.status_code >= 400:
+        raise BackendRejected(f"HTTP {response.status_code}")
+    data = response.json()
+    if isinstance(data, list):
+        data = data[-1] if data else None
+    return CaseReceipt.model_validate(data) if data else None

@@ -1,0 +1,357 @@
+"""The enquiry form: which fields a concern needs, reading each answer, corrections,
+skips, interruptions, and the summary the client confirms.
+
+Rasa asks ``requested_slot`` and calls ``validate_enquiry_form`` after every
+client message while the form is active. We read the message ourselves (all
+slots use custom mappings) because answers are free text in two languages, and
+we decide the next question from the concern catalogue.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import extraction
+from actions.answers import INTERRUPTION_INTENTS, answer_interruption
+from actions.common import SKIPPED, button, label, language_of, latest_intent, latest_text
+from actions.fields import age_on, country_name, today
+from actions.uploads import report_upload, upload_limits
+from bot.catalogue import Concern, load_catalogue
+
+FORM_SLOTS = (
+    "concern", "purpose", "given_names", "family_name", "date_of_birth", "place_of_birth",
+    "nationality", "email", "phone", "address", "postal_code", "existing_case_number",
+    "principal_case_number", "title_kind", "title_serial", "title_expiry", "pickup_by_proxy",
+    "message", "confirmed",
+)
+# Intents that leave the form through a rule (the form rejects the message).
+LEAVING_INTENTS = {"cancel", "restart"}
+MAX_ATTEMPTS = 3
+# Which response explains an invalid answer: utter_invalid_<group>[_<code>].
+INVALID_GROUP = {
+    "given_names": "name", "family_name": "name", "date_of_birth": "date", "title_expiry": "date",
+    "place_of_birth": "place", "existing_case_number": "case_number",
+    "principal_case_number": "case_number", "pickup_by_proxy": "yes_no",
+}
+INVALID_SPECIFIC = {
+    ("name", "digits"), ("date", "no_year"), ("date_of_birth", "future"), ("date_of_birth", "range"),
+    ("title_expiry", "range"), ("address", "postal_code"), ("address", "area"),
+    ("title_kind", "which_visa"), ("message", "too_long"), ("message", "too_short"),
+}
+FAMILY_PURPOSES = {"family_spouse", "family_child", "family_parent"}
+
+
+def current_concern(slots: dict[str, Any]) -> Concern | None:
+    return load_catalogue().concerns.get(slots.get("concern") or "")
+
+
+def required_fields(slots: dict[str, Any]) -> list[str]:
+    """The questions still to ask for this concern, in catalogue order."""
+    concern = current_concern(slots)
+    if concern is None:
+        return ["concern"]
+    catalogue = load_catalogue()
+    needed = ["concern"]
+    for field in concern.field_ids():
+        kind = slots.get("title_kind")
+        if field == "purpose" and not concern.purposes:
+            continue
+        if field == "title_expiry" and kind and kind != SKIPPED and not catalogue.title_expires(kind):
+            continue
+        if field == "title_serial" and kind in ("none", None):
+            continue
+        if field == "principal_case_number" and slots.get("purpose") not in FAMILY_PURPOSES:
+            continue
+        needed.append(field)
+        if field == "given_names" and "family_name" not in concern.field_ids():
+            needed.append("family_name")
+    return needed + ["confirmed"]
+
+
+def missing_fields(slots: dict[str, Any]) -> list[str]:
+    return [f for f in required_fields(slots) if slots.get(f) in (None, "")]
+
+
+def invalid_response(field: str, code: str, domain: dict) -> str:
+    group = INVALID_GROUP.get(field, field)
+    for key in ((field, code), (group, code)):
+        name = f"utter_invalid_{key[0]}_{key[1]}"
+        if key in INVALID_SPECIFIC and name in domain.get("responses", {}):
+            return name
+    return f"utter_invalid_{group}"
+
+
+class ValidateEnquiryForm(FormValidationAction):
+    """Reads each answer of the enquiry and chooses the next question."""
+
+    def name(self) -> str:
+        return "validate_enquiry_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        slots = {name: tracker.get_slot(name) for name in FORM_SLOTS}
+        requested = tracker.get_slot("requested_slot")
+        text = latest_text(tracker)
+        intent, confidence = latest_intent(tracker)
+        language = language_of(tracker)
+        updates: dict[str, Any] = {}
+
+        if requested is None:
+            updates.update(self._on_activation(dispatcher, tracker, slots, text, intent, language))
+        else:
+            outcome = await self._on_answer(dispatcher, tracker, domain, slots, requested, text, intent, confidence, language)
+            if outcome is None:
+                return []  # not an answer: reject, so a rule handles it (cancel, restart)
+            updates.update(outcome)
+
+        slots.update(updates)
+        self._notes(dispatcher, slots, updates, language)
+        events = [SlotSet(k, v) for k, v in updates.items()]
+        missing = missing_fields(slots)
+        if not missing:
+            return events + [SlotSet("requested_slot", None)]
+        return events + [SlotSet("requested_slot", missing[0])]
+
+    # -- the first message ------------------------------------------------------------
+
+    def _on_activation(self, dispatcher, tracker, slots, text, intent, language) -> dict[str, Any]:
+        catalogue = load_catalogue()
+        updates: dict[str, Any] = {name: None for name in FORM_SLOTS}
+        updates.update(skipped_fields=[], failed_attempts={}, submission_id=None)
+        concern = catalogue.by_intent(intent or "")
+        if concern is None and text and not text.startswith("/"):
+            parsed = extraction.parse_field("concern", text, {}, None)
+            concern = catalogue.concerns.get(parsed.value) if parsed.ok else None
+        if concern is not None:
+            updates["concern"] = concern.id
+            dispatcher.utter_message(response="utter_enquiry_start", concern_label=concern.label(language))
+            dispatcher.utter_message(response="utter_upload_hint", **upload_limits())
+            if text and not text.startswith("/"):
+                updates.update(extraction.volunteered_facts(text, {}, concern))
+        return updates
+
+    # -- an answer to the requested question -------------------------------------------
+
+    async def _on_answer(self, dispatcher, tracker, domain, slots, requested, text, intent, confidence, language):
+        concern = current_concern(slots)
+        is_payload = text.startswith("/")
+        if intent in LEAVING_INTENTS and (is_payload or confidence >= 0.6):
+            return None
+        if intent in ("upload_received", "upload_refused") and is_payload:
+            await report_upload(dispatcher, tracker, intent)
+            return {"failed_attempts": slots.get("failed_attempts") or {}}
+        if intent == "switch_language" and (is_payload or confidence >= 0.6):
+            dispatcher.utter_message(response="utter_language_switched")
+            return {"failed_attempts": tracker.get_slot("failed_attempts") or {}}
+
+        if requested == "confirmed":
+            return self._on_summary_answer(dispatcher, slots, text, intent, language, concern)
+
+        # A correction of an earlier answer ("my date of birth is actually 4 March").
+        correction = extraction.find_correction(text, slots, concern)
+        if correction and correction[0] != requested:
+            return self._apply_correction(dispatcher, slots, correction, language)
+
+        if intent == "skip" or text.lower().strip(" .!") in {"skip", "überspringen", "ueberspringen"}:
+            return self._skip(dispatcher, slots, requested, concern)
+
+        parsed = extraction.parse_field(requested, text, slots, concern) if not is_payload else None
+        if parsed is not None and parsed.ok:
+            updates = extraction.to_slots(requested, parsed.value)
+            updates.update(self._reset_attempts(tracker, requested))
+            # Facts given in the same breath ("... und meine E-Mail ist a@b.de").
+            for key, value in extraction.volunteered_facts(text, {**slots, **updates}, concern).items():
+                if slots.get(key) in (None, "") and key not in updates:
+                    updates[key] = value
+            return updates
+
+        if intent in INTERRUPTION_INTENTS and (is_payload or confidence >= 0.5):
+            answer_interruption(dispatcher, tracker, intent, text, language)
+            return {"failed_attempts": tracker.get_slot("failed_attempts") or {}}
+        if is_payload:
+            # A button of an earlier message ("Try again"): just ask the question again.
+            return {"failed_attempts": tracker.get_slot("failed_attempts") or {}}
+
+        return self._invalid(dispatcher, tracker, domain, requested, parsed, concern)
+
+    def _on_summary_answer(self, dispatcher, slots, text, intent, language, concern):
+        correction = extraction.find_correction(text, slots, concern)
+        named = extraction.named_field(text)
+        if correction:
+            return self._apply_correction(dispatcher, slots, correction, language)
+        if named and intent in ("correct_field", "deny", "inform") and named != "name":
+            return self._apply_correction(dispatcher, slots, (named, None), language)
+        if intent == "affirm" or (text and extraction.f.parse_yes_no(text).value is True and intent != "deny"):
+            return {"confirmed": "yes", "submission_id": uuid.uuid4().hex}
+        if intent in ("deny", "correct_field") or text.startswith("/correct_field"):
+            present = [f for f in required_fields(slots) if f not in ("concern", "confirmed")]
+            buttons = [
+                {"title": label("fields", f, language), "payload": f"{label('buttons', 'change', language)}: {label('fields', f, language)}"}
+                for f in present
+            ]
+            dispatcher.utter_message(response="utter_what_to_change", buttons=buttons)
+            return {"confirmed": None}
+        if intent in INTERRUPTION_INTENTS:
+            return self._interrupt(dispatcher, slots, intent, text, language)
+        dispatcher.utter_message(response="utter_invalid_yes_no")
+        return {"confirmed": None}
+
+    def _interrupt(self, dispatcher, slots, intent, text, language):
+        answer_interruption(dispatcher, None, intent, text, language)
+        return {"confirmed": None}
+
+    def _apply_correction(self, dispatcher, slots, correction, language) -> dict[str, Any]:
+        field, parsed = correction
+        if field == "address":
+            field_slots = ("address", "postal_code")
+        elif field == "given_names" and parsed is None:
+            field_slots = ("given_names", "family_name")
+        else:
+            field_slots = (field,)
+        if parsed is not None:
+            updates = extraction.to_slots(field, parsed.value)
+            dispatcher.utter_message(response="utter_field_corrected", field_label=label("fields", field, language))
+        else:
+            updates = {name: None for name in field_slots}
+            dispatcher.utter_message(response="utter_field_will_change", field_label=label("fields", field, language))
+        updates["confirmed"] = None
+        return updates
+
+    def _skip(self, dispatcher, slots, requested, concern) -> dict[str, Any]:
+        if concern is not None and concern.is_optional(requested):
+            dispatcher.utter_message(response="utter_field_skipped")
+            skipped = list(slots.get("skipped_fields") or []) + [requested]
+            return {requested: SKIPPED, "skipped_fields": skipped}
+        dispatcher.utter_message(response="utter_cannot_skip")
+        return {requested: None}
+
+    def _invalid(self, dispatcher, tracker, domain, requested, parsed, concern) -> dict[str, Any]:
+        attempts = dict(tracker.get_slot("failed_attempts") or {})
+        attempts[requested] = attempts.get(requested, 0) + 1
+        code = parsed.error if parsed is not None else "format"
+        dispatcher.utter_message(response=invalid_response(requested, code or "format", domain))
+        if attempts[requested] >= MAX_ATTEMPTS:
+            optional = concern is not None and concern.is_optional(requested)
+            language = language_of(tracker)
+            buttons = [button("buttons", "continue", language, "/inform")]
+            hint = ""
+            if optional:
+                buttons.append(button("buttons", "skip", language, "/skip"))
+                hint = label("phrases", "skip_hint", language)
+            buttons.append(button("buttons", "cancel", language, "/cancel"))
+            dispatcher.utter_message(response="utter_repeated_failure", skip_hint=hint, buttons=buttons)
+            attempts[requested] = 0
+        return {requested: None, "failed_attempts": attempts}
+
+    @staticmethod
+    def _reset_attempts(tracker: Tracker, requested: str) -> dict[str, Any]:
+        attempts = dict(tracker.get_slot("failed_attempts") or {})
+        attempts.pop(requested, None)
+        return {"failed_attempts": attempts}
+
+    # -- notes the client should hear once ------------------------------------------------
+
+    def _notes(self, dispatcher, slots, updates, language) -> None:
+        concern = current_concern(slots)
+        if "title_expiry" in updates and updates["title_expiry"] and concern and concern.fiktionswirkung:
+            expiry = date.fromisoformat(updates["title_expiry"])
+            if expiry < today():
+                dispatcher.utter_message(response="utter_title_expired_note", expiry=format_date(expiry, language))
+        if updates.get("title_kind") == "schengen_visa" and concern and concern.id == "visa_extension":
+            dispatcher.utter_message(response="utter_schengen_note")
+        if updates.get("pickup_by_proxy") == "yes":
+            born = slots.get("date_of_birth")
+            if born and age_on(date.fromisoformat(born), today()) < 16:
+                dispatcher.utter_message(response="utter_pickup_proxy_too_young")
+            else:
+                dispatcher.utter_message(response="utter_pickup_proxy_info")
+
+
+def format_date(value: date, language: str) -> str:
+    return value.strftime("%d.%m.%Y") if language == "de" else value.strftime("%d %B %Y").lstrip("0")
+
+
+def format_value(field: str, value: Any, language: str) -> str:
+    """A slot value as the client reads it in the summary."""
+    catalogue = load_catalogue()
+    if value in (None, "", SKIPPED):
+        return label("values", "not_given", language)
+    if field in ("date_of_birth", "title_expiry"):
+        return format_date(date.fromisoformat(value), language)
+    if field == "nationality":
+        return country_name(value, language)
+    if field == "title_kind":
+        return catalogue.title_label(value, language)
+    if field == "purpose":
+        return catalogue.purpose_label(value, language)
+    if field == "concern":
+        return catalogue.concerns[value].label(language)
+    if field == "pickup_by_proxy":
+        return label("values", "yes" if value == "yes" else "no", language)
+    return str(value)
+
+
+def summary_text(slots: dict[str, Any], language: str) -> str:
+    lines = []
+    for field in required_fields(slots):
+        if field == "confirmed":
+            continue
+        lines.append(f"• {label('fields', field, language)}: {format_value(field, slots.get(field), language)}")
+    return "\n".join(lines)
+
+
+class ActionAskField(Action):
+    """Asks one question of the form, with choices and a skip button where they apply."""
+
+    def __init__(self, field: str) -> None:
+        self.field = field
+
+    def name(self) -> str:
+        return f"action_ask_{self.field}"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        language = language_of(tracker)
+        slots = {name: tracker.get_slot(name) for name in FORM_SLOTS}
+        concern = current_concern(slots)
+        catalogue = load_catalogue()
+        buttons: list[dict[str, str]] = []
+        kwargs: dict[str, Any] = {}
+        if self.field == "concern":
+            buttons = [{"title": c.label(language), "payload": f"/{c.intent}"} for c in catalogue.concerns.values()]
+        elif self.field == "purpose" and concern:
+            buttons = [{"title": catalogue.purpose_label(p, language), "payload": catalogue.purpose_label(p, language)} for p in concern.purposes]
+        elif self.field == "title_kind":
+            buttons = [{"title": catalogue.title_label(k, language), "payload": catalogue.title_label(k, language)} for k in catalogue.title_kinds]
+        elif self.field == "pickup_by_proxy":
+            buttons = [button("buttons", "yes", language, label("buttons", "yes", language)),
+                       button("buttons", "no", language, label("buttons", "no", language))]
+        elif self.field == "address":
+            kwargs["area"] = extraction.f._office()["area_name"][language]
+        elif self.field == "confirmed":
+            kwargs["summary"] = summary_text(slots, language)
+            buttons = [button("buttons", "submit", language, "/affirm"),
+                       button("buttons", "change", language, "/correct_field"),
+                       button("buttons", "cancel", language, "/cancel")]
+        if concern is not None and concern.is_optional(self.field):
+            buttons.append(button("buttons", "skip", language, "/skip"))
+        dispatcher.utter_message(response=f"utter_ask_{self.field}", buttons=buttons or None, **kwargs)
+        return []
+
+
+# One ask action per question; rasa-sdk registers instances found at module level.
+def _ask_action_class(field: str) -> type[Action]:
+    return type(f"ActionAsk_{field}", (ActionAskField,), {"__init__": lambda self, f=field: ActionAskField.__init__(self, f)})
+
+
+for _field in (
+    "concern", "purpose", "given_names", "family_name", "date_of_birth", "place_of_birth", "nationality",
+    "email", "phone", "address", "existing_case_number", "principal_case_number", "title_kind",
+    "title_serial", "title_expiry", "pickup_by_proxy", "message", "confirmed",
+):
+    globals()[f"ActionAsk_{_field}"] = _ask_action_class(_field)
+del _field

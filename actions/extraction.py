@@ -1,0 +1,196 @@
+"""Reading field values out of free text: the requested field, facts volunteered
+early ("Ich bin Max Mustermann, geboren am 3.3.1990") and corrections
+("my date of birth is actually 4 March").
+
+Everything here is a pure function of text and the values known so far, so it
+is tested without a running assistant (tests/actions/).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from actions import fields as f
+from bot.catalogue import Concern
+
+# Which field a client means when they name it ("E-Mail", "date of birth").
+FIELD_WORDS: dict[str, list[str]] = {
+    "date_of_birth": ["geburtsdatum", "geburtstag", "geb.", "date of birth", "birthday", "birth date", "dob", "birthdate"],
+    "place_of_birth": ["geburtsort", "place of birth", "birthplace", "born in", "geboren in"],
+    "given_names": ["vorname", "vornamen", "first name", "given name", "given names", "forename"],
+    "family_name": ["nachname", "familienname", "surname", "last name", "family name"],
+    "nationality": ["staatsangehörigkeit", "staatsangehoerigkeit", "nationalität", "nationalitaet", "nationality", "citizenship"],
+    "email": ["e-mail", "email", "mail", "e-mail-adresse", "email address"],
+    "phone": ["telefon", "telefonnummer", "handy", "handynummer", "phone", "mobile", "phone number"],
+    "address": ["anschrift", "adresse", "address", "wohnadresse"],
+    "title_kind": ["aufenthaltstitel", "titel", "dokument", "kind of title", "title", "document"],
+    "title_serial": ["seriennummer", "kartennummer", "serial number", "card number", "serial"],
+    "title_expiry": ["ablaufdatum", "gültig bis", "gueltig bis", "expiry", "expiry date", "expires", "valid until", "läuft ab", "laeuft ab"],
+    "purpose": ["zweck", "purpose"],
+    "message": ["nachricht", "message", "beschreibung", "description"],
+    "existing_case_number": ["aktenzeichen", "vorgangsnummer", "case number", "file number", "geschäftszeichen"],
+    "name": ["name", "namen"],
+}
+
+_CHANGE_WORDS = re.compile(
+    r"\b(ändern|aendern|änderung|korrigieren|korrektur|berichtigen|falsch|vertippt|stimmt nicht|"
+    r"eigentlich|richtig ist|richtige|sondern|change|correct|correction|fix|update|wrong|actually|mistake|"
+    r"typo|should be|ist nicht|is not|isn't)\b",
+    re.IGNORECASE,
+)
+_VALUE_AFTER = re.compile(
+    r"\b(?:ist|lautet|is|should be|richtig ist|sondern|to|auf|in|=|:)\s+(?:eigentlich\s+|actually\s+|doch\s+)?(?P<value>.+)$",
+    re.IGNORECASE,
+)
+
+
+def _word_hit(text: str, word: str) -> bool:
+    return re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text, re.IGNORECASE) is not None
+
+
+def named_field(text: str) -> str | None:
+    """The field a message names, longest keyword first ("family name" before "name")."""
+    best: tuple[int, str] | None = None
+    for field, words in FIELD_WORDS.items():
+        for word in words:
+            if _word_hit(text, word) and (best is None or len(word) > best[0]):
+                best = (len(word), field)
+    return best[1] if best else None
+
+
+def parse_field(field: str, text: str, known: dict[str, Any], concern: Concern | None) -> f.Parsed:
+    """Parse text as the value of one field. Returns values ready for slots."""
+    if field in ("given_names", "name"):
+        return f.parse_full_name(text)
+    if field == "family_name":
+        return f.clean_name(text)
+    if field == "date_of_birth":
+        previous = _as_date(known.get("date_of_birth"))
+        return f.parse_date_of_birth(text, previous.year if previous else None)
+    if field == "title_expiry":
+        previous = _as_date(known.get("title_expiry"))
+        return f.parse_title_expiry(text, previous.year if previous else None)
+    if field == "place_of_birth":
+        return f.parse_place(text)
+    if field == "nationality":
+        return f.parse_nationality(text)
+    if field == "email":
+        return f.parse_email(text)
+    if field == "phone":
+        return f.parse_phone(text)
+    if field == "address":
+        return f.parse_address(text)
+    if field in ("existing_case_number", "principal_case_number"):
+        return f.parse_case_number(text)
+    if field == "title_kind":
+        return f.parse_title_kind(text)
+    if field == "title_serial":
+        return f.parse_title_serial(text)
+    if field == "purpose":
+        return f.parse_purpose(text, concern.purposes if concern else ())
+    if field == "pickup_by_proxy":
+        return f.parse_yes_no(text)
+    if field == "message":
+        return f.parse_message(text)
+    if field == "concern":
+        return f.parse_concern(text)
+    return f.Parsed(error="format")
+
+
+def to_slots(field: str, value: Any) -> dict[str, Any]:
+    """Slot values for a parsed field value (dates as ISO strings, names split)."""
+    if field in ("given_names", "name"):
+        given, family = value
+        slots = {"given_names": given}
+        if family:
+            slots["family_name"] = family
+        return slots
+    if field == "address":
+        return {"address": value["address"], "postal_code": value["postal_code"]}
+    if isinstance(value, date):
+        return {field: value.isoformat()}
+    if field == "pickup_by_proxy":
+        return {field: "yes" if value else "no"}
+    return {field: value}
+
+
+def _as_date(value: Any) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def find_correction(text: str, known: dict[str, Any], concern: Concern | None) -> tuple[str, f.Parsed | None] | None:
+    """A correction of an earlier answer: (field, parsed new value or None to re-ask)."""
+    if not _CHANGE_WORDS.search(text):
+        return None
+    field = named_field(text)
+    if field is None:
+        return None
+    match = _VALUE_AFTER.search(text)
+    candidate = match.group("value") if match else ""
+    parsed = parse_field(field, candidate, known, concern) if candidate else None
+    if parsed is not None and not parsed.ok:
+        parsed = None
+    return ("given_names" if field == "name" else field), parsed
+
+
+_INTRO_NAME = re.compile(
+    r"\b(?:ich bin|ich hei(?:ß|ss)e|mein name ist|my name is|i am|i'm|name:)\s+"
+    r"(?P<name>[^\W\d_][^\W\d_'’.-]*(?:[ '’-][^\W\d_][^\W\d_'’.-]*){1,4})",
+    re.IGNORECASE,
+)
+_BORN = re.compile(r"\b(?:geboren(?: am)?|geb\.|born(?: on)?|date of birth:?|geburtsdatum:?)\s+(?P<rest>.{4,30})", re.IGNORECASE)
+_EXPIRES = re.compile(
+    r"\b(?:läuft|laeuft|gültig bis|gueltig bis|valid until|expires?(?: on)?|expiring(?: on)?|abläuft am|ablauf(?:datum)?:?)\s+(?:am\s+|on\s+)?(?P<rest>.{4,30})",
+    re.IGNORECASE,
+)
+TITLE_MENTION_CONCERNS = {"residence_permit_extension", "visa_extension", "settlement_permit"}
+_NOT_NAMES = {"verheiratet", "married", "student", "studentin", "from", "aus", "here", "hier", "not", "nicht", "a", "an", "the", "ein", "eine"}
+
+
+def volunteered_facts(text: str, known: dict[str, Any], concern: Concern | None) -> dict[str, Any]:
+    """Facts a client states without being asked, when the wording is unambiguous."""
+    found: dict[str, Any] = {}
+    name = _INTRO_NAME.search(text)
+    if name and not known.get("given_names"):
+        words = name.group("name").split()
+        # Stop at connectors: "Max Mustermann und ich" -> "Max Mustermann".
+        cut = []
+        for w in words:
+            if w.lower() in {"und", "and", "geboren", "born", "aus", "from", "ich", "i", "mein", "my"}:
+                break
+            cut.append(w)
+        if len(cut) >= 2 and cut[0].lower() not in _NOT_NAMES and all(w[0].isupper() for w in cut):
+            parsed = f.parse_full_name(" ".join(cut))
+            if parsed.ok:
+                found.update(to_slots("given_names", parsed.value))
+    born = _BORN.search(text)
+    if born and not known.get("date_of_birth"):
+        parsed = f.parse_date_of_birth(born.group("rest"))
+        if parsed.ok:
+            found["date_of_birth"] = parsed.value.isoformat()
+    expires = _EXPIRES.search(text)
+    if expires and not known.get("title_expiry"):
+        parsed = f.parse_title_expiry(expires.group("rest"))
+        if parsed.ok:
+            found["title_expiry"] = parsed.value.isoformat()
+    if "@" in text and not known.get("email"):
+        parsed = f.parse_email(text)
+        if parsed.ok:
+            found["email"] = parsed.value
+    if concern is not None and concern.purposes and not known.get("purpose"):
+        parsed = f.parse_purpose(text, concern.purposes)
+        if parsed.ok:
+            found["purpose"] = parsed.value
+    # Only where the title named is the client's own: "extend my Blue Card", not "apply for a permit".
+    if concern is not None and concern.id in TITLE_MENTION_CONCERNS and not known.get("title_kind"):
+        parsed = f.parse_title_kind(text)
+        if parsed.ok and parsed.value not in ("none",):
+            found["title_kind"] = parsed.value
+    return found

@@ -1,0 +1,139 @@
+"""Submitting the finished enquiry to the routing backend and delivering the confirmation."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import Any
+
+from pydantic import ValidationError
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import backend_client, outbox
+from actions.common import SKIPPED, language_of
+from actions.enquiry_form import FORM_SLOTS
+from bot.models import CaseReceipt, CaseSubmission
+
+log = logging.getLogger(__name__)
+
+
+def _value(tracker: Tracker, name: str) -> Any:
+    value = tracker.get_slot(name)
+    return None if value in (SKIPPED, "") else value
+
+
+def build_submission(tracker: Tracker, upload_ids: list[str]) -> CaseSubmission:
+    """The case as the backend receives it, validated by the shared pydantic model."""
+    channel = (tracker.latest_message.get("metadata") or {}).get("channel") or tracker.get_latest_input_channel() or "rest"
+    pickup = _value(tracker, "pickup_by_proxy")
+    message = _value(tracker, "message")
+    if pickup == "yes":
+        message = ((message or "") + "\n[pickup_by_proxy: yes]").strip()
+    return CaseSubmission(
+        idempotency_key=f"{tracker.sender_id[:60]}:{tracker.get_slot('submission_id')}",
+        conversation_id=tracker.sender_id,
+        channel=str(channel)[:20],
+        language=language_of(tracker),
+        concern=tracker.get_slot("concern"),
+        purpose=_value(tracker, "purpose"),
+        given_names=_value(tracker, "given_names"),
+        family_name=_value(tracker, "family_name"),
+        date_of_birth=date.fromisoformat(_value(tracker, "date_of_birth")),
+        place_of_birth=_value(tracker, "place_of_birth"),
+        nationality=_value(tracker, "nationality"),
+        email=_value(tracker, "email"),
+        phone=_value(tracker, "phone"),
+        address=_value(tracker, "address"),
+        postal_code=_value(tracker, "postal_code"),
+        existing_case_number=_value(tracker, "existing_case_number"),
+        principal_case_number=_value(tracker, "principal_case_number"),
+        title_kind=_value(tracker, "title_kind"),
+        title_serial=_value(tracker, "title_serial"),
+        title_expiry=date.fromisoformat(_value(tracker, "title_expiry")) if _value(tracker, "title_expiry") else None,
+        message=message,
+        upload_ids=upload_ids,
+    )
+
+
+def confirmation_payload(receipt: CaseReceipt, conversation_id: str) -> dict[str, Any]:
+    """The custom payload channels render as a PDF download (README: public chat API)."""
+    return {
+        "type": "confirmation_pdf",
+        "url": f"/downloads/{receipt.download_token}",
+        "filename": f"Bestaetigung-Confirmation-{receipt.case_number}.pdf",
+        "case_number": receipt.case_number,
+    }
+
+
+def announce_receipt(dispatcher: CollectingDispatcher, receipt: CaseReceipt, conversation_id: str) -> None:
+    if receipt.status == "follow_up":
+        dispatcher.utter_message(response="utter_submitted_follow_up", case_number=receipt.case_number)
+    else:
+        dispatcher.utter_message(response="utter_submitted", case_number=receipt.case_number, unit=receipt.unit)
+        if receipt.fiktionswirkung:
+            dispatcher.utter_message(response="utter_submitted_fiktion")
+    dispatcher.utter_message(response="utter_confirmation_document", json_message=confirmation_payload(receipt, conversation_id))
+
+
+def cleared_form() -> list[EventType]:
+    """Forget the enquiry's personal data once it is with the backend (or cancelled)."""
+    return [SlotSet(name, None) for name in FORM_SLOTS] + [
+        SlotSet("postal_code", None), SlotSet("skipped_fields", []), SlotSet("failed_attempts", {}),
+        SlotSet("submission_id", None), SlotSet("requested_slot", None),
+    ]
+
+
+class ActionSubmitEnquiry(Action):
+    """Sends the confirmed enquiry to the backend; queues it durably when the backend is down."""
+
+    def name(self) -> str:
+        return "action_submit_enquiry"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        try:
+            uploads = await backend_client.conversation_uploads(tracker.sender_id)
+        except backend_client.BackendUnavailable:
+            uploads = []
+        upload_ids = [u.upload_id for u in uploads][:5]
+        try:
+            submission = build_submission(tracker, upload_ids)
+        except (ValidationError, TypeError, ValueError):
+            log.warning("submission: incomplete enquiry refused before sending")
+            dispatcher.utter_message(response="utter_submission_rejected")
+            return []
+        try:
+            receipt = await backend_client.submit_case(submission)
+        except backend_client.BackendUnavailable:
+            outbox.enqueue(submission)
+            dispatcher.utter_message(response="utter_submission_queued")
+            return cleared_form() + [SlotSet("last_case_number", "queued")]
+        except backend_client.BackendRejected:
+            dispatcher.utter_message(response="utter_submission_rejected")
+            return []
+        announce_receipt(dispatcher, receipt, tracker.sender_id)
+        return cleared_form() + [SlotSet("last_case_number", receipt.case_number)]
+
+
+class ActionResendConfirmation(Action):
+    """Sends the confirmation of this conversation's case again (fresh download link)."""
+
+    def name(self) -> str:
+        return "action_resend_confirmation"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        try:
+            await outbox.deliver_pending()
+            receipt = await backend_client.latest_receipt(tracker.sender_id)
+        except (backend_client.BackendUnavailable, backend_client.BackendRejected):
+            dispatcher.utter_message(response="utter_service_unavailable")
+            return []
+        if receipt is None:
+            if outbox.pending_for(tracker.sender_id):
+                dispatcher.utter_message(response="utter_confirmation_pending")
+            else:
+                dispatcher.utter_message(response="utter_no_confirmation")
+            return []
+        announce_receipt(dispatcher, receipt, tracker.sender_id)
+        return [SlotSet("last_case_number", receipt.case_number)]

@@ -1,0 +1,39 @@
+"""The gateway: the one public entry point (chat API, uploads, downloads, web widget)."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from bot.config import Settings, get_settings
+from bot.gateway import chat, downloads, uploads, widget
+from bot.gateway.conversation import ConversationCore
+from bot.scanning.scanner import Scanner
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        app.state.conversation = ConversationCore(settings.rasa_url)
+        yield
+        await app.state.conversation.close()
+
+    app = FastAPI(title="Intake assistant gateway", version="1.0", lifespan=lifespan)
+    app.state.settings = settings
+    app.include_router(chat.router)
+    app.include_router(downloads.router)
+    app.include_router(widget.router)
+    app.include_router(uploads.router)
+    app.state.scanner = Scanner(settings)
+
+    @app.get("/health", include_in_schema=False)
+    async def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app

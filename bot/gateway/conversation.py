@@ -1,0 +1,74 @@
+"""The conversation core every channel uses: forwards a client's message to Rasa.
+
+Channels (web widget, Telegram bridge, any REST client) call the gateway's public
+chat API, which calls ``ConversationCore.send``. Messages of one conversation are
+handled strictly one after another, so answers never overtake each other.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import unicodedata
+from collections import defaultdict
+from typing import Any
+
+import httpx
+
+# Intents that only the gateway may send on a client's behalf (after a scan).
+RESERVED_INTENTS = ("/upload_received", "/upload_refused")
+MAX_MESSAGE_CHARS = 2000
+
+
+class AssistantUnavailable(Exception):
+    """Rasa could not be reached or answered with an error."""
+
+
+def clean_text(text: str) -> str:
+    """Remove control and invisible formatting characters; keep every script and emoji."""
+    kept = []
+    for ch in text:
+        category = unicodedata.category(ch)
+        if ch in "\n\t":
+            kept.append(" ")
+        elif category in ("Cc", "Cs", "Co", "Cn"):
+            continue
+        else:
+            kept.append(ch)
+    return re.sub(r"[ ]{2,}", " ", "".join(kept)).strip()
+
+
+def is_reserved(text: str) -> bool:
+    return text.lstrip().lower().startswith(RESERVED_INTENTS)
+
+
+class ConversationCore:
+    def __init__(self, rasa_url: str, timeout_s: float = 30.0) -> None:
+        self._client = httpx.AsyncClient(base_url=rasa_url, timeout=httpx.Timeout(timeout_s, connect=3.0))
+        # One lock per conversation, dropped when nobody waits on it any more.
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._waiting: defaultdict[str, int] = defaultdict(int)
+
+    async def close(self) -> None:
+        await self._client.aclose()
+
+    async def send(self, sender: str, text: str, metadata: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """One turn: the client's message in, the assistant's messages out (Rasa REST shape)."""
+        lock = self._locks.setdefault(sender, asyncio.Lock())
+        self._waiting[sender] += 1
+        try:
+            async with lock:
+                response = await self._client.post(
+                    "/webhooks/rest/webhook",
+                    json={"sender": sender, "message": text, "metadata": metadata or {}},
+                )
+        except httpx.HTTPError as exc:
+            raise AssistantUnavailable(type(exc).__name__) from exc
+        finally:
+            self._waiting[sender] -= 1
+            if self._waiting[sender] == 0:
+                del self._waiting[sender]
+                self._locks.pop(sender, None)
+        if response.status_code >= 400:
+            raise AssistantUnavailable(f"HTTP {response.status_code}")
+        return response.json()
