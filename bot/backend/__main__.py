@@ -1,0 +1,22 @@
+"""Run the backend: ``.venv/bin/python -m bot.backend`` (host and port from the settings)."""
+
+from __future__ import annotations
+
+import logging
+
+import uvicorn
+
+from bot.backend.app import create_app
+from bot.config import get_settings
+
+
+def main() -> None:
+    """Serve the backend with uvicorn; uvicorn's access log is off (paths carry tokens)."""
+    settings = get_settings()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.backend_port,
+                access_log=False, log_level="info")
+
+
+if __name__ == "__main__":
+    main()

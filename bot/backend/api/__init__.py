@@ -1,0 +1,1 @@
+"""HTTP routes of the backend: internal (services), staff (units), public (verification)."""

@@ -1,0 +1,176 @@
+"""Staff API: each unit sees and closes only its own cases; every access is audited."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+from typing import Literal, TypeVar
+from urllib.parse import quote
+
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.backend import audit, uploads
+from bot.backend.api.deps import Ctx, Unit
+from bot.backend.cases import OFFICE_TZ
+from bot.backend.db import transaction
+from bot.backend.errors import BackendError
+from bot.backend.models import Case, Upload
+
+router = APIRouter(prefix="/staff/api", tags=["staff"])
+T = TypeVar("T")
+LIST_LIMIT = 500
+
+
+class CaseSummary(BaseModel):
+    case_number: str
+    status: str
+    unit: str
+    rule: str
+    concern: str
+    purpose: str | None
+    given_names: str
+    family_name: str
+    nationality: str
+    received_at: datetime
+    done_at: datetime | None
+
+
+class Attachment(BaseModel):
+    upload_id: str
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+class Entry(BaseModel):
+    kind: str
+    received_at: datetime
+    channel_conversation: str
+    message: str | None
+    attachments: list[Attachment]
+
+
+class CaseDetail(CaseSummary):
+    language: str
+    channel: str
+    date_of_birth: date
+    place_of_birth: str | None
+    email: str
+    phone: str | None
+    address: str | None
+    postal_code: str | None
+    existing_case_number: str | None
+    principal_case_number: str | None
+    title_kind: str | None
+    title_serial: str | None
+    title_expiry: date | None
+    verification_code: str
+    fiktionswirkung: bool
+    fiktion_reason: str
+    entries: list[Entry]
+
+
+def _summary(case: Case) -> CaseSummary:
+    return CaseSummary.model_validate(case, from_attributes=True)
+
+
+def _detail(case: Case, session: Session) -> CaseDetail:
+    files = session.scalars(select(Upload).where(Upload.case_id == case.id).order_by(Upload.created_at)).all()
+    entries = [
+        Entry(kind=e.kind, received_at=e.received_at, channel_conversation=e.conversation_id, message=e.message,
+              attachments=[Attachment(upload_id=u.id, filename=u.filename, content_type=u.content_type,
+                                      size=u.size, sha256=u.sha256) for u in files if u.entry_id == e.id])
+        for e in case.entries
+    ]
+    return CaseDetail(
+        **_summary(case).model_dump(), language=case.language, channel=case.channel,
+        date_of_birth=case.date_of_birth, place_of_birth=case.place_of_birth, email=case.email,
+        phone=case.phone, address=case.address, postal_code=case.postal_code,
+        existing_case_number=case.existing_case_number, principal_case_number=case.principal_case_number,
+        title_kind=case.title_kind, title_serial=case.title_serial, title_expiry=case.title_expiry,
+        verification_code=case.confirmation.verification_code,
+        fiktionswirkung=case.confirmation.fiktion_applies, fiktion_reason=case.confirmation.fiktion_reason,
+        entries=entries,
+    )
+
+
+def _with_own_case(ctx: Ctx, unit: str, case_number: str, action: str, work: Callable[[Session, Case], T]) -> T:
+    """Run ``work`` on the unit's case, auditing the access; another unit's case is simply 404."""
+    number = case_number.strip().upper()[:20]
+    with transaction(ctx.sessions) as session:
+        case = session.scalar(select(Case).where(Case.case_number == number, Case.unit == unit))
+        audit.record(ctx, session, unit=unit, action=action, case_number=number, ok=case is not None)
+        result = work(session, case) if case is not None else None
+    if case is None:
+        raise BackendError(404, "not_found")
+    return result
+
+
+@router.get("/cases", response_model=list[CaseSummary])
+def list_cases(
+    ctx: Ctx, unit: Unit,
+    status: Literal["open", "done"] | None = None,
+    concern: str | None = Query(None, max_length=60),
+    received_from: date | None = Query(None, description="first day, office time (Europe/Berlin)"),
+    received_to: date | None = Query(None, description="last day (inclusive), office time"),
+) -> list[CaseSummary]:
+    """The unit's cases, newest first (at most 500)."""
+    query = select(Case).where(Case.unit == unit)
+    if status:
+        query = query.where(Case.status == status)
+    if concern:
+        query = query.where(Case.concern == concern)
+    if received_from:
+        query = query.where(Case.received_at >= datetime.combine(received_from, time(), OFFICE_TZ))
+    if received_to:
+        query = query.where(Case.received_at < datetime.combine(received_to + timedelta(days=1), time(), OFFICE_TZ))
+    with transaction(ctx.sessions) as session:
+        rows = session.scalars(query.order_by(Case.received_at.desc(), Case.id.desc()).limit(LIST_LIMIT)).all()
+        audit.record(ctx, session, unit=unit, action="list")
+        return [_summary(c) for c in rows]
+
+
+@router.get("/cases/{case_number}", response_model=CaseDetail)
+def get_case(ctx: Ctx, unit: Unit, case_number: str) -> CaseDetail:
+    """One case with its entries (first submission and follow-ups) and attachments."""
+    return _with_own_case(ctx, unit, case_number, "read", lambda s, c: _detail(c, s))
+
+
+@router.post("/cases/{case_number}/done", response_model=CaseDetail)
+def mark_done(ctx: Ctx, unit: Unit, case_number: str) -> CaseDetail:
+    """Close the case: new submissions of the person open a new case; retention starts."""
+
+    def close(session: Session, case: Case) -> CaseDetail:
+        if case.status != "done":
+            case.status, case.done_at, case.open_key = "done", ctx.clock(), None
+            session.flush()
+        return _detail(case, session)
+
+    return _with_own_case(ctx, unit, case_number, "done", close)
+
+
+@router.get("/cases/{case_number}/attachments/{upload_id}", response_class=Response)
+def get_attachment(ctx: Ctx, unit: Unit, case_number: str, upload_id: str) -> Response:
+    """An attachment of the unit's case, as stored."""
+
+    def fetch(session: Session, case: Case) -> Upload | None:
+        return session.scalar(select(Upload).where(Upload.id == upload_id, Upload.case_id == case.id))
+
+    upload = _with_own_case(ctx, unit, case_number, "read_attachment", fetch)
+    if upload is None:
+        raise BackendError(404, "not_found")
+    return Response(uploads.read_bytes(ctx, upload), media_type=upload.content_type, headers={
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(upload.filename)}", "Cache-Control": "no-store",
+        "X-Content-Type-Options": "nosniff"})
+
+
+@router.get("/cases/{case_number}/confirmation.pdf", response_class=Response)
+def get_confirmation(ctx: Ctx, unit: Unit, case_number: str) -> Response:
+    """The confirmation PDF the client received."""
+    pdf = _with_own_case(ctx, unit, case_number, "read_confirmation", lambda s, c: c.confirmation.pdf)
+    return Response(pdf, media_type="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{case_number.upper()}.pdf"', "Cache-Control": "no-store"})

@@ -1,0 +1,178 @@
+"""Case submission: idempotency, follow-ups of open cases, routing, case numbers."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from zoneinfo import ZoneInfo
+
+import pycountry
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.backend import routing
+from bot.backend.confirmations import create_confirmation, issue_download_token
+from bot.backend.context import BackendContext
+from bot.backend.db import transaction
+from bot.backend.errors import BackendError
+from bot.backend.models import Case, CaseCounter, CaseEntry, Upload
+from bot.models import CaseReceipt, CaseSubmission
+
+OFFICE_TZ = ZoneInfo("Europe/Berlin")
+CASE_PREFIX = "LEA"
+MAX_ATTEMPTS = 4
+
+
+def submit(ctx: BackendContext, submission: CaseSubmission) -> CaseReceipt:
+    """Store a submission; committed before the receipt is returned.
+
+    A unique-constraint clash means a concurrent request stored the same key or
+    person first; the retry then finds it and answers "existing" or "follow_up".
+    """
+    _check_references(ctx, submission)
+    for _ in range(MAX_ATTEMPTS):
+        try:
+            with transaction(ctx.sessions) as session:
+                receipt = _submit_once(ctx, session, submission)
+            return receipt
+        except IntegrityError:
+            continue
+    raise BackendError(503, "busy")
+
+
+def _check_references(ctx: BackendContext, submission: CaseSubmission) -> None:
+    """Concern, purpose and nationality must be known (the same lists routing uses)."""
+    concern = ctx.catalogue.concerns.get(submission.concern)
+    if concern is None:
+        raise BackendError(422, "unknown_concern")
+    if submission.purpose is not None and submission.purpose not in concern.purposes:
+        raise BackendError(422, "unknown_purpose")
+    code = submission.nationality.upper()
+    if code not in routing.EXTRA_NATIONALITIES and not pycountry.countries.get(alpha_3=code):
+        raise BackendError(422, "unknown_nationality")
+
+
+def _submit_once(ctx: BackendContext, session: Session, sub: CaseSubmission) -> CaseReceipt:
+    entry = session.scalar(select(CaseEntry).where(CaseEntry.idempotency_key == sub.idempotency_key))
+    if entry is not None:
+        if entry.conversation_id != sub.conversation_id:
+            raise BackendError(422, "idempotency_conflict")
+        return _receipt(ctx, session, entry.case, sub.conversation_id, "existing")
+    key = open_key(sub)
+    case = session.scalar(select(Case).where(Case.open_key == key))
+    if case is not None:
+        _add_entry(session, case, sub, "follow_up", ctx)
+        return _receipt(ctx, session, case, sub.conversation_id, "follow_up")
+    case = _create_case(ctx, session, sub, key)
+    _add_entry(session, case, sub, "initial", ctx)
+    create_confirmation(ctx, session, case)
+    session.flush()
+    return _receipt(ctx, session, case, sub.conversation_id, "created")
+
+
+def _create_case(ctx: BackendContext, session: Session, sub: CaseSubmission, key: str) -> Case:
+    now = ctx.clock()
+    decision = routing.route(
+        ctx.routing,
+        routing.facts_for(ctx.catalogue, concern=sub.concern, purpose=sub.purpose,
+                          title_kind=sub.title_kind.value if sub.title_kind else None,
+                          nationality=sub.nationality, family_name=sub.family_name),
+        principal_unit=_principal_unit(session, sub.principal_case_number),
+    )
+    case = Case(
+        case_number=_next_case_number(session, now.astimezone(OFFICE_TZ).year),
+        status="open", open_key=key, unit=decision.unit, rule=decision.rule,
+        concern=sub.concern, purpose=sub.purpose, conversation_id=sub.conversation_id,
+        channel=sub.channel, language=sub.language.value, given_names=sub.given_names,
+        family_name=sub.family_name, date_of_birth=sub.date_of_birth, place_of_birth=sub.place_of_birth,
+        nationality=sub.nationality.upper(), email=str(sub.email), phone=sub.phone, address=sub.address,
+        postal_code=sub.postal_code, existing_case_number=sub.existing_case_number,
+        principal_case_number=sub.principal_case_number,
+        title_kind=sub.title_kind.value if sub.title_kind else None, title_serial=sub.title_serial,
+        title_expiry=sub.title_expiry, received_at=now,
+    )
+    session.add(case)
+    session.flush()
+    return case
+
+
+def _add_entry(session: Session, case: Case, sub: CaseSubmission, kind: str, ctx: BackendContext) -> None:
+    """Record this submission in the case and attach its uploads (all or nothing)."""
+    entry = CaseEntry(case_id=case.id, idempotency_key=sub.idempotency_key, conversation_id=sub.conversation_id,
+                      kind=kind, message=sub.message, received_at=ctx.clock())
+    session.add(entry)
+    session.flush()
+    ids = sub.upload_ids
+    if not ids:
+        return
+    if len(set(ids)) != len(ids):
+        raise BackendError(422, "duplicate_upload_ids")
+    # One guarded UPDATE: under concurrency only one submission can claim a file.
+    claimed = session.execute(
+        update(Upload)
+        .where(Upload.id.in_(ids), Upload.conversation_id == sub.conversation_id, Upload.case_id.is_(None))
+        .values(case_id=case.id, entry_id=entry.id)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != len(ids):
+        raise BackendError(422, "upload_not_available")
+
+
+def _principal_unit(session: Session, principal_case_number: str | None) -> str | None:
+    """Unit of the principal's case when the number names one of ours."""
+    if not principal_case_number:
+        return None
+    number = principal_case_number.strip().upper()
+    return session.scalar(select(Case.unit).where(Case.case_number == number))
+
+
+def _next_case_number(session: Session, year: int) -> str:
+    """Next number of ``year``, from one atomic upsert (row-locked until commit)."""
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = (
+        insert(CaseCounter).values(year=year, last=1)
+        .on_conflict_do_update(index_elements=[CaseCounter.year], set_={"last": CaseCounter.last + 1})
+        .returning(CaseCounter.last)
+    )
+    return f"{CASE_PREFIX}-{year}-{session.execute(statement).scalar_one():06d}"
+
+
+def _fold(text: str) -> str:
+    """Casefold, strip diacritics, collapse spaces."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"\s+", " ", stripped).strip()
+
+
+def open_key(sub: CaseSubmission) -> str:
+    """Hash identifying person + concern, for "one open case per person and concern"."""
+    parts = (_fold(sub.given_names), _fold(sub.family_name), sub.date_of_birth.isoformat(),
+             sub.nationality.upper(), sub.concern)
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def _receipt(ctx: BackendContext, session: Session, case: Case, conversation_id: str, status: str) -> CaseReceipt:
+    token, expires_at = issue_download_token(ctx, session, case, conversation_id)
+    confirmation = case.confirmation
+    return CaseReceipt(
+        case_number=case.case_number, status=status, unit=case.unit, rule=case.rule,
+        received_at=case.received_at, verification_code=confirmation.verification_code,
+        fiktionswirkung=confirmation.fiktion_applies, download_token=token,
+        download_expires_at=expires_at,
+    )
+
+
+def receipts_for_conversation(ctx: BackendContext, conversation_id: str, limit: int = 5) -> list[CaseReceipt]:
+    """Receipts (newest first, fresh download tokens) of the cases this conversation submitted to."""
+    with transaction(ctx.sessions) as session:
+        cases = session.scalars(
+            select(Case).where(Case.id.in_(
+                select(CaseEntry.case_id).where(CaseEntry.conversation_id == conversation_id)
+            )).order_by(Case.received_at.desc(), Case.id.desc()).limit(limit)
+        ).all()
+        return [_receipt(ctx, session, case, conversation_id, "existing") for case in cases]

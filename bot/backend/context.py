@@ -1,0 +1,35 @@
+"""What every service function of the backend needs, built once per app."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.catalogue import Catalogue
+from bot.config import Settings
+from bot.backend.routing import RoutingTable
+from bot.backend.security import StaffAuth
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class BackendContext:
+    settings: Settings
+    catalogue: Catalogue
+    routing: RoutingTable
+    engine: Engine
+    sessions: sessionmaker[Session]
+    staff_auth: StaffAuth
+    clock: Callable[[], datetime] = field(default=utc_now)
+
+    @property
+    def attachments_dir(self) -> Path:
+        return self.settings.var_dir / "attachments"

@@ -1,0 +1,157 @@
+"""ORM tables of the backend: uploads, cases, their entries, confirmations, tokens, audit."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import (
+    BigInteger, Boolean, Date, DateTime, ForeignKey, Integer, LargeBinary, String, Text,
+    TypeDecorator,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware UTC datetimes on both databases (SQLite keeps no time zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Upload(Base):
+    __tablename__ = "uploads"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(String(200), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(60))
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    scan_engine: Mapped[str] = mapped_column(String(20))
+    scanned_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    storage_path: Mapped[str] = mapped_column(String(300))  # relative to var_dir
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("case_entries.id", ondelete="CASCADE"))
+
+
+class Case(Base):
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_number: Mapped[str] = mapped_column(String(20), unique=True)
+    status: Mapped[str] = mapped_column(String(10), index=True)  # open | done
+    # Hash of person + concern while the case is open, NULL once done: the unique
+    # constraint makes "one open case per person and concern" hold under concurrency.
+    open_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    unit: Mapped[str] = mapped_column(String(20), index=True)
+    rule: Mapped[str] = mapped_column(String(60))
+    concern: Mapped[str] = mapped_column(String(60))
+    purpose: Mapped[str | None] = mapped_column(String(60))
+    conversation_id: Mapped[str] = mapped_column(String(200), index=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    language: Mapped[str] = mapped_column(String(2))
+    given_names: Mapped[str] = mapped_column(String(100))
+    family_name: Mapped[str] = mapped_column(String(100))
+    date_of_birth: Mapped[date] = mapped_column(Date)
+    place_of_birth: Mapped[str | None] = mapped_column(String(100))
+    nationality: Mapped[str] = mapped_column(String(3))
+    email: Mapped[str] = mapped_column(String(320))
+    phone: Mapped[str | None] = mapped_column(String(30))
+    address: Mapped[str | None] = mapped_column(String(200))
+    postal_code: Mapped[str | None] = mapped_column(String(10))
+    existing_case_number: Mapped[str | None] = mapped_column(String(40))
+    principal_case_number: Mapped[str | None] = mapped_column(String(40))
+    title_kind: Mapped[str | None] = mapped_column(String(30))
+    title_serial: Mapped[str | None] = mapped_column(String(20))
+    title_expiry: Mapped[date | None] = mapped_column(Date)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+
+    entries: Mapped[list[CaseEntry]] = relationship(
+        back_populates="case", order_by="CaseEntry.id", cascade="all, delete-orphan", passive_deletes=True
+    )
+    uploads: Mapped[list[Upload]] = relationship(order_by="Upload.created_at", passive_deletes=True)
+    confirmation: Mapped[Confirmation | None] = relationship(
+        back_populates="case", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class CaseEntry(Base):
+    """One submission into a case: the first one or a follow-up; keyed by idempotency key."""
+
+    __tablename__ = "case_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    idempotency_key: Mapped[str] = mapped_column(String(128), unique=True)
+    conversation_id: Mapped[str] = mapped_column(String(200), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # initial | follow_up
+    message: Mapped[str | None] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    case: Mapped[Case] = relationship(back_populates="entries")
+
+
+class Confirmation(Base):
+    """The receipt document, stored in the same transaction as the case."""
+
+    __tablename__ = "confirmations"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
+    verification_code: Mapped[str] = mapped_column(String(14), unique=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    fiktion_applies: Mapped[bool] = mapped_column(Boolean)
+    fiktion_reason: Mapped[str] = mapped_column(String(200))
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+
+    case: Mapped[Case] = relationship(back_populates="confirmation")
+
+
+class DownloadToken(Base):
+    __tablename__ = "download_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    conversation_id: Mapped[str] = mapped_column(String(200))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class CaseCounter(Base):
+    """Last case number issued per year (incremented atomically with an upsert)."""
+
+    __tablename__ = "case_counters"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(Integer)
+
+
+class AuditEntry(Base):
+    """Who (unit) did what to which case, when. No personal data."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    unit: Mapped[str] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(30))
+    case_number: Mapped[str | None] = mapped_column(String(20))
+    ok: Mapped[bool] = mapped_column(Boolean)

@@ -1,0 +1,113 @@
+"""Fixtures of the backend tests: the same tests run on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Iterator
+from datetime import date
+
+import psycopg
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+
+from bot.backend.app import create_app
+from bot.backend.models import Base
+from bot.config import Settings
+
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
+INTERNAL = {"X-Internal-Token": "test-internal-token-0123456789"}
+UNITS = ["A1", "A2", "A3", "A4", "A5", "B1", "B2", "B3", "B4", "B5", "B6", "B7",
+         "E1", "E2", "E3", "E4", "E5", "E-ZENTRAL"]
+STAFF_TOKENS = {unit: f"staff-{unit}-{'x' * 24}" for unit in UNITS}
+
+
+def pytest_configure(config) -> None:
+    for marker, meaning in (("postgres", "needs PostgreSQL on 127.0.0.1:5432"),
+                            ("redis", "needs Redis on 127.0.0.1:6379"),
+                            ("browser", "drives a real browser")):
+        config.addinivalue_line("markers", f"{marker}: {meaning}")
+
+
+def staff(unit: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {STAFF_TOKENS[unit]}"}
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session, dropped at the end."""
+    try:
+        admin = psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as exc:
+        pytest.skip(f"PostgreSQL not reachable on 127.0.0.1:5432 ({exc.__class__.__name__})")
+    name = f"intake_test_{secrets.token_hex(4)}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+def _empty_postgres(url: str) -> None:
+    """Empty every backend table (schema and migration state stay) between tests."""
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        present = set(connection.execute(text(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).scalars())
+        tables = [t.name for t in Base.metadata.sorted_tables if t.name in present]
+        if tables:
+            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request, tmp_path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'db' / 'backend.sqlite3'}"
+    url = request.getfixturevalue("postgres_url")
+    _empty_postgres(url)
+    return url
+
+
+@pytest.fixture
+def settings(tmp_path, database_url) -> Settings:
+    return Settings(
+        var_dir=tmp_path / "var", backend_database_url=database_url,
+        internal_token=INTERNAL["X-Internal-Token"], staff_tokens=json.dumps(STAFF_TOKENS),
+        verify_url="https://lea.example/verify",
+    )
+
+
+@pytest.fixture
+def client(settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def ctx(client):
+    """The running app's context (clock, sessions) for tests that look inside."""
+    return client.app.state.ctx
+
+
+def submission(**overrides) -> dict:
+    """A valid case submission as JSON; override any field."""
+    data = {
+        "idempotency_key": "key-" + secrets.token_hex(8),
+        "conversation_id": "conv-1",
+        "language": "de",
+        "concern": "residence_permit_extension",
+        "purpose": "employment",
+        "given_names": "Amira",
+        "family_name": "Haddad",
+        "date_of_birth": date(1990, 5, 17).isoformat(),
+        "nationality": "JOR",
+        "email": "amira@example.org",
+        "title_kind": "residence_permit",
+        "title_expiry": "2099-01-31",
+        "message": "Bitte um Verlängerung.",
+    }
+    data.update(overrides)
+    return data
