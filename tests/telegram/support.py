@@ -30,6 +30,8 @@ class RecordingGateway:
     delays: dict[str, float] = field(default_factory=dict)  # message text -> seconds to wait
     upload_reply: tuple[int, dict] | None = None
     downloads: dict[str, bytes] = field(default_factory=dict)  # token -> bytes
+    download_senders: list[str] = field(default_factory=list)  # ?sender= of each download
+    statuses: dict[str, int] = field(default_factory=dict)  # message text -> HTTP status
     in_flight: dict[str, int] = field(default_factory=dict)  # sender -> requests being answered
     max_in_flight: dict[str, int] = field(default_factory=dict)
     url: str = ""
@@ -51,7 +53,7 @@ class RecordingGateway:
         answers = self.replies.get(body["message"])
         if answers is None:
             answers = [{"recipient_id": body["sender"], "text": f"echo: {body['message']}"}]
-        return JSONResponse(answers)
+        return JSONResponse(answers, status_code=self.statuses.get(body["message"], 200))
 
     async def _upload(self, request: Request) -> Response:
         form = await request.form()
@@ -70,6 +72,7 @@ class RecordingGateway:
         return JSONResponse(body, status_code=status)
 
     async def _download(self, request: Request) -> Response:
+        self.download_senders.append(request.query_params.get("sender", ""))
         data = self.downloads.get(request.path_params["token"])
         if data is None:
             return Response(status_code=404)

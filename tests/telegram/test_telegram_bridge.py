@@ -188,6 +188,7 @@ async def test_confirmation_pdf_is_sent_as_document_with_exact_bytes(bridge, fak
     [document] = fake_telegram.sent_documents(CHAT)
     assert document.filename == "Bestaetigung-LEA-2025-000123.pdf"
     assert document.data == pdf
+    assert gateway.download_senders == [f"tg-{CHAT}"]  # the link is redeemed as this conversation
 
 
 async def test_download_link_outside_downloads_is_not_fetched(bridge, fake_telegram, gateway):
@@ -230,6 +231,15 @@ async def test_gateway_error_status_gets_the_apology(bridge, fake_telegram, gate
     fake_telegram.push_text(CHAT, "kaputt")
     [reply] = await fake_telegram.wait_for_messages(CHAT, 1)
     assert reply["text"] == both("unavailable")
+
+
+async def test_gateway_notice_on_503_is_shown(bridge, fake_telegram, gateway):
+    """When the gateway answers 503 with its own notice, the user reads that notice."""
+    gateway.replies["Hallo"] = [{"recipient_id": f"tg-{CHAT}", "text": "Assistent nicht erreichbar / unreachable"}]
+    gateway.statuses["Hallo"] = 503
+    fake_telegram.push_text(CHAT, "Hallo")
+    [reply] = await fake_telegram.wait_for_messages(CHAT, 1)
+    assert reply["text"] == "Assistent nicht erreichbar / unreachable"
 
 
 async def test_logs_hold_neither_texts_nor_chat_ids_nor_the_token(bridge, fake_telegram, gateway, caplog):

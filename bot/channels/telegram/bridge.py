@@ -199,7 +199,7 @@ class TelegramBridge:
     ) -> None:
         """Fetches the confirmation PDF from the gateway and sends it as a document."""
         try:
-            data = await self.gateway.download(str(custom.get("url", "")))
+            data = await self.gateway.download(str(custom.get("url", "")), _sender(chat_id))
         except GatewayUnavailable as exc:
             await self._apologise(context, chat_id, exc)
             return

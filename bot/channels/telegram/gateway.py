@@ -53,7 +53,11 @@ class GatewayClient:
         except httpx.HTTPError as exc:
             raise GatewayUnavailable(type(exc).__name__) from exc
         if response.status_code != 200:
-            raise GatewayUnavailable(f"chat answered {response.status_code}")
+            # A 503 still carries the gateway's bilingual notice; show it when there is one.
+            notices = _message_list(response, strict=False)
+            if not notices:
+                raise GatewayUnavailable(f"chat answered {response.status_code}")
+            return notices
         return _message_list(response)
 
     async def upload(
@@ -82,12 +86,13 @@ class GatewayClient:
             messages=[m for m in messages if isinstance(m, dict)],
         )
 
-    async def download(self, url: str) -> bytes:
-        """Fetches a confirmation document by its gateway-relative link."""
+    async def download(self, url: str, sender: str) -> bytes:
+        """Fetches a confirmation document by its gateway-relative link, as this conversation."""
         if not url.startswith(DOWNLOAD_PREFIX) or ".." in url:
             raise GatewayUnavailable("refused a download link outside /downloads/")
         try:
-            response = await self._client.get(url, timeout=MESSAGE_TIMEOUT)
+            # sender lets the gateway check that the link belongs to this conversation.
+            response = await self._client.get(url, params={"sender": sender}, timeout=MESSAGE_TIMEOUT)
         except httpx.HTTPError as exc:
             raise GatewayUnavailable(type(exc).__name__) from exc
         if response.status_code != 200:
@@ -95,12 +100,16 @@ class GatewayClient:
         return response.content
 
 
-def _message_list(response: httpx.Response) -> list[dict[str, Any]]:
-    """Parses the REST channel's answer: a JSON list of message objects."""
+def _message_list(response: httpx.Response, strict: bool = True) -> list[dict[str, Any]]:
+    """Parses the REST channel's answer, a JSON list of messages ([] if not strict and unusable)."""
     try:
         body = response.json()
     except ValueError as exc:
+        if not strict:
+            return []
         raise GatewayUnavailable("chat answered no JSON") from exc
     if not isinstance(body, list):
+        if not strict:
+            return []
         raise GatewayUnavailable("chat answered no list")
     return [m for m in body if isinstance(m, dict)]
