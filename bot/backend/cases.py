@@ -168,11 +168,12 @@ def _receipt(ctx: BackendContext, session: Session, case: Case, conversation_id:
 
 
 def receipts_for_conversation(ctx: BackendContext, conversation_id: str, limit: int = 5) -> list[CaseReceipt]:
-    """Receipts (newest first, fresh download tokens) of the cases this conversation submitted to."""
+    """Receipts of the cases this conversation submitted to: the newest ``limit``, oldest first
+    (the latest is last), each with a fresh download token."""
     with transaction(ctx.sessions) as session:
         cases = session.scalars(
             select(Case).where(Case.id.in_(
                 select(CaseEntry.case_id).where(CaseEntry.conversation_id == conversation_id)
             )).order_by(Case.received_at.desc(), Case.id.desc()).limit(limit)
         ).all()
-        return [_receipt(ctx, session, case, conversation_id, "existing") for case in cases]
+        return [_receipt(ctx, session, case, conversation_id, "existing") for case in reversed(cases)]

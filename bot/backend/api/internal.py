@@ -58,7 +58,7 @@ def post_case(ctx: Ctx, submission: CaseSubmission):
 
 @router.get("/cases/by-conversation/{conversation_id}", response_model=list[CaseReceipt])
 def cases_of_conversation(ctx: Ctx, conversation_id: str) -> list[CaseReceipt]:
-    """Receipts of this conversation's cases, newest first, each with a fresh download token."""
+    """Receipts of this conversation's cases, oldest first (latest last), each with a fresh download token."""
     return cases.receipts_for_conversation(ctx, conversation_id)
 
 
