@@ -269,7 +269,7 @@
     ui.send,
   ]);
   ui.panel = el("section", { id: "lea-panel", className: "panel", role: "dialog", "aria-labelledby": "lea-title", hidden: true }, [
-    el("header", { className: "head" }, [
+    el("div", { className: "head" }, [
       el("div", { className: "head-text" }, [ui.title, ui.subtitle]),
       el("div", { className: "head-actions" }, [ui.switchLanguage, ui.restart, ui.close]),
     ]),
