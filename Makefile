@@ -1,0 +1,38 @@
+# The assistant's two commands: `make run` starts it, `make test` tests it.
+# Everything else is a step of those two; `make` alone lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PY := .venv/bin/python
+
+.PHONY: help install train run validate test test-fast bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
+
+install: ## install what is missing: Debian packages, .venv, .venv-rasa, node_modules
+	@scripts/install.sh
+
+train: install ## train the Rasa model, only when config.yml, domain/ or data/ changed
+	@$(PY) -m bot.runner.training
+
+run: install ## start every service on 127.0.0.1, print the web chat's URL; Ctrl-C stops all
+	@set -a; [ ! -f .env ] || . ./.env; set +a; exec $(PY) -m bot.runner
+
+validate: install ## staff data checks (scripts/validate, once it exists)
+	@if [ -x scripts/validate ]; then scripts/validate; \
+	elif [ -f scripts/validate.py ]; then $(PY) scripts/validate.py; \
+	else echo "validate: no staff data checks yet (scripts/validate)"; fi
+
+test: install train validate ## every test (pytest tests/ plus the staff data checks)
+	$(PY) -m pytest tests
+
+test-fast: install ## the tests without browser and slow ones
+	$(PY) -m pytest tests -m "not browser and not slow"
+
+bench: install ## performance measurements (python -m bench, once it exists)
+	@if [ -d bench ] || [ -f bench.py ]; then $(PY) -m bench; \
+	else echo "bench: no benchmarks yet (bench/)"; fi
+
+clean: ## remove trained models, caches and reports (keeps var/ with its data, and the venvs)
+	rm -rf models .pytest_cache reports results .home-rasa/cache
+	find bot actions tests -name __pycache__ -type d -prune -exec rm -rf {} +

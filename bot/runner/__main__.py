@@ -1,0 +1,77 @@
+"""`python -m bot.runner`: train if needed, start every service, stop all on Ctrl-C.
+
+This is what `make run` ends with. Settings come from INTAKE_* variables (see
+.env.example); without any, everything runs on loopback with files under var/.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import time
+
+from bot.config import get_settings
+from bot.runner.environment import internal_token
+from bot.runner.supervisor import Stack, StackError
+from bot.runner.training import TrainingError, ensure_model
+
+WATCH_INTERVAL_S = 1.0
+
+
+class Shutdown(BaseException):
+    """SIGTERM or SIGINT arrived: stop everything (BaseException: no `except Exception` swallows it)."""
+
+
+def _raise_shutdown(signum, _frame) -> None:
+    """Turn a stop signal into an exception so `finally` blocks run."""
+    raise Shutdown(signal.Signals(signum).name)
+
+
+def say(line: str) -> None:
+    """Progress output, flushed at once (make may not give us a terminal)."""
+    print(line, flush=True)
+
+
+def watch(stack: Stack) -> int:
+    """Wait until a signal arrives or a service dies; the exit code to end with."""
+    while True:
+        time.sleep(WATCH_INTERVAL_S)
+        for service in stack.dead_services():
+            say(f"{service.name} stopped unexpectedly: {service.exit_description()}")
+            say(f"last lines of {service.log_path}:\n{service.log_tail()}")
+            return 1
+
+
+def main() -> int:
+    """Run the stack until Ctrl-C; non-zero exit when something failed."""
+    signal.signal(signal.SIGTERM, _raise_shutdown)
+    signal.signal(signal.SIGINT, _raise_shutdown)
+    settings = get_settings()
+    stack = None
+    try:
+        model = ensure_model(log=say)
+        token = internal_token(settings.var_dir)
+        settings = settings.model_copy(update={"internal_token": token})
+        stack = Stack(settings, model, out=say)
+        started = time.monotonic()
+        stack.start()
+        say(f"\nAll services ready after {time.monotonic() - started:.0f} s.")
+        say(f"Web chat: {settings.public_url}/   (Ctrl-C stops everything)\n")
+        return watch(stack)
+    except Shutdown as reason:
+        say(f"\n{reason}: stopping ...")
+        return 0
+    except (StackError, TrainingError) as error:
+        say(f"could not start: {error}")
+        return 1
+    finally:
+        # A second Ctrl-C must not interrupt the orderly stop (each stop has a timeout).
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        if stack is not None:
+            stack.stop()
+            say("all services stopped.")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,183 @@
+"""The whole product as one object: start every service in order, stop in reverse.
+
+``Stack(settings, model_path).start()`` is what ``make run`` and the test fixture
+``tests/fixtures/stack.py`` both use, so tests run the product the way users do.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.config import Settings
+from bot.runner.environment import APP_PYTHON, RASA_BIN, child_env, rasa_env
+from bot.runner.readiness import http_ok, rasa_model_loaded
+from bot.runner.services import ClamdService, ProcessService, Service, ServiceFailed, wait_until_ready
+
+SERVICE_ORDER = ("clamd", "backend", "actions", "rasa", "gateway", "telegram")
+RASA_NOTE = "Rasa takes about a minute to load a model"
+TELEGRAM_SETTLE_S = 3.0
+
+
+class StackError(RuntimeError):
+    """The stack could not start; the message says which service and why."""
+
+
+class Stack:
+    """Starts, watches and stops clamd, backend, action server, Rasa, gateway and Telegram."""
+
+    def __init__(self, settings: Settings, model_path: Path, out: Callable[[str], None] = print) -> None:
+        self.settings = settings
+        self.model_path = Path(model_path)
+        self.out = out
+        self.services: dict[str, Service] = {}
+
+    @property
+    def var_dir(self) -> Path:
+        return Path(self.settings.var_dir)
+
+    def _local_url(self, port: int) -> str:
+        """Loopback address of one of our ports."""
+        return f"http://{self.settings.host}:{port}"
+
+    @property
+    def gateway_url(self) -> str:
+        return self._local_url(self.settings.gateway_port)
+
+    @property
+    def backend_url(self) -> str:
+        return self._local_url(self.settings.backend_port)
+
+    @property
+    def rasa_url(self) -> str:
+        return self._local_url(self.settings.rasa_port)
+
+    @property
+    def actions_url(self) -> str:
+        return self._local_url(self.settings.actions_port)
+
+    def log_path(self, service: str) -> Path:
+        """Where a service's output goes."""
+        if service in self.services:
+            return self.services[service].log_path
+        return self._build(service, self.settings).log_path
+
+    def telegram_off_reason(self, settings: Settings | None = None) -> str | None:
+        """Why the Telegram bridge stays off, or None when it can run."""
+        from bot.channels.telegram import telegram_status
+
+        return telegram_status(settings or self.settings)
+
+    def start(self) -> None:
+        """Start every service in order, each ready before the next; all or nothing."""
+        (self.var_dir / "log").mkdir(parents=True, exist_ok=True)
+        total = len(SERVICE_ORDER)
+        try:
+            for number, name in enumerate(SERVICE_ORDER, start=1):
+                if name == "telegram" and (reason := self.telegram_off_reason()):
+                    self.out(f"[{number}/{total}] telegram: {reason}")
+                    continue
+                self.start_service(name, _step=f"[{number}/{total}] ")
+        except BaseException:
+            self.stop()
+            raise
+
+    def start_service(self, name: str, _step: str = "", **overrides) -> None:
+        """Start one service (again) and wait until it is ready; overrides change its settings."""
+        if name in self.services:
+            raise StackError(f"{name} is already running")
+        settings = self.settings.model_copy(update=overrides) if overrides else self.settings
+        service = self._build(name, settings)
+        self.out(f"{_step}{name}: starting{f' ({service.note})' if service.note else ''}, log {service.log_path}")
+        started = time.monotonic()
+        self.services[name] = service
+        try:
+            service.launch()
+            wait_until_ready(service, lambda s: self.out(f"{_step}{name}: still starting, {s:.0f} s"))
+        except ServiceFailed as failure:
+            self._fail(failure)
+        except Exception as error:  # the launcher itself raised (missing binary, bad config)
+            self._fail(ServiceFailed(service, f"could not start: {error}"))
+        except BaseException:
+            self.stop_service(name)
+            raise
+        self.out(f"{_step}{name}: ready after {time.monotonic() - started:.1f} s")
+
+    def _fail(self, failure: ServiceFailed) -> None:
+        """Report why a service failed with the end of its log, stop it, raise StackError."""
+        self._report_failure(failure)
+        self.stop_service(failure.service.name)
+        raise StackError(str(failure)) from None
+
+    def _report_failure(self, failure: ServiceFailed) -> None:
+        """Print why a service failed and the end of its log."""
+        self.out(f"{failure.service.name} failed: {failure.reason}")
+        self.out(f"last lines of {failure.service.log_path}:\n{failure.service.log_tail()}")
+
+    def stop_service(self, name: str) -> None:
+        """Stop one service (no-op when it is not running)."""
+        service = self.services.pop(name, None)
+        if service is not None:
+            service.stop()
+
+    def stop(self) -> None:
+        """Stop every running service in reverse start order."""
+        for name in reversed(SERVICE_ORDER):
+            if name in self.services:
+                self.out(f"stopping {name} ...")
+                self.stop_service(name)
+
+    def dead_services(self) -> list[Service]:
+        """Services that were started and have since exited."""
+        return [service for service in self.services.values() if not service.is_running()]
+
+    def __enter__(self) -> Stack:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
+    def _build(self, name: str, settings: Settings) -> Service:
+        """The service definition for one name."""
+        log = self.var_dir / "log" / f"{name}.log"
+        env = child_env(settings)
+        local = self._local_url
+        if name == "clamd":
+            return ClamdService(settings)
+        if name == "backend":
+            command = [APP_PYTHON, "-m", "bot.backend"]
+            return ProcessService(name, command, env, log, lambda: http_ok(f"{local(settings.backend_port)}/health"))
+        if name == "actions":
+            command = [APP_PYTHON, "-m", "rasa_sdk", "--actions", "actions", "--port", settings.actions_port]
+            env["SANIC_HOST"] = settings.host  # rasa_sdk binds 0.0.0.0 without it
+            return ProcessService(name, command, env, log, lambda: http_ok(f"{local(settings.actions_port)}/health"))
+        if name == "rasa":
+            return self._build_rasa(settings, env, log)
+        if name == "gateway":
+            command = [APP_PYTHON, "-m", "bot.gateway"]
+            return ProcessService(name, command, env, log, lambda: http_ok(f"{local(settings.gateway_port)}/health"))
+        if name == "telegram":
+            command = [APP_PYTHON, "-m", "bot.channels.telegram"]
+            # No health route in polling mode: alive after a few seconds counts as up.
+            return ProcessService(name, command, env, log, lambda: True, settle_s=TELEGRAM_SETTLE_S)
+        raise StackError(f"unknown service {name!r}; known: {', '.join(SERVICE_ORDER)}")
+
+    def _build_rasa(self, settings: Settings, env: dict[str, str], log: Path) -> Service:
+        """Rasa serving our model, talking to our action server, with a SQLite tracker store."""
+        command = [
+            RASA_BIN, "run", "--model", self.model_path,
+            "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+            "--port", settings.rasa_port, "--interface", settings.host,
+            # Loopback only. No --auth-token: argv is readable by every local user.
+            "--enable-api",
+        ]  # fmt: skip
+        env.update(rasa_env())
+        env["INTAKE_ACTIONS_URL"] = f"{self._local_url(settings.actions_port)}/webhook"
+        env["INTAKE_TRACKER_DB"] = str(self.var_dir / "tracker.sqlite3")
+        return ProcessService(
+            "rasa", command, env, log,
+            lambda: rasa_model_loaded(self._local_url(settings.rasa_port)),
+            start_timeout_s=240.0, note=RASA_NOTE,
+        )  # fmt: skip

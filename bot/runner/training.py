@@ -1,0 +1,130 @@
+"""Train the Rasa model only when its inputs changed, reusing a per-user model cache.
+
+The fingerprint is a sha256 over config.yml and every file under domain/ and data/
+(relative paths in sorted order, then contents). The model is stored as
+``models/<fingerprint>.tar.gz`` and copied to ``~/.cache/lea-intake/models/`` so other
+checkouts on the same machine (CI, fresh clones) reuse it instead of training again.
+
+Usage: ``python -m bot.runner.training`` (prints the model's path on the last line).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from pathlib import Path
+
+from bot.config import PROJECT_ROOT
+from bot.runner.environment import RASA_BIN, rasa_env
+
+MODEL_INPUTS = ("config.yml", "domain", "data")
+MODELS_DIR = PROJECT_ROOT / "models"
+CACHE_DIR = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "lea-intake" / "models"
+
+
+class TrainingError(RuntimeError):
+    """Rasa could not train a model from the current data."""
+
+
+def input_files(root: Path = PROJECT_ROOT) -> list[Path]:
+    """Every file the model is trained from, in a stable order."""
+    files = []
+    for name in MODEL_INPUTS:
+        path = root / name
+        if path.is_file():
+            files.append(path)
+        elif path.is_dir():
+            files.extend(p for p in path.rglob("*") if p.is_file())
+    return sorted(files, key=lambda p: p.relative_to(root).as_posix())
+
+
+def fingerprint(root: Path = PROJECT_ROOT) -> str:
+    """sha256 over the relative paths and contents of config, domain and data."""
+    digest = hashlib.sha256()
+    for path in input_files(root):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+@contextmanager
+def _exclusive(lock_path: Path):
+    """Hold a file lock so parallel runs train one fingerprint only once."""
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _copy_atomically(source: Path, target: Path) -> None:
+    """Copy so readers never see a half-written model."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    shutil.copyfile(source, partial)
+    os.replace(partial, target)
+
+
+def _train(fp: str, log: Callable[[str], None], output) -> Path:
+    """Run `rasa train` into models/<fp>.tar.gz."""
+    command = [
+        str(RASA_BIN), "train",
+        "--config", "config.yml", "--domain", "domain", "--data", "data",
+        "--out", str(MODELS_DIR), "--fixed-model-name", fp,
+    ]  # fmt: skip
+    if not Path(RASA_BIN).exists():
+        raise TrainingError(f"{RASA_BIN} is missing: run `make install`")
+    log("train: data or config changed, training a new model (a few minutes on 2 cores) ...")
+    started = time.monotonic()
+    result = subprocess.run(
+        command, cwd=PROJECT_ROOT, env={**os.environ, **rasa_env()}, stdout=output, stderr=subprocess.STDOUT
+    )
+    model = MODELS_DIR / f"{fp}.tar.gz"
+    if result.returncode != 0 or not model.exists():
+        raise TrainingError(f"rasa train failed with exit code {result.returncode}")
+    log(f"train: trained in {time.monotonic() - started:.0f} s")
+    return model
+
+
+def ensure_model(log: Callable[[str], None] = print, output=None) -> Path:
+    """The model for the current data: present, copied from the cache, or trained now."""
+    fp = fingerprint()
+    model = MODELS_DIR / f"{fp}.tar.gz"
+    cached = CACHE_DIR / f"{fp}.tar.gz"
+    with _exclusive(CACHE_DIR / f".{fp}.lock"):
+        if model.exists():
+            log(f"train: data unchanged, using models/{model.name}")
+        elif cached.exists():
+            _copy_atomically(cached, model)
+            log(f"train: data unchanged, copied the cached model to models/{model.name}")
+        else:
+            _train(fp, log, output)
+        if not cached.exists():
+            _copy_atomically(model, cached)
+    return model
+
+
+def main() -> int:
+    """Train if needed and print the model's path."""
+    started = time.monotonic()
+    try:
+        model = ensure_model()
+    except TrainingError as error:
+        print(f"train: {error}", file=sys.stderr)
+        return 1
+    print(f"train: done in {time.monotonic() - started:.1f} s")
+    print(model)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

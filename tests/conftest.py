@@ -1,0 +1,28 @@
+"""Root conftest: markers every area uses and the shared fixture plugins in tests/fixtures/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+# Shared fixtures (clamd, the whole stack, ...). Listed only when the module exists,
+# so a fixture being written by another engineer cannot break collection.
+pytest_plugins = [
+    f"tests.fixtures.{name}"
+    for name in ("clamd", "stack")
+    if (FIXTURES / f"{name}.py").exists()
+]
+
+MARKERS = {
+    "browser": "drives a real browser (Debian chromium through Playwright)",
+    "postgres": "needs PostgreSQL on 127.0.0.1:5432",
+    "redis": "needs Redis on 127.0.0.1:6379",
+    "slow": "takes more than a few seconds (e.g. starts the whole stack); `make test-fast` skips it",
+}
+
+
+def pytest_configure(config) -> None:
+    """Register the shared markers."""
+    for name, meaning in MARKERS.items():
+        config.addinivalue_line("markers", f"{name}: {meaning}")
