@@ -26,10 +26,6 @@ CHROMIUM_ARGS = [
 ]
 
 
-def pytest_configure(config):
-    config.addinivalue_line("markers", "browser: drives a real browser (Debian chromium)")
-
-
 @dataclass
 class FakeGateway:
     url: str  # http://127.0.0.1:<port>

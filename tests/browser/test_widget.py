@@ -292,6 +292,7 @@ def test_upload_by_keyboard_shows_progress_scan_and_result(new_page, fake_gatewa
         ("virus.pdf", b"%PDF-1.4 EICAR", "Die Datei wurde abgelehnt, weil sie Schadsoftware enthält."),
         ("unavailable.pdf", PDF, "Die Virenprüfung ist gerade nicht verfügbar."),
         ("notes.txt", b"just text", "Bitte senden Sie eine PDF-, JPG- oder PNG-Datei."),
+        ("huge.pdf", PDF, "Die Datei ist zu groß (höchstens 10 MB)."),
     ],
 )
 def test_refused_uploads_are_explained(new_page, fake_gateway, name, content, reply):
@@ -301,7 +302,7 @@ def test_refused_uploads_are_explained(new_page, fake_gateway, name, content, re
     open_widget(page)
     page.locator(f"{HOST} input[type=file]").set_input_files({"name": name, "mimeType": "application/octet-stream", "buffer": content})
     expect(page.locator(f"{HOST} .log .msg.upload .upload-state")).to_have_text("✗ Abgelehnt")
-    expect(page.locator(f"{HOST} .log .msg.bot .text").last).to_have_text(reply)
+    expect(page.locator(f"{HOST} .log .msg:not(.user) .text").last).to_have_text(reply)
     expect(page.locator(f"{HOST} [role=status]")).to_have_text(f"Datei abgelehnt: {name}")
 
 

@@ -117,6 +117,9 @@ def build_app(recorder: Recorder) -> FastAPI:
             messages = [{"recipient_id": sender, "text": text}]
             return JSONResponse({"accepted": accepted, "code": code, "upload": record, "messages": messages}, status_code=status)
 
+        if (file.filename or "").startswith("huge"):
+            detail = {"de": "Die Datei ist zu groß (höchstens 10 MB).", "en": "The file is too large (at most 10 MB)."}[language]
+            return JSONResponse({"accepted": False, "code": "too_large", "upload": None, "messages": [], "detail": detail}, status_code=413)
         if (file.filename or "").startswith("unavailable"):
             return answer(503, False, "scan_unavailable", texts["unavailable"])
         if b"EICAR" in data:

@@ -394,7 +394,8 @@
   }
 
   function renderNotice(entry, index, lang) {
-    const node = el("div", { className: "msg notice", lang: lang }, [el("span", { className: "text", text: t(entry.key, null, lang) })]);
+    const text = entry.text || t(entry.key, null, lang);
+    const node = el("div", { className: "msg notice", lang: lang }, [el("span", { className: "text", text: text })]);
     if (entry.retry && !entry.answered) {
       const b = el("button", { type: "button", className: "choice", text: t("retry", null, lang) });
       b.addEventListener("click", () => {
@@ -558,12 +559,15 @@
             state_.textContent = t("scanning");
             announce(t("scanning"));
           });
-          const finish = (outcome, messages, noticeKey) => {
+          const finish = (outcome, messages, noticeKey, detail) => {
             entry.outcome = outcome;
             saveState();
             node.replaceWith(renderEntry(entry));
             announce(t(outcome === "accepted" ? "acceptedStatus" : "refusedStatus", { name: file.name }));
-            if (noticeKey && !(Array.isArray(messages) && messages.length)) addEntry({ kind: "notice", key: noticeKey });
+            // No message from the assistant: the gateway's own explanation, else ours.
+            if (noticeKey && !(Array.isArray(messages) && messages.length)) {
+              addEntry(typeof detail === "string" && detail ? { kind: "notice", text: detail } : { kind: "notice", key: noticeKey });
+            }
             showBotMessages(messages);
             resolve();
           };
@@ -575,9 +579,10 @@
               /* not JSON: treated as a failed upload below */
             }
             const messages = body && body.messages;
-            if (xhr.status === 503) finish("refused", messages, "scanUnavailable");
+            const detail = body && body.detail;
+            if (xhr.status === 503) finish("refused", messages, "scanUnavailable", detail);
             else if (body && body.accepted === true) finish("accepted", messages);
-            else finish("refused", messages, "uploadFailed");
+            else finish("refused", messages, "uploadFailed", detail);
           });
           const failed = () => finish("refused", null, "uploadFailed");
           xhr.addEventListener("error", failed);
