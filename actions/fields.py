@@ -212,11 +212,13 @@ def _country_index() -> dict[str, str]:
 
 def parse_nationality(text: str) -> Parsed:
     """ISO alpha-3 code from a country name, adjective or alias in German or English."""
-    cleaned = re.sub(
-        r"^\s*(ich bin|i am|i'm|im|meine staatsangehoerigkeit ist|my nationality is|nationality:?|"
-        r"staatsangehoerigkeit:?|aus|from|citizen of|buerger von)\s+",
-        "", _fold(text),
-    )
+    cleaned = _fold(text)
+    for _ in range(2):  # "ich bin aus Indien": two prefixes
+        cleaned = re.sub(
+            r"^\s*(ich bin|i am|i'm|im|meine staatsangehoerigkeit ist|my nationality is|nationality:?|"
+            r"staatsangehoerigkeit:?|aus|from|citizen of|buerger von|ich komme aus|i come from)\s+",
+            "", cleaned,
+        )
     cleaned = re.sub(r"^(der|die|dem|den|the)\s+", "", cleaned).strip(" .,!")
     if not cleaned:
         return Parsed(error="format")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 from typing import Any
+from urllib.parse import quote
 
 from pydantic import ValidationError
 from rasa_sdk import Action, Tracker
@@ -61,7 +62,8 @@ def confirmation_payload(receipt: CaseReceipt, conversation_id: str) -> dict[str
     """The custom payload channels render as a PDF download (README: public chat API)."""
     return {
         "type": "confirmation_pdf",
-        "url": f"/downloads/{receipt.download_token}",
+        # The link works only together with the conversation it was issued to.
+        "url": f"/downloads/{receipt.download_token}?sender={quote(conversation_id, safe='')}",
         "filename": f"Bestaetigung-Confirmation-{receipt.case_number}.pdf",
         "case_number": receipt.case_number,
     }

@@ -1,0 +1,81 @@
+"""A test client for the public chat API, as any Rasa REST client would use it."""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+
+@dataclass
+class Chat:
+    base_url: str
+    language: str | None = None
+    sender: str = field(default_factory=lambda: f"test-{uuid.uuid4().hex[:12]}")
+    last: list[dict[str, Any]] = field(default_factory=list)
+
+    def say(self, text: str, **metadata: Any) -> list[dict[str, Any]]:
+        meta = {"channel": "rest", **({"language": self.language} if self.language else {}), **metadata}
+        response = httpx.post(
+            f"{self.base_url}/webhooks/rest/webhook",
+            json={"sender": self.sender, "message": text, "metadata": meta},
+            timeout=60,
+        )
+        assert response.status_code == 200, response.text
+        self.last = response.json()
+        return self.last
+
+    @property
+    def text(self) -> str:
+        return "\n".join(m.get("text") or "" for m in self.last)
+
+    @property
+    def buttons(self) -> list[dict[str, str]]:
+        return [b for m in self.last for b in (m.get("buttons") or [])]
+
+    @property
+    def custom(self) -> list[dict[str, Any]]:
+        return [m["custom"] for m in self.last if m.get("custom")]
+
+    def press(self, title_part: str) -> list[dict[str, Any]]:
+        """Press the button whose title contains title_part (as the widget would)."""
+        for b in self.buttons:
+            if title_part.lower() in b["title"].lower():
+                return self.say(b["payload"])
+        raise AssertionError(f"no button {title_part!r} in {[b['title'] for b in self.buttons]}")
+
+    def upload(self, filename: str, data: bytes, content_type: str = "application/pdf") -> dict[str, Any]:
+        response = httpx.post(
+            f"{self.base_url}/api/uploads",
+            data={"sender": self.sender, "language": self.language or "de"},
+            files={"file": (filename, data, content_type)},
+            timeout=60,
+        )
+        body = response.json()
+        self.last = body.get("messages") or []
+        return {"status": response.status_code, **body}
+
+
+def stored_cases(var_dir, conversation_id: str) -> list[dict[str, Any]]:
+    """The cases the backend committed for a conversation (read from its SQLite file)."""
+    conn = sqlite3.connect(var_dir / "backend.sqlite3")
+    conn.row_factory = sqlite3.Row
+    try:
+        rows = conn.execute("SELECT * FROM cases WHERE conversation_id = ?", (conversation_id,)).fetchall()
+        return [dict(r) for r in rows]
+    finally:
+        conn.close()
+
+
+def minimal_pdf(marker: str = "") -> bytes:
+    """A small, valid, unique PDF (unique so clamd's clean-result cache is not measured)."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=12)
+    pdf.cell(text=f"Passkopie {marker or uuid.uuid4().hex}")
+    return bytes(pdf.output())
