@@ -65,6 +65,23 @@ class BackendUnavailable(RuntimeError):
     """The backend did not answer as the contract says."""
 
 
+class BackendRefused(RuntimeError):
+    """The backend applied one of the upload limits itself (it checks them again)."""
+
+    def __init__(self, code: OutcomeCode) -> None:
+        super().__init__(code.value)
+        self.code = code
+
+
+# The backend's error codes that mean the same as one of our outcomes.
+BACKEND_CODES = {
+    "too_many_files": OutcomeCode.too_many,
+    "total_too_large": OutcomeCode.total_too_large,
+    "file_too_large": OutcomeCode.too_large,
+    "empty_file": OutcomeCode.empty,
+}
+
+
 def safe_filename(filename: str | None, file_type: FileType) -> str:
     """The client's file name without path, control characters or a misleading extension."""
     name = PureWindowsPath(PurePosixPath(filename or "").name).name
@@ -81,6 +98,15 @@ def _records(payload: object) -> list[UploadRecord]:
     if not isinstance(items, list):
         raise BackendUnavailable("upload list is not a list")
     return [UploadRecord.model_validate(item) for item in items]
+
+
+def _error_code(response: httpx.Response) -> str | None:
+    """The backend's error code from its JSON error body, if any."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    return body.get("error") if isinstance(body, dict) else None
 
 
 class UploadIntake:
@@ -148,6 +174,8 @@ class UploadIntake:
             record = await self._timed(
                 timings, "store", self.store(conversation_id, filename, file_type, data, result)
             )
+        except BackendRefused as refused:
+            return UploadOutcome(refused.code, timings_ms=timings)
         except BackendUnavailable:
             return UploadOutcome(OutcomeCode.backend_unavailable, timings_ms=timings)
         return UploadOutcome(OutcomeCode.accepted, upload=record, timings_ms=timings)
@@ -200,6 +228,10 @@ class UploadIntake:
                     response = await client.request(method, url, headers=headers, **kwargs)
         except httpx.HTTPError as exc:
             raise BackendUnavailable(f"{method} {path}: {exc.__class__.__name__}") from exc
+        if 400 <= response.status_code < 500:
+            code = BACKEND_CODES.get(_error_code(response))
+            if code is not None:
+                raise BackendRefused(code)
         if response.status_code >= 300:
             raise BackendUnavailable(f"{method} {path}: HTTP {response.status_code}")
         return response
