@@ -89,6 +89,7 @@ async def stop(application: Application) -> None:
 def run(settings: Settings) -> None:
     """Runs the bridge until interrupted (blocking, owns its event loop)."""
     application = build_application(settings)
+    log.info("Telegram bridge: %s mode, gateway %s", settings.telegram_mode, settings.public_url)
     if settings.telegram_mode == "webhook":
         application.run_webhook(**_webhook_options(settings))
     else:
