@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 from typing import AsyncIterator
+from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
@@ -110,6 +111,8 @@ async def post_upload(request: Request) -> JSONResponse:
         declared_length = int(request.headers.get("content-length") or 0)
     except ValueError:
         declared_length = 0
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        return _bad_request(await _language_of_plain_form(request, query_language))
     try:
         if declared_length > max_file + ENVELOPE_BYTES:
             raise BodyTooLarge()
@@ -151,6 +154,20 @@ async def _too_large_body(request: Request, settings: Settings, sender: str | No
     max_mb = settings.upload_max_file_bytes // (1024 * 1024)
     detail = TOO_LARGE_NO_SENDER[language].format(max_mb=max_mb)
     return JSONResponse(_body(False, code, None, [], detail=detail), status_code=413)
+
+
+async def _language_of_plain_form(request: Request, query_language: str | None) -> str:
+    """The language field of a url-encoded form without a file (read at most 64 KB)."""
+    language = query_language
+    if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+        body = b""
+        try:
+            async for chunk in _limited(request.stream(), ENVELOPE_BYTES):
+                body += chunk
+        except BodyTooLarge:
+            body = b""
+        language = parse_qs(body.decode("utf-8", "replace")).get("language", [language])[0]
+    return _language(language, request)
 
 
 def _bad_request(language: str) -> JSONResponse:
