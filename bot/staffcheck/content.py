@@ -1,0 +1,133 @@
+"""Checks of the office's content files: knowledge (facts and answers), concern catalogue, routing."""
+
+from __future__ import annotations
+
+import importlib
+
+import yaml
+
+from bot.staffcheck.project import LANGUAGES, LineMap, Project, line_of
+from bot.staffcheck.report import Problem
+
+KNOWLEDGE = "content/knowledge.yml"
+CONCERNS = "content/concerns.yml"
+ROUTING = "content/routing.yml"
+ANSWER_ACTION = "action_answer_question"
+
+
+class Skip(Exception):
+    """The check cannot run here (a part it needs is missing); the message says why."""
+
+
+def _loader_problem(file: str, error: Exception, fix: str) -> Problem:
+    """A loader's own staff-readable message, as one problem."""
+    text = str(error)
+    for prefix in (file, file.rsplit("/", 1)[-1]):
+        text = text.removeprefix(f"{prefix}, ").removeprefix(f"{prefix}: ")
+    return Problem(file=file, what=text, fix=fix)
+
+
+def _knowledge_entries(project: Project, data: LineMap) -> list[Problem]:
+    """Facts without a source; answers without de/en text or without sources (all of them, with lines)."""
+    problems = []
+    facts = data.get("facts") or {}
+    for key, entry in facts.items() if isinstance(facts, dict) else ():
+        if not isinstance(entry, dict) or not str(entry.get("source") or "").strip():
+            problems.append(Problem(KNOWLEDGE, line=line_of(facts, key), name=f"fact '{key}'",
+                                    what="has no 'source:' (where the office published this value)",
+                                    fix="add a line 'source: \"<document>: <quoted sentence>\"' under the fact"))
+    answers = data.get("answers") or {}
+    for intent, entry in answers.items() if isinstance(answers, dict) else ():
+        where = {"file": KNOWLEDGE, "line": line_of(answers, intent), "name": f"answer '{intent}'"}
+        entry = entry if isinstance(entry, dict) else {}
+        for language, word in zip(LANGUAGES, ("German", "English")):
+            if not str(entry.get(language) or "").strip():
+                problems.append(Problem(**where, what=f"has no {word} text ('{language}:')",
+                                        fix=f"add '{language}: |-' followed by the {word} answer, indented"))
+        sources = entry.get("sources")
+        if not isinstance(sources, list) or not any(str(s).strip() for s in sources):
+            problems.append(Problem(**where, what="has no 'sources:' list",
+                                    fix="add 'sources:' with at least one line '- \"<document>: <quoted sentence>\"'"))
+        if intent not in project.domain.intents:
+            problems.append(Problem(**where, what=f"answers the intent '{intent}', which is not in domain/core.yml",
+                                    fix="correct the name to an existing intent, or add the intent (see docs/STAFF-GUIDE.md)"))
+    return problems
+
+
+def _unanswered_questions(project: Project, answers: dict) -> list[Problem]:
+    """Intents that rules send to the answer action but that have no answer in the knowledge file."""
+    problems = []
+    blocks = {s.block for s in project.steps if s.kind == "action" and s.name == ANSWER_ACTION}
+    for step in project.steps:
+        if step.kind == "intent" and step.block in blocks and step.name not in answers and step.name != "ask_human":
+            problems.append(Problem(step.file, line=step.line, name=f"intent '{step.name}'",
+                                    what=f"is answered from {KNOWLEDGE}, but that file has no answer for it",
+                                    fix=f"add an entry '{step.name}:' under 'answers:' in {KNOWLEDGE} with de, en and sources"))
+    return problems
+
+
+def check_knowledge_sources(project: Project) -> list[Problem]:
+    """Every fact has a source; every answer has de and en text and sources; every asked question has an answer."""
+    path = project.root / KNOWLEDGE
+    if not path.exists():
+        return [Problem(KNOWLEDGE, what="the file is missing", fix="restore it from version control (git checkout content/knowledge.yml)")]
+    data = project.load(path) or LineMap()
+    problems = _knowledge_entries(project, data)
+    problems += _unanswered_questions(project, data.get("answers") or {})
+    if not problems:
+        try:
+            knowledge = importlib.import_module("bot.knowledge")
+        except ImportError:
+            return problems  # the structural check above is all we can do
+        try:
+            knowledge.parse_knowledge(yaml.safe_load(path.read_text(encoding="utf-8")))
+        except ValueError as error:
+            problems.append(_loader_problem(KNOWLEDGE, error, "correct the entry named above (the assistant refuses to start with this file)"))
+    return problems
+
+
+def check_concern_catalogue(project: Project) -> list[Problem]:
+    """The concern catalogue loads, and every concern's intent exists in the domain with examples in both languages."""
+    from bot.catalogue import CatalogueError, parse_catalogue
+
+    path = project.root / CONCERNS
+    data = project.load(path)
+    try:
+        catalogue = parse_catalogue(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except CatalogueError as error:
+        return [_loader_problem(CONCERNS, error, "correct the entry named above (the assistant refuses to start with this file)")]
+    concerns = data.get("concerns") or {}
+    problems = []
+    for concern in catalogue.concerns.values():
+        where = {"file": CONCERNS, "line": line_of(concerns, concern.id), "name": f"concern '{concern.id}'"}
+        if concern.intent not in project.domain.intents:
+            problems.append(Problem(**where, what=f"names the intent '{concern.intent}', which is not listed in domain/core.yml",
+                                    fix=f"add '- {concern.intent}' under 'intents:' in domain/core.yml, or correct the intent name"))
+            continue
+        for language in LANGUAGES:
+            if not any(e.intent == concern.intent and e.language == language for e in project.examples):
+                problems.append(Problem(**where, what=f"its intent '{concern.intent}' has no training examples in data/nlu/{language}/",
+                                        fix=f"add '- intent: {concern.intent}' with example sentences to data/nlu/{language}/enquiries.yml"))
+    return problems
+
+
+def check_routing_rules(project: Project) -> list[Problem]:
+    """The routing rules load against the concern catalogue (the backend's own loader)."""
+    try:
+        routing = importlib.import_module("bot.backend.routing")
+    except ImportError as error:
+        raise Skip(f"the routing loader bot/backend/routing.py cannot be imported ({error})") from error
+    loader = getattr(routing, "load_routing", None)
+    if loader is None:
+        raise Skip("bot/backend/routing.py has no load_routing()")
+    from bot.catalogue import CatalogueError, parse_catalogue
+
+    try:
+        catalogue = parse_catalogue(yaml.safe_load((project.root / CONCERNS).read_text(encoding="utf-8")))
+    except CatalogueError as error:
+        raise Skip(f"the concern catalogue does not load, fix it first ({error})") from error
+    try:
+        loader(catalogue, project.root / ROUTING)
+    except (ValueError, OSError) as error:
+        return [_loader_problem(ROUTING, error, "correct the rule or field named above (the backend refuses to start with this file)")]
+    return []
