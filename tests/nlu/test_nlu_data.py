@@ -7,7 +7,7 @@ from collections import defaultdict
 import pytest
 
 from tests.nlu.nlu_data import (
-    ALL_INTENTS, HELD_OUT_DIR, INTENTS, LANGUAGES, TRAINING_DIR, by_intent, normalise,
+    ALL_INTENTS, HELD_OUT_DIR, OTHER_INTENTS, INTENTS, LANGUAGES, TRAINING_DIR, by_intent, normalise,
     read_examples, training_examples,
 )
 
@@ -27,6 +27,11 @@ def test_every_intent_has_enough_training_examples(language: str) -> None:
     grouped = by_intent(training_examples(language))
     thin = {i: len(grouped.get(i, [])) for i in ALL_INTENTS if len(grouped.get(i, [])) < MIN_TRAINING}
     assert not thin, f"{language}: intents with fewer than {MIN_TRAINING} examples: {thin}"
+
+
+def test_training_data_has_no_unknown_intents() -> None:
+    known = set(ALL_INTENTS) | {i for names in OTHER_INTENTS.values() for i in names}
+    assert {i for i, _ in training_examples()} <= known
 
 
 def test_no_example_belongs_to_two_intents() -> None:
