@@ -9,6 +9,7 @@ given. Buttons are pressed when a question offers them.
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import time
 from datetime import date, timedelta
@@ -120,12 +121,14 @@ def asked_field(messages: list[dict], prefixes: dict[str, str]) -> tuple[str | N
     return None, None
 
 
-def small_pdf() -> bytes:
-    """A real one-page PDF, as a scanned passport copy would be."""
+def small_pdf(attachment: bytes | None = None) -> bytes:
+    """A real one-page PDF (unique, as clamd caches clean results), optionally carrying a file."""
     document = FPDF()
     document.add_page()
     document.set_font("Helvetica", size=14)
-    document.cell(text="Reisepass (Testkopie)")
+    document.cell(text=f"Reisepass (Testkopie) {os.urandom(6).hex()}")
+    if attachment is not None:
+        document.embed_file(bytes=attachment, basename="anlage.bin", compress=True, mime_type="text/plain")
     return bytes(document.output())
 
 
@@ -139,7 +142,7 @@ async def test_whole_enquiry_in_german_ends_with_the_confirmation_pdf(live_bridg
     """Extension request over Telegram: questions, a PDF upload, confirmation as a document."""
     application, client = live_bridge
     chat = 880001
-    prefixes = ask_prefixes("de")
+    prefixes = {field: prefix for field, prefix in ask_prefixes("de").items() if field in ANSWERS}
     fake_telegram.push_text(chat, "Ich möchte meine Aufenthaltserlaubnis verlängern", language_code="de")
     await settle(application, fake_telegram)
 
@@ -179,13 +182,14 @@ async def test_whole_enquiry_in_german_ends_with_the_confirmation_pdf(live_bridg
 
 
 async def test_infected_file_is_refused_with_a_message(live_bridge, fake_telegram, stack):
-    """EICAR sent over Telegram is found by clamd and refused; the user is told so."""
+    """A PDF carrying EICAR sent over Telegram is found by clamd and refused; the user is told so."""
     application, client = live_bridge
     chat = 880002
     fake_telegram.push_text(chat, "Ich möchte meine Aufenthaltserlaubnis verlängern", language_code="de")
     await settle(application, fake_telegram)
     before = len(fake_telegram.messages(chat))
-    fake_telegram.push_document(chat, "Rechnung.pdf", EICAR, language_code="de")
+    # Inside a real PDF: a bare EICAR file would be refused for its type before any scan.
+    fake_telegram.push_document(chat, "Rechnung.pdf", small_pdf(attachment=EICAR), language_code="de")
     await settle(application, fake_telegram)
 
     replies = fake_telegram.texts(chat)[before:]
