@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import unicodedata
 from zoneinfo import ZoneInfo
@@ -22,6 +23,7 @@ from bot.backend.errors import BackendError
 from bot.backend.models import Case, CaseCounter, CaseEntry, Upload
 from bot.models import CaseReceipt, CaseSubmission
 
+log = logging.getLogger(__name__)
 OFFICE_TZ = ZoneInfo("Europe/Berlin")
 CASE_PREFIX = "LEA"
 MAX_ATTEMPTS = 4
@@ -40,6 +42,7 @@ def submit(ctx: BackendContext, submission: CaseSubmission) -> CaseReceipt:
                 receipt = _submit_once(ctx, session, submission)
             return receipt
         except IntegrityError:
+            log.info("submission raced a concurrent one; retrying")
             continue
     raise BackendError(503, "busy")
 
