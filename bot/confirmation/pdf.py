@@ -36,6 +36,7 @@ MARGIN = 20.0  # mm, left/right/bottom
 TOP = 16.0
 LABEL_W = 58.0
 LABEL_H, VALUE_H, ROW_GAP = 3.5, 4.6, 1.6  # line heights (mm) in the table of particulars
+STATEMENT_H = 4.4
 QR_SIZE = 32.0
 BODY_PT, STATEMENT_PT, SMALL_PT, TITLE_PT = 10.0, 9.5, 8.0, 17.0
 HEADING_RGB, LABEL_RGB, TEXT_RGB = (0, 51, 102), (85, 85, 85), (0, 0, 0)
@@ -291,15 +292,14 @@ class _Renderer:
             label_h = pdf.multi_cell(LABEL_W, LABEL_H, label, dry_run=True, output=MethodReturnValue.HEIGHT)
             self._font(BODY_PT, bold=bold)
             with self._shaped(value):
-                value_h = pdf.multi_cell(value_w, VALUE_H, value, wrapmode=WrapMode.CHAR, dry_run=True,
-                                         output=MethodReturnValue.HEIGHT)
+                value_h = pdf.multi_cell(value_w, VALUE_H, value, dry_run=True, output=MethodReturnValue.HEIGHT)
             self._keep_space(max(label_h, value_h) + ROW_GAP)
             top = pdf.get_y()
             self._font(SMALL_PT, rgb=LABEL_RGB)
             self._para(f"label:{key}", label, w=LABEL_W, h=LABEL_H)
             pdf.set_xy(MARGIN + LABEL_W, top)
             self._font(BODY_PT, bold=bold)
-            self._para(f"value:{key}", value, w=value_w, h=VALUE_H, wrap=WrapMode.CHAR)
+            self._para(f"value:{key}", value, w=value_w, h=VALUE_H)  # breaks at spaces, inside a word only when it must
             pdf.set_y(top + max(label_h, value_h) + ROW_GAP)
 
     def _attachments(self) -> None:
@@ -325,19 +325,28 @@ class _Renderer:
         fiktion = self.data.fiktion
         self.pdf.ln(2)
         for lang in self.langs:
-            if fiktion.applies:
-                self._heading(f"statement_heading:{lang}", text("fiktion_heading", lang))
-                body = text("fiktion_applies", lang, title=load_catalogue().title_label(
-                    _kind_value(self.data.title_kind), lang), expiry=format_date(self.data.title_expiry, lang))
-            else:
-                self._heading(f"statement_heading:{lang}", text("receipt_heading", lang))
-                body = text("receipt_only", lang)
-                if fiktion.reason == "expired":
-                    body += " " + text("receipt_expired", lang)
-            body += " " + text("no_status_enquiries", lang)
+            heading, body = self._statement_text(lang)
             self._font(STATEMENT_PT)
-            self._para(f"statement:{lang}", body, h=4.4)
+            height = self.pdf.multi_cell(self.content_w, STATEMENT_H, body, dry_run=True,
+                                         output=MethodReturnValue.HEIGHT)
+            self._keep_space(height + 8)  # heading and its paragraph on one page
+            self._heading(f"statement_heading:{lang}", heading)
+            self._font(STATEMENT_PT)
+            self._para(f"statement:{lang}", body, h=STATEMENT_H)
             self.pdf.ln(2)
+
+    def _statement_text(self, lang: str) -> tuple[str, str]:
+        """(heading, paragraph) of the statement in one language."""
+        if self.data.fiktion.applies:
+            title = load_catalogue().title_label(_kind_value(self.data.title_kind), lang)
+            body = text("fiktion_applies", lang, title=title, expiry=format_date(self.data.title_expiry, lang))
+            heading = text("fiktion_heading", lang)
+        else:
+            body = text("receipt_only", lang)
+            if self.data.fiktion.reason == "expired":
+                body += " " + text("receipt_expired", lang)
+            heading = text("receipt_heading", lang)
+        return heading, body + " " + text("no_status_enquiries", lang)
 
     def _verification(self) -> None:
         pdf, d = self.pdf, self.data
