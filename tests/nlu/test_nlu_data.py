@@ -51,7 +51,8 @@ def test_no_example_is_repeated_within_one_language() -> None:
         seen: dict[str, int] = defaultdict(int)
         for _, text in training_examples(language):
             seen[normalise(text)] += 1
-        assert not {t: n for t, n in seen.items() if n > 1}, language
+        repeated = {t: n for t, n in seen.items() if n > 1}
+        assert not repeated, f"{language}: {repeated}"
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
