@@ -146,3 +146,15 @@ def test_edited_fact_changes_the_answer(raw: dict) -> None:
     edited = copy.deepcopy(raw)
     edited["facts"]["fee_issue_eur"]["value"] = 110
     assert "110 Euro" in answer("faq_fees", "de", parse_knowledge(edited))
+
+
+def test_concerns_named_in_answers_exist_in_the_catalogue() -> None:
+    """An answer saying 'choose "X"' must name a concern the menu really shows."""
+    from bot.catalogue import load_catalogue
+
+    names = {c.label(lang) for c in load_catalogue().concerns.values() for lang in ("de", "en")}
+    quoted = []
+    for intent in FAQ_INTENTS + ["ask_human"]:
+        quoted += re.findall(r"wählen Sie[^„]*„([^“]+)“", answer(intent, "de"))
+        quoted += re.findall(r'choose "([^"]+)"', answer(intent, "en"))
+    assert quoted and set(quoted) <= names, set(quoted) - names
