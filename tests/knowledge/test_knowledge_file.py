@@ -155,6 +155,6 @@ def test_concerns_named_in_answers_exist_in_the_catalogue() -> None:
     names = {c.label(lang) for c in load_catalogue().concerns.values() for lang in ("de", "en")}
     quoted = []
     for intent in FAQ_INTENTS + ["ask_human"]:
-        quoted += re.findall(r"wählen Sie[^„]*„([^“]+)“", answer(intent, "de"))
+        quoted += re.findall(r"[Ww]ählen Sie[^„]*„([^“]+)“", answer(intent, "de"))
         quoted += re.findall(r'choose "([^"]+)"', answer(intent, "en"))
     assert quoted and set(quoted) <= names, set(quoted) - names
