@@ -85,14 +85,17 @@ async def _tell_conversation(request: Request, sender: str, text: str, language:
         return []
 
 
-def _services(request: Request) -> tuple[Settings, Scanner]:
-    """Settings and scanner from the app (created once when the app did not set them)."""
+def _services(request: Request) -> tuple[Settings, UploadIntake]:
+    """Settings and the app's one UploadIntake (created on first use from app.state.scanner)."""
     state = request.app.state
     if getattr(state, "settings", None) is None:
         state.settings = get_settings()
     if getattr(state, "scanner", None) is None:
         state.scanner = Scanner(state.settings)
-    return state.settings, state.scanner
+    intake = getattr(state, "upload_intake", None)
+    if intake is None or intake.scanner is not state.scanner:
+        intake = state.upload_intake = UploadIntake(state.settings, state.scanner)
+    return state.settings, intake
 
 
 def _body(accepted: bool, code: str, upload: dict | None, messages: list[dict], **extra) -> dict:
@@ -103,7 +106,7 @@ def _body(accepted: bool, code: str, upload: dict | None, messages: list[dict], 
 @router.post("/api/uploads")
 async def post_upload(request: Request) -> JSONResponse:
     """Check, scan and store one file for the conversation ``sender``."""
-    settings, scanner = _services(request)
+    settings, intake = _services(request)
     max_file = settings.upload_max_file_bytes
     query_sender = request.query_params.get("sender")
     query_language = request.query_params.get("language")
@@ -136,7 +139,7 @@ async def post_upload(request: Request) -> JSONResponse:
     finally:
         await form.close()
 
-    outcome = await UploadIntake(settings, scanner).accept_upload(sender, filename, data, declared_type)
+    outcome = await intake.accept_upload(sender, filename, data, declared_type)
     messages = await _tell_conversation(request, sender, _event_text(outcome), language)
     status = 503 if outcome.code in UNAVAILABLE else 200
     record = outcome.upload.model_dump(mode="json") if outcome.upload else None
