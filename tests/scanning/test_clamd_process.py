@@ -66,3 +66,13 @@ def test_restart_after_stop(own_clamd):
     assert not own_clamd.is_running()
     own_clamd.start()
     assert own_clamd.is_running()
+
+
+def test_bench_reports_both_paths():
+    from bot.scanning.bench import bench_upload
+
+    report = bench_upload(sizes=(200_000,), repeats=1)
+    entry = report["sizes"][200_000]
+    assert entry["accept_upload"]["median_ms"] > 0 and entry["raw_instream"]["median_ms"] > 0
+    assert entry["ratio_upload_to_raw"] > 0
+    assert {"list", "scan", "store"} <= entry["accept_upload_steps_median_ms"].keys()
