@@ -1,4 +1,4 @@
-"""Fixtures of the scanning tests: real clamd (tests/fixtures/clamd.py), real backend, intake."""
+"""Fixtures of the scanning tests: real backend and a private clamd (the shared one: tests/fixtures/clamd.py)."""
 
 from __future__ import annotations
 
@@ -13,16 +13,8 @@ import uvicorn
 from bot.backend.app import create_app
 from bot.config import Settings
 from bot.scanning.clamd_process import ClamdProcess
-from tests.fixtures.clamd import clamd, clamd_process  # noqa: F401  (until the root conftest loads it)
 
 INTERNAL_TOKEN = "scanning-test-internal-token-0123456789"
-
-
-def pytest_configure(config) -> None:
-    for marker, meaning in (("postgres", "needs PostgreSQL on 127.0.0.1:5432"),
-                            ("redis", "needs Redis on 127.0.0.1:6379"),
-                            ("browser", "drives a real browser")):
-        config.addinivalue_line("markers", f"{marker}: {meaning}")
 
 
 class BackendServer:
