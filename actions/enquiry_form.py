@@ -31,7 +31,7 @@ FORM_SLOTS = (
     "message", "confirmed",
 )
 # Intents that leave the form through a rule (the form rejects the message).
-LEAVING_INTENTS = {"cancel", "restart"}
+LEAVING_INTENTS = {"cancel", "start_over"}
 MAX_ATTEMPTS = 3
 # Which response explains an invalid answer: utter_invalid_<group>[_<code>].
 INVALID_GROUP = {

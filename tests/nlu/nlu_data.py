@@ -14,7 +14,7 @@ HELD_OUT_DIR = Path(__file__).resolve().parent
 LANGUAGES = ("de", "en")
 
 INTENTS = {
-    "general": ["greet", "goodbye", "thank", "affirm", "deny", "cancel", "restart", "show_menu",
+    "general": ["greet", "goodbye", "thank", "affirm", "deny", "cancel", "start_over", "show_menu",
                 "bot_challenge", "ask_human", "insult", "switch_language"],
     "enquiries": ["enquiry_new_permit", "enquiry_extend_permit", "enquiry_settlement_permit",
                   "enquiry_extend_visa", "enquiry_card_pickup", "enquiry_change_data",
