@@ -23,6 +23,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.conversation = ConversationCore(settings.rasa_url)
         yield
         await app.state.conversation.close()
+        intake = getattr(app.state, "upload_intake", None)
+        if intake is not None:
+            await intake.aclose()
 
     app = FastAPI(title="Intake assistant gateway", version="1.0", lifespan=lifespan)
     app.state.settings = settings
