@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import segno
+from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import MethodReturnValue, WrapMode, XPos, YPos
 
@@ -66,6 +67,27 @@ def _shaping_available() -> bool:
     except ImportError:
         return False
     return True
+
+
+@lru_cache
+def _drawable_codepoints() -> frozenset[int]:
+    """Characters both DejaVu faces have a glyph for."""
+    faces = [set(TTFont(find_font(name), lazy=True).getBestCmap()) for name in FONT_FILES.values()]
+    return frozenset(set.intersection(*faces))
+
+
+def drawable(value: str) -> str:
+    """The value with characters the fonts lack (e.g. Chinese) spelled as U+XXXX, never silently dropped."""
+    covered = _drawable_codepoints()
+    return "".join(_drawable_char(ch, covered) for ch in value)
+
+
+def _drawable_char(ch: str, covered: frozenset[int]) -> str:
+    if ord(ch) in covered or ch in "\n\t ":
+        return ch
+    if unicodedata.category(ch) == "Cf":  # invisible format marks (ZWJ, bidi marks): nothing to draw
+        return ""
+    return f"U+{ord(ch):04X}"
 
 
 def needs_shaping(body: str) -> bool:
@@ -266,13 +288,13 @@ class _Renderer:
         received = text("values.received_at", first, date=format_date(local.date(), first),
                         time=local.strftime("%H:%M"))
         nat = _unique(country_name(d.nationality, first), country_name(d.nationality, second))
-        concern = {"de": d.concern_label_de, "en": d.concern_label_en}
+        concern = {"de": drawable(d.concern_label_de), "en": drawable(d.concern_label_en)}
         rows = [
             ("case_number", d.case_number, True),
-            ("unit", d.unit, False),
+            ("unit", drawable(d.unit), False),
             ("received_at", received, False),
-            ("family_name", d.family_name, True),
-            ("given_names", d.given_names, True),
+            ("family_name", drawable(d.family_name), True),
+            ("given_names", drawable(d.given_names), True),
             ("date_of_birth", format_date(d.date_of_birth, first), False),
             ("nationality", f"{nat} ({d.nationality.upper()})", False),
             ("concern", "\n".join(_unique_list(concern[first], concern[second])), False),
@@ -314,7 +336,7 @@ class _Renderer:
         for number, (filename, sha256) in enumerate(self.data.attachments, start=1):
             self._keep_space(16)
             self._font(BODY_PT, bold=True)
-            self._para(f"attachment:{number}", f"{number}. {filename}", wrap=WrapMode.CHAR)
+            self._para(f"attachment:{number}", f"{number}. {drawable(filename)}", wrap=WrapMode.CHAR)
             self._font(SMALL_PT, rgb=LABEL_RGB)
             pdf.set_x(MARGIN + 5)
             self._para(f"attachment_hash:{number}", f"{hash_label}: {sha256}", h=4, wrap=WrapMode.CHAR)

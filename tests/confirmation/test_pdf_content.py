@@ -173,3 +173,15 @@ def test_missing_font_names_the_package(monkeypatch, tmp_path):
             find_font("DejaVuSans.ttf")
     finally:
         find_font.cache_clear()
+
+
+def test_arabic_renders_without_harfbuzz_too(monkeypatch):
+    """Without uharfbuzz nothing fails or vanishes; letters stay unjoined, stored in visual (reversed) order."""
+    monkeypatch.setattr(pdf_module, "_shaping_available", lambda: False)
+    text = pypdf_text(render_confirmation(make_data(given_names="رنا", family_name="الحسن")))
+    assert "رنا"[::-1] in text and "الحسن"[::-1] in text
+
+
+def test_characters_the_font_lacks_are_spelled_out_not_dropped():
+    text = pypdf_text(render_confirmation(make_data(given_names="伟", family_name="王 Wang", attachments=[])))
+    assert "U+738B Wang" in text and "U+4F1F" in text
