@@ -2,6 +2,11 @@
 
 Every text comes from content/confirmation.yml (``texts.py``); this module only lays
 them out. Both languages are on the same page, the conversation's language first.
+
+Scripts: DejaVu covers Latin (Turkish, Vietnamese), Cyrillic, Greek and Arabic. Arabic
+is joined and ordered right-to-left only with uharfbuzz installed (fpdf2's shaping);
+without it the letters print unjoined. Characters DejaVu lacks (Chinese, Japanese,
+Korean, Indic scripts) print as U+XXXX codes rather than vanish.
 """
 
 from __future__ import annotations
