@@ -1,0 +1,109 @@
+"""How well does the assistant understand clients? NLU scores per language, plus the conversation tests.
+
+Usage (from the project directory):
+    .venv/bin/python scripts/evaluate.py              # NLU evaluation + end-to-end conversation tests
+    .venv/bin/python scripts/evaluate.py --nlu-only   # NLU evaluation only (about 1-2 minutes)
+
+Trains an NLU-only model when data/nlu/ or config.yml changed (cached otherwise), classifies
+the held-out messages of tests/nlu/de.yml and tests/nlu/en.yml with one model load, and writes
+reports/nlu-evaluation.md and reports/nlu-evaluation.json. The conversation tests are the
+project's end-to-end suite (pytest tests/e2e). Exit code 0 when everything ran (and the
+conversation tests passed), 1 otherwise. See docs/STAFF-GUIDE.md for how to read the report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.runner.environment import rasa_env  # noqa: E402
+from bot.staffcheck.nlu_metrics import Prediction, markdown_report, score_language, summary_table  # noqa: E402
+from bot.staffcheck.nlu_model import NluTrainingError, ensure_nlu_model  # noqa: E402
+
+LANGUAGES = ("de", "en")
+RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
+
+
+def predict(model: Path, files: dict[str, Path]) -> dict[str, list[Prediction]]:
+    """Classify every held-out message in one Rasa process; predictions by language."""
+    by_file = {str(path): language for language, path in files.items()}
+    command = [str(RASA_PYTHON), str(ROOT / "scripts" / "nlu_predict.py"), str(model), *by_file]
+    result = subprocess.run(command, cwd=ROOT, env={**os.environ, **rasa_env()},
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError("classifying the test messages failed:\n" + "\n".join(result.stderr.splitlines()[-15:]))
+    predictions: dict[str, list[Prediction]] = {language: [] for language in files}
+    for line in result.stdout.splitlines():
+        if line.startswith("{"):
+            record = json.loads(line)
+            predictions[by_file[record.pop("file")]].append(Prediction(**record))
+    return predictions
+
+
+def run_conversation_tests() -> dict:
+    """Run the end-to-end conversation suite (tests/e2e) and keep its summary line."""
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, "-m", "pytest", "tests/e2e", "-q", "-p", "no:cacheprovider"],
+                            cwd=ROOT, capture_output=True, text=True)
+    lines = [line for line in result.stdout.splitlines() if line.strip()]
+    return {"command": "pytest tests/e2e -q", "exit_code": result.returncode, "passed": result.returncode == 0,
+            "summary": lines[-1] if lines else "(no output)", "seconds": round(time.monotonic() - started)}
+
+
+def write_reports(out_dir: Path, scores: list, model: Path, conversations: dict | None) -> tuple[Path, Path]:
+    """reports/nlu-evaluation.md and .json."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    header = [f"Generated {when} by `make evaluate` (scripts/evaluate.py) with model `{model.name}`.",
+              "Test messages: tests/nlu/de.yml and tests/nlu/en.yml (never used for training)."]
+    if conversations:
+        state = "passed" if conversations["passed"] else "FAILED"
+        header.append(f"Conversation tests (`{conversations['command']}`): {state} — {conversations['summary']}")
+    markdown, data = out_dir / "nlu-evaluation.md", out_dir / "nlu-evaluation.json"
+    markdown.write_text(markdown_report(scores, header) + "\n", encoding="utf-8")
+    payload = {"generated": when, "model": model.name, "languages": [s.as_dict() for s in scores],
+               "conversation_tests": conversations}
+    data.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return markdown, data
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Evaluate, print the summary table, write the reports."""
+    parser = argparse.ArgumentParser(description="Score the NLU model per language on held-out messages "
+                                     "and run the conversation tests; writes reports/nlu-evaluation.md/.json.")
+    parser.add_argument("--nlu-only", action="store_true", help="skip the end-to-end conversation tests (tests/e2e)")
+    parser.add_argument("--out", type=Path, default=ROOT / "reports", help="report directory (default reports/)")
+    args = parser.parse_args(argv)
+    files = {language: ROOT / "tests" / "nlu" / f"{language}.yml" for language in LANGUAGES}
+    missing = [str(p.relative_to(ROOT)) for p in files.values() if not p.exists()]
+    if missing:
+        print(f"evaluate: test messages missing: {', '.join(missing)}")
+        return 1
+    try:
+        model = ensure_nlu_model(ROOT)
+    except NluTrainingError as error:
+        print(f"evaluate: {error}")
+        return 1
+    print("evaluate: classifying the test messages (the model loads once, about 20-60 s) ...", flush=True)
+    predictions = predict(model, files)
+    scores = [score_language(language, predictions[language]) for language in LANGUAGES]
+    conversations = None if args.nlu_only else run_conversation_tests()
+    markdown, _ = write_reports(args.out, scores, model, conversations)
+    print(summary_table(scores))
+    if conversations:
+        print(f"conversation tests: {'passed' if conversations['passed'] else 'FAILED'} — {conversations['summary']}")
+    print(f"evaluate: report written to {markdown.relative_to(ROOT) if markdown.is_relative_to(ROOT) else markdown}")
+    return 0 if conversations is None or conversations["passed"] else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
