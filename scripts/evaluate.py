@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 from bot.runner.environment import rasa_env  # noqa: E402
 from bot.staffcheck.nlu_metrics import Prediction, markdown_report, score_language, summary_table  # noqa: E402
 from bot.staffcheck.nlu_model import NluTrainingError, ensure_nlu_model  # noqa: E402
+from bot.staffcheck.project import Project  # noqa: E402
 
 LANGUAGES = ("de", "en")
 RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
@@ -59,19 +60,27 @@ def run_conversation_tests() -> dict:
             "summary": lines[-1] if lines else "(no output)", "seconds": round(time.monotonic() - started)}
 
 
-def write_reports(out_dir: Path, scores: list, model: Path, conversations: dict | None) -> tuple[Path, Path]:
+def unknown_test_intents(predictions: dict[str, list[Prediction]]) -> list[str]:
+    """Intents the test files use that the domain does not list (renamed or misspelt labels)."""
+    known = set(Project(ROOT).domain.intents)
+    return sorted({p.expected for preds in predictions.values() for p in preds} - known)
+
+
+def write_reports(out_dir: Path, scores: list, model: Path, conversations: dict | None,
+                  warnings: list[str]) -> tuple[Path, Path]:
     """reports/nlu-evaluation.md and .json."""
     out_dir.mkdir(parents=True, exist_ok=True)
     when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     header = [f"Generated {when} by `make evaluate` (scripts/evaluate.py) with model `{model.name}`.",
               "Test messages: tests/nlu/de.yml and tests/nlu/en.yml (never used for training)."]
+    header += [f"**Warning:** {w}" for w in warnings]
     if conversations:
         state = "passed" if conversations["passed"] else "FAILED"
         header.append(f"Conversation tests (`{conversations['command']}`): {state} — {conversations['summary']}")
     markdown, data = out_dir / "nlu-evaluation.md", out_dir / "nlu-evaluation.json"
     markdown.write_text(markdown_report(scores, header) + "\n", encoding="utf-8")
     payload = {"generated": when, "model": model.name, "languages": [s.as_dict() for s in scores],
-               "conversation_tests": conversations}
+               "conversation_tests": conversations, "warnings": warnings}
     data.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return markdown, data
 
@@ -96,9 +105,13 @@ def main(argv: list[str] | None = None) -> int:
     print("evaluate: classifying the test messages (the model loads once, about 20-60 s) ...", flush=True)
     predictions = predict(model, files)
     scores = [score_language(language, predictions[language]) for language in LANGUAGES]
+    warnings = [f"the test files use intent(s) not in the domain: {', '.join(unknown)} (they always count as wrong)"
+                for unknown in [unknown_test_intents(predictions)] if unknown]
     conversations = None if args.nlu_only else run_conversation_tests()
-    markdown, _ = write_reports(args.out, scores, model, conversations)
+    markdown, _ = write_reports(args.out, scores, model, conversations, warnings)
     print(summary_table(scores))
+    for warning in warnings:
+        print(f"warning: {warning}")
     if conversations:
         print(f"conversation tests: {'passed' if conversations['passed'] else 'FAILED'} — {conversations['summary']}")
     print(f"evaluate: report written to {markdown.relative_to(ROOT) if markdown.is_relative_to(ROOT) else markdown}")
