@@ -2,41 +2,26 @@
 
 Every text comes from content/confirmation.yml (``texts.py``); this module only lays
 them out. Both languages are on the same page, the conversation's language first.
-
-Scripts: DejaVu covers Latin (Turkish, Vietnamese), Cyrillic, Greek and Arabic. Arabic
-is joined and ordered right-to-left only with uharfbuzz installed (fpdf2's shaping);
-without it the letters print unjoined. Characters DejaVu lacks (Chinese, Japanese,
-Korean, Indic scripts) print as U+XXXX codes rather than vanish.
+Which scripts print how: see ``fonts.py``.
 """
 
 from __future__ import annotations
 
 import io
-import statistics
-import time
-import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
-from functools import lru_cache
-from pathlib import Path
 
 import segno
-from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import MethodReturnValue, WrapMode, XPos, YPos
 
 from bot.catalogue import load_catalogue
+from bot.confirmation import fonts
 from bot.confirmation.fiktion import OFFICE_TZ, FiktionDecision
+from bot.confirmation.fonts import FONT_FILES, drawable, find_font, needs_shaping
 from bot.confirmation.texts import LANGUAGES, country_name, format_date, text
-
-FONT_DIRS = (
-    Path("/usr/share/fonts/truetype/dejavu"),  # Debian/Ubuntu fonts-dejavu-core
-    Path("/usr/share/fonts/dejavu"),  # Fedora, Alpine
-    Path("/usr/share/fonts/TTF"),  # Arch
-)
-FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 
 MARGIN = 20.0  # mm, left/right/bottom
 TOP = 16.0
@@ -46,58 +31,6 @@ STATEMENT_H = 4.4
 QR_SIZE = 32.0
 BODY_PT, STATEMENT_PT, SMALL_PT, TITLE_PT = 10.0, 9.5, 8.0, 17.0
 HEADING_RGB, LABEL_RGB, TEXT_RGB = (0, 51, 102), (85, 85, 85), (0, 0, 0)
-
-
-class FontMissingError(RuntimeError):
-    """A DejaVu font file is not installed where we look."""
-
-
-@lru_cache
-def find_font(filename: str) -> Path:
-    """Path of a DejaVu TTF file; a clear error naming the package when it is missing."""
-    for folder in FONT_DIRS:
-        if (folder / filename).is_file():
-            return folder / filename
-    raise FontMissingError(
-        f"Font {filename} not found in {', '.join(map(str, FONT_DIRS))}. "
-        "Install the DejaVu fonts (Debian: apt-get install fonts-dejavu-core)."
-    )
-
-
-@lru_cache
-def _shaping_available() -> bool:
-    """fpdf2 shapes Arabic and other complex scripts only with uharfbuzz installed."""
-    try:
-        import uharfbuzz  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-@lru_cache
-def _drawable_codepoints() -> frozenset[int]:
-    """Characters both DejaVu faces have a glyph for."""
-    faces = [set(TTFont(find_font(name), lazy=True).getBestCmap()) for name in FONT_FILES.values()]
-    return frozenset(set.intersection(*faces))
-
-
-def drawable(value: str) -> str:
-    """The value with characters the fonts lack (e.g. Chinese) spelled as U+XXXX, never silently dropped."""
-    covered = _drawable_codepoints()
-    return "".join(_drawable_char(ch, covered) for ch in value)
-
-
-def _drawable_char(ch: str, covered: frozenset[int]) -> str:
-    if ord(ch) in covered or ch in "\n\t ":
-        return ch
-    if unicodedata.category(ch) == "Cf":  # invisible format marks (ZWJ, bidi marks): nothing to draw
-        return ""
-    return f"U+{ord(ch):04X}"
-
-
-def needs_shaping(body: str) -> bool:
-    """True for right-to-left letters or combining marks: text fpdf2 only gets right when shaped."""
-    return any(unicodedata.bidirectional(ch) in ("R", "AL", "AN") or unicodedata.combining(ch) for ch in body)
 
 
 @dataclass
@@ -249,7 +182,7 @@ class _Renderer:
     @contextmanager
     def _shaped(self, body: str) -> Iterator[None]:
         """Shape (Arabic joining, right-to-left order) only the text that needs it: shaping is slow."""
-        shape = _shaping_available() and needs_shaping(body)
+        shape = fonts.shaping_available() and needs_shaping(body)
         if shape:
             self.pdf.set_text_shaping(True)
         try:
@@ -435,31 +368,8 @@ def render_confirmation(data: ConfirmationData) -> bytes:
     return render_confirmation_with_layout(data)[0]
 
 
-def sample_data(**overrides: object) -> ConfirmationData:
-    """A realistic confirmation (fictitious person) for benchmarks and previews."""
-    values: dict = dict(
-        case_number="E4-2026-000123", unit="E4", language="de",
-        received_at=datetime(2026, 3, 28, 23, 30, tzinfo=timezone.utc),
-        given_names="Anna", family_name="Beispiel", date_of_birth=date(1990, 5, 17), nationality="UKR",
-        concern_label_de="Verlängerung einer Aufenthaltserlaubnis oder Blauen Karte",
-        concern_label_en="Extension of a residence permit or Blue Card",
-        attachments=[("reisepass.pdf", "a" * 64), ("arbeitsvertrag.pdf", "b" * 64)],
-        verification_code="K7Q2-M9XW-4TPA", verify_url="https://lea.example/verify/K7Q2-M9XW-4TPA",
-        fiktion=FiktionDecision(True, "applies"), title_kind="residence_permit", title_expiry=date(2026, 4, 30),
-    )
-    values.update(overrides)
-    return ConfirmationData(**values)
-
-
 def bench_render(n: int = 50) -> dict:
-    """Render the sample confirmation ``n`` times; median and p95 in milliseconds."""
-    data = sample_data()
-    render_confirmation(data)  # fonts parsed and caches warm, as in a running backend
-    timings = []
-    for _ in range(n):
-        start = time.perf_counter()
-        render_confirmation(data)
-        timings.append((time.perf_counter() - start) * 1000)
-    timings.sort()
-    return {"n": n, "median_ms": round(statistics.median(timings), 2),
-            "p95_ms": round(timings[min(n - 1, int(n * 0.95))], 2), "max_ms": round(timings[-1], 2)}
+    """Median/p95 render time in ms (``bench.py``; here too for the benchmark suite)."""
+    from bot.confirmation.bench import bench_render as run  # bench imports this module
+
+    return run(n)

@@ -9,9 +9,10 @@ import pypdf
 import pytest
 import segno
 
-from bot.confirmation import pdf as pdf_module
+from bot.confirmation import fonts
 from bot.confirmation.fiktion import FiktionDecision
-from bot.confirmation.pdf import FontMissingError, find_font, render_confirmation
+from bot.confirmation.fonts import FontMissingError, find_font
+from bot.confirmation.pdf import render_confirmation
 from tests.confirmation.helpers import make_data, pdftotext, pypdf_text, sha, squash
 
 # Phrases of the Fiktionswirkung statement as seed 000 words them.
@@ -166,7 +167,7 @@ def test_naive_receipt_time_is_refused():
 
 
 def test_missing_font_names_the_package(monkeypatch, tmp_path):
-    monkeypatch.setattr(pdf_module, "FONT_DIRS", (tmp_path,))
+    monkeypatch.setattr(fonts, "FONT_DIRS", (tmp_path,))
     find_font.cache_clear()
     try:
         with pytest.raises(FontMissingError, match="fonts-dejavu-core"):
@@ -177,7 +178,7 @@ def test_missing_font_names_the_package(monkeypatch, tmp_path):
 
 def test_arabic_renders_without_harfbuzz_too(monkeypatch):
     """Without uharfbuzz nothing fails or vanishes; letters stay unjoined, stored in visual (reversed) order."""
-    monkeypatch.setattr(pdf_module, "_shaping_available", lambda: False)
+    monkeypatch.setattr(fonts, "shaping_available", lambda: False)
     text = pypdf_text(render_confirmation(make_data(given_names="رنا", family_name="الحسن")))
     assert "رنا"[::-1] in text and "الحسن"[::-1] in text
 
