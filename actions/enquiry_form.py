@@ -10,6 +10,7 @@ we decide the next question from the concern catalogue.
 from __future__ import annotations
 
 import uuid
+from abc import ABC, abstractmethod
 from datetime import date
 from typing import Any
 
@@ -305,11 +306,13 @@ def summary_text(slots: dict[str, Any], language: str) -> str:
     return "\n".join(lines)
 
 
-class ActionAskField(Action):
+class ActionAskField(Action, ABC):
     """Asks one question of the form, with choices and a skip button where they apply."""
 
-    def __init__(self, field: str) -> None:
-        self.field = field
+    @property
+    @abstractmethod
+    def field(self) -> str:
+        """The slot this action asks for (set by each subclass below)."""
 
     def name(self) -> str:
         return f"action_ask_{self.field}"
@@ -345,7 +348,7 @@ class ActionAskField(Action):
 
 # One ask action per question; rasa-sdk registers instances found at module level.
 def _ask_action_class(field: str) -> type[Action]:
-    return type(f"ActionAsk_{field}", (ActionAskField,), {"__init__": lambda self, f=field: ActionAskField.__init__(self, f)})
+    return type(f"ActionAsk_{field}", (ActionAskField,), {"field": field, "__module__": __name__})
 
 
 for _field in (
