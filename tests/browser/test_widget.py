@@ -163,6 +163,8 @@ def test_language_switch_changes_interface_and_metadata(new_page, fake_gateway):
     page.get_by_role("button", name="Switch to English").click()
     expect(page.locator(f"{HOST} .send")).to_have_text("Send")
     expect(page.locator(f"{HOST} .widget")).to_have_attribute("lang", "en")
+    expect(page.locator(f"{HOST} .welcome")).to_have_attribute("lang", "en")
+    expect(page.locator(f"{HOST} [role=status]")).to_have_text("Language: English")
     expect(page.get_by_role("button", name="Close chat")).to_be_visible()
     expect(page.get_by_label("Your message")).to_be_visible()
     expect(page.locator(f"{HOST} .log .msg.user").first).to_have_attribute("lang", "de")  # said in German

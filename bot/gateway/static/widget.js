@@ -412,7 +412,7 @@
 
   /** Render the whole transcript (used at start and after a language switch). */
   function renderTranscript() {
-    const nodes = [el("div", { className: "msg bot welcome", text: t("welcome") })];
+    const nodes = [el("div", { className: "msg bot welcome", lang: language, text: t("welcome") })];
     state.entries.forEach((entry, index) => nodes.push(renderEntry(entry, index)));
     ui.log.replaceChildren(...nodes.filter(Boolean));
     scrollToEnd();
@@ -620,6 +620,11 @@
     state.chosenLanguage = language;
     saveState();
     applyLanguage();
+    const welcome = ui.log.querySelector(".welcome");
+    if (welcome) {
+      welcome.textContent = t("welcome");
+      welcome.setAttribute("lang", language);
+    }
     announce(t("languageSwitched"));
   }
 
