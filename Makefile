@@ -23,8 +23,15 @@ validate: install ## staff data checks (scripts/validate, once it exists)
 	elif [ -f scripts/validate.py ]; then $(PY) scripts/validate.py; \
 	else echo "validate: no staff data checks yet (scripts/validate)"; fi
 
-test: install train validate ## every test (pytest tests/ plus the staff data checks)
-	$(PY) -m pytest tests
+# Each step runs even when an earlier one failed (more to learn from one run); the
+# last line names the steps that failed.
+test: install ## every test: the staff data checks, training, pytest tests/
+	@failed=""; \
+	$(MAKE) --no-print-directory validate || failed="$$failed validate"; \
+	$(MAKE) --no-print-directory train || failed="$$failed train"; \
+	$(PY) -m pytest tests || failed="$$failed pytest"; \
+	if [ -n "$$failed" ]; then echo "make test: FAILED:$$failed"; exit 1; fi; \
+	echo "make test: all passed"
 
 test-fast: install ## the tests without browser and slow ones
 	$(PY) -m pytest tests -m "not browser and not slow"

@@ -119,14 +119,13 @@ class Stack:
         """Stop one service (no-op when it is not running)."""
         service = self.services.pop(name, None)
         if service is not None:
+            self.out(f"stopping {name} ...")
             service.stop()
 
     def stop(self) -> None:
         """Stop every running service in reverse start order."""
         for name in reversed(SERVICE_ORDER):
-            if name in self.services:
-                self.out(f"stopping {name} ...")
-                self.stop_service(name)
+            self.stop_service(name)
 
     def dead_services(self) -> list[Service]:
         """Services that were started and have since exited."""
