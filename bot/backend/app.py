@@ -39,7 +39,8 @@ def build_context(settings: Settings) -> BackendContext:
     staff_auth = load_staff_auth(settings.staff_tokens, settings.var_dir / "staff_tokens.json",
                                  list(routing.units))
     return BackendContext(settings=settings, catalogue=catalogue, routing=routing, engine=engine,
-                          sessions=make_session_factory(engine), staff_auth=staff_auth)
+                          sessions=make_session_factory(engine),
+                          read_sessions=make_session_factory(engine, read_only=True), staff_auth=staff_auth)
 
 
 async def _purge_periodically(ctx: BackendContext) -> None:

@@ -73,7 +73,7 @@ def issue_download_token(ctx: BackendContext, session: Session, case: Case,
 
 def confirmation_for_token(ctx: BackendContext, token: str, conversation_id: str) -> tuple[str, bytes]:
     """(case number, PDF) for a download token; 404 unknown or foreign, 410 expired."""
-    with ctx.sessions() as session:
+    with ctx.read_sessions() as session:
         row = session.execute(
             select(DownloadToken, Case.case_number, Confirmation.pdf)
             .join(Case, Case.id == DownloadToken.case_id)

@@ -27,6 +27,7 @@ class BackendContext:
     routing: RoutingTable
     engine: Engine
     sessions: sessionmaker[Session]
+    read_sessions: sessionmaker[Session]  # for lookups that write nothing
     staff_auth: StaffAuth
     clock: Callable[[], datetime] = field(default=utc_now)
 

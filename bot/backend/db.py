@@ -26,7 +26,7 @@ def make_engine(url: str) -> Engine:
 
 
 def _configure_sqlite(engine: Engine) -> None:
-    """WAL, busy timeout, foreign keys; every transaction takes the write lock at BEGIN.
+    """WAL, busy timeout, foreign keys; writing transactions take the write lock at BEGIN.
 
     BEGIN IMMEDIATE serialises writers up front, so a read-then-write transaction
     never fails with "database is locked" half-way (the busy timeout waits instead).
@@ -44,12 +44,15 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Readers (WAL) need no lock and must not queue behind a writer.
+        read_only = connection.get_execution_options().get("read_only", False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+def make_session_factory(engine: Engine, read_only: bool = False) -> sessionmaker[Session]:
     """Session factory bound to ``engine``; objects stay readable after commit."""
-    return sessionmaker(engine, expire_on_commit=False)
+    bind = engine.execution_options(read_only=True) if read_only else engine
+    return sessionmaker(bind, expire_on_commit=False)
 
 
 @contextmanager

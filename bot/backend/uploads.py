@@ -123,7 +123,7 @@ def _write(path: Path, data: bytes) -> None:
 
 def pending_uploads(ctx: BackendContext, conversation_id: str) -> list[UploadRecord]:
     """Uploads of the conversation not yet attached to a case, oldest first."""
-    with ctx.sessions() as session:
+    with ctx.read_sessions() as session:
         rows = session.scalars(select(Upload).where(
             Upload.conversation_id == conversation_id, Upload.case_id.is_(None)).order_by(Upload.created_at)).all()
     return [to_record(u) for u in rows]

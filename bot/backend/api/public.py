@@ -37,7 +37,7 @@ def _lookup(ctx: Ctx, code: str) -> tuple[str, datetime] | None:
     canonical = normalise_code(code[:40])
     if canonical is None:
         return None
-    with ctx.sessions() as session:
+    with ctx.read_sessions() as session:
         row = session.execute(
             select(Case.case_number, Confirmation.received_at)
             .join(Case, Case.id == Confirmation.case_id)
@@ -63,6 +63,6 @@ def _page(found: tuple[str, datetime] | None) -> HTMLResponse:
 @router.get("/health")
 def health(ctx: Ctx) -> dict:
     """Liveness and database reachability."""
-    with ctx.engine.connect() as connection:
-        connection.execute(text("SELECT 1"))
+    with ctx.read_sessions() as session:
+        session.execute(text("SELECT 1"))
     return {"status": "ok"}
