@@ -55,11 +55,15 @@ def fingerprint(root: Path = PROJECT_ROOT) -> str:
 
 
 @contextmanager
-def _exclusive(lock_path: Path):
+def _exclusive(lock_path: Path, log: Callable[[str], None]):
     """Hold a file lock so parallel runs train one fingerprint only once."""
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     with open(lock_path, "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            log("train: another run is training this model; waiting for it ...")
+            fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
         finally:
@@ -100,7 +104,7 @@ def ensure_model(log: Callable[[str], None] = print, output=None) -> Path:
     fp = fingerprint()
     model = MODELS_DIR / f"{fp}.tar.gz"
     cached = CACHE_DIR / f"{fp}.tar.gz"
-    with _exclusive(CACHE_DIR / f".{fp}.lock"):
+    with _exclusive(CACHE_DIR / f".{fp}.lock", log):
         if model.exists():
             log(f"train: data unchanged, using models/{model.name}")
         elif cached.exists():

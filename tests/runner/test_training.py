@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
 import shutil
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -87,3 +90,22 @@ def test_without_a_model_it_trains_and_reports_a_failure(isolated_dirs):
         training.ensure_model(log=lambda line: None)
     models, cache = isolated_dirs
     assert not list(cache.glob("*.tar.gz"))
+
+
+def test_a_second_run_waits_for_the_first_and_says_so(isolated_dirs):
+    models, cache = isolated_dirs
+    fp = training.fingerprint()
+    cache.mkdir()
+    lines = []
+    with open(cache / f".{fp}.lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        waiter = threading.Thread(target=lambda: training.ensure_model(log=lines.append))
+        waiter.start()
+        deadline = time.monotonic() + 5
+        while not lines and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert lines == ["train: another run is training this model; waiting for it ..."]
+        models.mkdir()
+        (models / f"{fp}.tar.gz").write_bytes(b"trained by the other run")
+    waiter.join(timeout=5)
+    assert "data unchanged" in lines[-1]
