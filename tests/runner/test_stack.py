@@ -82,3 +82,4 @@ def test_the_chat_api_answers_through_rasa(stack):
     assert response.status_code == 200
     messages = response.json()
     assert isinstance(messages, list) and messages, "Rasa answered nothing"
+    assert (stack.var_dir / "tracker.sqlite3").stat().st_size > 0, "Rasa's tracker store is not in var/"
