@@ -25,7 +25,8 @@ def _headers() -> dict[str, str]:
 async def _request(method: str, path: str, **kwargs) -> httpx.Response:
     try:
         async with httpx.AsyncClient(base_url=get_settings().backend_url, timeout=TIMEOUT) as client:
-            response = await client.request(method, path, headers=_headers(), **kwargs)
+            headers = {**_headers(), **kwargs.pop("headers", {})}
+            response = await client.request(method, path, headers=headers, **kwargs)
     except httpx.HTTPError as exc:
         raise BackendUnavailable(type(exc).__name__) from exc
     if response.status_code >= 500:
@@ -34,10 +35,20 @@ async def _request(method: str, path: str, **kwargs) -> httpx.Response:
 
 
 async def submit_case(submission: CaseSubmission) -> CaseReceipt:
-    response = await _request("POST", "/internal/cases", content=submission.model_dump_json())
+    response = await _request(
+        "POST", "/internal/cases", content=submission.model_dump_json(), headers={"Content-Type": "application/json"}
+    )
     if response.status_code >= 400:
-        raise BackendRejected(f"HTTP {response.status_code}")
+        # The error code says which rule failed; it carries no personal data.
+        raise BackendRejected(f"HTTP {response.status_code} {_error_code(response)}")
     return CaseReceipt.model_validate(response.json())
+
+
+def _error_code(response: httpx.Response) -> str:
+    try:
+        return str(response.json().get("error"))
+    except ValueError:
+        return "?"
 
 
 async def conversation_uploads(conversation_id: str) -> list[UploadRecord]:

@@ -111,7 +111,8 @@ class ActionSubmitEnquiry(Action):
             outbox.enqueue(submission)
             dispatcher.utter_message(response="utter_submission_queued")
             return cleared_form() + [SlotSet("last_case_number", "queued")]
-        except backend_client.BackendRejected:
+        except backend_client.BackendRejected as exc:
+            log.warning("submission: backend refused the case (%s)", exc)
             dispatcher.utter_message(response="utter_submission_rejected")
             return []
         announce_receipt(dispatcher, receipt, tracker.sender_id)
