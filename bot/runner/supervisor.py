@@ -16,7 +16,7 @@ from bot.runner.readiness import http_ok, rasa_model_loaded
 from bot.runner.services import ClamdService, ProcessService, Service, ServiceFailed, wait_until_ready
 
 SERVICE_ORDER = ("clamd", "backend", "actions", "rasa", "gateway", "telegram")
-RASA_NOTE = "Rasa takes about a minute to load a model"
+RASA_NOTE = "Rasa takes up to about a minute to load a model"
 TELEGRAM_SETTLE_S = 3.0
 
 

@@ -85,7 +85,7 @@ def test_ctrl_c_after_start_stops_everything_in_reverse_order(tmp_path):
     runner = Runner(tmp_path)
     try:
         runner.wait_for("Web chat: http://127.0.0.1:", timeout_s=280)
-        assert any("Rasa takes about a minute" in line for line in runner.lines)
+        assert any("about a minute to load a model" in line for line in runner.lines)
         assert runner.stop(signal.SIGINT) == 0
     finally:
         runner.process.kill()
