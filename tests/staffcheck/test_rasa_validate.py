@@ -72,7 +72,6 @@ def test_log_lines_of_rasa_count_as_warnings():
     assert rasa_messages(output) == ["Story structure conflict after intent 'greet'"]
 
 
-@pytest.mark.xfail(strict=False, reason="the real data still has open problems (see the report of scripts/validate.py)")
 def test_real_project_data_passes_every_check(rasa_on_copy_with_orphan):
     project, run = rasa_on_copy_with_orphan
     rasa_problems = [p for p in interpret(project, run)[0] if p.name != "response 'utter_orphan'"]
