@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, UserUtteranceReverted
+from rasa_sdk.events import EventType, FollowupAction, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import button, label, labels, language_of, latest_intent, latest_text
@@ -111,4 +111,24 @@ class ActionDefaultAskAffirmation(Action):
         buttons.append({"title": label("buttons", "menu", language), "payload": "/show_menu"})
         first = label("intents", likely[0], language) if likely else label("intents", "show_menu", language)
         dispatcher.utter_message(response="utter_ask_affirmation", intent_label=first, buttons=buttons)
+        return []
+
+
+class ActionRouteMessage(Action):
+    """Data or a correction outside an enquiry: start the enquiry it names, else show the menu.
+
+    Long first messages ("my name is ..., born ..., I want to extend my Blue Card")
+    are often classified as plain data; the concern is still in the words.
+    """
+
+    def name(self) -> str:
+        return "action_route_message"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        from actions.fields import parse_concern
+
+        text = latest_text(tracker)
+        if text and not text.startswith("/") and parse_concern(text).ok:
+            return [FollowupAction("enquiry_form")]
+        show_menu(dispatcher, language_of(tracker))
         return []
