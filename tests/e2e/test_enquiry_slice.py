@@ -84,8 +84,8 @@ def test_english_extension_enquiry_with_volunteered_facts(stack):
         r"Until when": f"December 31, {NEXT_YEAR}",
         r"serial number": "Y12345678",
         r"case number": "skip",
-        r"address": "Invalidenstraße 5, 10115 Berlin",
         r"e-mail address": "priya@example.com",
+        r"address": "Invalidenstraße 5, 10115 Berlin",
         r"phone number": "skip",
         r"describe your matter": "skip",
     })
@@ -114,8 +114,8 @@ def test_confirmation_pdf_download_is_bound_to_the_conversation(stack):
         r"serial number": "skip",
         r"Until when": (date.today() + timedelta(days=30)).strftime("%d.%m.%Y"),
         r"case number": "skip",
-        r"address": "Alt-Moabit 1, 10557 Berlin",
         r"e-mail address": "jan@example.com",
+        r"address": "Alt-Moabit 1, 10557 Berlin",
         r"phone number": "skip",
         r"describe your matter": "skip",
     })
