@@ -26,3 +26,10 @@ def pytest_configure(config) -> None:
     """Register the shared markers."""
     for name, meaning in MARKERS.items():
         config.addinivalue_line("markers", f"{name}: {meaning}")
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Whatever starts the whole product is slow, marked or not (`make test-fast` skips it)."""
+    for item in items:
+        if "stack" in getattr(item, "fixturenames", ()):
+            item.add_marker("slow")
