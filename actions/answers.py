@@ -14,7 +14,7 @@ from bot.catalogue import load_catalogue
 
 FAQ_INTENTS = {
     "faq_fees", "faq_documents", "faq_eat", "faq_pickup_proxy", "faq_appointments", "faq_status",
-    "faq_fiktionswirkung", "faq_contact_channels", "faq_uploads", "faq_titles", "faq_settlement_info",
+    "faq_fiktionswirkung", "faq_contact_channels", "faq_uploads", "faq_titles", "faq_settlement_info", "faq_not_covered",
 }
 # Small talk answered by a fixed response, inside or outside the enquiry.
 SMALL_TALK = {
@@ -25,7 +25,7 @@ SMALL_TALK = {
 INTERRUPTION_INTENTS = FAQ_INTENTS | {"ask_human", "bot_challenge", "insult", "out_of_scope", "greet", "thank", "show_menu", "request_confirmation"}
 
 
-def answer_intent(dispatcher: CollectingDispatcher, intent: str, text: str, language: str) -> None:
+def answer_intent(dispatcher: CollectingDispatcher, intent: str, text: str, language: str, offer: bool = True) -> None:
     """Answer one general question from the knowledge file, or say honestly we cannot."""
     if intent == "faq_fees":
         quote = knowledge.compute_fee(text, language)
@@ -34,9 +34,17 @@ def answer_intent(dispatcher: CollectingDispatcher, intent: str, text: str, lang
             return
     answer = knowledge.answer(intent, language)
     if answer:
-        dispatcher.utter_message(text=answer)
+        # Inside an enquiry no button starts another one (offer=False).
+        dispatcher.utter_message(text=answer, buttons=offer_buttons(intent, language) if offer else [])
     else:
         dispatcher.utter_message(response="utter_no_answer")
+
+
+def offer_buttons(intent: str, language: str) -> list[dict[str, str]]:
+    """The concern an answer offers to send (knowledge.yml `offer`), labelled as in the menu."""
+    offered = knowledge.offer(intent)
+    concern = next((c for c in load_catalogue().concerns.values() if c.intent == offered), None)
+    return [{"title": concern.label(language), "payload": f"/{concern.intent}"}] if concern else []
 
 
 def answer_interruption(dispatcher: CollectingDispatcher, tracker: Tracker | None, intent: str, text: str, language: str) -> None:
@@ -48,7 +56,7 @@ def answer_interruption(dispatcher: CollectingDispatcher, tracker: Tracker | Non
     elif intent == "request_confirmation":
         dispatcher.utter_message(response="utter_no_confirmation")
     else:
-        answer_intent(dispatcher, intent, text, language)
+        answer_intent(dispatcher, intent, text, language, offer=False)
 
 
 def show_menu(dispatcher: CollectingDispatcher, language: str, questions_only: bool = False) -> None:

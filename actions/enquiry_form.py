@@ -46,6 +46,11 @@ INVALID_SPECIFIC = {
     ("title_kind", "which_visa"), ("message", "too_long"), ("message", "too_short"),
 }
 FAMILY_PURPOSES = {"family_spouse", "family_child", "family_parent"}
+# Fields that accept almost any text: a question typed there is a question, not an answer.
+# (Not the message: a question to the unit is the message itself.)
+FREE_TEXT_FIELDS = {"given_names", "family_name", "place_of_birth", "nationality", "purpose", "title_kind"}
+# Typed words that skip even when the NLU does not say so.
+SKIP_WORDS = {"skip", "überspringen", "ueberspringen"}
 
 
 def current_concern(slots: dict[str, Any]) -> Concern | None:
@@ -111,7 +116,8 @@ class ValidateEnquiryForm(FormValidationAction):
             updates.update(outcome)
 
         slots.update(updates)
-        self._notes(dispatcher, slots, updates, language)
+        updates.update(self._notes(dispatcher, slots, updates, language))
+        slots.update(updates)
         events = [SlotSet(k, v) for k, v in updates.items()]
         missing = missing_fields(slots)
         if not missing:
@@ -141,25 +147,38 @@ class ValidateEnquiryForm(FormValidationAction):
     async def _on_answer(self, dispatcher, tracker, domain, slots, requested, text, intent, confidence, language):
         concern = current_concern(slots)
         is_payload = text.startswith("/")
+        keep = {"failed_attempts": tracker.get_slot("failed_attempts") or {}}  # an event keeps the form active
         if intent in LEAVING_INTENTS and (is_payload or confidence >= 0.6):
             return None
         if intent in ("upload_received", "upload_refused") and is_payload:
             await report_upload(dispatcher, tracker, intent)
-            return {"failed_attempts": slots.get("failed_attempts") or {}}
+            return keep
         if intent == "switch_language" and (is_payload or confidence >= 0.6):
             dispatcher.utter_message(response="utter_language_switched")
-            return {"failed_attempts": tracker.get_slot("failed_attempts") or {}}
+            return keep
 
         if requested == "confirmed":
-            return self._on_summary_answer(dispatcher, slots, text, intent, language, concern)
+            return self._on_summary_answer(dispatcher, slots, text, intent, confidence, language, concern)
+        if requested == "concern":
+            return self._on_concern_answer(dispatcher, slots, text, intent, language)
 
         # A correction of an earlier answer ("my date of birth is actually 4 March").
+        # Long free-text descriptions are the answer, even when they say "falsch".
         correction = extraction.find_correction(text, slots, concern)
-        if correction and correction[0] != requested:
+        if correction and correction[0] != requested and not (requested == "message" and len(text) > 80):
             return self._apply_correction(dispatcher, slots, correction, language)
 
-        if intent == "skip" or text.lower().strip(" .!") in {"skip", "überspringen", "ueberspringen"}:
+        wants_skip = (intent == "skip" and (is_payload or confidence >= 0.6)
+                      or text.lower().strip(" .!") in SKIP_WORDS or extraction.means_skip(text))
+        optional = concern is not None and concern.is_optional(requested)
+        if wants_skip and (optional or is_payload):
             return self._skip(dispatcher, slots, requested, concern)
+
+        # A general question in the middle ("Was kostet das?"): free-text fields would take it as an answer.
+        asks = intent in INTERRUPTION_INTENTS and (is_payload or confidence >= 0.5)
+        if asks and requested in FREE_TEXT_FIELDS and (is_payload or extraction.looks_like_question(text)):
+            answer_interruption(dispatcher, tracker, intent, text, language)
+            return keep
 
         parsed = extraction.parse_field(requested, text, slots, concern) if not is_payload else None
         if parsed is not None and parsed.ok:
@@ -171,25 +190,48 @@ class ValidateEnquiryForm(FormValidationAction):
                     updates[key] = value
             return updates
 
-        if intent in INTERRUPTION_INTENTS and (is_payload or confidence >= 0.5):
+        if intent in INTERRUPTION_INTENTS and (asks and confidence >= 0.8 or extraction.looks_like_question(text)):
             answer_interruption(dispatcher, tracker, intent, text, language)
-            return {"failed_attempts": tracker.get_slot("failed_attempts") or {}}
+            return keep
         if is_payload:
             # A button of an earlier message ("Try again"): just ask the question again.
-            return {"failed_attempts": tracker.get_slot("failed_attempts") or {}}
+            return keep
+        if wants_skip:
+            return self._skip(dispatcher, slots, requested, concern)  # required: says why it is needed
 
         return self._invalid(dispatcher, tracker, domain, requested, parsed, concern)
 
-    def _on_summary_answer(self, dispatcher, slots, text, intent, language, concern):
+    def _on_concern_answer(self, dispatcher, slots, text, intent, language):
+        """The client chooses the matter: a button (its intent) or words naming it."""
+        catalogue = load_catalogue()
+        concern = catalogue.by_intent(intent or "")
+        if concern is None and not text.startswith("/"):
+            parsed = extraction.parse_field("concern", text, slots, None)
+            concern = catalogue.concerns.get(parsed.value) if parsed.ok else None
+        if concern is None:
+            dispatcher.utter_message(response="utter_invalid_concern")
+            return {"concern": None}
+        dispatcher.utter_message(response="utter_enquiry_start", concern_label=concern.label(language))
+        dispatcher.utter_message(response="utter_upload_hint", **upload_limits())
+        return {"concern": concern.id}
+
+    def _on_summary_answer(self, dispatcher, slots, text, intent, confidence, language, concern):
+        """At the summary: a change, a question, the explicit yes, or a no."""
+        is_payload = text.startswith("/")
         correction = extraction.find_correction(text, slots, concern)
         named = extraction.named_field(text)
         if correction:
             return self._apply_correction(dispatcher, slots, correction, language)
         if named and intent in ("correct_field", "deny", "inform") and named != "name":
             return self._apply_correction(dispatcher, slots, (named, None), language)
-        if intent == "affirm" or (text and extraction.f.parse_yes_no(text).value is True and intent != "deny"):
+        if intent in INTERRUPTION_INTENTS and (is_payload or extraction.looks_like_question(text)):
+            return self._interrupt(dispatcher, slots, intent, text, language)
+        said_yes = extraction.f.parse_yes_no(text).value is True and not extraction.looks_like_question(text)
+        if (intent == "affirm" and (is_payload or confidence >= 0.5 or said_yes)) or (said_yes and intent != "deny"):
             return {"confirmed": "yes", "submission_id": uuid.uuid4().hex}
-        if intent in ("deny", "correct_field") or text.startswith("/correct_field"):
+        if intent in ("deny", "correct_field") or text.startswith("/correct_field") or (
+            extraction.f.parse_yes_no(text).value is False
+        ):
             present = [f for f in required_fields(slots) if f not in ("concern", "confirmed")]
             buttons = [
                 {"title": label("fields", f, language), "payload": f"{label('buttons', 'change', language)}: {label('fields', f, language)}"}
@@ -257,20 +299,25 @@ class ValidateEnquiryForm(FormValidationAction):
 
     # -- notes the client should hear once ------------------------------------------------
 
-    def _notes(self, dispatcher, slots, updates, language) -> None:
+    def _notes(self, dispatcher, slots, updates, language) -> dict[str, Any]:
+        """Notes the client should hear once; returns slot changes they imply."""
         concern = current_concern(slots)
+        changes: dict[str, Any] = {}
         if "title_expiry" in updates and updates["title_expiry"] and concern and concern.fiktionswirkung:
             expiry = date.fromisoformat(updates["title_expiry"])
             if expiry < today():
                 dispatcher.utter_message(response="utter_title_expired_note", expiry=format_date(expiry, language))
-        if updates.get("title_kind") == "schengen_visa" and concern and concern.id == "visa_extension":
+        if updates.get("title_kind") == "schengen_visa" and concern:
             dispatcher.utter_message(response="utter_schengen_note")
         if updates.get("pickup_by_proxy") == "yes":
             born = slots.get("date_of_birth")
             if born and age_on(date.fromisoformat(born), today()) < 16:
+                # Seed 002: pick-up by an authorised person only from the 16th birthday.
                 dispatcher.utter_message(response="utter_pickup_proxy_too_young")
+                changes["pickup_by_proxy"] = "no"
             else:
                 dispatcher.utter_message(response="utter_pickup_proxy_info")
+        return changes
 
 
 def format_date(value: date, language: str) -> str:

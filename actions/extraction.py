@@ -31,6 +31,11 @@ FIELD_WORDS: dict[str, list[str]] = {
     "purpose": ["zweck", "purpose"],
     "message": ["nachricht", "message", "beschreibung", "description"],
     "existing_case_number": ["aktenzeichen", "vorgangsnummer", "case number", "file number", "geschäftszeichen"],
+    "principal_case_number": ["vorgangsnummer des familienmitglieds", "family member's case number",
+                              "family member’s case number", "nummer des familienmitglieds"],
+    "pickup_by_proxy": ["abholung durch bevollmächtigte", "abholung durch bevollmaechtigte", "bevollmächtigte",
+                        "bevollmächtigte person", "vollmacht", "pick-up by an authorised person",
+                        "authorised person", "authorized person"],
     "name": ["name", "namen"],
 }
 
@@ -46,8 +51,45 @@ _VALUE_AFTER = re.compile(
 )
 
 
+# Answers that mean "I have none / I do not know" to an optional question.
+_SKIP_ANSWER = re.compile(
+    r"^\s*(?:(?:ähm|äh|hm+|also|sorry|leider|oh)\b[\s,.!]*)*"
+    r"(skip|überspringen|ueberspringen|weiter|weiß nicht|weiss nicht|weis nicht|keine ahnung|k\.?\s?a\.?|"
+    r"nein|nee|no|nope|none|keine|keins|keinen|kein|nichts|nothing|n/?a|-+|"
+    r"(?:ich )?(?:habe|hab) (?:ich )?(?:keine?n?|nicht|noch keine?n?)(?: \w+)?|"
+    r"(?:i )?(?:don'?t|do not) (?:know|have (?:one|any|it))|no idea|not sure|i have none|"
+    r"(?:nein|no),? (?:danke|thanks|thank you)|(?:möchte|will) ich nicht angeben|prefer not to say)"
+    r"\s*[.!]*\s*$",
+    re.IGNORECASE,
+)
+# Question words that start a general question rather than an answer.
+_QUESTION_START = re.compile(
+    r"^\s*(was|wie|wo|wann|warum|wieso|weshalb|welche[rsmn]?|wer|kann|können|koennen|muss|müssen|"
+    r"brauche|darf|gibt es|ist es|what|how|where|when|why|which|who|can|could|do|does|is|are|should|must|may)\b",
+    re.IGNORECASE,
+)
+
+
+def means_skip(text: str) -> bool:
+    """Whether a reply declines an optional question ("weiß nicht", "hab ich nicht", "no")."""
+    return bool(_SKIP_ANSWER.match(text.strip()))
+
+
+def looks_like_question(text: str) -> bool:
+    """A general question rather than an answer: a question mark, or a question word first."""
+    return "?" in text or bool(_QUESTION_START.match(text)) and len(text.split()) >= 3
+
+
 def _word_hit(text: str, word: str) -> bool:
     return re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text, re.IGNORECASE) is not None
+
+
+def _strip_field_words(text: str) -> str:
+    """The text without any field's name and without punctuation."""
+    for words in FIELD_WORDS.values():
+        for word in sorted(words, key=len, reverse=True):
+            text = re.sub(rf"(?<![\w-]){re.escape(word)}(?![\w-])", " ", text, flags=re.IGNORECASE)
+    return re.sub(r"[\W_]+", "", text)
 
 
 def named_field(text: str) -> str | None:
@@ -134,6 +176,9 @@ def find_correction(text: str, known: dict[str, Any], concern: Concern | None) -
         return None
     match = _VALUE_AFTER.search(text)
     candidate = match.group("value") if match else ""
+    # "Etwas ändern: Staatsangehörigkeit" names the field; it gives no new value.
+    if candidate and named_field(candidate) is not None and _strip_field_words(candidate) == "":
+        candidate = ""
     parsed = parse_field(field, candidate, known, concern) if candidate else None
     if parsed is not None and not parsed.ok:
         parsed = None

@@ -48,10 +48,25 @@ def today() -> date:
 # --- names -------------------------------------------------------------------
 
 _NAME_PREFIXES = re.compile(
-    r"^\s*(ich hei(ß|ss)e|ich bin|mein (vor|nach|familien)?name ist|my (first |last |family |given )?name is|"
-    r"name:?|i am|i'm|im|it'?s|es ist)\s+",
+    r"^\s*(?:(?:ja|jo|ok|okay|also|gerne?|klar|sure|yes|yeah|well|hallo|hi|hello)\b[\s,.!:]*)*"
+    r"(ich hei(ß|ss)e|ich bin|mein (vor|nach|familien)?name ist|my (first |last |family |given )?name is|"
+    r"name:?|i am|i'm|im|it'?s|es ist|das ist|this is)\s+",
     re.IGNORECASE,
 )
+# Words that are an answer, not a name or a place ("ja" to "Wie heißen Sie?").
+NOT_A_VALUE = {"ja", "nein", "yes", "no", "ok", "okay", "jep", "nope", "nee", "danke", "thanks", "hallo", "hello", "hi"}
+# Lower-case particles of family names that stay lower-case ("van der", "al", "de").
+_NAME_PARTICLES = {"von", "van", "der", "den", "de", "da", "di", "del", "della", "la", "le", "du", "zu", "al", "el", "bin", "ibn"}
+
+
+def _capitalise(name: str) -> str:
+    """'max mustermann' -> 'Max Mustermann'; names typed with capitals stay as typed."""
+    if name != name.lower():
+        return name
+    words = name.split(" ")
+    out = [w if (i and w in _NAME_PARTICLES) else "-".join(p[:1].upper() + p[1:] for p in w.split("-"))
+           for i, w in enumerate(words)]
+    return " ".join(out)
 
 
 class PersonName(BaseModel):
@@ -64,6 +79,8 @@ def clean_name(text: str) -> Parsed:
     text = re.sub(r"\s+", " ", text)
     if not text:
         return Parsed(error="empty")
+    if text.lower() in NOT_A_VALUE:
+        return Parsed(error="characters")
     if any(ch.isdigit() for ch in text):
         return Parsed(error="digits")
     for ch in text:
@@ -71,13 +88,14 @@ def clean_name(text: str) -> Parsed:
         if not (cat[0] in "LM" or ch in " -'’.‘"):
             return Parsed(error="characters")
     try:
-        return Parsed(PersonName(value=text).value)
+        return Parsed(_capitalise(PersonName(value=text).value))
     except ValidationError:
         return Parsed(error="length")
 
 
 def parse_full_name(text: str) -> Parsed:
     """Split "Max Mustermann" or "Mustermann, Max" into (given names, family name)."""
+    text = _NAME_PREFIXES.sub("", text.strip())  # "Ja, ich heiße ...": the comma is not "Family, Given"
     if "," in text:
         family, _, given = text.partition(",")
         fam, giv = clean_name(family), clean_name(given)
@@ -108,8 +126,8 @@ _DATE_PATTERNS: list[tuple[re.Pattern, Callable[[re.Match], tuple[int | None, in
     (re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b"), lambda m: (int(m[1]), int(m[2]), int(m[3]))),
     (re.compile(r"\b(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})\b"), lambda m: (_year(m[3]), int(m[2]), int(m[1]))),
     (re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b"), lambda m: (int(m[3]), int(m[2]), int(m[1]))),
-    (re.compile(rf"\b(\d{{1,2}})\.?\s*(?:of\s+)?({_MONTH_RE})\.?,?\s*(\d{{4}})?\b", re.IGNORECASE),
-     lambda m: (int(m[3]) if m[3] else None, _MONTHS[m[2].lower()], int(m[1]))),
+    (re.compile(rf"\b(\d{{1,2}})\.?\s*(?:of\s+)?({_MONTH_RE})\.?,?\s*(\d{{4}}|\d{{2}})?\b", re.IGNORECASE),
+     lambda m: (_year(m[3]) if m[3] else None, _MONTHS[m[2].lower()], int(m[1]))),
     (re.compile(rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s*(\d{{4}})?\b", re.IGNORECASE),
      lambda m: (int(m[3]) if m[3] else None, _MONTHS[m[1].lower()], int(m[2]))),
     (re.compile(r"\b(\d{1,2})\.(\d{1,2})\.?(?!\d)"), lambda m: (None, int(m[2]), int(m[1]))),
@@ -174,9 +192,20 @@ def age_on(born: date, day: date) -> int:
 
 # --- places and countries --------------------------------------------------------
 
+_PLACE_WORDS = re.compile(
+    r"^\s*(?:(?:ja|ok|okay|also|klar|sure|yes|well)\b[\s,.!:]*)*"
+    r"(?:ich bin (?:in )?|ich wurde (?:in )?|i was born in |i was born |born in |geboren in |geburtsort:? |"
+    r"place of birth:? |in )?",
+    re.IGNORECASE,
+)
+
+
 def parse_place(text: str) -> Parsed:
-    text = re.sub(r"^\s*(in|geboren in|born in)\s+", "", text.strip(), flags=re.IGNORECASE)
-    if not text or len(text) > 100:
+    """The town of birth, also from 'Ich bin in Ankara geboren' or 'I was born in Mumbai'."""
+    text = _PLACE_WORDS.sub("", text.strip(), count=1)
+    text = re.sub(r"\s+(geboren|zur welt gekommen)\s*[.!]?$", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"^in\s+", "", text.strip(), flags=re.IGNORECASE)
+    if not text or len(text) > 100 or text.lower().strip(" .!") in NOT_A_VALUE or "?" in text:
         return Parsed(error="format")
     if sum(ch.isdigit() for ch in text) > 0:
         return Parsed(error="format")
@@ -219,7 +248,11 @@ def parse_nationality(text: str) -> Parsed:
             r"staatsangehoerigkeit:?|aus|from|citizen of|buerger von|ich komme aus|i come from)\s+",
             "", cleaned,
         )
+    cleaned = re.sub(r"^(ich habe|ich hab|i have|i hold|habe|have)\s+(die|eine|einen|den|a|an|the)?\s*", "", cleaned)
     cleaned = re.sub(r"^(der|die|dem|den|the)\s+", "", cleaned).strip(" .,!")
+    # "türkische Staatsangehörigkeit", "Indian citizen", "syrischer Pass": the adjective counts.
+    cleaned = re.sub(r"\s+(staatsangehoerigkeit|staatsbuergerschaft|nationalitaet|nationality|citizenship|"
+                     r"citizen|pass|passport|reisepass)$", "", cleaned).strip(" .,!")
     if not cleaned:
         return Parsed(error="format")
     index = _country_index()
@@ -269,8 +302,15 @@ def parse_email(text: str) -> Parsed:
 def parse_phone(text: str) -> Parsed:
     """International format; a German number starting with 0 gets +49."""
     raw = re.sub(r"^\s*(tel\.?|telefon|phone|handy|mobile|mobil|nummer|number)\s*:?\s*", "", text.strip(), flags=re.IGNORECASE)
+    # A number inside a sentence: "meine Nummer ist 0170 1234567".
+    found = re.search(r"(\+|\b00|\b0)[\d\s()/.-]{6,}\d", raw)
+    if found and re.search(r"[^\d+\s()/.-]", raw):
+        raw = found.group(0)
     if re.search(r"[^\d+\s()/.-]", raw):
         return Parsed(error="format")
+    raw = raw.strip()
+    if raw.startswith(("+", "00")):
+        raw = raw.replace("(0)", "")  # "+49 (0)176 ...": the trunk zero is not dialled from abroad
     digits = re.sub(r"\D", "", raw)
     if raw.startswith("+"):
         number = "+" + digits

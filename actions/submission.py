@@ -14,14 +14,21 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import backend_client, outbox
 from actions.common import SKIPPED, language_of
-from actions.enquiry_form import FORM_SLOTS
+from actions.enquiry_form import FORM_SLOTS, required_fields
 from bot.models import CaseReceipt, CaseSubmission
 
 log = logging.getLogger(__name__)
 
 
 def _value(tracker: Tracker, name: str) -> Any:
+    """A slot's value for the case; None when skipped or not asked for this concern
+    (an answer left over after a change, e.g. an expiry date of a title changed to one that never expires)."""
     value = tracker.get_slot(name)
+    asked = required_fields({n: tracker.get_slot(n) for n in FORM_SLOTS})
+    if name == "postal_code":
+        name = "address"
+    if name not in asked and name != "concern":
+        return None
     return None if value in (SKIPPED, "") else value
 
 
@@ -70,12 +77,17 @@ def confirmation_payload(receipt: CaseReceipt, conversation_id: str) -> dict[str
 
 
 def announce_receipt(dispatcher: CollectingDispatcher, receipt: CaseReceipt, conversation_id: str) -> None:
+    """Case number, unit, Fiktionswirkung and the PDF link; a follow-up gets no PDF.
+
+    A follow-up joins an open case of the same person and concern, found by name, date
+    of birth and nationality only: anyone knowing those must not get that case's PDF.
+    """
     if receipt.status == "follow_up":
         dispatcher.utter_message(response="utter_submitted_follow_up", case_number=receipt.case_number)
-    else:
-        dispatcher.utter_message(response="utter_submitted", case_number=receipt.case_number, unit=receipt.unit)
-        if receipt.fiktionswirkung:
-            dispatcher.utter_message(response="utter_submitted_fiktion")
+        return
+    dispatcher.utter_message(response="utter_submitted", case_number=receipt.case_number, unit=receipt.unit)
+    if receipt.fiktionswirkung:
+        dispatcher.utter_message(response="utter_submitted_fiktion")
     dispatcher.utter_message(response="utter_confirmation_document", json_message=confirmation_payload(receipt, conversation_id))
 
 
@@ -116,7 +128,11 @@ class ActionSubmitEnquiry(Action):
             dispatcher.utter_message(response="utter_submission_rejected")
             return []
         announce_receipt(dispatcher, receipt, tracker.sender_id)
-        return cleared_form() + [SlotSet("last_case_number", receipt.case_number)]
+        events = cleared_form() + [SlotSet("last_case_number", receipt.case_number)]
+        if receipt.status == "follow_up":
+            follow_ups = list(tracker.get_slot("follow_up_cases") or [])
+            events.append(SlotSet("follow_up_cases", follow_ups + [receipt.case_number]))
+        return events
 
 
 class ActionResendConfirmation(Action):
@@ -138,5 +154,8 @@ class ActionResendConfirmation(Action):
             else:
                 dispatcher.utter_message(response="utter_no_confirmation")
             return []
+        if receipt.case_number in (tracker.get_slot("follow_up_cases") or []):
+            # The backend lists cases this conversation only added to: never their PDF.
+            receipt = receipt.model_copy(update={"status": "follow_up"})
         announce_receipt(dispatcher, receipt, tracker.sender_id)
         return [SlotSet("last_case_number", receipt.case_number)]
