@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -45,6 +45,8 @@ class Knowledge:
     sources: dict[str, list[str]]
     fee_cases: dict[str, dict[str, str]]
     fee_templates: dict[str, dict[str, str]]
+    # Answer intent -> the concern (enquiry_* intent) offered as a button under the answer.
+    offers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -105,11 +107,11 @@ def _parse_facts(raw: Any) -> dict[str, Any]:
     return facts
 
 
-def _parse_answers(raw: Any, facts: dict) -> tuple[dict, dict]:
-    """Answer texts and sources by intent."""
+def _parse_answers(raw: Any, facts: dict) -> tuple[dict, dict, dict]:
+    """Answer texts, sources and offered concerns by intent."""
     if not isinstance(raw, dict) or not raw:
         raise KnowledgeError("content/knowledge.yml: 'answers:' is missing or empty")
-    answers, sources = {}, {}
+    answers, sources, offers = {}, {}, {}
     for intent, entry in raw.items():
         where = f"answer '{intent}'"
         if not isinstance(entry, dict):
@@ -119,7 +121,17 @@ def _parse_answers(raw: Any, facts: dict) -> tuple[dict, dict]:
         if not isinstance(refs, list) or not any(str(r).strip() for r in refs):
             raise KnowledgeError(f"content/knowledge.yml, {where}: needs at least one entry under 'sources:'")
         sources[intent] = [str(r) for r in refs]
-    return answers, sources
+        if entry.get("offer") is not None:
+            offers[intent] = _check_offer(where, entry["offer"])
+    return answers, sources, offers
+
+
+def _check_offer(where: str, offer: Any) -> str:
+    """An offered concern must be an enquiry intent (enquiry_...), the way the menu starts one."""
+    if not isinstance(offer, str) or not re.fullmatch(r"enquiry_[a-z_]+", offer):
+        raise KnowledgeError(f"content/knowledge.yml, {where}: 'offer:' must name a concern's intent "
+                             f"(e.g. enquiry_other), not {offer!r}")
+    return offer
 
 
 def _parse_fee_quotes(raw: Any, facts: dict) -> tuple[dict, dict]:
@@ -141,9 +153,10 @@ def parse_knowledge(data: Any) -> Knowledge:
     if not isinstance(data, dict):
         raise KnowledgeError("content/knowledge.yml: expected 'facts:', 'answers:' and 'fee_quotes:'")
     facts = _parse_facts(data.get("facts"))
-    answers, sources = _parse_answers(data.get("answers"), facts)
+    answers, sources, offers = _parse_answers(data.get("answers"), facts)
     cases, templates = _parse_fee_quotes(data.get("fee_quotes"), facts)
-    return Knowledge(facts=facts, answers=answers, sources=sources, fee_cases=cases, fee_templates=templates)
+    return Knowledge(facts=facts, answers=answers, sources=sources, fee_cases=cases, fee_templates=templates,
+                     offers=offers)
 
 
 @lru_cache
@@ -217,6 +230,11 @@ def answer(intent: str, language: str, knowledge: Knowledge | None = None) -> st
     return _fill(texts[lang], knowledge, lang)
 
 
+def offer(intent: str, knowledge: Knowledge | None = None) -> str | None:
+    """The concern (enquiry_* intent) to offer as a button under this answer, if any."""
+    return (knowledge or load_knowledge()).offers.get(intent)
+
+
 def sources(intent: str, knowledge: Knowledge | None = None) -> list[str]:
     """Where the answer to an intent comes from (for staff and tests)."""
     return list((knowledge or load_knowledge()).sources.get(intent, []))
@@ -241,7 +259,7 @@ _OTHER_MATTER = re.compile(r"niederlass|settlement|permanent|unbefrist|dauer(?:a
                            r"|blaue\w* karte|blue ?card|\bbk\b")
 _MINOR_WORD = re.compile(
     r"\b(?:kind|kinder|kindes|kids?|child|children|childs|minors?|minderjaehrig\w*|minderjarig\w*"
-    r"|sohn|soehne|son|sons|tochter|toechter|daughters?|baby|babys|babies|saeugling|enkel\w*"
+    r"|sohn|soehne|son|sons|tochter|toechter|tocher|daughters?|daugh?th?ers?|doughters?|dauthers?|baby|babys|babies|saeugling|enkel\w*"
     r"|jugendlich\w*|teen\w*|boy|girl|junge|maedchen|infant|toddler|schueler\w*|unter 18|under 18)\b"
 )
 _ADULT_WORD = re.compile(r"\b(?:erwachsen\w*|adults?|volljaehrig\w*|grown[- ]up)\b")
@@ -256,7 +274,7 @@ _AGE_PATTERNS = (
     re.compile(r"\b(\d{1,2})\s*-?\s*(?:jaehrig|jahrig|year-old|years-old|y/?o\b|j\.)"),
     re.compile(_MINOR_WORD.pattern + r"[\s,:()-]{0,3}(?:von|of|mit|with|aged?|age|alter)?\s*(\d{1,2})\b" + _NOT_AGE),
     re.compile(r"\b(?:aged?|alter(?: von)?|age of)\s*:?\s*(\d{1,2})\b" + _NOT_AGE),
-    re.compile(r"\b(?:ist|is|wird|turns?|bin|am|i'm|he's|she's)\s+"
+    re.compile(r"\b(?:ist|is|wird|turns?|bin|am|i'm|he's|she's|hes|shes)\s+"
                r"(?:erst\s+|only\s+|gerade\s+|just\s+|now\s+|jetzt\s+)?(\d{1,2})\b" + _NOT_AGE),
 )
 # A bare "18 years" / "15 Jahre" is an age unless a word before it makes it a duration.

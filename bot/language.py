@@ -29,9 +29,9 @@ _WORDS = {
     ),
     "en": set(
         """i you he she we they my me mine am is are was were have has had do does did don't dont
-        not no and or but also still already please thanks thank hello hi hey bye goodbye good
+        not no and or but also still already please thanks thank hello bye goodbye good
         morning evening how what when why where who which can could would will want need must
-        should the a an of for with from to at by on in into about yes yeah yep nope sure ok okay
+        should the a an of for with from to at by on in into about yes yeah yep nope sure
         now today tomorrow residence permit extend extension renew appointment documents fees
         cost costs card pick pickup birth date nationality question application settlement
         blue visa study work wife husband child children english germany lost stolen it this
@@ -39,29 +39,55 @@ _WORDS = {
     ),
 }
 
-_SWITCH_PATTERNS = {
-    "en": re.compile(
-        r"\b(in english|english please|speak english|auf englisch|englisch bitte|englisch sprechen|"
-        r"switch to english|can we speak english|do you speak english|sprichst du englisch|english\?*$|^english$|^englisch$)",
-        re.IGNORECASE,
-    ),
-    "de": re.compile(
-        r"\b(auf deutsch|deutsch bitte|bitte deutsch|in german|german please|speak german|"
-        r"switch to german|sprechen sie deutsch|können wir deutsch|koennen wir deutsch|^deutsch$|^german$)",
-        re.IGNORECASE,
-    ),
-}
-
 _TOKEN = re.compile(r"[a-zäöüß']+", re.IGNORECASE)
+
+# Language names as clients type them, with common typos ("englsh", "deutch", "germen").
+_NAMES = {
+    "en": r"(?:eng?l[iy]?s?c?h|engilsh|inglish|englis)",
+    "de": r"(?:deu?ts?c?h|germ[ae]n)",
+}
+# Words that make a language name a request: "can we speak English?", "kann ich englisch schreiben".
+_CUES = re.compile(
+    r"\b(?:speak|speaking|spoken|write|writing|talk|reply|answer|respond|switch|change|continue|prefer|rather"
+    r"|understand|only|please|pls|plz|language|sprechen|spreche|sprichst|sprich|redest|reden|schreiben|schreibe"
+    r"|schreib|antworten|antwort|wechseln|weiter|lieber|verstehe|verstehen|verstehst|nur|bitte|sprache"
+    r"|better|besser|bad|schlecht)\b",
+    re.IGNORECASE,
+)
+# Just before the language name: "I don't speak German", "ich spreche kein Englisch".
+_NEGATED = re.compile(
+    r"\b(?:no|not|don'?t|dont|doesn'?t|can'?t|cannot|cant|kein|keine|keinen|nicht|nix)\b(?:\W+\w+){0,2}\W*$",
+    re.IGNORECASE,
+)
+# Just after it: "my German is bad", "mein Englisch ist nicht so gut".
+_POOR = re.compile(r"^\W*(?:is|ist)\W+(?:\w+\W+)?(?:bad|poor|weak|not (?:so |very )?good|schlecht|schwach"
+                   r"|nicht (?:so |sehr )?gut)\b", re.IGNORECASE)
+# A message that is nothing but a language name: "English", "deutsch bitte", "englisch?", "in English".
+_ONLY_NAME = re.compile(r"^\W*(?:(?:in|auf)\s+)?(?P<name>[a-zäöü]+)\W*(?:please|pls|plz|bitte)?[\W]*$",
+                        re.IGNORECASE)
 
 
 def requested_language(text: str) -> str | None:
     """The language the client explicitly asks for ("can we speak English?"), if any."""
     stripped = text.strip()
-    for lang, pattern in _SWITCH_PATTERNS.items():
-        if pattern.search(stripped):
-            return lang
-    return None
+    if not stripped or stripped.startswith("/"):
+        return None
+    found = [(lang, m) for lang, name in _NAMES.items()
+             for m in re.finditer(rf"\b{name}\b", stripped, re.IGNORECASE)]
+    if len(found) != 1:  # none, or both named ("deutsch oder englisch?"): not a clear request
+        return None
+    lang, match = found[0]
+    only = _ONLY_NAME.match(stripped)
+    alone = bool(only) and only.group("name").lower() == match.group(0).lower()
+    # "I am German" or "Staatsangehörigkeit: deutsch" name a nationality, not a wish.
+    short_question = stripped.endswith("?") and len(_TOKEN.findall(stripped)) <= 3  # "English ok?"
+    if not alone and not short_question and not _CUES.search(stripped):
+        return None
+    before, after = stripped[:match.start()], stripped[match.end():]
+    if _NEGATED.search(before) or _POOR.search(after):
+        return "en" if lang == "de" else "de"
+    return lang
+
 
 
 def language_scores(text: str) -> dict[str, int]:

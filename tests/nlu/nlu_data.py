@@ -21,7 +21,7 @@ INTENTS = {
                   "enquiry_lost_card", "enquiry_appointment", "enquiry_other", "start_enquiry"],
     "faq": ["faq_fees", "faq_documents", "faq_eat", "faq_pickup_proxy", "faq_appointments",
             "faq_status", "faq_fiktionswirkung", "faq_contact_channels", "faq_uploads",
-            "faq_titles", "faq_settlement_info"],
+            "faq_titles", "faq_settlement_info", "faq_not_covered"],
     "form": ["inform", "correct_field", "skip", "request_confirmation", "upload_received"],
     "out_of_scope": ["out_of_scope"],
 }
