@@ -1,0 +1,44 @@
+"""The benchmark suite against real services: clamd, the backend on SQLite/PostgreSQL, the stack."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from bench.chat import bench_chat
+from bench.submissions import POSTGRES_ADMIN_URL, bench_database, postgres_database
+from bench.uploads import payload, raw_instream
+from tests.scanning.samples import EICAR
+
+
+def test_raw_instream_times_a_clean_scan_and_refuses_a_virus(clamd):
+    data = payload(50_000)
+    assert len(data) == 50_000 and data.startswith(b"%PDF")
+    assert raw_instream(clamd.clamd_socket, data) > 0
+    with pytest.raises(RuntimeError):
+        raw_instream(clamd.clamd_socket, EICAR)
+
+
+def test_submissions_on_sqlite_create_cases(tmp_path):
+    result = bench_database(tmp_path, f"sqlite:///{tmp_path / 'backend.sqlite3'}", count=2, concurrencies=(1, 2))
+    assert result["1"]["failures"] == 0 and result["2"]["failures"] == 0
+    assert result["1"]["n"] == 2 and result["2"]["per_s"] > 0
+
+
+@pytest.mark.postgres
+def test_postgres_database_is_dropped_afterwards():
+    try:
+        with postgres_database() as url:
+            name = url.rsplit("/", 1)[1]
+            with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+                assert admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+    except psycopg.OperationalError as error:
+        pytest.skip(f"PostgreSQL unreachable: {error}")
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+        assert admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is None
+
+
+def test_chat_bench_runs_conversations_through_the_gateway(stack):
+    result = bench_chat(stack.gateway_url, stack.rasa_url, concurrencies=(2,), single_rounds=1)["2"]
+    assert result["chat_turn"]["n"] == 12 and result["chat_turn"]["failures"] == 0
+    assert result["model_parse"]["n"] == 24 and result["model_parse"]["failures"] == 0

@@ -1,0 +1,101 @@
+"""The benchmark suite's own code paths, fast and without timing assertions."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+
+import yaml
+
+from bench.pipelines import held_out, to_raw, write_config
+from bench.procs import descendants, rss_kib, tree_rss_mib
+from bench.report import machine, table
+from bench.stats import percentile, ratio, summary_ms
+from bench.thresholds import RawPrediction, best_setting, outcome, replay, sweep
+
+
+def test_percentile_uses_nearest_rank():
+    values = list(range(1, 101))
+    assert percentile(values, 0.5) == 50
+    assert percentile(values, 0.95) == 95
+    assert percentile([7.0], 0.95) == 7.0
+
+
+def test_summary_is_in_milliseconds():
+    summary = summary_ms([0.010, 0.020, 0.030])
+    assert summary == {"n": 3, "p50_ms": 20.0, "p95_ms": 30.0, "max_ms": 30.0}
+    assert ratio(30, 10) == 3.0
+
+
+def test_rss_counts_the_whole_process_tree():
+    parent = subprocess.Popen(["sh", "-c", "sleep 30 & sleep 30 & wait"], start_new_session=True)
+    try:
+        for _ in range(50):  # the shell needs a moment to fork its children
+            if len(descendants(parent.pid)) == 3:
+                break
+            time.sleep(0.05)
+        tree = descendants(parent.pid)
+        assert len(tree) == 3 and tree[0] == parent.pid
+        assert abs(tree_rss_mib(parent.pid) * 1024 - sum(rss_kib(pid) for pid in tree)) < 0.1 * 1024
+        assert tree_rss_mib(parent.pid) * 1024 > rss_kib(parent.pid)
+    finally:
+        os.killpg(parent.pid, 9)
+        parent.wait()
+    assert rss_kib(parent.pid) == 0
+
+
+def _prediction(expected, raw, confidence, second=0.0):
+    return RawPrediction(expected, "text", raw, raw, confidence, second)
+
+
+def test_fallback_replay_follows_rasa_rules():
+    assert replay(_prediction("greet", "greet", 0.29), 0.3, 0.0) == "nlu_fallback"
+    assert replay(_prediction("greet", "greet", 0.6, 0.59), 0.3, 0.02) == "nlu_fallback"
+    assert replay(_prediction("greet", "greet", 0.6, 0.5), 0.3, 0.02) == "greet"
+    assert outcome(_prediction("out_of_scope", "greet", 0.2), "nlu_fallback") == "right"
+    assert outcome(_prediction("greet", "thank", 0.9), "thank") == "wrong"
+    assert outcome(_prediction("greet", "greet", 0.2), "nlu_fallback") == "fallback"
+
+
+def test_sweep_prefers_the_threshold_that_removes_wrong_answers():
+    predictions = {"de": [_prediction("greet", "greet", 0.9), _prediction("greet", "thank", 0.2),
+                          _prediction("out_of_scope", "greet", 0.25)]}
+    best = best_setting(sweep(predictions))
+    assert 0.25 < best["threshold"] <= 0.9
+    assert best["languages"]["de"]["wrong"] == 0.0
+    assert best["languages"]["de"]["out_of_scope_caught"] == 1.0
+
+
+def test_config_and_parse_results_are_read_as_rasa_writes_them(tmp_path):
+    config = yaml.safe_load(write_config(tmp_path, [{"name": "WhitespaceTokenizer"}]).read_text())
+    assert config["pipeline"][-1]["name"] == "FallbackClassifier"
+    parsed = {"intent": {"name": "nlu_fallback", "confidence": 0.3},
+              "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.3}, {"name": "greet", "confidence": 0.25},
+                                 {"name": "thank", "confidence": 0.2}]}
+    raw = to_raw("greet", "hallo", parsed)
+    assert (raw.final, raw.raw, raw.confidence, raw.second) == ("nlu_fallback", "greet", 0.25, 0.2)
+
+
+def test_held_out_messages_of_both_languages_are_read():
+    for language in ("de", "en"):
+        pairs = held_out(language)
+        assert len(pairs) > 100
+        assert any(intent == "out_of_scope" for intent, _ in pairs)
+
+
+def test_table_names_every_section_and_failures():
+    report = {
+        "machine": machine(), "errors": {"uploads": "RuntimeError: clamd gone"},
+        "training": {"train_s": 30.0, "model_mib": 5.0}, "startup_s": {"rasa": 20.0},
+        "rss_idle_mib": {"rasa": 600.0, "total": 600.0},
+        "chat": {"1": {"chat_turn": {"p50_ms": 80, "p95_ms": 120, "per_s": 10, "failures": 0},
+                       "model_parse": {"p50_ms": 8, "p95_ms": 12, "per_s": 100}, "ratio_p50": 10.0}},
+        "pdf": {"median_ms": 300, "p95_ms": 350, "n": 3},
+        "submissions": {"sqlite": {"start_s": 2, "1": {"per_s": 2, "p50_ms": 400, "p95_ms": 500, "failures": 0}},
+                        "postgresql": {"skipped": "OperationalError: refused"}},
+    }
+    text = table(report)
+    for expected in ("uploads: FAILED", "rasa train", "start to ready: rasa", "chat turn, 1 concurrent",
+                     "ratio 10.0", "confirmation PDF", "submissions sqlite, 1 concurrent", "skipped: OperationalError"):
+        assert expected in text
