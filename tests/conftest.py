@@ -28,8 +28,18 @@ def pytest_configure(config) -> None:
         config.addinivalue_line("markers", f"{name}: {meaning}")
 
 
+def _drives_a_browser(item) -> bool:
+    """True for tests marked browser or using the Playwright `browser` fixture."""
+    return item.get_closest_marker("browser") is not None or "browser" in getattr(item, "fixturenames", ())
+
+
 def pytest_collection_modifyitems(config, items) -> None:
-    """Whatever starts the whole product is slow, marked or not (`make test-fast` skips it)."""
+    """Stack users count as slow; browser tests run last.
+
+    Playwright's sync API keeps an asyncio loop running in the main thread while the
+    session-scoped browser is open, so any later asyncio.run() would fail.
+    """
     for item in items:
         if "stack" in getattr(item, "fixturenames", ()):
             item.add_marker("slow")
+    items[:] = [i for i in items if not _drives_a_browser(i)] + [i for i in items if _drives_a_browser(i)]
