@@ -1,192 +1,228 @@
 """Whole enquiries through the web widget in a real browser against the whole stack.
 
 Rasa, action server, backend, clamd and gateway are started by the shared ``stack``
-fixture (tests/fixtures/stack.py). A person's conversation is played: greet, ask to
-extend a residence permit, answer every question, upload a PDF, confirm, download
-the confirmation PDF. The driver answers whatever question the assistant asks
-(matched on the question's wording), so the question order may change.
+fixture (tests/fixtures/stack.py). A person's conversation is played: state the concern,
+answer every question, upload a real PDF, confirm, download the confirmation PDF; then
+the case the backend stored is checked. Each message of the assistant is recognised by
+the response it was rendered from (enquiry_dialogue.ResponseTexts, loaded from domain/),
+so the question order and wording may change; buttons are pressed by payload.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, field
+from typing import Any
 
+import httpx
 import pytest
 from playwright.sync_api import expect
 
-from widget_helpers import HOST, bot_texts, open_widget, send, wait_idle
+from conftest import SCREENSHOT_DIR
+from enquiry_dialogue import (
+    Person,
+    ResponseTexts,
+    assert_stored,
+    eicar_pdf,
+    english_person,
+    german_person,
+    small_pdf,
+    stored_case,
+)
+from widget_helpers import HOST, assert_fits, bot_texts, layout_report, open_widget, user_texts, wait_idle
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-PASSPORT_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-)
+MAX_TURNS = 30
+CHAT_API = "/webhooks/rest/webhook"
+UPLOAD_API = "/api/uploads"
 
 
-@dataclass(frozen=True)
-class Answer:
-    """How to answer one question: type text, press a button (title pattern) or skip."""
+@dataclass
+class WidgetDriver:
+    """Plays one person's side of a conversation in the widget and remembers the JSON it got."""
 
-    text: str | None = None
-    button: str | None = None
+    page: Any
+    person: Person
+    texts: ResponseTexts
+    last_messages: list[dict] = field(default_factory=list)  # the latest answer of the gateway
+    seen: int = 0  # bot bubbles already handled
 
+    def _exchange(self, path: str, act) -> dict | list:
+        """Do something in the page, wait for the gateway's answer and for the widget to show it."""
+        with self.page.expect_response(lambda r: r.url.endswith(path) and r.request.method == "POST") as info:
+            act()
+        body = info.value.json()
+        self.last_messages = body if isinstance(body, list) else body.get("messages") or []
+        wait_idle(self.page)
+        return body
 
-@dataclass(frozen=True)
-class Script:
-    language: str
-    greeting: str
-    opener: str
-    upload_hint: str  # words of the assistant's note that files can be attached
-    accepted: str  # words of the acceptance message
-    submitted: str  # words of the message with the case number
-    download: str  # the widget's download link
-    rules: list[tuple[str, Answer]]  # question pattern -> answer, first match wins
+    def say(self, text: str) -> None:
+        """Type a message and press Enter."""
+        field_ = self.page.locator(f"{HOST} #lea-input")
+        self._exchange(CHAT_API, lambda: (field_.fill(text), field_.press("Enter")))
 
+    def press(self, payload: str) -> None:
+        """Click the shown button whose payload (known from the gateway's JSON) is given."""
+        offered = [b for m in self.last_messages for b in (m.get("buttons") or [])]
+        button = next((b for b in offered if b.get("payload") == payload), None)
+        assert button, f"no button with payload {payload!r} among {offered}\n{self.transcript()}"
+        choice = self.page.locator(f"{HOST} .log .choices").last.get_by_role("button", name=button["title"], exact=True)
+        self._exchange(CHAT_API, choice.click)
 
-EXPIRY = date.today() + timedelta(days=40)
+    def upload(self, name: str, data: bytes) -> dict:
+        """Attach a file through the file picker; returns the gateway's upload answer."""
+        picker = self.page.locator(f"{HOST} input[type=file]")
+        return self._exchange(
+            UPLOAD_API, lambda: picker.set_input_files({"name": name, "mimeType": "application/pdf", "buffer": data})
+        )
 
-GERMAN = Script(
-    language="de",
-    greeting="Hallo",
-    opener="Ich möchte meine Aufenthaltserlaubnis verlängern",
-    upload_hint="Dokumente beifügen",
-    accepted="angenommen",
-    submitted="Vorgangsnummer lautet",
-    download="Bestätigung herunterladen (PDF)",
-    rules=[
-        (r"Zu welchem Zweck", Answer(button=r".")),
-        (r"Wie heißen Sie", Answer(text="Erika Musterfrau")),
-        (r"Familienname \(Nachname\)", Answer(text="Musterfrau")),
-        (r"Wann sind Sie geboren", Answer(text="03.03.1990")),
-        (r"Wo sind Sie geboren", Answer(text="Ankara")),
-        (r"Staatsangehörigkeit haben Sie", Answer(text="Türkei")),
-        (r"E-Mail-Adresse", Answer(text="erika.musterfrau@example.org")),
-        (r"Telefonnummer", Answer(button=r"^Überspringen$")),
-        (r"Anschrift", Answer(text="Musterstraße 12, 10115 Berlin")),
-        (r"Aktenzeichen oder eine Vorgangsnummer", Answer(button=r"^Überspringen$")),
-        (r"Familienmitglied", Answer(button=r"^Überspringen$")),
-        (r"Aufenthaltsdokument haben Sie", Answer(button=r"Aufenthaltserlaubnis")),
-        (r"Seriennummer", Answer(button=r"^Überspringen$")),
-        (r"Bis wann ist Ihr aktueller Titel gültig", Answer(text=EXPIRY.strftime("%d.%m.%Y"))),
-        (r"beschreiben Sie Ihr Anliegen", Answer(text="Meine Aufenthaltserlaubnis läuft bald ab. Ich möchte sie verlängern.")),
-        (r"Bitte prüfen Sie Ihre Angaben", Answer(button=r"^Ja, absenden$")),
-    ],
-)
+    def new_names(self) -> list[str | None]:
+        """Responses of the bot bubbles not handled yet (None for text no template explains)."""
+        texts = bot_texts(self.page)
+        new, self.seen = texts[self.seen :], len(texts)
+        return self.texts.names(new)
 
-ENGLISH = Script(
-    language="en",
-    greeting="Hello",
-    opener="I want to extend my residence permit",
-    upload_hint="attach documents",
-    accepted="accepted",
-    submitted="case number is",
-    download="Download confirmation (PDF)",
-    rules=[
-        (r"For which purpose", Answer(button=r".")),
-        (r"What is your name", Answer(text="John Smith")),
-        (r"family name \(surname\)", Answer(text="Smith")),
-        (r"date of birth", Answer(text="1990-03-03")),
-        (r"Where were you born", Answer(text="Toronto")),
-        (r"What is your nationality", Answer(text="Canada")),
-        (r"e-mail address", Answer(text="john.smith@example.org")),
-        (r"phone number", Answer(button=r"^Skip$")),
-        (r"What is your address", Answer(text="Musterstraße 12, 10115 Berlin")),
-        (r"file or case number", Answer(button=r"^Skip$")),
-        (r"joining a family member", Answer(button=r"^Skip$")),
-        (r"Which residence document", Answer(button=r"[Rr]esidence permit")),
-        (r"serial number", Answer(button=r"^Skip$")),
-        (r"Until when is your current title valid", Answer(text=EXPIRY.isoformat())),
-        (r"describe your matter", Answer(text="My residence permit expires soon. I would like to extend it.")),
-        (r"Please check your details", Answer(button=r"^Yes, send it$")),
-    ],
-)
+    def transcript(self) -> str:
+        """Both sides of the conversation as shown (test data only), for failure messages."""
+        return self.page.locator(f"{HOST} .log").inner_text()
+
+    def play(self, upload: tuple[str, bytes], after_answer=None) -> None:
+        """State the concern, upload once when invited, answer each question, confirm."""
+        self.say(self.person.opener)
+        asked: list[str] = []
+        uploaded = False
+        for _ in range(MAX_TURNS):
+            names = self.new_names()
+            if "utter_submitted" in names:
+                return
+            if not uploaded and "utter_upload_hint" in names:
+                self.upload(*upload)
+                uploaded = True
+                names = names + self.new_names()
+                assert "utter_upload_accepted" in names, f"upload not accepted:\n{self.transcript()}"
+            questions = [n.removeprefix("utter_ask_") for n in names if n and n.startswith("utter_ask_")]
+            assert questions, f"no question among the latest answers {names}:\n{self.transcript()}"
+            field_ = questions[-1]
+            asked.append(field_)
+            assert asked.count(field_) < 3, f"asked for {field_} three times:\n{self.transcript()}"
+            reply = self.person.reply_to(field_, self.transcript())
+            self.press(reply.payload) if reply.payload else self.say(reply.text)
+            if after_answer:
+                after_answer(field_)
+        pytest.fail(f"no case number after {MAX_TURNS} turns:\n{self.transcript()}")
 
 
-def matching_rule(script: Script, texts: list[str]) -> tuple[str, Answer] | None:
-    """The rule for the latest question among the given bot texts."""
-    for text in reversed(texts):
-        for pattern, answer in script.rules:
-            if re.search(pattern, text):
-                return pattern, answer
-    return None
+def widget_sender(page) -> str:
+    """The conversation id the widget keeps in sessionStorage."""
+    return page.evaluate("() => JSON.parse(sessionStorage.getItem('lea-intake-widget:v1')).sender")
 
 
-def press(page, pattern: str) -> None:
-    """Press the answer button whose title matches."""
-    buttons = page.locator(f"{HOST} .choice")
-    titles = buttons.all_inner_texts()
-    index = next((i for i, title in enumerate(titles) if re.search(pattern, title)), None)
-    assert index is not None, f"no button {pattern!r} among {titles}"
-    buttons.nth(index).click()
+def check_confirmation(page, stack, driver: WidgetDriver, person: Person) -> None:
+    """Case number shown and stored; the PDF link downloads the same bytes as a plain GET."""
+    sender = widget_sender(page)
+    case = stored_case(stack.var_dir, sender)
+    assert_stored(case, person)
+    assert case["attached"] == ["passport.pdf"], case["attached"]
+    assert case["unit"].startswith("B"), case["unit"]  # students and skilled workers: department B
 
-
-def upload_passport(page, script: Script) -> None:
-    """Attach a PDF through the widget and wait for the scan result and the assistant's note."""
-    before = len(bot_texts(page))
-    page.locator(f"{HOST} input[type=file]").set_input_files(
-        {"name": "passport.pdf", "mimeType": "application/pdf", "buffer": PASSPORT_PDF}
-    )
-    expect(page.locator(f"{HOST} .log .msg.upload .upload-state").last).to_have_text(re.compile("^✓"), timeout=60_000)
-    wait_idle(page)
-    new = bot_texts(page)[before:]
-    assert any(script.accepted in text for text in new), new
-
-
-def play(page, script: Script) -> None:
-    """Greet, state the concern, answer each question, upload once, confirm."""
-    send(page, script.greeting)
-    wait_idle(page)
-    send(page, script.opener)
-    wait_idle(page)
-    seen, uploaded, current, repeats = 0, False, None, 0
-    for _ in range(40):
-        texts = bot_texts(page)
-        new, seen = texts[seen:], len(texts)
-        transcript = "\n".join(texts)
-        if any(script.submitted in text for text in new):
-            return
-        if not uploaded and any(script.upload_hint in text for text in texts):
-            upload_passport(page, script)
-            uploaded = True
-            seen = len(bot_texts(page))
-        rule = matching_rule(script, new) or current
-        assert rule is not None, f"no known question in:\n{transcript}"
-        repeats = repeats + 1 if rule == current else 0
-        assert repeats < 3, f"the same question three times ({rule[0]}):\n{transcript}"
-        current = rule
-        answer = rule[1]
-        if answer.button:
-            press(page, answer.button)
-        else:
-            send(page, answer.text)
-        wait_idle(page)
-    pytest.fail("no case number after 40 turns:\n" + "\n".join(bot_texts(page)))
-
-
-@pytest.mark.parametrize("script", [GERMAN, ENGLISH], ids=["de", "en"])
-def test_full_enquiry_in_the_widget(stack, new_page, script):
-    """A whole enquiry with an upload ends with a case number and a downloadable PDF."""
-    page = new_page()
-    page.set_default_timeout(60_000)
-    page.goto(f"{stack.gateway_url}/?lang={script.language}")
-    open_widget(page)
-    play(page, script)
-    assert uploaded_ok(page)
-    link = page.get_by_role("link", name=script.download)
-    expect(link).to_be_visible(timeout=60_000)
-    expect(page.locator(f"{HOST} .case-number")).to_contain_text(re.compile(r"\w"))
+    [payload] = [m["custom"] for m in driver.last_messages if (m.get("custom") or {}).get("type") == "confirmation_pdf"]
+    assert payload["case_number"] == case["case_number"]
+    expect(page.locator(f"{HOST} .case-number")).to_contain_text(case["case_number"])
+    link = page.locator(f"{HOST} a.download")
+    expect(link).to_be_visible()
+    href = link.get_attribute("href")
+    assert href.startswith(f"{stack.gateway_url}/downloads/"), href
     with page.expect_download() as download_info:
         link.click()
     with open(download_info.value.path(), "rb") as handle:
-        assert handle.read(5) == b"%PDF-"
+        downloaded = handle.read()
+    assert downloaded.startswith(b"%PDF-")
+    direct = httpx.get(href, timeout=30)
+    assert direct.status_code == 200 and direct.content == downloaded
+    # The name comes from the backend's Content-Disposition, which wins over the link's
+    # download attribute; it need not equal payload["filename"], but names the case.
+    assert download_info.value.suggested_filename.endswith(f"{case['case_number']}.pdf")
+
+
+def only_gateway_requests(page, stack) -> None:
+    """The widget talked to nothing but the gateway."""
     origin = stack.gateway_url.rstrip("/")
     outside = [url for url in page.watch.requests if not url.startswith((origin, "data:", "blob:"))]
     assert not outside, f"requests outside the gateway: {outside}"
 
 
-def uploaded_ok(page) -> bool:
-    """The upload bubble shows the file as accepted."""
-    return page.locator(f"{HOST} .log .msg.upload .upload-state").first.inner_text().startswith("✓")
+def test_german_enquiry_with_upload_and_reload(stack, new_page):
+    """German: upload accepted, a reload midway keeps the conversation, confirmation PDF downloads."""
+    person = german_person()
+    page = new_page()
+    page.set_default_timeout(60_000)
+    page.goto(f"{stack.gateway_url}/?lang=de")
+    open_widget(page)
+    driver = WidgetDriver(page, person, ResponseTexts.load("de"))
+
+    def reload_once(answered: str) -> None:
+        """After the place of birth: reload; the same conversation must be shown and go on."""
+        if answered != "place_of_birth":
+            return
+        before = (bot_texts(page), user_texts(page), widget_sender(page))
+        page.reload()
+        expect(page.locator(f"{HOST} .panel")).to_be_visible()
+        assert (bot_texts(page), user_texts(page), widget_sender(page)) == before
+
+    driver.play(upload=("passport.pdf", small_pdf()), after_answer=reload_once)
+    expect(page.locator(f"{HOST} .log .msg.upload .upload-state").first).to_have_text("✓ Angenommen")
+    check_confirmation(page, stack, driver, person)
+    only_gateway_requests(page, stack)
+
+
+def test_english_enquiry_on_a_360px_phone(stack, new_page):
+    """English on a 360 px phone: nothing cut off (buttons, summary, PDF link); screenshots saved."""
+    person = english_person()
+    page = new_page(width=360, height=740, is_mobile=True, has_touch=True)
+    page.set_default_timeout(60_000)
+    page.goto(f"{stack.gateway_url}/?lang=en")
+    open_widget(page)
+    driver = WidgetDriver(page, person, ResponseTexts.load("en"))
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+
+    def at_the_summary(answered: str) -> None:
+        """The summary with its buttons fits the phone's width."""
+        if driver.texts.names(bot_texts(page)[-1:]) == ["utter_ask_confirmed"]:
+            expect(page.locator(f"{HOST} .choices").last).to_be_visible()
+            assert_fits(layout_report(page))
+            page.screenshot(path=str(SCREENSHOT_DIR / "enquiry-360-summary.png"))
+
+    driver.play(upload=("passport.pdf", small_pdf()), after_answer=at_the_summary)
+    expect(page.locator(f"{HOST} .log .msg.upload .upload-state").first).to_have_text("✓ Accepted")
+    check_confirmation(page, stack, driver, person)
+    # The confirmation next to answer buttons: ask for the menu once more.
+    driver.say("menu")
+    expect(page.locator(f"{HOST} .choices .choice").first).to_be_visible()
+    page.locator(f"{HOST} a.download").scroll_into_view_if_needed()
+    assert_fits(layout_report(page))
+    page.screenshot(path=str(SCREENSHOT_DIR / "enquiry-360-confirmation.png"))
+    only_gateway_requests(page, stack)
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_infected_pdf_is_refused_with_the_reason(stack, new_page, language):
+    """A PDF carrying EICAR is refused by clamd; the widget and the assistant say so; nothing stored."""
+    texts = ResponseTexts.load(language)
+    person = german_person() if language == "de" else english_person()
+    page = new_page()
+    page.set_default_timeout(60_000)
+    page.goto(f"{stack.gateway_url}/?lang={language}")
+    open_widget(page)
+    driver = WidgetDriver(page, person, texts)
+    driver.say(person.opener)
+    driver.new_names()
+    answer = driver.upload("invoice.pdf", eicar_pdf())
+    assert answer["accepted"] is False and answer["code"] == "infected", answer
+    refused = {"de": "✗ Abgelehnt", "en": "✗ Refused"}[language]
+    expect(page.locator(f"{HOST} .log .msg.upload .upload-state").last).to_have_text(refused)
+    names = driver.new_names()
+    assert "utter_upload_refused_infected" in names, driver.transcript()
+    shown = bot_texts(page)[-len(names) :]
+    assert any("EICAR" in text.upper() for text in shown), shown  # the signature clamd reported
+    assert not any(n == "utter_upload_accepted" for n in names)

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import AXE_SCRIPT, SCREENSHOT_DIR
-from widget_helpers import HOST, open_widget, send, wait_idle
+from widget_helpers import HOST, assert_fits, layout_report, open_widget, send, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -64,53 +64,6 @@ def test_axe_finds_no_serious_violation(new_page, fake_gateway, lang):
     assert not closed and not opened, f"minor findings worth fixing: {closed + opened}"
 
 
-def _layout_report(page) -> dict:
-    """Boxes of the panel and its visible controls, and the page's scroll width."""
-    return page.evaluate(
-        """() => {
-            const root = document.querySelector('#lea-intake-widget').shadowRoot;
-            const box = el => { const r = el.getBoundingClientRect();
-                return {left: r.left, top: r.top, right: r.right, bottom: r.bottom, width: r.width, height: r.height}; };
-            const visible = el => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
-            const group = sel => Array.from(root.querySelectorAll(sel)).filter(visible)
-                .map(el => ({name: (el.getAttribute('aria-label') || el.textContent).trim(), ...box(el)}));
-            const log = root.querySelector('.log');
-            return {
-                viewport: {width: window.innerWidth, height: window.innerHeight},
-                pageScrollWidth: document.documentElement.scrollWidth,
-                panel: box(root.querySelector('.panel')),
-                header: group('.head-text, .head-actions > button'),
-                composer: group('.composer > button, .composer > textarea'),
-                controls: group('button, textarea, a'),
-                bubbles: group('.log > .msg'),
-                logScroll: {scrollWidth: log.scrollWidth, clientWidth: log.clientWidth},
-            };
-        }"""
-    )
-
-
-def _overlap(a: dict, b: dict) -> bool:
-    return a["left"] < b["right"] - 0.5 and b["left"] < a["right"] - 0.5 and a["top"] < b["bottom"] - 0.5 and b["top"] < a["bottom"] - 0.5
-
-
-def assert_fits(report: dict, parts: tuple[str, ...] = ("header", "composer")) -> None:
-    """Nothing cut off, nothing overlapping, no horizontal scrolling."""
-    width, height = report["viewport"]["width"], report["viewport"]["height"]
-    assert report["pageScrollWidth"] <= width, "page scrolls horizontally"
-    panel = report["panel"]
-    assert (panel["left"], panel["top"], panel["right"], panel["bottom"]) == (0, 0, width, height), panel
-    assert report["logScroll"]["scrollWidth"] <= report["logScroll"]["clientWidth"], "log scrolls horizontally"
-    for item in report["controls"] + report["bubbles"]:
-        assert item["left"] >= 0 and item["right"] <= width + 0.5, f"cut off: {item}"
-    for items in (report[part] for part in parts):
-        for i, a in enumerate(items):
-            assert a["top"] >= 0 and a["bottom"] <= height, f"cut off: {a}"
-            for b in items[i + 1 :]:
-                assert not _overlap(a, b), f"overlap: {a['name']} / {b['name']}"
-    for item in report["composer"]:
-        assert item["width"] >= 24 and item["height"] >= 24, f"target too small: {item}"  # WCAG 2.5.8
-
-
 def test_phone_360_full_width_without_cut_off(new_page, fake_gateway):
     """At 360 x 740 the open panel fills the screen; controls fit side by side; screenshot saved."""
     page = new_page(width=360, height=740, is_mobile=True, has_touch=True)
@@ -119,7 +72,7 @@ def test_phone_360_full_width_without_cut_off(new_page, fake_gateway):
     assert launcher["x"] >= 0 and launcher["x"] + launcher["width"] <= 360
     open_widget(page)
     fill_conversation(page)
-    report = _layout_report(page)
+    report = layout_report(page)
     assert_fits(report)
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOT_DIR / "widget-phone-360.png"))
@@ -135,11 +88,11 @@ def test_text_at_200_percent_still_fits(new_page, fake_gateway):
     expect(page.locator(f"{HOST} .choice")).to_have_count(2)
     # The panel may scroll vertically (allowed); each part must fit once scrolled to.
     page.locator(f"{HOST} .send").scroll_into_view_if_needed()
-    report = _layout_report(page)
+    report = layout_report(page)
     assert_fits(report, parts=["composer"])
     assert report["header"][0]["width"] > 0
     page.evaluate("() => { document.querySelector('#lea-intake-widget').shadowRoot.querySelector('.panel').scrollTop = 0; }")
-    assert_fits(_layout_report(page), parts=["header"])
+    assert_fits(layout_report(page), parts=["header"])
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOT_DIR / "widget-phone-360-text-200.png"))
 
