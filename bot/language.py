@@ -50,8 +50,9 @@ _NAMES = {
 _CUES = re.compile(
     r"\b(?:speak|speaking|spoken|write|writing|talk|reply|answer|respond|switch|change|continue|prefer|rather"
     r"|understand|only|please|pls|plz|language|sprechen|spreche|sprichst|sprich|redest|reden|schreiben|schreibe"
-    r"|schreib|antworten|antwort|wechseln|weiter|lieber|verstehe|verstehen|verstehst|nur|bitte|sprache"
-    r"|better|besser|bad|schlecht)\b",
+    r"|schreib|antworten|antworte|antwort|want|möchte|moechte|wechseln|weiter|lieber|verstehe|verstehen|verstehst|nur|bitte|sprache"
+    r"|better|besser|bad|schlecht|umstellen|stell|wechsel|available|geht|gibt es das|können wir|koennen wir"
+    r"|können sie|koennen sie|kannst du|can we|can you|could you|do you|can u|do u|is there)\b",
     re.IGNORECASE,
 )
 # Just before the language name: "I don't speak German", "ich spreche kein Englisch".
@@ -62,6 +63,15 @@ _NEGATED = re.compile(
 # Just after it: "my German is bad", "mein Englisch ist nicht so gut".
 _POOR = re.compile(r"^\W*(?:is|ist)\W+(?:\w+\W+)?(?:bad|poor|weak|not (?:so |very )?good|schlecht|schwach"
                    r"|nicht (?:so |sehr )?gut)\b", re.IGNORECASE)
+# Words that may follow a language name used as a language; any other word makes it an
+# adjective ("German citizen", "Deutschkurs", "deutsch lernen"), not a request.
+_AFTER_NAME = re.compile(
+    r"^(?:\W*$|\W*(?:please|pls|plz|bitte|now|jetzt|again|wieder|too|auch|only|nur|is|ist|and|und|or|oder|ok|okay"
+    r"|possible|möglich|sprechen|speak|reden|talk|schreiben|write|antworten|reply|answer|umstellen|weiter\w*|better"
+    r"|um|wechseln|umschalten|fortfahren|continue|bleiben|stay|switch|sorry|sry|leider|well|good|gut|very|so|sehr|at all"
+    r"|besser|sprache|language|for|für|fuer|with|mit|bei|as|sein|sein\?|here|hier|instead|statt|also)\b)",
+    re.IGNORECASE,
+)
 # A message that is nothing but a language name: "English", "deutsch bitte", "englisch?", "in English".
 _ONLY_NAME = re.compile(r"^\W*(?:(?:in|auf)\s+)?(?P<name>[a-zäöü]+)\W*(?:please|pls|plz|bitte)?[\W]*$",
                         re.IGNORECASE)
@@ -73,21 +83,29 @@ def requested_language(text: str) -> str | None:
     if not stripped or stripped.startswith("/"):
         return None
     found = [(lang, m) for lang, name in _NAMES.items()
-             for m in re.finditer(rf"\b{name}\b", stripped, re.IGNORECASE)]
-    if len(found) != 1:  # none, or both named ("deutsch oder englisch?"): not a clear request
+             for m in re.finditer(rf"\b{name}\b", stripped, re.IGNORECASE)
+             if _AFTER_NAME.match(stripped[m.end():])]
+    if not found:
         return None
-    lang, match = found[0]
     only = _ONLY_NAME.match(stripped)
-    alone = bool(only) and only.group("name").lower() == match.group(0).lower()
-    # "I am German" or "Staatsangehörigkeit: deutsch" name a nationality, not a wish.
+    alone = len(found) == 1 and bool(only) and only.group("name").lower() == found[0][1].group(0).lower()
     short_question = stripped.endswith("?") and len(_TOKEN.findall(stripped)) <= 3  # "English ok?"
-    if not alone and not short_question and not _CUES.search(stripped):
+    # "I am German" or "Staatsangehörigkeit: deutsch" name a nationality, not a wish.
+    poor = any(_POOR.search(stripped[m.end():]) for _, m in found)  # "mein Englisch ist nicht so gut"
+    if not (alone or short_question or poor or _CUES.search(stripped)):
         return None
-    before, after = stripped[:match.start()], stripped[match.end():]
-    if _NEGATED.search(before) or _POOR.search(after):
+    # Each name votes for itself, or for the other language when negated or called poor
+    # ("English please, mein Deutsch ist schlecht"); "deutsch oder englisch?" is no request.
+    votes = {_vote(lang, stripped[:m.start()], stripped[m.end():]) for lang, m in found}
+    return votes.pop() if len(votes) == 1 else None
+
+
+def _vote(lang: str, before: str, after: str) -> str:
+    """The language a mention of `lang` asks for, given the words around it."""
+    clause = re.split(r"[,.;!?]", before)[-1]  # "mein Deutsch ist nicht gut, Englisch bitte"
+    if _NEGATED.search(clause) or _POOR.search(after):
         return "en" if lang == "de" else "de"
     return lang
-
 
 
 def language_scores(text: str) -> dict[str, int]:

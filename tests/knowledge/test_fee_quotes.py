@@ -34,6 +34,10 @@ CASES = [
     ("schengen visa extension cost", "en", "visa_extension", False, None, D(25), D(60)),
     ("how much is the renewal, it costs 96 euro right?", "en", "extension", False, None, D(96), D(96)),
     ("I'm an adult, apply for a residence permit", "en", "issue", False, None, D(100), D(100)),
+    ("whats the price for a new permit for my daugter shes 10", "en", "issue", True, 10, D(50), D(50)),
+    ("extending for my doughter, she is 17", "en", "extension", True, 17, D(48), D(48)),
+    ("was kostet die verlängerung für meinen sohn, er ist 12", "de", "extension", True, 12, D(48), D(48)),
+    ("verlängerung für meine tocher 5 jahre alt", "de", "extension", True, 5, D(48), D(48)),
 ]
 
 

@@ -14,7 +14,7 @@ from bot.knowledge import KNOWLEDGE_PATH, KnowledgeError, answer, load_knowledge
 
 FAQ_INTENTS = ["faq_fees", "faq_documents", "faq_eat", "faq_pickup_proxy", "faq_appointments",
                "faq_status", "faq_fiktionswirkung", "faq_contact_channels", "faq_uploads",
-               "faq_titles", "faq_settlement_info"]
+               "faq_titles", "faq_settlement_info", "faq_not_covered"]
 
 
 @pytest.fixture
@@ -158,3 +158,28 @@ def test_concerns_named_in_answers_exist_in_the_catalogue() -> None:
         quoted += re.findall(r"[Ww]ählen Sie[^„]*„([^“]+)“", answer(intent, "de"))
         quoted += re.findall(r'choose "([^"]+)"', answer(intent, "en"))
     assert quoted and set(quoted) <= names, set(quoted) - names
+
+
+def test_offers_name_concerns_of_the_catalogue() -> None:
+    """An offered button must start an enquiry the menu also offers."""
+    from bot.catalogue import load_catalogue
+
+    concern_intents = {c.intent for c in load_catalogue().concerns.values()}
+    offers = load_knowledge().offers
+    assert offers and set(offers.values()) <= concern_intents
+    assert knowledge.offer("faq_not_covered") == "enquiry_other"
+    assert knowledge.offer("faq_fees") is None
+
+
+def test_offer_that_is_not_a_concern_is_refused(raw: dict) -> None:
+    raw["answers"]["faq_status"]["offer"] = "utter_greet"
+    with pytest.raises(KnowledgeError, match=r"answer 'faq_status'.*'offer:'"):
+        parse_knowledge(raw)
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_not_covered_answer_states_no_fact_but_the_way_to_staff(language: str) -> None:
+    text = answer("faq_not_covered", language)
+    assert {"de": "keine verlässliche Auskunft", "en": "no reliable information"}[language] in text
+    # Only the phone numbers are figures: no durations, amounts or dates.
+    assert not re.search(r"\d", re.sub(r"99-\d{4}", "", text)), text

@@ -1,0 +1,78 @@
+"""Greetings, thanks, insults, nonsense, other offices' matters and the two-stage fallback.
+
+Through the public chat API; every reply polite and in the client's language.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.answers.helpers import assert_in_language, payloads
+from tests.answers.messages import GIBBERISH, GREETINGS, INSULTS, OTHER_OFFICES, SHORT, THANKS
+from tests.e2e.chat import Chat
+
+pytestmark = pytest.mark.slow
+
+GREETING = {"de": "Guten Tag", "en": "Hello"}
+CONCERN_PAYLOADS = {"/enquiry_extend_permit", "/enquiry_new_permit", "/enquiry_other"}
+
+
+def _pairs(table: dict) -> list[tuple[str, str]]:
+    return [(lang, m) for lang, ms in table.items() for m in ms]
+
+
+@pytest.mark.parametrize(("language", "message"), _pairs(GREETINGS) + _pairs(SHORT))
+def test_greeting_is_answered_in_the_clients_language(stack, language, message):
+    chat = Chat(stack.gateway_url)
+    chat.say(message)
+    assert GREETING[language] in chat.text, chat.text
+    assert_in_language(chat, language)
+
+
+@pytest.mark.parametrize(("language", "message"), _pairs(THANKS))
+def test_thanks(stack, language, message):
+    chat = Chat(stack.gateway_url, language=language)
+    chat.say(message)
+    assert {"de": "Gern geschehen", "en": "welcome"}[language] in chat.text, chat.text
+    assert_in_language(chat, language)
+
+
+@pytest.mark.parametrize(("language", "message"), _pairs(INSULTS))
+def test_insult_gets_a_calm_offer_of_help(stack, language, message):
+    chat = Chat(stack.gateway_url, language=language)
+    chat.say(message)
+    assert {"de": "helfen", "en": "help"}[language] in chat.text, chat.text
+    assert_in_language(chat, language)
+
+
+@pytest.mark.parametrize(("language", "message"), _pairs(OTHER_OFFICES))
+def test_other_offices_matter_is_declined_politely(stack, language, message):
+    chat = Chat(stack.gateway_url)
+    chat.say(message)
+    assert {"de": "nicht zuständig", "en": "not responsible"}[language] in chat.text, chat.text
+    assert "/show_menu" in payloads(chat)
+    assert_in_language(chat, language)
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+@pytest.mark.parametrize("message", GIBBERISH)
+def test_nonsense_gets_no_answer_but_a_way_on(stack, language, message):
+    chat = Chat(stack.gateway_url, language=language)
+    chat.say(message)
+    # Either "did you mean ...?" or the menu: never an answer to a question nobody asked.
+    assert "/show_menu" in payloads(chat), chat.last
+    assert "Euro" not in chat.text and "EUR" not in chat.text
+    assert_in_language(chat, language)
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_two_stage_fallback_offers_options_then_the_menu_of_concerns(stack, language):
+    chat = Chat(stack.gateway_url, language=language)
+    chat.say("????")
+    assert {"de": "Meinten Sie", "en": "Did you mean"}[language] in chat.text, chat.text
+    assert "/show_menu" in payloads(chat)
+    assert_in_language(chat, language)
+    chat.say("?? ??")
+    assert {"de": "nicht verstanden", "en": "did not understand"}[language] in chat.text, chat.text
+    assert CONCERN_PAYLOADS <= set(payloads(chat)), payloads(chat)
+    assert_in_language(chat, language)
