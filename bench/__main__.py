@@ -62,7 +62,8 @@ def measure_stack(report: dict, work: Path, plan: dict) -> None:
         _section(report, "chat", lambda: bench_chat(stack.gateway_url, stack.rasa_url, plan["concurrencies"],
                                                     plan["single_rounds"]))
         _section(report, "uploads", lambda: bench_uploads(stack.gateway_url, stack.settings.clamd_socket,
-                                                          plan["upload_repeats"], plan["upload_sizes"]))
+                                                          plan["upload_repeats"], plan["upload_sizes"],
+                                                          stack.log_path("gateway")))
         report["rss_after_load_mib"] = stack.rss_mib()
 
 

@@ -11,8 +11,10 @@ Writes reports/pipelines.json and prints the comparison (docs/PIPELINE.md).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -78,7 +80,19 @@ def write_config(directory: Path, pipeline: list[dict], fallback: dict = CURRENT
     return path
 
 
-def train(config: Path, out: Path, log: Path, nlu: Path = PROJECT_ROOT / "data" / "nlu") -> tuple[Path, float]:
+def snapshot(target: Path, root: Path = PROJECT_ROOT) -> str:
+    """Copy data/nlu and tests/nlu/{de,en}.yml to target (others edit them meanwhile); their sha256."""
+    shutil.copytree(root / "data" / "nlu", target / "data" / "nlu")
+    (target / "tests" / "nlu").mkdir(parents=True)
+    for language in LANGUAGES:
+        shutil.copy(root / "tests" / "nlu" / f"{language}.yml", target / "tests" / "nlu" / f"{language}.yml")
+    digest = hashlib.sha256()
+    for path in sorted(p for p in target.rglob("*.yml")):
+        digest.update(path.relative_to(target).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def train(config: Path, out: Path, log: Path, nlu: Path) -> tuple[Path, float]:
     """`rasa train nlu` with a fresh cache dir; the model and the seconds it took."""
     env = {**os.environ, **rasa_env(), "RASA_CACHE_DIRECTORY": str(out / "cache")}
     command = [str(RASA_BIN), "train", "nlu", "--config", str(config), "--nlu", str(nlu),
@@ -142,12 +156,12 @@ def quality(predictions: dict[str, list[RawPrediction]]) -> dict:
     return result
 
 
-def measure(name: str, workdir: Path, messages: dict) -> dict:
-    """Train, serve, classify and score one candidate."""
+def measure(name: str, workdir: Path, data: Path, messages: dict) -> dict:
+    """Train on the snapshot in data, serve, classify and score one candidate."""
     description, pipeline = CANDIDATES[name]
     workdir.mkdir(parents=True, exist_ok=True)
     log = workdir / "log.txt"
-    model, train_s = train(write_config(workdir, pipeline), workdir, log)
+    model, train_s = train(write_config(workdir, pipeline), workdir, log, data / "data" / "nlu")
     with RasaServer(model, workdir / "run", log) as server:
         rss_loaded = server.rss_mib()
         predictions, latencies = classify_all(server, messages)
@@ -185,17 +199,22 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [n for n in args.names if n not in CANDIDATES]
     if unknown:
         parser.error(f"unknown candidate(s): {', '.join(unknown)}")
-    messages = {language: held_out(language) for language in LANGUAGES}
     previous = json.loads(args.out.read_text()) if args.out.exists() else {"candidates": []}
     results = {r["name"]: r for r in previous["candidates"]}
     with tempfile.TemporaryDirectory(prefix="bench-pipelines-") as tmp:
+        data = Path(tmp) / "data-snapshot"
+        data_sha256 = snapshot(data)
+        messages = {language: held_out(language, data) for language in LANGUAGES}
         for name in args.names:
             print(f"pipelines: {name}: training, serving, classifying {sum(map(len, messages.values()))} messages ...",
                   flush=True)
-            results[name] = measure(name, Path(tmp) / name, messages)
+            results[name] = {**measure(name, Path(tmp) / name, data, messages), "data_sha256": data_sha256}
             args.out.parent.mkdir(parents=True, exist_ok=True)
             args.out.write_text(json.dumps({"candidates": list(results.values())}, ensure_ascii=False, indent=1))
-    print_table([results[n] for n in CANDIDATES if n in results])
+    shown = [results[n] for n in CANDIDATES if n in results]
+    if len({r.get("data_sha256") for r in shown}) > 1:
+        print("pipelines: WARNING: the candidates were measured on different data; rerun them together")
+    print_table(shown)
     return 0
 
 

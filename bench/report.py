@@ -49,6 +49,8 @@ def _rows(report: dict) -> list[tuple[str, str]]:
         up, raw = entry["gateway_upload"], entry["raw_instream"]
         rows.append((f"upload {int(size):,} B", f"gateway p50 {up['p50_ms']} ms (p95 {up['p95_ms']}), raw INSTREAM "
                      f"p50 {raw['p50_ms']} ms (p95 {raw['p95_ms']}), ratio {entry['ratio_p50']}, refused {entry['refused']}"))
+        if steps := entry.get("intake_steps_p50_ms"):
+            rows.append((f"upload {int(size):,} B intake steps", ", ".join(f"{k} {v} ms" for k, v in steps.items())))
     if pdf := report.get("pdf"):
         rows.append(("confirmation PDF render", f"median {pdf['median_ms']} ms, p95 {pdf['p95_ms']} ms (n={pdf['n']})"))
     for database, entry in report.get("submissions", {}).items():

@@ -7,8 +7,11 @@ conversation (one Rasa turn), so the ratio shows what the product adds to the sc
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import os
+import re
+import statistics
 import time
 import uuid
 from pathlib import Path
@@ -48,18 +51,39 @@ def raw_instream(socket_path: Path, data: bytes) -> float:
     return time.perf_counter() - started
 
 
-def bench_uploads(gateway_url: str, clamd_socket: Path, repeats: int = 5, sizes=SIZES) -> dict:
-    """Gateway upload vs raw INSTREAM, `repeats` times per size, alternating the two paths."""
+_STEPS = re.compile(r"upload outcome=accepted size=(\d+) .*timings_ms=(\{.*\})")
+
+
+def intake_steps(gateway_log: Path | None, offset: int, size: int) -> dict[str, float]:
+    """Median ms per step (list, scan, store, total) the gateway's upload intake logged for this size."""
+    if gateway_log is None or not gateway_log.exists():
+        return {}
+    with open(gateway_log, encoding="utf-8", errors="replace") as log:
+        log.seek(offset)
+        found = [ast.literal_eval(m.group(2)) for line in log if (m := _STEPS.search(line)) and int(m.group(1)) == size]
+    steps = {name for timings in found for name in timings}
+    return {name: round(statistics.median(t[name] for t in found if name in t), 1) for name in sorted(steps)}
+
+
+def bench_uploads(gateway_url: str, clamd_socket: Path, repeats: int = 5, sizes=SIZES,
+                  gateway_log: Path | None = None) -> dict:
+    """Gateway upload vs raw INSTREAM, `repeats` times per size, alternating the two paths.
+
+    With the gateway's log, the intake's own step timings (verdict and storage, without
+    telling the conversation) are added from its `upload outcome=` lines.
+    """
     results = {}
     with httpx.Client() as client:
         for size in sizes:
+            offset = gateway_log.stat().st_size if gateway_log and gateway_log.exists() else 0
             gateway, raw, refused = [], [], 0
             for _ in range(repeats):
                 seconds, accepted = gateway_upload(client, gateway_url, payload(size))
                 gateway.append(seconds)
                 refused += not accepted
                 raw.append(raw_instream(clamd_socket, payload(size)))
-            entry = {"gateway_upload": summary_ms(gateway), "raw_instream": summary_ms(raw), "refused": refused}
+            entry = {"gateway_upload": summary_ms(gateway), "raw_instream": summary_ms(raw), "refused": refused,
+                     "intake_steps_p50_ms": intake_steps(gateway_log, offset, size)}
             entry["ratio_p50"] = ratio(entry["gateway_upload"]["p50_ms"], entry["raw_instream"]["p50_ms"])
             results[str(size)] = entry
     return results

@@ -99,3 +99,22 @@ def test_table_names_every_section_and_failures():
     for expected in ("uploads: FAILED", "rasa train", "start to ready: rasa", "chat turn, 1 concurrent",
                      "ratio 10.0", "confirmation PDF", "submissions sqlite, 1 concurrent", "skipped: OperationalError"):
         assert expected in text
+
+
+def test_intake_steps_are_read_from_the_gateway_log(tmp_path):
+    from bench.uploads import intake_steps
+
+    log = tmp_path / "gateway.log"
+    old = "2026-01-01 INFO bot.scanning.intake: upload outcome=accepted size=100 declared_matches=True " \
+          "timings_ms={'list': 9.0, 'scan': 90.0, 'store': 9.0, 'total': 120.0}\n"
+    log.write_text(old)
+    offset = log.stat().st_size
+    with open(log, "a") as handle:
+        for scan in (10.0, 20.0, 30.0):
+            handle.write(old.replace("'scan': 90.0", f"'scan': {scan}"))
+        handle.write(old.replace("size=100 ", "size=200 "))
+        handle.write("2026-01-01 INFO bot.scanning.intake: upload outcome=infected size=100 declared_matches=True "
+                     "timings_ms={'scan': 500.0}\n")
+    steps = intake_steps(log, offset, 100)
+    assert steps == {"list": 9.0, "scan": 20.0, "store": 9.0, "total": 120.0}
+    assert intake_steps(tmp_path / "missing.log", 0, 100) == {}
