@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     staff_tokens: str = ""
     retention_days_after_done: int = 90
     tracker_retention_s: int = 24 * 3600
+    # Rasa's SQL tracker store, for the retention purge (bot/privacy); empty = var/tracker.sqlite3.
+    tracker_database_url: str = ""
 
     telegram_token: str = ""
     telegram_mode: str = Field("polling", pattern="^(polling|webhook)$")

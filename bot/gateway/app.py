@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 
 from fastapi import FastAPI
 
 from bot.config import Settings, get_settings
 from bot.gateway import chat, downloads, uploads, widget
 from bot.gateway.conversation import ConversationCore
+from bot.privacy.purge import periodic_purge
 from bot.scanning.scanner import Scanner
 
 log = logging.getLogger(__name__)
@@ -21,7 +23,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         app.state.conversation = ConversationCore(settings.rasa_url)
+        # Tracker retention: old conversations leave Rasa's tracker store (bot/privacy).
+        purger = asyncio.create_task(periodic_purge(settings))
         yield
+        purger.cancel()
+        with suppress(asyncio.CancelledError):
+            await purger
         await app.state.conversation.close()
         intake = getattr(app.state, "upload_intake", None)
         if intake is not None:
