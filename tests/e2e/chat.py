@@ -16,6 +16,7 @@ class Chat:
     language: str | None = None
     sender: str = field(default_factory=lambda: f"test-{uuid.uuid4().hex[:12]}")
     last: list[dict[str, Any]] = field(default_factory=list)
+    transcript: list[str] = field(default_factory=list)  # every text the assistant sent, in order
 
     def say(self, text: str, **metadata: Any) -> list[dict[str, Any]]:
         meta = {"channel": "rest", **({"language": self.language} if self.language else {}), **metadata}
@@ -26,6 +27,7 @@ class Chat:
         )
         assert response.status_code == 200, response.text
         self.last = response.json()
+        self.transcript += [m["text"] for m in self.last if m.get("text")]
         return self.last
 
     @property
