@@ -122,17 +122,22 @@ def _expiry() -> date:
     return date.today() + timedelta(days=40)
 
 
-def german_person() -> Person:
-    """Erika, a Turkish student in Berlin, extending her residence permit (in German)."""
+def german_person(given: str = "Erika", family: str = "Musterfrau", born: date = date(1990, 3, 3)) -> Person:
+    """A Turkish student in Berlin extending her residence permit, in German.
+
+    Each test uses its own name: the backend files a second enquiry of the same person and
+    concern as a follow-up of the first case, which would hide the new conversation's case.
+    """
     catalogue = load_catalogue()
+    email = f"{given}.{family}@example.org".lower()
     return Person(
         language="de",
         opener="Ich möchte meine Aufenthaltserlaubnis verlängern",
         replies={
             "purpose": Reply(payload=catalogue.purpose_label("study", "de")),
-            "given_names": Reply(text="Erika Musterfrau"),
-            "family_name": Reply(text="Musterfrau"),
-            "date_of_birth": Reply(text="03.03.1990"),
+            "given_names": Reply(text=f"{given} {family}"),
+            "family_name": Reply(text=family),
+            "date_of_birth": Reply(text=born.strftime("%d.%m.%Y")),
             "place_of_birth": Reply(text="Ankara"),
             "nationality": Reply(text="Türkei"),
             "title_kind": Reply(payload=catalogue.title_label("residence_permit", "de")),
@@ -141,30 +146,31 @@ def german_person() -> Person:
             "existing_case_number": SKIP,
             "principal_case_number": SKIP,
             "address": Reply(text="Musterstraße 12, 10115 Berlin"),
-            "email": Reply(text="erika.musterfrau@example.org"),
+            "email": Reply(text=email),
             "phone": SKIP,
             "message": Reply(text="Meine Aufenthaltserlaubnis läuft bald ab. Ich möchte sie verlängern."),
             "confirmed": SUBMIT,
         },
         stored={
-            "concern": "residence_permit_extension", "purpose": "study", "given_names": "Erika",
-            "family_name": "Musterfrau", "date_of_birth": "1990-03-03", "nationality": "TUR",
-            "email": "erika.musterfrau@example.org", "phone": None, "language": "de",
+            "concern": "residence_permit_extension", "purpose": "study", "given_names": given,
+            "family_name": family, "date_of_birth": born.isoformat(), "nationality": "TUR",
+            "email": email, "phone": None, "language": "de",
         },
     )
 
 
-def english_person() -> Person:
-    """John, a Canadian skilled worker in Berlin, extending his residence permit (in English)."""
+def english_person(given: str = "John", family: str = "Smith", born: date = date(1990, 3, 3)) -> Person:
+    """A Canadian skilled worker in Berlin extending his residence permit, in English."""
     catalogue = load_catalogue()
+    email = f"{given}.{family}@example.org".lower()
     return Person(
         language="en",
         opener="I want to extend my residence permit",
         replies={
             "purpose": Reply(payload=catalogue.purpose_label("employment", "en")),
-            "given_names": Reply(text="John Smith"),
-            "family_name": Reply(text="Smith"),
-            "date_of_birth": Reply(text="1990-03-03"),
+            "given_names": Reply(text=f"{given} {family}"),
+            "family_name": Reply(text=family),
+            "date_of_birth": Reply(text=born.isoformat()),
             "place_of_birth": Reply(text="Toronto"),
             "nationality": Reply(text="Canada"),
             "title_kind": Reply(payload=catalogue.title_label("residence_permit", "en")),
@@ -173,17 +179,28 @@ def english_person() -> Person:
             "existing_case_number": SKIP,
             "principal_case_number": SKIP,
             "address": Reply(text="Alt-Moabit 1, 10557 Berlin"),
-            "email": Reply(text="john.smith@example.org"),
+            "email": Reply(text=email),
             "phone": SKIP,
             "message": Reply(text="My residence permit expires soon. I would like to extend it."),
             "confirmed": SUBMIT,
         },
         stored={
-            "concern": "residence_permit_extension", "purpose": "employment", "given_names": "John",
-            "family_name": "Smith", "date_of_birth": "1990-03-03", "nationality": "CAN",
-            "email": "john.smith@example.org", "phone": None, "language": "en",
+            "concern": "residence_permit_extension", "purpose": "employment", "given_names": given,
+            "family_name": family, "date_of_birth": born.isoformat(), "nationality": "CAN",
+            "email": email, "phone": None, "language": "en",
         },
     )
+
+
+def stored_uploads(var_dir, conversation_id: str) -> list[dict[str, Any]]:
+    """The files the backend stored for a conversation (name, type, case)."""
+    conn = sqlite3.connect(var_dir / "backend.sqlite3")
+    conn.row_factory = sqlite3.Row
+    try:
+        query = "SELECT filename, content_type, size, case_id FROM uploads WHERE conversation_id = ? ORDER BY created_at"
+        return [dict(r) for r in conn.execute(query, (conversation_id,))]
+    finally:
+        conn.close()
 
 
 def stored_case(var_dir, conversation_id: str) -> dict[str, Any]:

@@ -1,77 +1,46 @@
 """Full tests: the bridge against the fake Bot API and the real stack (gateway, Rasa, action
 server, backend, clamd) from the session fixture ``stack`` (tests/fixtures/stack.py).
 
-The conversation is driven by the assistant's own questions: each German question text of
-``utter_ask_<field>`` in domain/*.yml tells which field is asked, and a fixed answer is
-given. Buttons are pressed when a question offers them.
+The conversation is driven by the assistant's own messages: each is recognised by the
+response of domain/*.yml it was rendered from (tests/browser/enquiry_dialogue.py), and
+buttons are pressed as a person would, by a callback query carrying the button's data.
 """
 
 from __future__ import annotations
 
 import asyncio
+import io
 import os
-import re
 import time
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import httpx
 import pytest
 import pytest_asyncio
-import yaml
-from fpdf import FPDF
+from PIL import Image
 
 from bot.channels.telegram import build_application, start, stop
 from bot.channels.telegram.gateway import GatewayClient
-from bot.config import PROJECT_ROOT
+from tests.browser.enquiry_dialogue import (
+    ResponseTexts,
+    assert_stored,
+    eicar_pdf,
+    english_person,
+    german_person,
+    small_pdf,
+    stored_case,
+    stored_uploads,
+)
 from tests.telegram.support import POLL_TIMEOUT_S, bridge_settings
 
-pytestmark = [pytest.mark.asyncio, pytest.mark.stack]
+pytestmark = [pytest.mark.asyncio, pytest.mark.stack, pytest.mark.slow]
 
-EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
-SKIP = "überspringen"
-# Fields where, when no button title equals the answer, the first button is pressed.
-CHOOSE_FIRST = {"purpose", "title_kind"}
-# German answers per field; a button with the same title is pressed instead of typing.
-ANSWERS: dict[str, str] = {
-    "purpose": "Beschäftigung",
-    "given_names": "Erika Mustermann",
-    "family_name": "Mustermann",
-    "date_of_birth": "12.08.1985",
-    "place_of_birth": "Köln",
-    "nationality": "Türkei",
-    "title_kind": "Aufenthaltserlaubnis",
-    "title_serial": "Y12345678",
-    "title_expiry": (date.today() + timedelta(days=40)).strftime("%d.%m.%Y"),
-    "existing_case_number": SKIP,
-    "principal_case_number": SKIP,
-    "address": "Musterstraße 12, 10115 Berlin",
-    "email": "erika.mustermann@example.org",
-    "phone": SKIP,
-    "pickup_by_proxy": "nein",
-    "message": "Ich möchte meine Aufenthaltserlaubnis verlängern.",
-    "concern": "Verlängerung meiner Aufenthaltserlaubnis",
-    "confirmed": "ja",
-}
-
-
-def ask_prefixes(language: str = "de") -> dict[str, str]:
-    """field -> the fixed start of its question text (up to the first placeholder)."""
-    prefixes = {}
-    for path in sorted((PROJECT_ROOT / "domain").glob("*.yml")):
-        responses = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("responses") or {}
-        for name, variants in responses.items():
-            if not name.startswith("utter_ask_"):
-                continue
-            for variant in variants:
-                condition = variant.get("condition") or []
-                if any(c.get("name") == "language" and c.get("value") == language for c in condition):
-                    prefixes[name.removeprefix("utter_ask_")] = variant["text"].split("{")[0].strip()[:40]
-    return prefixes
+MAX_TURNS = 30
 
 
 class RecordingClient(GatewayClient):
-    """The real gateway client, also keeping the assistant's answers for the test to read."""
+    """The real gateway client, also keeping the assistant's answers (JSON) for the test."""
 
     def __init__(self, base_url: str):
         super().__init__(base_url)
@@ -90,10 +59,8 @@ class RecordingClient(GatewayClient):
 
 @pytest_asyncio.fixture
 async def live_bridge(stack, fake_telegram):
-    """The bridge against the real gateway of the stack."""
-    settings = bridge_settings(
-        fake_telegram, stack.gateway_url, internal_token=stack.settings.internal_token
-    )
+    """The bridge (polling the fake Bot API) against the real gateway of the stack."""
+    settings = bridge_settings(fake_telegram, stack.gateway_url, internal_token=stack.settings.internal_token)
     client = RecordingClient(stack.gateway_url)
     application = build_application(settings, gateway=client)
     await start(application, settings, poll_timeout=POLL_TIMEOUT_S)
@@ -111,89 +78,147 @@ async def settle(application, fake, timeout: float = 90.0) -> None:
         await asyncio.sleep(0.05)
 
 
-def asked_field(messages: list[dict], prefixes: dict[str, str]) -> tuple[str | None, dict | None]:
-    """The field the latest question asks for, and the message carrying it."""
-    for message in reversed(messages):
-        body = message.get("text") or ""
-        for field, prefix in prefixes.items():
-            if prefix and prefix in body:
-                return field, message
-    return None, None
-
-
-def small_pdf(attachment: bytes | None = None) -> bytes:
-    """A real one-page PDF (unique, as clamd caches clean results), optionally carrying a file."""
-    document = FPDF()
-    document.add_page()
-    document.set_font("Helvetica", size=14)
-    document.cell(text=f"Reisepass (Testkopie) {os.urandom(6).hex()}")
-    if attachment is not None:
-        document.embed_file(bytes=attachment, basename="anlage.bin", compress=True, mime_type="text/plain")
-    return bytes(document.output())
-
-
 def transcript(fake, chat_id: int) -> str:
     """The bot's side of the chat, for failure messages (test data only)."""
-    return "\n---\n".join(m.get("text") or f"[document {m['document']['file_name']}]"
-                          for m in fake.messages(chat_id))
+    return "\n---\n".join(m.get("text") or f"[document {m['document']['file_name']}]" for m in fake.messages(chat_id))
+
+
+class TelegramUser:
+    """Plays one person in a private chat: texts, documents, photos and button presses."""
+
+    def __init__(self, application, client: RecordingClient, fake, chat_id: int, language: str):
+        self.application, self.client, self.fake = application, client, fake
+        self.chat_id, self.language = chat_id, language
+        self.texts = ResponseTexts.load(language)
+        self.seen = 0  # bot messages already handled
+
+    async def say(self, text: str) -> None:
+        """Sends a text message and waits for the bridge to finish the turn."""
+        self.fake.push_text(self.chat_id, text, language_code=self.language)
+        await settle(self.application, self.fake)
+
+    async def send_document(self, filename: str, data: bytes) -> None:
+        """Sends a file as a Telegram document."""
+        self.fake.push_document(self.chat_id, filename, data, language_code=self.language)
+        await settle(self.application, self.fake)
+
+    async def send_photo(self, sizes: list[tuple[int, int, bytes]]) -> None:
+        """Sends a photo (Telegram's list of sizes)."""
+        self.fake.push_photo(self.chat_id, sizes, language_code=self.language)
+        await settle(self.application, self.fake)
+
+    async def press(self, payload: str) -> None:
+        """Presses the inline button that carries the assistant's button with this payload."""
+        offered = [b for m in self.client.answers for b in (m.get("buttons") or [])]
+        button = next((b for b in reversed(offered) if b.get("payload") == payload), None)
+        assert button, f"no button with payload {payload!r}:\n{transcript(self.fake, self.chat_id)}"
+        keyboards = [m for m in self.fake.messages(self.chat_id) if m.get("reply_markup")]
+        assert keyboards, f"no inline keyboard shown:\n{transcript(self.fake, self.chat_id)}"
+        shown = [b for row in keyboards[-1]["reply_markup"]["inline_keyboard"] for b in row]
+        [inline] = [b for b in shown if b["text"] == button["title"]]
+        answered = len(self.fake.callback_answers)
+        self.fake.press_button(self.chat_id, callback_data=inline["callback_data"], language_code=self.language)
+        await settle(self.application, self.fake)
+        assert len(self.fake.callback_answers) == answered + 1, "the callback query was not answered"
+        [pressed] = [m for m in self.fake.messages(self.chat_id) if m["message_id"] == keyboards[-1]["message_id"]]
+        assert "reply_markup" not in pressed, "the keyboard was not removed after the press"
+
+    def new_names(self) -> list[str | None]:
+        """Responses of the bot's messages not handled yet (documents are skipped)."""
+        messages = self.fake.messages(self.chat_id)
+        new, self.seen = messages[self.seen :], len(messages)
+        return self.texts.names([m["text"] for m in new if "text" in m])
+
+
+async def play_enquiry(user: TelegramUser, person, upload: tuple[str, bytes]) -> list[str]:
+    """States the concern, uploads once when invited, answers every question, confirms."""
+    await user.say(person.opener)
+    asked: list[str] = []
+    uploaded = False
+    for _ in range(MAX_TURNS):
+        names = user.new_names()
+        if "utter_submitted" in names:
+            return asked
+        if not uploaded and "utter_upload_hint" in names:
+            await user.send_document(*upload)
+            uploaded = True
+            names = names + user.new_names()
+            assert "utter_upload_accepted" in names, transcript(user.fake, user.chat_id)
+        questions = [n.removeprefix("utter_ask_") for n in names if n and n.startswith("utter_ask_")]
+        assert questions, f"no question among {names}:\n{transcript(user.fake, user.chat_id)}"
+        field = questions[-1]
+        asked.append(field)
+        assert asked.count(field) < 3, f"asked for {field} three times:\n{transcript(user.fake, user.chat_id)}"
+        reply = person.reply_to(field, transcript(user.fake, user.chat_id))
+        await (user.press(reply.payload) if reply.payload else user.say(reply.text))
+    pytest.fail(f"no case number after {MAX_TURNS} turns:\n{transcript(user.fake, user.chat_id)}")
+
+
+def jpeg(width: int, height: int) -> bytes:
+    """A real JPEG photo of the given size (unique pixels: clamd caches clean results)."""
+    image = Image.new("RGB", (width, height), tuple(os.urandom(3)))
+    image.putpixel((0, 0), tuple(os.urandom(3)))
+    output = io.BytesIO()
+    image.save(output, format="JPEG", quality=80)
+    return output.getvalue()
 
 
 async def test_whole_enquiry_in_german_ends_with_the_confirmation_pdf(live_bridge, fake_telegram, stack):
-    """Extension request over Telegram: questions, a PDF upload, confirmation as a document."""
+    """Extension request over Telegram: PDF document, button presses, confirmation as a document."""
     application, client = live_bridge
     chat = 880001
-    prefixes = {field: prefix for field, prefix in ask_prefixes("de").items() if field in ANSWERS}
-    fake_telegram.push_text(chat, "Ich möchte meine Aufenthaltserlaubnis verlängern", language_code="de")
-    await settle(application, fake_telegram)
+    person = german_person(given="Leyla", family="Demir", born=date(1985, 8, 12))
+    user = TelegramUser(application, client, fake_telegram, chat, "de")
+    asked = await play_enquiry(user, person, upload=("Reisepass.pdf", small_pdf()))
+    assert "confirmed" in asked and "purpose" in asked
 
-    fake_telegram.push_document(chat, "Reisepass.pdf", small_pdf(), language_code="de")
-    await settle(application, fake_telegram)
-    assert any("angenommen" in t for t in fake_telegram.texts(chat)[-3:]), transcript(fake_telegram, chat)
-
-    asked: list[str] = []
-    for _ in range(40):
-        if fake_telegram.sent_documents(chat):
-            break
-        field, question = asked_field(fake_telegram.messages(chat), prefixes)
-        assert field is not None, f"no question recognised:\n{transcript(fake_telegram, chat)}"
-        asked.append(field)
-        assert asked.count(field) <= 3, f"stuck at {field}:\n{transcript(fake_telegram, chat)}"
-        buttons = [b for row in (question.get("reply_markup") or {}).get("inline_keyboard", []) for b in row]
-        answer = ANSWERS[field]
-        wanted = [b for b in buttons if b["text"].lower() == answer.lower()]
-        if buttons and (wanted or field in CHOOSE_FIRST):
-            fake_telegram.press_button(chat, callback_data=(wanted or buttons)[0]["callback_data"])
-        else:
-            fake_telegram.push_text(chat, answer, language_code="de")
-        await settle(application, fake_telegram)
-    else:
-        pytest.fail(f"no confirmation after 40 turns:\n{transcript(fake_telegram, chat)}")
-
-    assert "confirmed" in asked
     [document] = fake_telegram.sent_documents(chat)
     assert document.data.startswith(b"%PDF")
     [custom] = [a["custom"] for a in client.answers if (a.get("custom") or {}).get("type") == "confirmation_pdf"]
     assert document.filename == custom["filename"]
-    assert re.fullmatch(r"/downloads/[A-Za-z0-9_-]+", custom["url"])
+    assert custom["url"].startswith("/downloads/")
     async with httpx.AsyncClient(base_url=stack.gateway_url) as http:
         direct = await http.get(custom["url"], params={"sender": f"tg-{chat}"})
     assert direct.status_code == 200
     assert direct.content == document.data
+
+    case = stored_case(stack.var_dir, f"tg-{chat}")
+    assert_stored(case, person)
+    assert case["case_number"] == custom["case_number"]
+    assert case["attached"] == ["Reisepass.pdf"]
+    assert any(case["case_number"] in text for text in fake_telegram.texts(chat)), transcript(fake_telegram, chat)
 
 
 async def test_infected_file_is_refused_with_a_message(live_bridge, fake_telegram, stack):
     """A PDF carrying EICAR sent over Telegram is found by clamd and refused; the user is told so."""
     application, client = live_bridge
     chat = 880002
-    fake_telegram.push_text(chat, "Ich möchte meine Aufenthaltserlaubnis verlängern", language_code="de")
-    await settle(application, fake_telegram)
-    before = len(fake_telegram.messages(chat))
+    user = TelegramUser(application, client, fake_telegram, chat, "de")
+    await user.say(german_person().opener)
+    user.new_names()
     # Inside a real PDF: a bare EICAR file would be refused for its type before any scan.
-    fake_telegram.push_document(chat, "Rechnung.pdf", small_pdf(attachment=EICAR), language_code="de")
-    await settle(application, fake_telegram)
+    await user.send_document("Rechnung.pdf", eicar_pdf())
 
-    replies = fake_telegram.texts(chat)[before:]
-    assert replies, transcript(fake_telegram, chat)
-    assert any("Schadsoftware" in r or "abgelehnt" in r for r in replies), transcript(fake_telegram, chat)
-    assert not any("angenommen" in r for r in replies)
+    names = user.new_names()
+    assert "utter_upload_refused_infected" in names, transcript(fake_telegram, chat)
+    assert "utter_upload_accepted" not in names
+    assert any("EICAR" in t.upper() for t in fake_telegram.texts(chat)[-len(names) :])
     assert fake_telegram.sent_documents(chat) == []
+    assert stored_uploads(stack.var_dir, f"tg-{chat}") == []
+
+
+async def test_photo_is_scanned_and_accepted_in_english(live_bridge, fake_telegram, stack):
+    """A photo (Telegram's JPEG sizes) in an English chat: the largest size is scanned and kept."""
+    application, client = live_bridge
+    chat = 880003
+    user = TelegramUser(application, client, fake_telegram, chat, "en")
+    await user.say(english_person().opener)
+    assert "utter_upload_hint" in user.new_names(), transcript(fake_telegram, chat)
+    large = jpeg(640, 480)
+    await user.send_photo([(90, 68, jpeg(90, 68)), (640, 480, large)])
+
+    names = user.new_names()
+    assert "utter_upload_accepted" in names, transcript(fake_telegram, chat)
+    [stored] = stored_uploads(stack.var_dir, f"tg-{chat}")
+    assert (stored["content_type"], stored["size"]) == ("image/jpeg", len(large))
+    assert stored["filename"].startswith("photo-") and stored["filename"].endswith(".jpg")

@@ -352,7 +352,7 @@
     if (custom.type === "confirmation_pdf") {
       const href = gatewayUrl(custom.url);
       if (href) {
-        if (custom.case_number) node.append(el("span", { className: "case-number", text: t("caseNumber", { number: custom.case_number }, lang) }));
+        if (custom.case_number) node.append(caseNumber(String(custom.case_number), lang));
         node.append(el("a", { className: "download", href: href, download: custom.filename || "confirmation.pdf" }, [iconDownload(), t("download", null, lang)]));
       }
     }
@@ -366,6 +366,12 @@
       node.append(group);
     }
     return node;
+  }
+
+  /** "Case number: LEA-2026-000001", the number kept on one line when it fits (not split at a hyphen). */
+  function caseNumber(number, lang) {
+    const [before, after] = t("caseNumber", null, lang).split("{number}");
+    return el("span", { className: "case-number" }, [before, el("span", { className: "case-number-value", text: number }), after]);
   }
 
   function iconDownload() {
