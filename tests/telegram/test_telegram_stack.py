@@ -222,3 +222,34 @@ async def test_photo_is_scanned_and_accepted_in_english(live_bridge, fake_telegr
     [stored] = stored_uploads(stack.var_dir, f"tg-{chat}")
     assert (stored["content_type"], stored["size"]) == ("image/jpeg", len(large))
     assert stored["filename"].startswith("photo-") and stored["filename"].endswith(".jpg")
+
+
+async def until(condition, what: str, timeout: float = 60.0) -> None:
+    """Waits for a condition to hold (the bridge in another process gives no other signal)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        await asyncio.sleep(0.1)
+
+
+async def test_bridge_process_started_by_the_supervisor(stack, fake_telegram):
+    """`make run`'s way: the supervisor starts the bridge process; it greets, asks, takes a press."""
+    chat = 880004
+    texts = ResponseTexts.load("en")
+    names = lambda: texts.names(fake_telegram.texts(chat))  # noqa: E731
+    stack.start_service("telegram", **fake_telegram.settings_overrides())
+    try:
+        fake_telegram.push_text(chat, "/start", language_code="en")
+        await until(lambda: "utter_greet" in names(), "the greeting")
+        fake_telegram.push_text(chat, english_person("Mei", "Tanaka").opener, language_code="en")
+        await until(lambda: "utter_ask_purpose" in names(), "the purpose question")
+        [question] = [m for m in fake_telegram.messages(chat) if texts.identify(m.get("text", "")) == "utter_ask_purpose"]
+        first = question["reply_markup"]["inline_keyboard"][0][0]
+        fake_telegram.press_button(chat, callback_data=first["callback_data"], language_code="en")
+        await until(lambda: "utter_ask_given_names" in names(), "the question after the purpose")
+        assert None not in names(), fake_telegram.texts(chat)  # every message is one of the assistant's
+    finally:
+        stack.stop_service("telegram")
+    logged = stack.log_path("telegram").read_text()
+    for secret in (fake_telegram.token, str(chat), "Tanaka"):
+        assert secret not in logged
