@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager, suppress
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -85,6 +86,13 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(BackendError)
     async def backend_error(_request: Request, exc: BackendError) -> JSONResponse:
         return JSONResponse(error_body(exc.code, **exc.extra), status_code=exc.status, headers=exc.headers)
+
+    @app.exception_handler(OperationalError)
+    async def database_unavailable(_request: Request, exc: OperationalError) -> JSONResponse:
+        # Locked, full or unreachable database: nothing was committed; the sender retries.
+        # Only the driver's message is logged: the statement's parameters are personal data.
+        log.error("database unavailable: %s", str(exc.orig).splitlines()[0][:200])
+        return JSONResponse(error_body("busy"), status_code=503, headers={"Retry-After": "5"})
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
