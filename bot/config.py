@@ -65,6 +65,10 @@ class Settings(BaseSettings):
     telegram_base_url: str = ""
     telegram_base_file_url: str = ""
 
+    # Office pages on other origins that embed the web widget (comma-separated, e.g.
+    # "https://www.berlin.de"): the gateway answers their browsers' CORS requests.
+    widget_origins: str = ""
+
     def model_post_init(self, __context) -> None:
         self.var_dir = Path(self.var_dir)
         if not self.rasa_url:

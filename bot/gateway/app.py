@@ -40,6 +40,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(downloads.router)
     app.include_router(widget.router)
     app.include_router(uploads.router)
+    widget.allow_embedding(app, settings)  # CORS for INTAKE_WIDGET_ORIGINS
     app.state.scanner = Scanner(settings)
 
     @app.get("/health", include_in_schema=False)

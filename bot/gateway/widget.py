@@ -11,9 +11,13 @@ from functools import lru_cache
 from html import escape
 from pathlib import Path
 from string import Template
+from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, FastAPI, Query
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
+
+from bot.config import Settings
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -126,3 +130,30 @@ def demo_page(lang: str = Query("de", max_length=10)) -> Response:
 def demo_page_english() -> HTMLResponse:
     """The English demo page at a short address."""
     return HTMLResponse(render_demo_page("en"), headers=DEMO_PAGE_HEADERS)
+
+
+def embedding_origins(value: str) -> list[str]:
+    """The origins of INTAKE_WIDGET_ORIGINS ("https://a.example, https://b.example"); ValueError if malformed."""
+    origins = []
+    for item in (part.strip().rstrip("/") for part in value.split(",")):
+        if not item:
+            continue
+        parts = urlsplit(item)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.path or parts.query or "*" in item:
+            raise ValueError(f"INTAKE_WIDGET_ORIGINS: {item!r} is not an origin like https://www.example.org")
+        origins.append(f"{parts.scheme}://{parts.netloc.lower()}")
+    return origins
+
+
+def allow_embedding(app: FastAPI, settings: Settings) -> None:
+    """Let the widget on the configured office pages call the chat and upload APIs (CORS).
+
+    The widget sends no cookies, so no credentials are allowed; only its two POSTs and
+    their Content-Type need a preflight. Without configured origins nothing is added.
+    """
+    origins = embedding_origins(settings.widget_origins)
+    if origins:
+        app.add_middleware(
+            CORSMiddleware, allow_origins=origins, allow_methods=["POST"],
+            allow_headers=["Content-Type"], allow_credentials=False, max_age=600,
+        )

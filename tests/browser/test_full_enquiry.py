@@ -226,3 +226,58 @@ def test_infected_pdf_is_refused_with_the_reason(stack, new_page, language):
     shown = bot_texts(page)[-len(names) :]
     assert any("EICAR" in text.upper() for text in shown), shown  # the signature clamd reported
     assert not any(n == "utter_upload_accepted" for n in names)
+
+
+@pytest.fixture
+def office_page():
+    """Another origin's page (http://localhost:<port>) embedding the widget from a given gateway."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    pages: dict[str, bytes] = {}
+
+    class Office(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (http.server's name)
+            body = pages.get(self.path)
+            self.send_response(200 if body else 404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(body or b"")
+
+        def log_message(self, *args):  # quiet
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Office)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    origin = f"http://localhost:{server.server_address[1]}"
+
+    def publish(gateway_url: str) -> str:
+        pages["/kontakt"] = (
+            '<!doctype html><html lang="de"><head><meta charset="utf-8"><title>Kontakt</title></head>'
+            f'<body><h1>Kontakt</h1><script src="{gateway_url}/widget.js" defer></script></body></html>'
+        ).encode()
+        return f"{origin}/kontakt"
+
+    publish.origin = origin
+    yield publish
+    server.shutdown()
+
+
+def test_widget_on_an_office_page_of_another_origin(stack, new_page, office_page):
+    """With the office's origin in INTAKE_WIDGET_ORIGINS the embedded widget talks and uploads."""
+    stack.stop_service("gateway")
+    stack.start_service("gateway", widget_origins=office_page.origin)
+    try:
+        page = new_page()
+        page.set_default_timeout(60_000)
+        page.goto(office_page(stack.gateway_url))
+        open_widget(page)
+        person = german_person()
+        driver = WidgetDriver(page, person, ResponseTexts.load("de"))
+        driver.say(person.opener)
+        assert "utter_enquiry_start" in driver.new_names(), driver.transcript()
+        assert driver.upload("passport.pdf", small_pdf())["accepted"] is True
+        assert "utter_upload_accepted" in driver.new_names(), driver.transcript()
+    finally:
+        stack.stop_service("gateway")
+        stack.start_service("gateway")
