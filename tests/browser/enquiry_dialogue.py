@@ -40,6 +40,7 @@ class Template:
     """One response variant as a pattern; literal_chars ranks it against looser ones."""
 
     name: str
+    text: str  # as written in domain/
     pattern: re.Pattern[str]
     literal_chars: int
 
@@ -50,7 +51,7 @@ def _template(name: str, text: str) -> Template:
     literals, regex = parts[0::2], []
     for index, part in enumerate(parts):
         regex.append(re.escape(part) if index % 2 == 0 else r".+?")
-    return Template(name, re.compile("".join(regex), re.DOTALL), sum(len(p.strip()) for p in literals))
+    return Template(name, text, re.compile("".join(regex), re.DOTALL), sum(len(p.strip()) for p in literals))
 
 
 @dataclass(frozen=True)
