@@ -226,11 +226,15 @@ class ValidateEnquiryForm(FormValidationAction):
             return self._apply_correction(dispatcher, slots, (named, None), language)
         if intent in INTERRUPTION_INTENTS and (is_payload or extraction.looks_like_question(text)):
             return self._interrupt(dispatcher, slots, intent, text, language)
-        said_yes = extraction.f.parse_yes_no(text).value is True and not extraction.looks_like_question(text)
-        if (intent == "affirm" and (is_payload or confidence >= 0.5 or said_yes)) or (said_yes and intent != "deny"):
+        # Typed words only: a button's payload ("/correct_field") is its intent, never a yes.
+        said_yes = (not is_payload and extraction.f.parse_yes_no(text).value is True
+                    and not extraction.looks_like_question(text))
+        if (intent == "affirm" and (is_payload or confidence >= 0.5 or said_yes)) or (
+            said_yes and intent not in ("deny", "correct_field")
+        ):
             return {"confirmed": "yes", "submission_id": uuid.uuid4().hex}
         if intent in ("deny", "correct_field") or text.startswith("/correct_field") or (
-            extraction.f.parse_yes_no(text).value is False
+            not is_payload and extraction.f.parse_yes_no(text).value is False
         ):
             present = [f for f in required_fields(slots) if f not in ("concern", "confirmed")]
             buttons = [

@@ -192,6 +192,8 @@ def test_only_an_explicit_yes_submits():
     assert run_form(SUMMARY, "ja, passt", intent="affirm", confidence=0.4).slots["confirmed"] == "yes"
     assert run_form(SUMMARY, "ok, was kostet das?", intent="faq_fees", confidence=0.8).slots.get("confirmed") is None
     assert run_form(SUMMARY, "Hallo?", intent="affirm", confidence=0.3).slots.get("confirmed") is None
+    change = run_form(SUMMARY, "/correct_field", intent="correct_field", confidence=1.0)
+    assert change.slots.get("confirmed") is None and change.responses == ["utter_what_to_change"]
     denied = run_form(SUMMARY, "nein", intent="deny", confidence=0.9)
     assert denied.slots.get("confirmed") is None and denied.responses == ["utter_what_to_change"]
 
