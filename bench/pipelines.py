@@ -190,12 +190,35 @@ def print_table(results: list[dict]) -> None:
               f"-> {best['summary']}")
 
 
+def markdown(results: list[dict]) -> str:
+    """The comparison and each candidate's best fallback setting as Markdown tables."""
+    lines = ["| candidate | train s | start s | RSS MiB | parse p50 / p95 ms | language | accuracy | macro F1 "
+             "| in-scope to fallback | out-of-scope caught |", "|---|---:|---:|---:|---:|---|---:|---:|---:|---:|"]
+    for r in results:
+        for language, q in r["quality"].items():
+            lines.append(f"| {r['name']} | {r['train_s']} | {r['start_s']} | {r['rss_after_parsing_mib']} | "
+                         f"{r['parse']['p50_ms']} / {r['parse']['p95_ms']} | {language} | {q['accuracy'] * 100:.1f} % | "
+                         f"{q['macro_f1']:.3f} | {q['in_scope_fallback_rate'] * 100:.1f} % | "
+                         f"{q['out_of_scope_caught_rate'] * 100:.1f} % (of {q['out_of_scope_messages']}) |")
+    lines += ["", "| candidate | best threshold | best ambiguity | cost | outcome at the best setting |",
+              "|---|---:|---:|---:|---|"]
+    for r in results:
+        best = r["best_fallback"]
+        lines.append(f"| {r['name']} | {best['threshold']} | {best['ambiguity_threshold']} | {best['cost']} | "
+                     f"{best['summary']} |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Measure the named candidates (default: all) and write reports/pipelines.json."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", default=list(CANDIDATES), help=f"of {', '.join(CANDIDATES)}")
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "reports" / "pipelines.json")
+    parser.add_argument("--markdown", action="store_true", help="print the tables of --out as Markdown, measure nothing")
     args = parser.parse_args(argv)
+    if args.markdown:
+        print(markdown(json.loads(args.out.read_text())["candidates"]))
+        return 0
     unknown = [n for n in args.names if n not in CANDIDATES]
     if unknown:
         parser.error(f"unknown candidate(s): {', '.join(unknown)}")
