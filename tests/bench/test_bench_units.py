@@ -118,3 +118,27 @@ def test_intake_steps_are_read_from_the_gateway_log(tmp_path):
     steps = intake_steps(log, offset, 100)
     assert steps == {"list": 9.0, "scan": 20.0, "store": 9.0, "total": 120.0}
     assert intake_steps(tmp_path / "missing.log", 0, 100) == {}
+
+
+def test_snapshot_freezes_the_data_every_candidate_sees(tmp_path):
+    from bench.pipelines import snapshot
+
+    first = snapshot(tmp_path / "one")
+    assert (tmp_path / "one" / "data" / "nlu").is_dir()
+    assert held_out("de", tmp_path / "one") == held_out("de")
+    (tmp_path / "one" / "tests" / "nlu" / "de.yml").write_text("nlu: []\n")
+    assert held_out("de", tmp_path / "one") == []
+    assert snapshot(tmp_path / "two") == first
+
+
+def test_markdown_has_a_row_per_candidate_and_language():
+    from bench.pipelines import markdown
+
+    quality = {"messages": 10, "accuracy": 0.9, "macro_f1": 0.88, "in_scope_fallback_rate": 0.1,
+               "out_of_scope_caught_rate": 0.5, "out_of_scope_messages": 2}
+    result = {"name": "lr", "train_s": 20, "start_s": 12, "rss_after_parsing_mib": 570,
+              "parse": {"p50_ms": 5, "p95_ms": 9}, "quality": {"de": quality, "en": quality},
+              "best_fallback": {"threshold": 0.3, "ambiguity_threshold": 0.02, "cost": 0.06, "summary": "s"}}
+    text = markdown([result])
+    assert "| lr | 20 | 12 | 570 | 5 / 9 | de | 90.0 % | 0.880 | 10.0 % | 50.0 % (of 2) |" in text
+    assert "| lr | 0.3 | 0.02 | 0.06 | s |" in text
