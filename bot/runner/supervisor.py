@@ -168,6 +168,8 @@ class Stack:
         command = [
             RASA_BIN, "run", "--model", self.model_path,
             "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+            # Keeps message texts (personal data) out of Rasa's log; see the file.
+            "--logging-config-file", "deploy/rasa/logging.yml",
             "--port", settings.rasa_port, "--interface", settings.host,
             # Loopback only. No --auth-token: argv is readable by every local user.
             "--enable-api",

@@ -1,0 +1,71 @@
+"""Load: 50 conversations at once complete an enquiry; every case arrives exactly once."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+
+import httpx
+import pytest
+
+from tests.faults.helpers import QUESTIONS, SUMMARY, backend_rows
+
+pytestmark = pytest.mark.slow
+CONVERSATIONS = 50
+TIME_LIMIT_S = 240
+
+
+def _tag(number: int) -> str:
+    """Letters only (names refuse digits), unlikely to read as a word: qaa, qab, ..."""
+    return f"q{chr(97 + number // 26)}{chr(97 + number % 26)}"
+
+
+def _answers(number: int) -> dict[str, str]:
+    tag = _tag(number)
+    return {
+        "name": f"Lena Lastprobe{tag}", "date_of_birth": "1.2.1991", "nationality": "Georgia",
+        "case_number": "skip", "email": f"lena.{tag}@example.net", "phone": "skip", "message": "Kurze Frage",
+    }
+
+
+async def _say(client: httpx.AsyncClient, sender: str, text: str) -> str:
+    response = await client.post("/webhooks/rest/webhook", json={
+        "sender": sender, "message": text, "metadata": {"language": "en"}})
+    assert response.status_code == 200, (sender, response.status_code, response.text[:200])
+    return "\n".join(m.get("text") or "" for m in response.json())
+
+
+async def _conversation(client: httpx.AsyncClient, sender: str, number: int) -> str:
+    """One whole enquiry; returns the case number the assistant announced."""
+    answers = _answers(number)
+    text = await _say(client, sender, "/enquiry_other")
+    for _ in range(12):
+        if SUMMARY in text:
+            break
+        field = next((name for pattern, name in QUESTIONS.items() if re.search(pattern, text, re.I)), None)
+        assert field, (sender, text)
+        text = await _say(client, sender, answers[field])
+    text = await _say(client, sender, "/affirm")
+    match = re.search(r"case number is (\S+?);", text)
+    assert match, (sender, text)
+    return match.group(1)
+
+
+async def _run_all(gateway_url: str, senders: list[str]) -> list[str]:
+    limits = httpx.Limits(max_connections=CONVERSATIONS)
+    async with httpx.AsyncClient(base_url=gateway_url, timeout=120, limits=limits) as client:
+        return await asyncio.gather(*(_conversation(client, s, n) for n, s in enumerate(senders)))
+
+
+def test_fifty_concurrent_enquiries_each_arrive_exactly_once(stack):
+    senders = [f"load-{time.time_ns()}-{n}" for n in range(CONVERSATIONS)]
+    started = time.monotonic()
+    numbers = asyncio.run(asyncio.wait_for(_run_all(stack.gateway_url, senders), TIME_LIMIT_S))
+    elapsed = time.monotonic() - started
+    print(f"\n{CONVERSATIONS} enquiries ({CONVERSATIONS * 9} turns) in {elapsed:.0f} s")
+    assert len(set(numbers)) == CONVERSATIONS
+    for number, sender in enumerate(senders):
+        [case] = backend_rows(stack.var_dir, sender)
+        assert case["entries"] == 1 and case["case_number"] == numbers[number]
+        assert case["family_name"] == f"Lastprobe{_tag(number)}"
