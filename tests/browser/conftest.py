@@ -6,16 +6,12 @@ import shutil
 import threading
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 import uvicorn
 
 from widget_fake_gateway import Recorder, build_app
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-AXE_SCRIPT = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
-SCREENSHOT_DIR = PROJECT_ROOT / "reports" / "browser"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

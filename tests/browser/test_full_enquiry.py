@@ -18,7 +18,6 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from conftest import SCREENSHOT_DIR
 from enquiry_dialogue import (
     Person,
     ResponseTexts,
@@ -29,7 +28,7 @@ from enquiry_dialogue import (
     small_pdf,
     stored_case,
 )
-from widget_helpers import HOST, assert_fits, bot_texts, layout_report, open_widget, user_texts, wait_idle
+from widget_helpers import HOST, SCREENSHOT_DIR, assert_fits, bot_texts, layout_report, open_widget, user_texts, wait_idle
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -11,8 +11,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from conftest import AXE_SCRIPT, SCREENSHOT_DIR
-from widget_helpers import HOST, assert_fits, layout_report, open_widget, send, wait_idle
+from widget_helpers import AXE_SCRIPT, HOST, SCREENSHOT_DIR, assert_fits, layout_report, open_widget, send, wait_idle
 
 pytestmark = pytest.mark.browser
 

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from playwright.sync_api import Page, expect
 
+# Not in conftest.py: another area's conftest may own the module name "conftest".
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+AXE_SCRIPT = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOT_DIR = PROJECT_ROOT / "reports" / "browser"
 HOST = "#lea-intake-widget"
 
 
