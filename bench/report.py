@@ -60,7 +60,8 @@ def _rows(report: dict) -> list[tuple[str, str]]:
         for concurrency, run in entry.items():
             if concurrency != "start_s":
                 rows.append((f"submissions {database}, {concurrency} concurrent",
-                             f"{run['per_s']}/s, p50 {run['p50_ms']} ms, p95 {run['p95_ms']} ms, {run['failures']} failed"))
+                             f"{run['per_s']}/s, p50 {run['p50_ms']} ms, p95 {run['p95_ms']} ms, {run['failures']} failed"
+                             + (f" {run['failed_by_status']}" if run.get("failed_by_status") else "")))
     return rows
 
 

@@ -86,25 +86,27 @@ async def _submit_many(url: str, token: str, count: int, concurrency: int) -> di
     """POST `count` submissions with `concurrency` clients; latency, rate and non-201 answers."""
     numbers = iter(range(count))
     latencies: list[float] = []
-    failures = 0
+    failed: dict[str, int] = {}  # HTTP status (or error name) -> count
 
     async def client_loop(client: httpx.AsyncClient) -> None:
-        nonlocal failures
         for number in numbers:  # shared iterator: each number is taken once
             started = time.perf_counter()
             try:
                 response = await client.post(f"{url}/internal/cases", json=submission(number),
                                              headers={"X-Internal-Token": token}, timeout=REQUEST_TIMEOUT_S)
-                failures += response.status_code != 201
-            except httpx.HTTPError:
-                failures += 1
+                outcome = None if response.status_code == 201 else str(response.status_code)
+            except httpx.HTTPError as error:
+                outcome = type(error).__name__
+            if outcome:
+                failed[outcome] = failed.get(outcome, 0) + 1
             latencies.append(time.perf_counter() - started)
 
     async with httpx.AsyncClient() as client:
         started = time.perf_counter()
         await asyncio.gather(*(client_loop(client) for _ in range(concurrency)))
         wall = time.perf_counter() - started
-    return {**summary_ms(latencies), "concurrency": concurrency, "per_s": round(count / wall, 2), "failures": failures}
+    return {**summary_ms(latencies), "concurrency": concurrency, "per_s": round(count / wall, 2),
+            "failures": sum(failed.values()), "failed_by_status": failed}
 
 
 def bench_database(var_dir: Path, database_url: str, count: int, concurrencies=(1, 8)) -> dict:
