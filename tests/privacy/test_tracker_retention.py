@@ -45,8 +45,8 @@ def test_inactive_conversations_are_deleted_and_active_ones_kept(stack, tmp_path
     first_of_recent = _events(copy, recent.sender)[0][1]
     assert last_of_old < first_of_recent
 
-    # Within the retention time nothing goes.
-    assert purge_trackers(url, DAY_S, now=last_of_old + DAY_S - 60).conversations_deleted == 0
+    # Within the retention time it stays (older conversations of earlier tests may go).
+    purge_trackers(url, DAY_S, now=last_of_old + DAY_S - 60)
     assert _events(copy, old.sender)
     # The cutoff between the two conversations: the older one goes entirely, the newer stays.
     cutoff = (last_of_old + first_of_recent) / 2
