@@ -8,6 +8,9 @@ from bot.config import get_settings
 from bot.models import CaseReceipt, CaseSubmission, UploadRecord
 
 TIMEOUT = httpx.Timeout(10.0, connect=3.0)
+# A submission renders the PDF and may queue behind others on SQLite; a timeout
+# is safe (the outbox retries with the same idempotency key) but should be rare.
+SUBMIT_TIMEOUT = httpx.Timeout(30.0, connect=3.0)
 
 
 class BackendUnavailable(Exception):
@@ -22,9 +25,9 @@ def _headers() -> dict[str, str]:
     return {"X-Internal-Token": get_settings().internal_token}
 
 
-async def _request(method: str, path: str, **kwargs) -> httpx.Response:
+async def _request(method: str, path: str, timeout: httpx.Timeout = TIMEOUT, **kwargs) -> httpx.Response:
     try:
-        async with httpx.AsyncClient(base_url=get_settings().backend_url, timeout=TIMEOUT) as client:
+        async with httpx.AsyncClient(base_url=get_settings().backend_url, timeout=timeout) as client:
             headers = {**_headers(), **kwargs.pop("headers", {})}
             response = await client.request(method, path, headers=headers, **kwargs)
     except httpx.HTTPError as exc:
@@ -36,7 +39,8 @@ async def _request(method: str, path: str, **kwargs) -> httpx.Response:
 
 async def submit_case(submission: CaseSubmission) -> CaseReceipt:
     response = await _request(
-        "POST", "/internal/cases", content=submission.model_dump_json(), headers={"Content-Type": "application/json"}
+        "POST", "/internal/cases", timeout=SUBMIT_TIMEOUT,
+        content=submission.model_dump_json(), headers={"Content-Type": "application/json"},
     )
     if response.status_code >= 400:
         # The error code says which rule failed; it carries no personal data.

@@ -14,6 +14,8 @@ def main() -> None:
     """Serve the backend with uvicorn; uvicorn's access log is off (paths carry tokens)."""
     settings = get_settings()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # fpdf2's font subsetting lists every glyph at INFO for each PDF.
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
     uvicorn.run(create_app(settings), host=settings.host, port=settings.backend_port,
                 access_log=False, log_level="info")
 
