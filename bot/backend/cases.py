@@ -172,7 +172,12 @@ def open_key(sub: CaseSubmission) -> str:
 
 
 def _receipt(ctx: BackendContext, session: Session, case: Case, conversation_id: str, status: str) -> CaseReceipt:
-    token, expires_at = issue_download_token(ctx, session, case, conversation_id)
+    if conversation_id == case.conversation_id:
+        token, expires_at = issue_download_token(ctx, session, case, conversation_id)
+    else:
+        # A follow-up from another conversation: the PDF (personal data of whoever
+        # opened the case) is only ever handed to the conversation that opened it.
+        token, expires_at = "", ctx.clock()
     confirmation = case.confirmation
     return CaseReceipt(
         case_number=case.case_number, status=status, unit=case.unit, rule=case.rule,
@@ -183,12 +188,15 @@ def _receipt(ctx: BackendContext, session: Session, case: Case, conversation_id:
 
 
 def receipts_for_conversation(ctx: BackendContext, conversation_id: str, limit: int = 5) -> list[CaseReceipt]:
-    """Receipts of the cases this conversation submitted to: the newest ``limit``, oldest first
-    (the latest is last), each with a fresh download token."""
+    """Receipts of the cases this conversation opened: the newest ``limit``, oldest first
+    (the latest is last), each with a fresh download token.
+
+    Cases it only added a follow-up to are left out: their confirmation belongs to
+    whoever opened them (knowing a name and birth date must not yield their PDF).
+    """
     with transaction(ctx.sessions) as session:
         cases = session.scalars(
-            select(Case).where(Case.id.in_(
-                select(CaseEntry.case_id).where(CaseEntry.conversation_id == conversation_id)
-            )).order_by(Case.received_at.desc(), Case.id.desc()).limit(limit)
+            select(Case).where(Case.conversation_id == conversation_id)
+            .order_by(Case.received_at.desc(), Case.id.desc()).limit(limit)
         ).all()
         return [_receipt(ctx, session, case, conversation_id, "existing") for case in reversed(cases)]

@@ -66,9 +66,9 @@ def test_the_same_person_and_concern_while_open_becomes_a_follow_up(client, ctx)
     assert [e["kind"] for e in detail["entries"]] == ["initial", "follow_up"]
     assert detail["entries"][1]["message"] == "Nachtrag: Arbeitsvertrag"
     assert [a["upload_id"] for a in detail["entries"][1]["attachments"]] == [file_id]
-    # The follow-up's own conversation can fetch the confirmation with its fresh token.
-    pdf = client.get(f"/internal/confirmations/{receipt['download_token']}", params={"conversation_id": "conv-9"}, headers=INTERNAL)
-    assert pdf.status_code == 200
+    # Another conversation adding a follow-up never gets the original confirmation PDF.
+    assert receipt["download_token"] == ""
+    assert client.get("/internal/cases/by-conversation/conv-9", headers=INTERNAL).json() == []
 
 
 def test_another_concern_or_a_done_case_opens_a_new_case(client, ctx):
