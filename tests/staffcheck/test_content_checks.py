@@ -12,9 +12,11 @@ BROKEN_FAMILY = ('Issue of a residence permit"}\n    unit_family: E\n', 'Issue o
 
 
 def test_fact_without_source_is_reported_with_its_line(copy):
+    text = (copy.root / KNOWLEDGE).read_text(encoding="utf-8")
+    line = text[: text.index("\n  fee_extension_eur:")].count("\n") + 2  # the fact's own line
     copy.replace(KNOWLEDGE, '    source: "002: Kosten — 96,-- Euro für die Verlängerung einer Aufenthaltserlaubnis"\n', "")
     problems = introduced(check_knowledge_sources, copy)
-    assert [(p.file, p.line, p.name) for p in problems] == [(KNOWLEDGE, 21, "fact 'fee_extension_eur'")]
+    assert [(p.file, p.line, p.name) for p in problems] == [(KNOWLEDGE, line, "fact 'fee_extension_eur'")]
     assert "no 'source:'" in problems[0].what
 
 
