@@ -4,7 +4,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 PY := .venv/bin/python
 
-.PHONY: help install train run validate test test-fast bench clean
+.PHONY: help install train run validate evaluate test test-fast bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -22,6 +22,9 @@ validate: install ## staff data checks (scripts/validate, once it exists)
 	@if [ -x scripts/validate ]; then scripts/validate; \
 	elif [ -f scripts/validate.py ]; then $(PY) scripts/validate.py; \
 	else echo "validate: no staff data checks yet (scripts/validate)"; fi
+
+evaluate: install ## NLU evaluation in both languages (reports/nlu-evaluation.md)
+	$(PY) scripts/evaluate.py --nlu-only
 
 # Each step runs even when an earlier one failed (more to learn from one run); the
 # last line names the steps that failed.
