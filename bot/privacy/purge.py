@@ -38,7 +38,11 @@ SESSION_STARTED = "session_started"
 
 # Conversations whose newest event is older than the cutoff.
 _INACTIVE = text("SELECT sender_id FROM events GROUP BY sender_id HAVING MAX(timestamp) < :cutoff")
-_DELETE_CONVERSATION = text("DELETE FROM events WHERE sender_id = :sender")
+# Checked again at delete time: the client may have written since the SELECT.
+_DELETE_CONVERSATION = text(
+    "DELETE FROM events WHERE sender_id = :sender"
+    " AND (SELECT MAX(newest.timestamp) FROM events AS newest WHERE newest.sender_id = :sender) < :cutoff"
+)
 # Events of earlier sessions (before the conversation's latest session start) past the cutoff.
 _DELETE_OLD_SESSIONS = text(
     "DELETE FROM events WHERE timestamp < :cutoff AND timestamp < ("
@@ -78,7 +82,7 @@ def purge_trackers(url: str, retention_s: float, now: float | None = None) -> Pu
         for sender in inactive:
             # One short transaction per conversation: Rasa keeps writing meanwhile.
             with engine.begin() as connection:
-                connection.execute(_DELETE_CONVERSATION, {"sender": sender})
+                connection.execute(_DELETE_CONVERSATION, {"sender": sender, "cutoff": cutoff})
         with engine.begin() as connection:
             old = connection.execute(_DELETE_OLD_SESSIONS, {"cutoff": cutoff, "started": SESSION_STARTED}).rowcount
     finally:

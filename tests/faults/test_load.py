@@ -75,6 +75,7 @@ async def _run_all(gateway_url: str, senders: list[str]) -> list[str]:
         return await asyncio.gather(*(_conversation(client, s, n) for n, s in enumerate(senders)))
 
 
+@pytest.mark.timeout(TIME_LIMIT_S + 420)  # the first test of a session also waits for the stack to start
 def test_fifty_concurrent_enquiries_each_arrive_exactly_once(stack):
     senders = [f"load-{time.time_ns()}-{n}" for n in range(CONVERSATIONS)]
     started = time.monotonic()

@@ -7,12 +7,14 @@ Rasa servers would forward them, turn by turn to whichever server it picks.
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 
 import httpx
 import psycopg
 import pytest
 
+from bot.privacy.purge import purge_trackers
 from tests.e2e.chat import Chat
 from tests.faults.helpers import answer_until_summary, assert_complete_case, backend_rows, person
 
@@ -90,3 +92,19 @@ def test_concurrent_messages_on_both_servers_are_processed_one_after_the_other(r
             assert before[-1].get("name") == "action_listen", (event["text"], before[-3:])
     turns = [e for e in events if e["event"] == "user" or e.get("name") == "action_listen"]
     assert [e["event"] for e in turns[-2 * len(texts):]] == ["user", "action"] * len(texts)
+
+
+def test_the_retention_purge_empties_the_shared_postgresql_store(rasa_pair, tracker_database):
+    a, b = rasa_pair
+    chat = AlternatingChat([a.url, b.url])
+    chat.say("/enquiry_other")
+    chat.say("Zofia Purgetest")
+    url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{tracker_database}"
+    assert purge_trackers(url, 3600).conversations_deleted == 0  # all recent
+    result = purge_trackers(url, 3600, now=time.time() + 7200)
+    assert result.conversations_deleted >= 1
+    with psycopg.connect(f"postgresql://postgres@127.0.0.1:5432/{tracker_database}") as conn:
+        left = conn.execute("SELECT COUNT(*) FROM events WHERE sender_id = %s", (chat.sender,)).fetchone()[0]
+    assert left == 0
+    chat.say("Hallo")  # the next message starts a fresh conversation on either server
+    assert "date of birth" not in chat.text
