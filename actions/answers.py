@@ -114,7 +114,14 @@ class ActionDefaultAskAffirmation(Action):
         language = language_of(tracker)
         ranking: list[dict[str, Any]] = tracker.latest_message.get("intent_ranking") or []
         known = labels()["intents"]
-        likely = [r["name"] for r in ranking if r.get("name") in known][:3]
+        # Outside an enquiry there is nothing to cancel or restart: offering it only confuses.
+        pointless = set() if tracker.active_loop_name else {"cancel", "start_over"}
+        likely = [r["name"] for r in ranking if r.get("name") in known and r["name"] not in pointless][:3]
+        if not likely or likely[0] == "show_menu":
+            # "hä?", "👋", "???": the menu itself is the best answer.
+            show_menu(dispatcher, language)
+            return []
+        likely = [name for name in likely if name != "show_menu"]
         buttons = [button("intents", name, language, f"/{name}") for name in likely]
         buttons.append({"title": label("buttons", "menu", language), "payload": "/show_menu"})
         first = label("intents", likely[0], language) if likely else label("intents", "show_menu", language)

@@ -9,6 +9,7 @@ we decide the next question from the concern catalogue.
 
 from __future__ import annotations
 
+import re
 import uuid
 from abc import ABC, abstractmethod
 from datetime import date
@@ -51,6 +52,13 @@ FAMILY_PURPOSES = {"family_spouse", "family_child", "family_parent"}
 FREE_TEXT_FIELDS = {"given_names", "family_name", "place_of_birth", "nationality", "purpose", "title_kind"}
 # Typed words that skip even when the NLU does not say so.
 SKIP_WORDS = {"skip", "überspringen", "ueberspringen"}
+# Typed words that go back to the previous question (the NLU may read them as "start over").
+BACK_WORDS = {"zurück", "zurueck", "zuruck", "back", "go back", "previous", "vorherige frage", "eine frage zurück",
+              "zurück bitte", "back please"}
+# "?", "hä?", "what?": the client did not understand the question.
+PUZZLED_WORDS = {"", "hä", "hae", "hä hä", "häh", "haeh", "was", "wie bitte", "what", "huh", "sorry", "pardon",
+                 "wat", "was meinen sie", "what do you mean", "i don't understand", "i dont understand",
+                 "verstehe nicht", "versteh ich nicht", "ich verstehe nicht", "keine ahnung was sie meinen"}
 
 
 def current_concern(slots: dict[str, Any]) -> Concern | None:
@@ -148,6 +156,12 @@ class ValidateEnquiryForm(FormValidationAction):
         concern = current_concern(slots)
         is_payload = text.startswith("/")
         keep = {"failed_attempts": tracker.get_slot("failed_attempts") or {}}  # an event keeps the form active
+        typed = text.lower().strip(" .!?¿")
+        if typed in BACK_WORDS and requested not in ("concern", "confirmed"):
+            return self._go_back(dispatcher, slots, requested, language) or keep
+        if typed in PUZZLED_WORDS and not is_payload and requested != "confirmed":
+            dispatcher.utter_message(response="utter_question_help")
+            return keep
         if intent in LEAVING_INTENTS and (is_payload or confidence >= 0.6):
             return None
         if intent in ("upload_received", "upload_refused") and is_payload:
@@ -199,7 +213,49 @@ class ValidateEnquiryForm(FormValidationAction):
         if wants_skip:
             return self._skip(dispatcher, slots, requested, concern)  # required: says why it is needed
 
+        # The answer to a later question ("name@example.org" when asked for the birthday): keep it.
+        later = self._answers_to_other_questions(text, slots, requested)
+        if later:
+            labels_ = ", ".join(label("fields", f, language) for f in later if f != "postal_code")
+            dispatcher.utter_message(response="utter_noted_for_later", field_label=labels_)
+            return {**keep, **later}
+
         return self._invalid(dispatcher, tracker, domain, requested, parsed, concern)
+
+    @staticmethod
+    def _answers_to_other_questions(text: str, slots: dict[str, Any], requested: str) -> dict[str, Any]:
+        """Unmistakable values of other still-open questions (e-mail, Berlin address, stated facts)."""
+        open_fields = set(missing_fields(slots)) - {requested, "concern", "confirmed"}
+        found: dict[str, Any] = {}
+        if "email" in open_fields and "@" in text and (email := extraction.f.parse_email(text)).ok:
+            found["email"] = email.value
+        if "address" in open_fields and (address := extraction.f.parse_address(text)).ok and re.search(r"[^\W\d_]{3,}.*\d", text):
+            found.update(extraction.to_slots("address", address.value))
+        concern = current_concern(slots)
+        for key, value in extraction.volunteered_facts(text, slots, concern).items():
+            if key in open_fields and key not in found:
+                found[key] = value
+        return found
+
+    def _go_back(self, dispatcher, slots, requested, language) -> dict[str, Any] | None:
+        """Clear the answer before the current question so the form asks it again."""
+        fields = [f for f in required_fields(slots) if f not in ("concern", "confirmed")]
+        earlier = fields[: fields.index(requested)] if requested in fields else []
+        answered = [f for f in earlier if slots.get(f) not in (None, "")]
+        if not answered:
+            dispatcher.utter_message(response="utter_cannot_go_back")
+            return None
+        previous = answered[-1]
+        cleared = {previous: None}
+        if previous == "address":
+            cleared["postal_code"] = None
+        if previous == "family_name" and slots.get("given_names"):
+            cleared["given_names"] = None  # the name was one question ("Wie heißen Sie?")
+            previous = "given_names"
+        dispatcher.utter_message(response="utter_going_back", field_label=label("fields", previous, language))
+        if previous in (slots.get("skipped_fields") or []):
+            cleared["skipped_fields"] = [f for f in slots["skipped_fields"] if f != previous]
+        return cleared
 
     def _on_concern_answer(self, dispatcher, slots, text, intent, language):
         """The client chooses the matter: a button (its intent) or words naming it."""

@@ -57,7 +57,7 @@ _SKIP_ANSWER = re.compile(
     r"(skip|überspringen|ueberspringen|weiter|weiß nicht|weiss nicht|weis nicht|keine ahnung|k\.?\s?a\.?|"
     r"nein|nee|no|nope|none|keine|keins|keinen|kein|nichts|nothing|n/?a|-+|"
     r"(?:ich )?(?:habe|hab) (?:ich )?(?:keine?n?|nicht|noch keine?n?)(?: \w+)?|"
-    r"(?:i )?(?:don'?t|do not) (?:know|have (?:one|any|it))|no idea|not sure|i have none|"
+    r"(?:i )?(?:don'?t|do not) (?:know|have (?:one|any|it))|no idea|not sure|i have none|idk|dunno|"
     r"(?:nein|no),? (?:danke|thanks|thank you)|(?:möchte|will) ich nicht angeben|prefer not to say)"
     r"\s*[.!]*\s*$",
     re.IGNORECASE,
@@ -190,12 +190,28 @@ _INTRO_NAME = re.compile(
     r"(?P<name>[^\W\d_][^\W\d_'’.-]*(?:[ '’-][^\W\d_][^\W\d_'’.-]*){1,4})",
     re.IGNORECASE,
 )
-_BORN = re.compile(r"\b(?:geboren(?: am)?|geb\.|born(?: on)?|date of birth:?|geburtsdatum:?)\s+(?P<rest>.{4,30})", re.IGNORECASE)
+_BORN = re.compile(r"\b(?:geboren(?: am)?|geb\.?(?: am)?|born(?: on)?|date of birth:?|geburtsdatum:?|dob:?)\s+(?P<rest>.{4,30})", re.IGNORECASE)
+# "geb. 12.5.1988 in Izmir", "born in Lagos", "in Ankara geboren".
+_BORN_IN = re.compile(
+    r"\b(?:(?:geboren|geb\.?|born)(?:\s+(?:am|on))?(?:\s+[\d./-]+(?:\s+\d{4})?|\s+\d{1,2}\.?\s+[^\W\d_]+\.?,?\s+\d{4}|\s+[^\W\d_]+\.?\s+\d{1,2},?\s+\d{4})?,?\s+in"
+    r"|geburtsort:?|place of birth:?)\s+(?P<place>[^\W\d_][\w'’-]*(?:[ -][A-ZÄÖÜ][\w'’-]*)?)"
+    r"|\bin\s+(?P<place2>[A-ZÄÖÜ][\w'’-]*)\s+geboren\b",
+    re.IGNORECASE,
+)
+# "aus der Türkei", "from Syria", "Staatsangehörigkeit: syrisch", or an adjective alone ("türkisch").
+_NATIONALITY_AFTER = re.compile(
+    r"\b(?:ich komme aus|komme aus|ich bin aus|i am from|i'm from|im from|from|staatsangeh(?:ö|oe)rigkeit:?|"
+    r"nationality:?|citizen of|b(?:ü|ue)rger von)\s+(?:der |dem |the )?(?P<country>[^\W\d_]+(?: [^\W\d_]+)?)",
+    re.IGNORECASE,
+)
+_NATIONALITY_ADJECTIVE = re.compile(r"(isch|ish|ian|ese|i)$")
 _EXPIRES = re.compile(
-    r"\b(?:läuft|laeuft|gültig bis|gueltig bis|valid until|expires?(?: on)?|expiring(?: on)?|abläuft am|ablauf(?:datum)?:?)\s+(?:am\s+|on\s+)?(?P<rest>.{4,30})",
+    r"\b(?:läuft|laeuft|lauft|gültig bis|gueltig bis|gültig bis zum|gilt bis|valid until|valid till|expires?(?: on)?|expiring(?: on)?|"
+    r"abläuft am|ablaeuft am|ablauf(?:datum)?:?)\s+(?:am\s+|on\s+|zum\s+)?(?P<rest>.{4,30})",
     re.IGNORECASE,
 )
 TITLE_MENTION_CONCERNS = {"residence_permit_extension", "visa_extension", "settlement_permit"}
+TITLE_WANTED = {"settlement_permit": "settlement_permit"}
 _NOT_NAMES = {"verheiratet", "married", "student", "studentin", "from", "aus", "here", "hier", "not", "nicht", "a", "an", "the", "ein", "eine"}
 
 
@@ -208,7 +224,7 @@ def volunteered_facts(text: str, known: dict[str, Any], concern: Concern | None)
         # Stop at connectors: "Max Mustermann und ich" -> "Max Mustermann".
         cut = []
         for w in words:
-            if w.lower() in {"und", "and", "geboren", "born", "aus", "from", "ich", "i", "mein", "my"}:
+            if w.lower().strip(".,") in {"und", "and", "geboren", "geb", "born", "aus", "from", "ich", "i", "mein", "my"}:
                 break
             cut.append(w)
         if len(cut) >= 2 and cut[0].lower() not in _NOT_NAMES and all(w[0].isupper() for w in cut):
@@ -220,6 +236,15 @@ def volunteered_facts(text: str, known: dict[str, Any], concern: Concern | None)
         parsed = f.parse_date_of_birth(born.group("rest"))
         if parsed.ok:
             found["date_of_birth"] = parsed.value.isoformat()
+    place = _BORN_IN.search(text)
+    if place and not known.get("place_of_birth"):
+        parsed = f.parse_place(place.group("place") or place.group("place2"))
+        if parsed.ok and f._fold(parsed.value) not in f._country_index():  # a town, not "born in Syria"
+            found["place_of_birth"] = parsed.value
+    if not known.get("nationality"):
+        nationality = _volunteered_nationality(text)
+        if nationality:
+            found["nationality"] = nationality
     expires = _EXPIRES.search(text)
     if expires and not known.get("title_expiry"):
         parsed = f.parse_title_expiry(expires.group("rest"))
@@ -233,9 +258,25 @@ def volunteered_facts(text: str, known: dict[str, Any], concern: Concern | None)
         parsed = f.parse_purpose(text, concern.purposes)
         if parsed.ok:
             found["purpose"] = parsed.value
-    # Only where the title named is the client's own: "extend my Blue Card", not "apply for a permit".
+    # Only where the title named is the client's own: "extend my Blue Card", not "apply for a permit"
+    # ("Niederlassungserlaubnis beantragen" names the title wanted, not the one held).
     if concern is not None and concern.id in TITLE_MENTION_CONCERNS and not known.get("title_kind"):
         parsed = f.parse_title_kind(text)
-        if parsed.ok and parsed.value not in ("none",):
+        if parsed.ok and parsed.value not in ("none", TITLE_WANTED.get(concern.id)):
             found["title_kind"] = parsed.value
     return found
+
+
+def _volunteered_nationality(text: str) -> str | None:
+    """A nationality stated in passing: "aus der Türkei", "from Syria", or an adjective ("türkisch")."""
+    match = _NATIONALITY_AFTER.search(text)
+    if match:
+        words = match.group("country").split()
+        for candidate in (" ".join(words), words[0]):
+            parsed = f.parse_nationality(candidate)
+            if parsed.ok and parsed.value not in ("XXX",):
+                return parsed.value
+    for word in re.findall(r"[^\W\d_]{4,}", text):
+        if _NATIONALITY_ADJECTIVE.search(word.lower()) and word.lower() in f.nationality_aliases():
+            return f.nationality_aliases()[word.lower()]
+    return None

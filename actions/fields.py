@@ -55,6 +55,27 @@ _NAME_PREFIXES = re.compile(
 )
 # Words that are an answer, not a name or a place ("ja" to "Wie heißen Sie?").
 NOT_A_VALUE = {"ja", "nein", "yes", "no", "ok", "okay", "jep", "nope", "nee", "danke", "thanks", "hallo", "hello", "hi"}
+# Words of replies like "nein doch nicht", "weiss nicht", "I don't know": none of them makes a name or a place.
+FILLER_WORDS = NOT_A_VALUE | {
+    "doch", "nicht", "noch", "mal", "bitte", "please", "sorry", "weiss", "weiß", "weis", "keine", "kein", "ahnung",
+    "ich", "hab", "habe", "i", "dont", "don't", "do", "not", "know", "idk", "nothing", "nichts", "thx", "danke",
+    "stop", "stopp", "zurück", "zurueck", "back", "what", "was", "hä", "hae", "huh", "wie", "warum", "why", "egal",
+    "jetzt", "now", "wait", "warte", "moment", "na", "also", "eh", "ähm", "äh", "hm", "hmm", "the", "and", "und",
+}
+
+
+def is_filler(text: str) -> bool:
+    """Only yes/no, hesitation or refusal words: an answer about the question, not a value."""
+    words = re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?", text.lower())
+    return bool(words) and all(w in FILLER_WORDS for w in words)
+
+
+def _is_domain_word(text: str) -> bool:
+    """A title or matter typed into the name question ("Aufenthaltserlaubnis") is not a name."""
+    folded = _fold(text).strip(" .!")
+    tables = _choice_keywords()
+    words = {_fold(w) for table in ("title_kinds", "concerns") for ws in tables[table].values() for w in ws}
+    return folded in words
 # Lower-case particles of family names that stay lower-case ("van der", "al", "de").
 _NAME_PARTICLES = {"von", "van", "der", "den", "de", "da", "di", "del", "della", "la", "le", "du", "zu", "al", "el", "bin", "ibn"}
 
@@ -79,7 +100,7 @@ def clean_name(text: str) -> Parsed:
     text = re.sub(r"\s+", " ", text)
     if not text:
         return Parsed(error="empty")
-    if text.lower() in NOT_A_VALUE:
+    if text.lower() in NOT_A_VALUE or is_filler(text) or _is_domain_word(text):
         return Parsed(error="characters")
     if any(ch.isdigit() for ch in text):
         return Parsed(error="digits")
@@ -125,8 +146,11 @@ _MONTH_RE = "|".join(sorted((re.escape(m) for m in _MONTHS), key=len, reverse=Tr
 _DATE_PATTERNS: list[tuple[re.Pattern, Callable[[re.Match], tuple[int | None, int, int]]]] = [
     (re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b"), lambda m: (int(m[1]), int(m[2]), int(m[3]))),
     (re.compile(r"\b(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})\b"), lambda m: (_year(m[3]), int(m[2]), int(m[1]))),
+    # Typed on a phone: "12 05 1988", "12,5,1988", "12.5 1988" (German day-month order).
+    (re.compile(r"\b(\d{1,2})(?:\s*[.,/-]\s*|\s+)(\d{1,2})(?:\s*[.,/-]\s*|\s+)(\d{4})\b"),
+     lambda m: (int(m[3]), int(m[2]), int(m[1]))),
     (re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b"), lambda m: (int(m[3]), int(m[2]), int(m[1]))),
-    (re.compile(rf"\b(\d{{1,2}})\.?\s*(?:of\s+)?({_MONTH_RE})\.?,?\s*(\d{{4}}|\d{{2}})?\b", re.IGNORECASE),
+    (re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\.?\s*(?:of\s+)?({_MONTH_RE})\.?,?\s*(\d{{4}}|\d{{2}})?\b", re.IGNORECASE),
      lambda m: (_year(m[3]) if m[3] else None, _MONTHS[m[2].lower()], int(m[1]))),
     (re.compile(rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s*(\d{{4}})?\b", re.IGNORECASE),
      lambda m: (int(m[3]) if m[3] else None, _MONTHS[m[1].lower()], int(m[2]))),
@@ -205,7 +229,7 @@ def parse_place(text: str) -> Parsed:
     text = _PLACE_WORDS.sub("", text.strip(), count=1)
     text = re.sub(r"\s+(geboren|zur welt gekommen)\s*[.!]?$", "", text, flags=re.IGNORECASE)
     text = re.sub(r"^in\s+", "", text.strip(), flags=re.IGNORECASE)
-    if not text or len(text) > 100 or text.lower().strip(" .!") in NOT_A_VALUE or "?" in text:
+    if not text or len(text) > 100 or text.lower().strip(" .!") in NOT_A_VALUE or "?" in text or is_filler(text) or _is_domain_word(text):
         return Parsed(error="format")
     if sum(ch.isdigit() for ch in text) > 0:
         return Parsed(error="format")
@@ -239,6 +263,14 @@ def _country_index() -> dict[str, str]:
     return index
 
 
+@lru_cache
+def nationality_aliases() -> dict[str, str]:
+    """Lower-case alias from content/nationalities.yml -> alpha-3 code (stateless/unknown left out)."""
+    aliases = yaml.safe_load((CONTENT_DIR / "nationalities.yml").read_text(encoding="utf-8"))
+    return {str(w).lower(): code for code, words in (aliases.get("aliases") or {}).items()
+            if code not in ("XXA", "XXX") for w in words}
+
+
 def parse_nationality(text: str) -> Parsed:
     """ISO alpha-3 code from a country name, adjective or alias in German or English."""
     cleaned = _fold(text)
@@ -260,10 +292,23 @@ def parse_nationality(text: str) -> Parsed:
         return Parsed(index[cleaned])
     if len(cleaned) == 3 and cleaned.upper() in {c.alpha_3 for c in pycountry.countries}:
         return Parsed(cleaned.upper())
+    for candidate in [cleaned, *_adjective_forms(cleaned)]:
+        if candidate in index:
+            return Parsed(index[candidate])
     close = difflib.get_close_matches(cleaned, index.keys(), n=1, cutoff=0.84)
     if close:
         return Parsed(index[close[0]])
     return Parsed(error="unknown")
+
+
+def _adjective_forms(word: str) -> list[str]:
+    """German person nouns as adjectives: 'Iranerin' -> 'iranisch', 'Russe' -> 'russisch'."""
+    forms = []
+    for ending in ("erin", "er", "in", "e"):
+        if word.endswith(ending) and len(word) > len(ending) + 2:
+            stem = word[: -len(ending)]
+            forms += [stem + "isch", stem + "er"]
+    return forms
 
 
 def country_name(code: str, language: str) -> str:
@@ -345,9 +390,12 @@ def parse_address(text: str) -> Parsed:
 
 
 def parse_case_number(text: str) -> Parsed:
-    match = re.search(r"\b([A-Za-z]{1,5}[-/ ]?\d{2,4}[-/ ]?\d{1,8}|\d{4,12})\b", text)
-    if not match:
+    # Digits alone need five or more: "2026" is a year, not a case number.
+    match = re.search(r"\b([A-Za-z]{1,5}[-/ ]?\d{2,4}[-/ ]?\d{1,8}|\d{5,12})\b", text)
+    if not match or sum(ch.isdigit() for ch in match.group(1)) < 5:
         return Parsed(error="format")
+    if match.group(1).isdigit() and parse_address(text).ok:
+        return Parsed(error="format")  # the postal code of an address, not a case number
     return Parsed(match.group(1).upper().replace(" ", "-"))
 
 
