@@ -226,11 +226,9 @@ class ValidateEnquiryForm(FormValidationAction):
     def _answers_to_other_questions(text: str, slots: dict[str, Any], requested: str) -> dict[str, Any]:
         """Unmistakable values of other still-open questions (e-mail, Berlin address, stated facts)."""
         open_fields = set(missing_fields(slots)) - {requested, "concern", "confirmed"}
-        found: dict[str, Any] = {}
-        if "email" in open_fields and "@" in text and (email := extraction.f.parse_email(text)).ok:
-            found["email"] = email.value
-        if "address" in open_fields and (address := extraction.f.parse_address(text)).ok and re.search(r"[^\W\d_]{3,}.*\d", text):
-            found.update(extraction.to_slots("address", address.value))
+        if requested in ("existing_case_number", "principal_case_number", "title_serial"):
+            open_fields.discard("phone")  # digits there are the number asked for
+        found = unmistakable_values(text, open_fields)
         concern = current_concern(slots)
         for key, value in extraction.volunteered_facts(text, slots, concern).items():
             if key in open_fields and key not in found:
@@ -278,8 +276,15 @@ class ValidateEnquiryForm(FormValidationAction):
         named = extraction.named_field(text)
         if correction:
             return self._apply_correction(dispatcher, slots, correction, language)
-        if named and intent in ("correct_field", "deny", "inform") and named != "name":
+        # "Telefon" typed after "What would you like to change?": the field's name alone is the choice.
+        names_only = named and extraction._strip_field_words(text) == ""
+        if named and (intent in ("correct_field", "deny", "inform") or names_only) and named != "name":
             return self._apply_correction(dispatcher, slots, (named, None), language)
+        # A value that can only be one field ("0170 9999999" for the skipped phone): take it as a change.
+        if not is_payload and (values := unmistakable_values(text, set(required_fields(slots)))):
+            field = next(iter(values))
+            dispatcher.utter_message(response="utter_field_corrected", field_label=label("fields", field, language))
+            return {**values, "confirmed": None}
         if intent in INTERRUPTION_INTENTS and (is_payload or extraction.looks_like_question(text)):
             return self._interrupt(dispatcher, slots, intent, text, language)
         # Typed words only: a button's payload ("/correct_field") is its intent, never a yes.
@@ -378,6 +383,21 @@ class ValidateEnquiryForm(FormValidationAction):
             else:
                 dispatcher.utter_message(response="utter_pickup_proxy_info")
         return changes
+
+
+_PHONE_ONLY = re.compile(r"^\s*(?:\+|00|0)\d[\d\s/()-]{6,}\d\s*$")
+
+
+def unmistakable_values(text: str, fields: set[str]) -> dict[str, Any]:
+    """Values that can only belong to one field: an e-mail, a Berlin address, a bare phone number."""
+    found: dict[str, Any] = {}
+    if "email" in fields and "@" in text and (email := extraction.f.parse_email(text)).ok:
+        found["email"] = email.value
+    if "address" in fields and re.search(r"[^\W\d_]{3,}.*\d", text) and (address := extraction.f.parse_address(text)).ok:
+        found.update(extraction.to_slots("address", address.value))
+    if "phone" in fields and _PHONE_ONLY.match(text) and (phone := extraction.f.parse_phone(text)).ok:
+        found["phone"] = phone.value
+    return found
 
 
 def format_date(value: date, language: str) -> str:

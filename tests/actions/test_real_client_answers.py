@@ -114,3 +114,32 @@ def test_an_address_typed_for_the_case_number_is_kept_as_the_address():
     turn = run_form(slots, "Hauptstr 5, 10827 Berlin", intent="inform")
     assert turn.slots.get("existing_case_number") is None
     assert turn.slots["address"] == "Hauptstr 5, 10827 Berlin" and turn.slots["postal_code"] == "10827"
+
+
+def test_a_phone_number_typed_for_a_date_is_noted():
+    turn = run_form(asking("title_expiry", phone=None), "+49 171 2345678", language="en")
+    assert turn.slots["phone"] == "+491712345678"
+    assert turn.requested == "title_expiry"
+
+
+def test_digits_for_the_case_number_are_no_phone():
+    turn = run_form(asking("existing_case_number", phone=None), "0170 1234567")
+    assert "phone" not in turn.slots
+
+
+def test_the_field_name_alone_at_the_summary_chooses_what_to_change():
+    turn = run_form(asking("confirmed", confirmed=None), "Telefon", intent="faq_contact_channels", confidence=0.7)
+    assert turn.responses == ["utter_field_will_change"]
+    assert turn.requested == "phone"
+
+
+def test_a_skipped_phone_typed_at_the_summary_is_taken():
+    turn = run_form(asking("confirmed", confirmed=None), "0170 9999999", intent="inform")
+    assert turn.slots["phone"] == "+491709999999"
+    assert turn.requested == "confirmed"
+
+
+def test_yes_and_no_labels_are_words_not_yaml_booleans():
+    from actions.common import label
+
+    assert [label("buttons", "yes", "de"), label("buttons", "no", "en"), label("values", "no", "de")] == ["Ja", "No", "nein"]
