@@ -79,13 +79,32 @@ class ActionAnswerQuestion(Action):
         return []
 
 
+def offered_concern(tracker: Tracker, asked: bool = False) -> str | None:
+    """The enquiry intent the assistant's last answer offered as its only concern button, if any.
+
+    With asked=True only when that answer asked a question ("Would you like ...?"), so a plain
+    "ok" after an information is no "yes".
+    """
+    for event in reversed(tracker.events):
+        if event.get("event") == "bot":
+            payloads = [b.get("payload", "") for b in (event.get("data") or {}).get("buttons") or []]
+            offered = [p[1:] for p in payloads if p.startswith("/enquiry_")]
+            if asked and "?" not in (event.get("text") or ""):
+                return None
+            return offered[0] if len(offered) == 1 else None
+    return None
+
+
 class ActionShowMenu(Action):
-    """Shows what the assistant can do: general questions and every concern."""
+    """Shows what the assistant can do; a "yes" to an offered enquiry starts that enquiry."""
 
     def name(self) -> str:
         return "action_show_menu"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        intent, _ = latest_intent(tracker)
+        if intent == "affirm" and offered_concern(tracker, asked=True):
+            return [FollowupAction("enquiry_form")]  # "Möchten Sie die Abholung anmelden?" – "ja"
         show_menu(dispatcher, language_of(tracker))
         return []
 
@@ -143,7 +162,8 @@ class ActionRouteMessage(Action):
         from actions.fields import parse_concern
 
         text = latest_text(tracker)
-        if text and not text.startswith("/") and parse_concern(text).ok:
+        if text and not text.startswith("/") and (parse_concern(text).ok or offered_concern(tracker)):
+            # The words name a concern, or the client answers the enquiry just offered with their data.
             return [FollowupAction("enquiry_form")]
         show_menu(dispatcher, language_of(tracker))
         return []

@@ -20,7 +20,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import extraction
-from actions.answers import INTERRUPTION_INTENTS, answer_interruption
+from actions.answers import INTERRUPTION_INTENTS, answer_interruption, offered_concern
 from actions.common import SKIPPED, button, label, language_of, latest_intent, latest_text
 from actions.fields import age_on, country_name, today
 from actions.uploads import report_upload, upload_limits
@@ -142,6 +142,8 @@ class ValidateEnquiryForm(FormValidationAction):
         if concern is None and text and not text.startswith("/"):
             parsed = extraction.parse_field("concern", text, {}, None)
             concern = catalogue.concerns.get(parsed.value) if parsed.ok else None
+        if concern is None and intent != "start_enquiry" and (offered := offered_concern(tracker, asked=intent == "affirm")):
+            concern = catalogue.by_intent(offered)  # "yes" or data right after an answer offered this enquiry
         if concern is not None:
             updates["concern"] = concern.id
             dispatcher.utter_message(response="utter_enquiry_start", concern_label=concern.label(language))
@@ -164,6 +166,10 @@ class ValidateEnquiryForm(FormValidationAction):
             return keep
         if intent in LEAVING_INTENTS and (is_payload or confidence >= 0.6):
             return None
+        if intent == "goodbye" and confidence >= 0.6 and requested != "message":
+            # "thx bye" in the middle: nothing is sent yet, say so instead of only asking again.
+            dispatcher.utter_message(response="utter_enquiry_not_sent")
+            return keep
         if intent in ("upload_received", "upload_refused") and is_payload:
             await report_upload(dispatcher, tracker, intent)
             return keep

@@ -55,7 +55,7 @@ _VALUE_AFTER = re.compile(
 _SKIP_ANSWER = re.compile(
     r"^\s*(?:(?:ähm|äh|hm+|also|sorry|leider|oh)\b[\s,.!]*)*"
     r"(skip|überspringen|ueberspringen|weiter|weiß nicht|weiss nicht|weis nicht|keine ahnung|k\.?\s?a\.?|"
-    r"nein|nee|no|nope|none|keine|keins|keinen|kein|nichts|nothing|n/?a|-+|"
+    r"nein|nee|nö|noe|no|nope|none|keine|keins|keinen|kein|nichts|nix|nada|nothing|n/?a|-+|"
     r"(?:ich )?(?:habe|hab) (?:ich )?(?:keine?n?|nicht|noch keine?n?)(?: \w+)?|"
     r"(?:i )?(?:don'?t|do not) (?:know|have (?:one|any|it))|no idea|not sure|i have none|idk|dunno|"
     r"(?:nein|no),? (?:danke|thanks|thank you)|(?:möchte|will) ich nicht angeben|prefer not to say)"
