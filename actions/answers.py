@@ -21,6 +21,8 @@ SMALL_TALK = {
     "greet": "utter_greet", "thank": "utter_thank", "bot_challenge": "utter_bot_challenge",
     "insult": "utter_insult", "out_of_scope": "utter_out_of_scope", "goodbye": "utter_goodbye",
 }
+# "ok" after an answer acknowledges it; it is no "yes" to the enquiry the answer offers.
+ACKNOWLEDGEMENTS = {"ok", "okay", "k", "kk", "oki", "okey", "alles klar", "verstanden", "got it", "i see", "ah ok", "ach so"}
 # Messages that interrupt an enquiry: answered, then the enquiry goes on.
 INTERRUPTION_INTENTS = FAQ_INTENTS | {"ask_human", "bot_challenge", "insult", "out_of_scope", "greet", "thank", "show_menu", "request_confirmation"}
 
@@ -103,7 +105,8 @@ class ActionShowMenu(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         intent, _ = latest_intent(tracker)
-        if intent == "affirm" and offered_concern(tracker, asked=True):
+        acknowledged = latest_text(tracker).lower().strip(" .!👍") in ACKNOWLEDGEMENTS
+        if intent == "affirm" and not acknowledged and offered_concern(tracker, asked=True):
             return [FollowupAction("enquiry_form")]  # "Möchten Sie die Abholung anmelden?" – "ja"
         show_menu(dispatcher, language_of(tracker))
         return []
