@@ -11,6 +11,8 @@ wording needs no change here; a new question the answer book does not know fails
 
 from __future__ import annotations
 
+import secrets
+
 import os
 import re
 import sqlite3
@@ -118,17 +120,23 @@ class Person:
         return self.replies[field]
 
 
+def unique_birth_date() -> date:
+    """A birth date no other test uses, so the same name never makes a follow-up."""
+    return date(1960, 1, 1) + timedelta(days=secrets.randbelow(14_000))
+
+
 def _expiry() -> date:
     """A title expiring in 40 days: inside the 8-week window, not yet expired."""
     return date.today() + timedelta(days=40)
 
 
-def german_person(given: str = "Erika", family: str = "Musterfrau", born: date = date(1990, 3, 3)) -> Person:
+def german_person(given: str = "Erika", family: str = "Musterfrau", born: date | None = None) -> Person:
     """A Turkish student in Berlin extending her residence permit, in German.
 
     Each test uses its own name: the backend files a second enquiry of the same person and
     concern as a follow-up of the first case, which would hide the new conversation's case.
     """
+    born = born or unique_birth_date()
     catalogue = load_catalogue()
     email = f"{given}.{family}@example.org".lower()
     return Person(
@@ -160,8 +168,9 @@ def german_person(given: str = "Erika", family: str = "Musterfrau", born: date =
     )
 
 
-def english_person(given: str = "John", family: str = "Smith", born: date = date(1990, 3, 3)) -> Person:
+def english_person(given: str = "John", family: str = "Smith", born: date | None = None) -> Person:
     """A Canadian skilled worker in Berlin extending his residence permit, in English."""
+    born = born or unique_birth_date()
     catalogue = load_catalogue()
     email = f"{given}.{family}@example.org".lower()
     return Person(
