@@ -34,6 +34,10 @@ FORM_SLOTS = (
 )
 # Intents that leave the form through a rule (the form rejects the message).
 LEAVING_INTENTS = {"cancel", "start_over"}
+# Answers with a fixed shape: a valid one is the answer whatever the NLU thinks
+# ("zofia.restartactions@example.net" once scored 0.90 as start_over).
+STRUCTURED_FIELDS = {"email", "phone", "date_of_birth", "title_expiry", "address",
+                     "existing_case_number", "principal_case_number", "title_serial"}
 MAX_ATTEMPTS = 3
 # Which response explains an invalid answer: utter_invalid_<group>[_<code>].
 INVALID_GROUP = {
@@ -164,7 +168,9 @@ class ValidateEnquiryForm(FormValidationAction):
         if typed in PUZZLED_WORDS and not is_payload and requested != "confirmed":
             dispatcher.utter_message(response="utter_question_help")
             return keep
-        if intent in LEAVING_INTENTS and (is_payload or confidence >= 0.6):
+        if intent in LEAVING_INTENTS and (
+            is_payload or (confidence >= 0.6 and not self._is_structured_answer(requested, text, slots, concern))
+        ):
             return None
         if intent == "goodbye" and confidence >= 0.6 and requested != "message":
             # "thx bye" in the middle: nothing is sent yet, say so instead of only asking again.
@@ -274,6 +280,11 @@ class ValidateEnquiryForm(FormValidationAction):
         dispatcher.utter_message(response="utter_enquiry_start", concern_label=concern.label(language))
         dispatcher.utter_message(response="utter_upload_hint", **upload_limits())
         return {"concern": concern.id}
+
+    @staticmethod
+    def _is_structured_answer(requested, text, slots, concern) -> bool:
+        """A valid value of a fixed-shape field (e-mail, date, phone ...) for the question asked."""
+        return requested in STRUCTURED_FIELDS and extraction.parse_field(requested, text, slots, concern).ok
 
     def _on_summary_answer(self, dispatcher, slots, text, intent, confidence, language, concern):
         """At the summary: a change, a question, the explicit yes, or a no."""

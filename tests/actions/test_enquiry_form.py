@@ -222,3 +222,16 @@ def test_minor_cannot_send_an_authorised_person():
     assert turn.slots["pickup_by_proxy"] == "no"
     adult = run_form({**slots, "date_of_birth": "1990-01-01"}, "Ja")
     assert "utter_pickup_proxy_info" in adult.responses and adult.slots["pickup_by_proxy"] == "yes"
+
+
+def test_a_valid_email_is_the_answer_even_if_the_nlu_reads_start_over():
+    """'restart' inside an address once scored 0.90 as start_over and wiped the enquiry."""
+    slots = {"concern": "other", "given_names": "Zofia", "family_name": "Nowak", "date_of_birth": "1990-01-01",
+             "nationality": "POL", "existing_case_number": "__skipped__", "requested_slot": "email"}
+    turn = run_form(slots, "zofia.restartactions@example.net", intent="start_over", confidence=0.9)
+    assert turn.slots["email"] == "zofia.restartactions@example.net"
+
+
+def test_cancel_words_still_leave_the_form():
+    slots = {"concern": "other", "requested_slot": "email"}
+    assert run_form(slots, "abbrechen bitte", intent="cancel", confidence=0.9).events == []
