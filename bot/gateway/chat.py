@@ -21,7 +21,9 @@ router = APIRouter(tags=["chat"])
 
 class ChatMessage(BaseModel):
     sender: str = Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.:@-]+$")
-    message: str = Field(max_length=20_000)
+    # Long messages get a friendly notice (below), not a schema error; only absurd
+    # sizes are refused outright.
+    message: str = Field(max_length=1_000_000)
     metadata: dict[str, Any] = Field(default_factory=dict)
 
 
