@@ -25,6 +25,7 @@ from actions.common import SKIPPED, button, label, language_of, latest_intent, l
 from actions.fields import age_on, country_name, today
 from actions.uploads import report_upload, upload_limits
 from bot.catalogue import Concern, load_catalogue
+from bot.knowledge import format_date
 
 FORM_SLOTS = (
     "concern", "purpose", "given_names", "family_name", "date_of_birth", "place_of_birth",
@@ -415,10 +416,6 @@ def unmistakable_values(text: str, fields: set[str]) -> dict[str, Any]:
     if "phone" in fields and _PHONE_ONLY.match(text) and (phone := extraction.f.parse_phone(text)).ok:
         found["phone"] = phone.value
     return found
-
-
-def format_date(value: date, language: str) -> str:
-    return value.strftime("%d.%m.%Y") if language == "de" else value.strftime("%d %B %Y").lstrip("0")
 
 
 def format_value(field: str, value: Any, language: str) -> str:

@@ -244,6 +244,12 @@ def _fold(text: str) -> str:
 
 
 @lru_cache
+def _nationalities() -> dict:
+    """content/nationalities.yml, read once."""
+    return yaml.safe_load((CONTENT_DIR / "nationalities.yml").read_text(encoding="utf-8"))
+
+
+@lru_cache
 def _country_index() -> dict[str, str]:
     """Folded country name or alias -> ISO 3166 alpha-3 code."""
     german = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["de"], fallback=True)
@@ -256,7 +262,7 @@ def _country_index() -> dict[str, str]:
             # "Syrien, Arabische Republik" -> "syrien"
             index.setdefault(_fold(name.split(",")[0]), country.alpha_3)
             index.setdefault(_fold(name.split("(")[0]), country.alpha_3)
-    aliases = yaml.safe_load((CONTENT_DIR / "nationalities.yml").read_text(encoding="utf-8"))
+    aliases = _nationalities()
     for code, words in (aliases.get("aliases") or {}).items():
         for word in words:
             index[_fold(str(word))] = code
@@ -266,7 +272,7 @@ def _country_index() -> dict[str, str]:
 @lru_cache
 def nationality_aliases() -> dict[str, str]:
     """Lower-case alias from content/nationalities.yml -> alpha-3 code (stateless/unknown left out)."""
-    aliases = yaml.safe_load((CONTENT_DIR / "nationalities.yml").read_text(encoding="utf-8"))
+    aliases = _nationalities()
     return {str(w).lower(): code for code, words in (aliases.get("aliases") or {}).items()
             if code not in ("XXA", "XXX") for w in words}
 
@@ -313,7 +319,7 @@ def _adjective_forms(word: str) -> list[str]:
 
 def country_name(code: str, language: str) -> str:
     """Display name of an alpha-3 code (XXA stateless, XXX unknown) in de or en."""
-    aliases = yaml.safe_load((CONTENT_DIR / "nationalities.yml").read_text(encoding="utf-8"))
+    aliases = _nationalities()
     special = (aliases.get("special") or {}).get(code)
     if special:
         return special[language]
