@@ -64,10 +64,13 @@ def _guess(parse: dict) -> tuple[str | None, float | None]:
 def classify(user: dict, following: list[dict]) -> str | None:
     """Why a turn counts as failed, or None when the assistant understood it."""
     intent = ((user.get("parse_data") or {}).get("intent") or {}).get("name")
-    for event in following:
-        name = event.get("name") if event.get("event") == "action" else (event.get("metadata") or {}).get("utter_action")
+    names = [event.get("name") if event.get("event") == "action" else (event.get("metadata") or {}).get("utter_action")
+             for event in following]
+    for name in names:
         if name in KINDS:
             return KINDS[name]
+    if "action_route_message" in names and "utter_menu" in names:
+        return "not understood"  # taken for data outside an enquiry: the client got only the menu
     if intent == "nlu_fallback":
         return "not understood"
     if intent in NO_INFORMATION_INTENTS:
@@ -79,6 +82,7 @@ def _language(user: dict, following: list[dict]) -> str:
     for event in reversed(following):
         if event.get("event") == "slot" and event.get("name") == "language" and event.get("value") in ("de", "en"):
             return event["value"]
+    # The widget's page language, or the Telegram user's, as the channel sent it.
     hint = (user.get("metadata") or {}).get("language")
     return hint if hint in ("de", "en") else "de"
 
