@@ -25,7 +25,8 @@ from bot.config import Settings
 from bot.console.masking import mask
 from bot.console.store import Store
 
-SETTLE_S = 5.0  # a turn's events are written together; skip turns younger than this
+# Rasa saves a turn's events in one transaction once the turn is handled, so every
+# turn read here is complete: no settling time is needed.
 KINDS = {
     "action_default_ask_affirmation": "did you mean",
     "utter_ask_affirmation": "did you mean",
@@ -87,9 +88,8 @@ def _language(user: dict, following: list[dict]) -> str:
     return hint if hint in ("de", "en") else "de"
 
 
-def read_failed(url: str, after_id: int, now: float | None = None) -> tuple[list[Failed], int]:
+def read_failed(url: str, after_id: int) -> tuple[list[Failed], int]:
     """Failed messages in events with id > after_id; and the id to continue from next time."""
-    now = time.time() if now is None else now
     engine = create_engine(url)
     try:
         if engine.url.get_backend_name() == "sqlite" and not __import__("os").path.exists(engine.url.database or ""):
@@ -98,8 +98,7 @@ def read_failed(url: str, after_id: int, now: float | None = None) -> tuple[list
             return [], after_id
         with engine.connect() as db:
             rows = db.execute(text("SELECT id, sender_id, type_name, timestamp, data FROM events WHERE id > :after "
-                                   "AND timestamp < :settled ORDER BY sender_id, id"),
-                              {"after": after_id, "settled": now - SETTLE_S}).fetchall()
+                                   "ORDER BY sender_id, id"), {"after": after_id}).fetchall()
     finally:
         engine.dispose()
     failed, last = [], after_id
