@@ -83,6 +83,7 @@ def console_page(browser):
     context.close()
 
 
+@pytest.mark.timeout(1200)  # includes starting the stack when this test is the first to use it, and training
 def test_editor_learns_adds_a_question_trains_and_goes_live(stack, console_page):
     page = console_page
     add_account(stack, "eva.editor", "editor")
