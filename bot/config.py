@@ -24,6 +24,9 @@ class Settings(BaseSettings):
 
     # Shared secret between our own services (never a default in production).
     internal_token: str = "dev-internal-token"
+    # Key of the keyed hash that turns public senders and Telegram chat ids into internal
+    # conversation ids (bot/gateway/identity.py); empty = var/secrets.env (generated).
+    conversation_key: str = ""
 
     rasa_port: int = 5005
     actions_port: int = 5055
