@@ -27,16 +27,25 @@ def _uploads_named(stack, filename: str) -> list[str]:
 
 
 def test_a_file_cannot_be_planted_into_another_conversation(stack, web_victim, telegram_victim):
-    """Any sender naming the victims: refused (guessable) or a conversation nobody is having (409)."""
+    """Any sender naming the victims: refused (guessable), a conversation nobody is having (409),
+    or, when the attacker chatted under that name before, the attacker's own conversation."""
+    victims = {web_victim.conversation_id, telegram_victim.conversation_id}
     targets = [web_victim.conversation_id, telegram_victim.conversation_id, f"tg-{telegram_victim.chat_id}",
                web_victim.conversation_id.removeprefix("web-"), new_sender()]
     for number, sender in enumerate(targets):
         response = _upload(stack, sender, f"planted-{number}.pdf")
-        assert response.status_code in (400, 409), (sender, response.status_code, response.text)
         body = response.json()
-        assert not body["accepted"] and body["upload"] is None and body["messages"] == []
+        stored = _uploads_named(stack, f"planted-{number}.pdf")
+        if response.status_code == 200 and body["accepted"]:
+            assert stored == [internal_id(stack.var_dir, sender)], (sender, stored)
+        else:
+            assert response.status_code in (400, 409), (sender, response.status_code, response.text)
+            assert body["upload"] is None and body["messages"] == [] and stored == []
+        assert not victims & set(stored)
         assert web_victim.answers["name"] not in response.text and telegram_victim.answers["name"] not in response.text
-        assert _uploads_named(stack, f"planted-{number}.pdf") == []
+    # A conversation nobody has had is refused outright.
+    assert _upload(stack, new_sender(), "nobody.pdf").status_code == 409
+    assert _uploads_named(stack, "nobody.pdf") == []
 
 
 def test_an_upload_answer_shows_only_the_uploaders_own_conversation(stack, web_victim):
