@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -30,6 +31,8 @@ class BackendContext:
     read_sessions: sessionmaker[Session]  # for lookups that write nothing
     staff_auth: StaffAuth
     clock: Callable[[], datetime] = field(default=utc_now)
+    # Renders confirmation PDFs after the commit (bot/backend/pdf_worker.py); None: on demand.
+    pdfs: Any = None
 
     @property
     def attachments_dir(self) -> Path:
