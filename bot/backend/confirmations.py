@@ -14,6 +14,7 @@ from bot.backend.models import Case, Confirmation, DownloadToken, Upload
 from bot.backend.security import hash_secret, new_download_token, new_verification_code
 from bot.confirmation.fiktion import decide_fiktionswirkung
 from bot.confirmation.pdf import ConfirmationData, render_confirmation
+from bot.confirmation.signing import ConfirmationSigner
 from bot.models import TitleKind
 
 
@@ -40,7 +41,7 @@ def _fiktion(ctx: BackendContext, case: Case):
     """The Fiktionswirkung decision from the case's stored facts (same facts, same decision)."""
     concern = ctx.catalogue.concerns[case.concern]
     title_kind = TitleKind(case.title_kind) if case.title_kind else None
-    return decide_fiktionswirkung(concern.fiktionswirkung, title_kind, case.title_expiry, case.received_at)
+    return decide_fiktionswirkung(case.concern, title_kind, case.title_expiry, case.received_at, ctx.fiktion)
 
 
 def document_data(ctx: BackendContext, session: Session, case: Case, confirmation: Confirmation) -> ConfirmationData:
@@ -67,9 +68,9 @@ def document_data(ctx: BackendContext, session: Session, case: Case, confirmatio
     )
 
 
-def render_document(data: ConfirmationData) -> bytes:
-    """The confirmation PDF's bytes (runs in a worker process: top-level, picklable input)."""
-    return render_confirmation(data)
+def render_document(data: ConfirmationData, signer: ConfirmationSigner) -> bytes:
+    """The signed confirmation PDF (PAdES: any later edit breaks it); runs in a render process."""
+    return signer.sign(render_confirmation(data))
 
 
 def pending_document(ctx: BackendContext, case_id: int) -> ConfirmationData | None:
@@ -110,7 +111,9 @@ def ready_pdf(ctx: BackendContext, case_id: int, pdf: bytes) -> bytes:
     if ctx.pdfs is not None:
         return ctx.pdfs.pdf(case_id)
     document = pending_document(ctx, case_id)
-    return stored_pdf(ctx, case_id) if document is None else store_pdf(ctx, case_id, render_document(document))
+    if document is None:
+        return stored_pdf(ctx, case_id)
+    return store_pdf(ctx, case_id, render_document(document, ctx.signer))
 
 
 def _attachments(session: Session, case: Case) -> list[Upload]:

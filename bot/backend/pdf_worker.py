@@ -17,9 +17,10 @@ import logging
 import multiprocessing
 import signal
 import threading
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 
 from bot.backend import confirmations
+from bot.confirmation.signing import ConfirmationSigner, SigningConfig, config_from_settings
 
 log = logging.getLogger(__name__)
 DOWNLOAD_WAIT_S = 30.0  # a download waits at most this long for the PDF
@@ -37,12 +38,28 @@ def _die_with_parent() -> None:
         pass  # not Linux: the pool's own shutdown is the only guard
 
 
-def _process_pool(processes: int) -> ProcessPoolExecutor:
+_PROCESS_SIGNER: ConfirmationSigner | None = None  # in a render process: its own signer
+
+
+def _start_render_process(signing: SigningConfig) -> None:
+    """In a new render process: die with the backend, load the signing key once."""
+    global _PROCESS_SIGNER
+    _die_with_parent()
+    _PROCESS_SIGNER = ConfirmationSigner(signing)
+
+
+def _render_in_process(document) -> bytes:
+    """Render and sign in a render process (the key objects cannot be pickled across)."""
+    return confirmations.render_document(document, _PROCESS_SIGNER)
+
+
+def _process_pool(processes: int, signing: SigningConfig) -> ProcessPoolExecutor:
     """Render processes forked from the backend: the renderer is imported already, so a
     fork costs milliseconds (a spawned one would import fpdf2 again). The child runs only
     the renderer, none of the parent's threads or connections."""
     context = multiprocessing.get_context("fork")
-    return ProcessPoolExecutor(max_workers=processes, mp_context=context, initializer=_die_with_parent)
+    return ProcessPoolExecutor(max_workers=processes, mp_context=context, initializer=_start_render_process,
+                               initargs=(signing,))
 
 
 class PdfWorker:
@@ -51,7 +68,7 @@ class PdfWorker:
     def __init__(self, ctx, processes: int = 1) -> None:
         self.ctx = ctx
         self.processes = processes
-        self._pool: Executor | None = None  # created at the first render (tests that never render pay nothing)
+        self._pool: ProcessPoolExecutor | None = None  # created at the first render (tests that never render pay nothing)
         self._threads = ThreadPoolExecutor(max_workers=max(1, processes), thread_name_prefix="pdf")
         self._inflight: dict[int, Future] = {}
         self._lock = threading.Lock()
@@ -89,31 +106,23 @@ class PdfWorker:
         with self._lock:
             self._inflight.pop(case_id, None)
 
-    def _executor(self) -> Executor:
+    def _render(self, document) -> bytes:
+        """Render and sign in a render process, or in this thread (``processes = 0``)."""
+        if self.processes <= 0:
+            return confirmations.render_document(document, self.ctx.signer)
         with self._lock:
             if self._pool is None:
-                self._pool = _process_pool(self.processes) if self.processes > 0 else _Inline()
-            return self._pool
+                self._pool = _process_pool(self.processes, config_from_settings(self.ctx.settings))
+            pool = self._pool
+        return pool.submit(_render_in_process, document).result()
 
     def _render_and_store(self, case_id: int) -> bytes:
         document = confirmations.pending_document(self.ctx, case_id)
         if document is None:  # rendered already (by another worker, or before a restart)
             return confirmations.stored_pdf(self.ctx, case_id)
         try:
-            pdf = self._executor().submit(confirmations.render_document, document).result()
+            pdf = self._render(document)
         except Exception:
             log.exception("confirmation PDF render failed")
             raise
         return confirmations.store_pdf(self.ctx, case_id, pdf)
-
-
-class _Inline(Executor):
-    """Renders in the calling thread (``pdf_render_processes = 0``)."""
-
-    def submit(self, fn, /, *args, **kwargs) -> Future:
-        future: Future = Future()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except BaseException as error:  # noqa: BLE001 - handed to the waiting caller
-            future.set_exception(error)
-        return future

@@ -29,7 +29,7 @@ def _stored_pdfs(ctx) -> list[bytes]:
 
 
 def test_the_case_is_committed_even_when_the_render_fails(client, ctx, monkeypatch):
-    def broken(_data):
+    def broken(_data, _signer):
         raise RuntimeError("renderer down")
 
     monkeypatch.setattr(confirmations, "render_document", broken)
