@@ -64,7 +64,7 @@ def test_concurrent_renders_of_one_case_store_a_single_pdf(client, ctx):
         case_id = session.scalar(select(Confirmation.case_id))
     document = confirmations.pending_document(ctx, case_id) or _reset_and_read(ctx, case_id)
     results: list[bytes] = []
-    first = confirmations.render_document(document)
+    first = confirmations.render_document(document, ctx.signer)
     second = first + b"\n% a different rendering\n"
     threads = [threading.Thread(target=lambda pdf=pdf: results.append(confirmations.store_pdf(ctx, case_id, pdf)))
                for pdf in (first, second)]
