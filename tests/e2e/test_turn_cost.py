@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
+
+import httpx
+
 from tests.e2e.chat import Chat
 
 
@@ -17,3 +21,22 @@ def test_the_language_is_chosen_inside_rasa_even_with_the_action_server_down(sta
         assert "Guten Tag!" in chat.text, chat.text
     finally:
         stack.start_service("actions")
+
+
+def test_a_conversation_longer_than_the_tracker_window_keeps_its_state(stack):
+    # endpoints.yml: Rasa loads the state and the last 20 turns (bot/windowed_tracker_store.py).
+    chat = Chat(stack.gateway_url, language="de")
+    chat.say("Hello, I have a question please")
+    chat.say("ok")
+    english_ok = chat.text
+    for _ in range(12):
+        chat.say("How much does an extension cost?")
+        chat.say("thanks")
+    chat.say("ok")  # one word: the language the early turns chose still holds
+    assert chat.text == english_ok
+    tracker = httpx.get(f"{stack.rasa_url}/conversations/{chat.sender}/tracker", timeout=30).json()
+    loaded = [e for e in tracker["events"] if e["event"] == "user"]
+    with sqlite3.connect(stack.var_dir / "tracker.sqlite3") as db:
+        [(stored,)] = db.execute("SELECT COUNT(*) FROM events WHERE sender_id = ? AND type_name = 'user'",
+                                 (chat.sender,)).fetchall()
+    assert len(loaded) == 20 and stored == 27, "Rasa loads a window; the database keeps every turn"
