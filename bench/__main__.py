@@ -72,14 +72,13 @@ def measure_turns(report: dict, stack: TimedStack, bare: RasaServer, plan: dict)
 def measure_profiles(stack: TimedStack, plan: dict) -> dict:
     """pyinstrument profiles (full text to reports/profiles/) and the action call's cost by tracker size."""
     repeats = plan["profile_repeats"]
-    found = {"action_server": profiles.profile_actions(stack.rasa_url, stack.gateway_url, repeats),
-             "gateway": profiles.profile_gateway(stack.rasa_url, repeats)}
+    found = {"action_server": profiles.profile_actions(stack.rasa_url, repeats),
+             "gateway": profiles.profile_gateway(stack.settings, repeats)}
     folder = PROJECT_ROOT / "reports" / "profiles"
     folder.mkdir(parents=True, exist_ok=True)
     for name, result in found.items():
         (folder / f"{name}.txt").write_text(result.pop("text"), encoding="utf-8")
-    found["action_call_by_tracker"] = profiles.action_call_growth(stack.rasa_url, stack.actions_url,
-                                                                  stack.gateway_url, repeats)
+    found["action_call_by_tracker"] = profiles.action_call_growth(stack.rasa_url, stack.actions_url, repeats)
     return found
 
 

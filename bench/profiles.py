@@ -43,11 +43,12 @@ def action_call(action: str, sender: str, tracker_state: dict, domain_dict: dict
             "version": "3.6.21"}
 
 
-def talk(gateway_url: str, sender: str, texts: list[str]) -> None:
-    """Send texts in one conversation (to build a tracker of a known length)."""
+def talk(rasa_url: str, sender: str, texts: list[str]) -> None:
+    """Send texts in one conversation straight to Rasa's REST channel (so the tracker is
+    under this sender; the gateway would hash it), building a tracker of a known length."""
     with httpx.Client(timeout=60) as client:
         for text in texts:
-            client.post(webhook(gateway_url), json=rest_body(sender, text, "de")).raise_for_status()
+            client.post(webhook(rasa_url), json=rest_body(sender, text, "de")).raise_for_status()
 
 
 def top_frames(profiler, limit: int = TOP_FRAMES) -> list[dict]:
@@ -70,13 +71,13 @@ def top_frames(profiler, limit: int = TOP_FRAMES) -> list[dict]:
             for name, seconds in heaviest]
 
 
-def profile_actions(rasa_url: str, gateway_url: str, repeats: int = 40) -> dict:
+def profile_actions(rasa_url: str, repeats: int = 40) -> dict:
     """pyinstrument over rasa_sdk's executor running the general-question and slot-mapping actions."""
     from pyinstrument import Profiler
     from rasa_sdk.executor import ActionExecutor
 
-    sender = f"bench-profile-{uuid.uuid4().hex[:8]}"
-    talk(gateway_url, sender, ["Hallo", "Was kostet eine Verlängerung?"])
+    sender = f"bench-profile-{uuid.uuid4().hex}"
+    talk(rasa_url, sender, ["Hallo", "Was kostet eine Verlängerung?"])
     state, domain_dict = tracker(rasa_url, sender), domain(rasa_url)
     executor = ActionExecutor()
     executor.register_package("actions")
@@ -99,15 +100,14 @@ def profile_actions(rasa_url: str, gateway_url: str, repeats: int = 40) -> dict:
             "top": top_frames(profiler), "text": profiler.output_text(unicode=False, color=False)}
 
 
-def profile_gateway(rasa_url: str, repeats: int = 30) -> dict:
+def profile_gateway(settings, repeats: int = 30) -> dict:
     """pyinstrument over the gateway app in process (ASGI), forwarding general questions to the stack's Rasa."""
     from pyinstrument import Profiler
 
-    from bot.config import Settings
     from bot.gateway.app import create_app
 
-    app = create_app(Settings(rasa_url=rasa_url))
-    sender = f"bench-profile-{uuid.uuid4().hex[:8]}"
+    app = create_app(settings)  # the stack's settings: its Rasa, its conversation key
+    sender = f"bench-profile-{uuid.uuid4().hex}"
 
     async def go() -> tuple[float, object]:
         profiler = Profiler(interval=PROFILE_INTERVAL_S, async_mode="enabled")
@@ -129,15 +129,15 @@ def profile_gateway(rasa_url: str, repeats: int = 30) -> dict:
             "text": profiler.output_text(unicode=False, color=False)}
 
 
-def action_call_growth(rasa_url: str, actions_url: str, gateway_url: str, repeats: int = 20) -> dict:
+def action_call_growth(rasa_url: str, actions_url: str, repeats: int = 20) -> dict:
     """The action server's /webhook time for one general-question action with the tracker at turn 10 and 200."""
-    sender = f"bench-calls-{uuid.uuid4().hex[:8]}"
+    sender = f"bench-calls-{uuid.uuid4().hex}"
     domain_dict = domain(rasa_url)
     texts = ["Hallo"] + [GROWTH_CYCLE[n % len(GROWTH_CYCLE)] for n in range(1, 200)]
     results = {}
     with httpx.Client(timeout=60) as client:
         for label, (first, upto) in (("turn_10", (0, 10)), ("turn_200", (10, 200))):
-            talk(gateway_url, sender, texts[first:upto])
+            talk(rasa_url, sender, texts[first:upto])
             state = tracker(rasa_url, sender)
             body = action_call("action_answer_question", sender, state, domain_dict)
             timings = []

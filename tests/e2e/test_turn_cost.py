@@ -8,7 +8,7 @@ import subprocess
 
 from bot.config import PROJECT_ROOT
 from bot.runner.environment import rasa_env
-from tests.e2e.chat import Chat
+from tests.e2e.chat import Chat, internal_id
 
 RASA_PYTHON = PROJECT_ROOT / ".venv-rasa" / "bin" / "python"
 LOAD_WINDOW = """
@@ -48,10 +48,11 @@ def test_a_conversation_longer_than_the_tracker_window_keeps_its_state(stack):
     assert chat.text == english_ok
     with sqlite3.connect(stack.var_dir / "tracker.sqlite3") as db:
         [(stored,)] = db.execute("SELECT COUNT(*) FROM events WHERE sender_id = ? AND type_name = 'user'",
-                                 (chat.sender,)).fetchall()
+                                 (internal_id(stack.var_dir, chat.sender),)).fetchall()
     assert stored == 27, "every turn stored once: none lost, none twice"
     # What Rasa loads for the next turn (Rasa's HTTP API shows the full tracker instead).
-    loaded = subprocess.run([str(RASA_PYTHON), "-c", LOAD_WINDOW, str(stack.var_dir / "tracker.sqlite3"), chat.sender],
+    loaded = subprocess.run([str(RASA_PYTHON), "-c", LOAD_WINDOW, str(stack.var_dir / "tracker.sqlite3"),
+                             internal_id(stack.var_dir, chat.sender)],
                             env={**os.environ, **rasa_env()}, cwd=PROJECT_ROOT, capture_output=True, text=True,
                             timeout=120)
     assert loaded.stdout.split() == ["20", "en"], loaded.stderr[-2000:]
