@@ -119,7 +119,7 @@ ROWS = [
         "Arjun Mehta", "arjun@example.org", "B", {"title_kind": Press(r"^Schengen visa")},
         {"title_kind": "schengen_visa", "unit": "B5"}),
     # A Fiktionsbescheinigung holder: a neutral receipt, never "your title had expired".
-    Row("extend-fiktionsbescheinigung-de", "de", "Ich habe eine Fiktionsbescheinigung und möchte meine Aufenthaltserlaubnis verlängern",
+    Row("extend-fiktionsbescheinigung-de", "de", Press(r"^Verlängerung einer Aufenthaltserlaubnis"),
         "residence_permit_extension", "employment", "Samira Benali", "samira@example.org", "B",
         {"title_kind": Press(r"^Fiktionsbescheinigung$"), "purpose": Press(r"akademische"), "nationality": "Marokko"},
         {"title_kind": "fiktionsbescheinigung", "title_expiry": None}),
