@@ -37,7 +37,7 @@ def d_visa_case(stack):
     reply(chat, Press(r"^Yes, send it$"))
     [case] = stored_cases(stack.var_dir, chat.sender)
     [payload] = [c for c in chat.custom if c.get("type") == "confirmation_pdf"]
-    pdf = httpx.get(f"{stack.gateway_url}{payload['url']}", timeout=30).content
+    pdf = httpx.get(f"{stack.gateway_url}{payload['url']}", headers={"X-Conversation": chat.sender}, timeout=30).content
     return chat, case, pdf
 
 

@@ -202,7 +202,7 @@ def pdf_text(stack, chat: Chat) -> str:
     from pypdf import PdfReader
 
     [payload] = [c for c in chat.custom if c.get("type") == "confirmation_pdf"]
-    response = httpx.get(f"{stack.gateway_url}{payload['url']}", timeout=30)
+    response = httpx.get(f"{stack.gateway_url}{payload['url']}", headers={"X-Conversation": chat.sender}, timeout=30)
     assert response.status_code == 200
     return " ".join((page.extract_text() or "") for page in PdfReader(io.BytesIO(response.content)).pages)
 

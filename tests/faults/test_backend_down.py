@@ -43,6 +43,6 @@ def test_a_case_confirmed_while_the_backend_is_down_arrives_exactly_once(stack):
     chat.say("send my confirmation")
     [payload] = [c for c in chat.custom if c.get("type") == "confirmation_pdf"]
     assert payload["case_number"] == case["case_number"]
-    pdf = httpx.get(f"{stack.gateway_url}{payload['url']}", timeout=30)
+    pdf = httpx.get(f"{stack.gateway_url}{payload['url']}", headers={"X-Conversation": chat.sender}, timeout=30)
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert len(backend_rows(stack.var_dir, chat.sender)) == 1
