@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     upload_max_total_bytes: int = 16 * 1024 * 1024
 
     download_link_ttl_s: int = 7 * 24 * 3600
+    # Processes rendering confirmation PDFs after the commit (bot/backend/pdf_worker.py);
+    # 0 renders in a thread of the backend itself.
+    pdf_render_processes: int = 1
     # Staff API: JSON mapping unit -> bearer token; empty = var/staff_tokens.json (generated).
     staff_tokens: str = ""
     retention_days_after_done: int = 90
