@@ -24,6 +24,10 @@ class Settings(BaseSettings):
 
     # Shared secret between our own services (never a default in production).
     internal_token: str = "dev-internal-token"
+    # Bearer token Prometheus sends to /metrics; empty = metrics off (make run generates one).
+    metrics_token: str = ""
+    # JSON log lines (one object a line) instead of plain text: INTAKE_LOG_FORMAT=json.
+    log_format: str = Field("text", pattern="^(text|json)$")
 
     rasa_port: int = 5005
     actions_port: int = 5055
@@ -60,6 +64,8 @@ class Settings(BaseSettings):
     telegram_mode: str = Field("polling", pattern="^(polling|webhook)$")
     telegram_webhook_secret: str = ""
     telegram_webhook_port: int = 8443
+    # The Telegram bridge's own health and metrics port (loopback).
+    telegram_health_port: int = 8444
     # Public HTTPS URL Telegram posts updates to (webhook mode; the reverse proxy's address).
     telegram_webhook_url: str = ""
     telegram_base_url: str = ""

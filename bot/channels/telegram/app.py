@@ -90,10 +90,26 @@ def run(settings: Settings) -> None:
     """Runs the bridge until interrupted (blocking, owns its event loop)."""
     application = build_application(settings)
     log.info("Telegram bridge: %s mode, gateway %s", settings.telegram_mode, settings.public_url)
+    start_health_server(settings, application)
     if settings.telegram_mode == "webhook":
         application.run_webhook(**_webhook_options(settings))
     else:
         application.run_polling(allowed_updates=ALLOWED_UPDATES)
+
+
+def start_health_server(settings: Settings, application: Application) -> None:
+    """/health/live, /health/ready (gateway reachable, updates being fetched) and /metrics."""
+    from bot.ops import sidecar
+    from bot.ops.health import http_check
+
+    async def receiving() -> str | None:
+        updater = application.updater
+        return None if application.running and updater and updater.running else "not receiving updates yet"
+
+    sidecar.serve(settings.host, settings.telegram_health_port, lambda: {
+        "gateway": http_check(f"{settings.public_url.rstrip('/')}/health", "gateway"),
+        "telegram": receiving,
+    }, settings.metrics_token)
 
 
 def _webhook_options(settings: Settings) -> dict:
