@@ -64,7 +64,8 @@ def main() -> int:
     try:
         model = ensure_model(log=say)
         token = internal_token(settings.var_dir)
-        settings = settings.model_copy(update={"internal_token": token, "metrics_token": metrics_token(settings.var_dir)})
+        settings = settings.model_copy(update={"internal_token": token,
+                                               "metrics_token": metrics_token(settings.var_dir)})
         stack = Stack(settings, model, out=say)
         started = time.monotonic()
         stack.start()
