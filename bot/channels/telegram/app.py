@@ -108,8 +108,9 @@ def start_health_server(settings: Settings, application: Application) -> None:
         updater = application.updater
         return None if application.running and updater and updater.running else "not receiving updates yet"
 
+    gateway = (settings.telegram_gateway_url or settings.public_url).rstrip("/")
     sidecar.serve(settings.host, settings.telegram_health_port, lambda: {
-        "gateway": http_check(f"{(settings.telegram_gateway_url or settings.public_url).rstrip('/')}/health", "gateway"),
+        "gateway": http_check(f"{gateway}/health", "gateway"),
         "telegram": receiving,
     }, settings.metrics_token)
 
