@@ -104,7 +104,7 @@ def test_table_names_every_section_and_failures():
     text = table(report)
     for expected in ("uploads: FAILED", "rasa train", "start to ready: rasa", "general turn, gateway",
                      "10.0x parse", "20 concurrent, gateway", "growth, gateway", "ratio 1.1", "confirmation PDF",
-                     "submissions sqlite, 1 concurrent", "then PDF p50 100 ms", "skipped: OperationalError",
+                     "submissions sqlite, 1 concurrent", "PDF p50 100 ms", "skipped: OperationalError",
                      "| general question / parse (p50) | 10.0 | <= 3x | **no** |",
                      "| turn 200 / turn 10 (p50) | 1.1 | <= 1.2 | yes |", "| training (s) | 30.0 | <= 30 | yes |",
                      "| start to ready, cached model (s) | - | <= 10 | - |"):
@@ -172,8 +172,9 @@ def test_every_target_is_listed_and_judged_only_when_measured():
     assert judged["enquiry turn / parse (p50)"] == (6.0, False)
     assert judged["20 concurrent enquiries p95 (ms)"] == (400, True)
     assert judged["20 concurrent turns/s, gateway / stock Rasa"] == (0.75, False)
-    assert judged["submissions/s, SQLite, 8 clients, PDF fetched"] == (12.5, True)
-    assert judged["turn 200 / turn 10 (p50)"] == (None, None) and len(judged) == 8
+    assert judged["submissions/s (receipts), SQLite, 8 clients"] == (12.5, True)
+    assert judged["the same until every PDF was fetched (/s)"] == (None, None)
+    assert judged["turn 200 / turn 10 (p50)"] == (None, None) and len(judged) == 9
 
 
 def test_top_frames_rank_functions_by_their_own_time():
