@@ -156,8 +156,8 @@ def action_call_growth(rasa_url: str, actions_url: str, repeats: int = 20) -> di
 def round_trips(rasa_url: str) -> dict:
     """Action-server calls per turn kind in one scripted conversation, read from Rasa's tracker.
 
-    A custom action logged in a turn is one call; a form run is one more (Rasa calls the
-    form's ``validate_<form>`` action first).
+    A custom action logged in a turn is one call; a form run adds its ``validate_<form>``
+    call and, when it asks for a slot with a custom ``action_ask_...``, that call too.
     """
     from bench.turns import SCRIPTS
 
@@ -168,12 +168,18 @@ def round_trips(rasa_url: str) -> dict:
     custom = set(domain_dict.get("actions", []))
     forms = set(domain_dict.get("forms", {}))
     calls: list[int] = []
+    form = None  # the form of the latest form run: it asks for its requested slot itself
     for event in tracker(rasa_url, sender)["events"]:
         if event["event"] == "user":
             calls.append(0)
         elif event["event"] == "action" and calls:
             name = event.get("name")
-            calls[-1] += (name in custom) + (name in forms and f"validate_{name}" in custom)
+            form = name if name in forms else None
+            calls[-1] += (name in custom) + (form is not None and f"validate_{name}" in custom)
+        elif form and calls and event["event"] == "slot" and event.get("name") == "requested_slot" and event.get("value"):
+            # Rasa runs the ask action inside the form run: no action event of its own.
+            slot = event["value"]
+            calls[-1] += f"action_ask_{form}_{slot}" in custom or f"action_ask_{slot}" in custom
     by_kind: dict[str, list[int]] = {}
     for (kind, _), count in zip(script, calls):
         by_kind.setdefault(kind, []).append(count)

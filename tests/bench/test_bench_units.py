@@ -200,3 +200,28 @@ def test_an_action_call_carries_tracker_and_domain_like_rasa_sends_it():
     assert set(call) == {"next_action", "sender_id", "tracker", "domain", "version"}
     assert turns.rest_body("s", "hi", "en")["metadata"] == {"channel": "rest", "language": "en"}
     assert turns.webhook("http://x") == "http://x/webhooks/rest/webhook"
+
+
+def test_round_trips_count_actions_form_validation_and_custom_asks(monkeypatch):
+    from bench import profiles
+
+    listen = {"event": "action", "name": "action_listen"}
+    turn = [{"event": "user"}]
+    events = (turn + [{"event": "action", "name": "utter_greet"}, listen]  # greeting: none
+              + turn + [{"event": "action", "name": "action_answer_question"}, listen]  # general: 1
+              + turn + [{"event": "action", "name": "action_answer_question"}, listen]
+              + turn + [{"event": "action", "name": "enquiry_form"},  # validate + custom ask
+                        {"event": "slot", "name": "requested_slot", "value": "purpose"}, listen]
+              + turn + [{"event": "action", "name": "enquiry_form"},  # validate + ask by response
+                        {"event": "slot", "name": "requested_slot", "value": "given_names"}, listen]
+              + turn + [{"event": "action", "name": "enquiry_form"}, listen]
+              + turn + [{"event": "action", "name": "enquiry_form"}, listen])
+    monkeypatch.setattr(profiles, "talk", lambda *args: None)
+    monkeypatch.setattr(profiles, "tracker", lambda *args: {"events": events})
+    monkeypatch.setattr(profiles, "domain", lambda *args: {
+        "actions": ["action_answer_question", "validate_enquiry_form", "action_ask_purpose"],
+        "forms": {"enquiry_form": {}}})
+    counted = profiles.round_trips("http://rasa")
+    assert counted["greet"]["per_turn"] == [0]
+    assert counted["general"]["per_turn"] == [1, 1]
+    assert counted["enquiry"]["per_turn"] == [2, 1, 1, 1] and counted["enquiry"]["max"] == 2
