@@ -12,6 +12,7 @@ Training runs once, in test_editor_learns_adds_a_question_trains_and_goes_live (
 from __future__ import annotations
 
 import os
+import random
 import re
 import subprocess
 import uuid
@@ -148,11 +149,14 @@ def test_editor_learns_adds_a_question_trains_and_goes_live(stack, console_page)
 
 
 def _case(stack, family_name: str, nationality: str) -> dict:
-    """A case stored through the backend's internal API, as the action server stores one."""
+    """A case stored through the backend's internal API, as the action server stores one.
+
+    A birth date of its own, so no case of another test is taken for the same person."""
+    birth = f"19{random.randint(40, 99)}-{random.randint(1, 12):02d}-{random.randint(1, 28):02d}"
     submission = {
         "idempotency_key": uuid.uuid4().hex, "conversation_id": f"conv-{uuid.uuid4().hex[:8]}", "language": "de",
         "concern": "residence_permit_extension", "purpose": "employment", "given_names": "Amira",
-        "family_name": family_name, "date_of_birth": "1990-05-17", "nationality": nationality,
+        "family_name": family_name, "date_of_birth": birth, "nationality": nationality,
         "email": "amira@example.org", "title_kind": "residence_permit", "title_expiry": "2099-01-31",
         "message": "Bitte um Verlängerung.",
     }
