@@ -60,7 +60,7 @@ def measure_stack(report: dict, work: Path, plan: dict) -> None:
         report["rss_idle_mib"] = stack.rss_mib()
         chat_turns(stack.gateway_url, 1)  # warm-up conversation: first-turn costs are not the steady state
         _section(report, "chat", lambda: bench_chat(stack.gateway_url, stack.rasa_url, plan["concurrencies"],
-                                                    plan["single_rounds"]))
+                                                    plan["single_rounds"], stack.settings.rasa_token))
         _section(report, "uploads", lambda: bench_uploads(stack.gateway_url, stack.settings.clamd_socket,
                                                           plan["upload_repeats"], plan["upload_sizes"],
                                                           stack.log_path("gateway")))

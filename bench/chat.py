@@ -41,13 +41,15 @@ async def _conversation(client: httpx.AsyncClient, gateway_url: str, language: s
     return failures
 
 
-async def _parse_stream(client: httpx.AsyncClient, rasa_url: str, texts: list[str], latencies: list[float]) -> int:
+async def _parse_stream(client: httpx.AsyncClient, rasa_url: str, texts: list[str], latencies: list[float],
+                        token: str = "") -> int:
     """Parse texts one after another; returns the number of failed requests."""
     failures = 0
     for text in texts:
         started = time.perf_counter()
         try:
-            response = await client.post(f"{rasa_url}/model/parse", json={"text": text}, timeout=TURN_TIMEOUT_S)
+            response = await client.post(f"{rasa_url}/model/parse", json={"text": text}, timeout=TURN_TIMEOUT_S,
+                                         params={"token": token} if token else None)
             failures += response.status_code != 200
         except httpx.HTTPError:
             failures += 1
@@ -80,23 +82,24 @@ def chat_turns(gateway_url: str, concurrency: int, rounds: int = 1) -> dict:
     return asyncio.run(_run(concurrency, stream))
 
 
-def bare_parse(rasa_url: str, concurrency: int, rounds: int = 1) -> dict:
-    """The same texts through Rasa's POST /model/parse only (NLU, no dialogue, no actions)."""
+def bare_parse(rasa_url: str, concurrency: int, rounds: int = 1, token: str = "") -> dict:
+    """The same texts through Rasa's POST /model/parse only (NLU, no dialogue, no actions); token: INTAKE_RASA_TOKEN."""
     texts = CONVERSATIONS["de"] + CONVERSATIONS["en"]
 
     async def stream(client, _index, latencies):
-        return await _parse_stream(client, rasa_url, texts * rounds, latencies)
+        return await _parse_stream(client, rasa_url, texts * rounds, latencies, token)
 
     return asyncio.run(_run(concurrency, stream))
 
 
-def bench_chat(gateway_url: str, rasa_url: str, concurrencies=(1, 20), single_rounds: int = 4) -> dict:
+def bench_chat(gateway_url: str, rasa_url: str, concurrencies=(1, 20), single_rounds: int = 4,
+               rasa_token: str = "") -> dict:
     """Chat turns and bare parses at each concurrency, with the gateway/parse p50 ratio."""
     results = {}
     for concurrency in concurrencies:
         rounds = single_rounds if concurrency == 1 else 1
         turns = chat_turns(gateway_url, concurrency, rounds)
-        parses = bare_parse(rasa_url, concurrency, max(1, rounds // 2))
+        parses = bare_parse(rasa_url, concurrency, max(1, rounds // 2), rasa_token)
         results[str(concurrency)] = {"chat_turn": turns, "model_parse": parses,
                                      "ratio_p50": ratio(turns["p50_ms"], parses["p50_ms"])}
     return results

@@ -8,11 +8,13 @@ import uvicorn
 
 from bot.backend.app import create_app
 from bot.config import get_settings
+from bot.safe_start import safe_start
 
 
 def main() -> None:
     """Serve the backend with uvicorn; uvicorn's access log is off (paths carry tokens)."""
     settings = get_settings()
+    safe_start(settings, "backend", "internal_token")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # fpdf2's font subsetting lists every glyph at INFO for each PDF.
     logging.getLogger("fontTools").setLevel(logging.WARNING)

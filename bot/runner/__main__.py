@@ -11,7 +11,8 @@ import sys
 import time
 
 from bot.config import get_settings
-from bot.runner.environment import internal_token
+from bot.runner.environment import generated_secrets
+from bot.safe_start import private_files
 from bot.runner.supervisor import Stack, StackError
 from bot.runner.training import TrainingError, ensure_model
 
@@ -46,12 +47,14 @@ def main() -> int:
     """Run the stack until Ctrl-C; non-zero exit when something failed."""
     signal.signal(signal.SIGTERM, _raise_shutdown)
     signal.signal(signal.SIGINT, _raise_shutdown)
+    private_files()  # var/ (data, logs, secrets) is this user's only: 0600 files, 0700 directories
     settings = get_settings()
     stack = None
     try:
         model = ensure_model(log=say)
-        token = internal_token(settings.var_dir)
-        settings = settings.model_copy(update={"internal_token": token})
+        secrets = generated_secrets(settings.var_dir)
+        settings = settings.model_copy(update={
+            "internal_token": secrets["INTAKE_INTERNAL_TOKEN"], "rasa_token": secrets["INTAKE_RASA_TOKEN"]})
         stack = Stack(settings, model, out=say)
         started = time.monotonic()
         stack.start()

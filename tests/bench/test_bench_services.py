@@ -39,6 +39,7 @@ def test_postgres_database_is_dropped_afterwards():
 
 
 def test_chat_bench_runs_conversations_through_the_gateway(stack):
-    result = bench_chat(stack.gateway_url, stack.rasa_url, concurrencies=(2,), single_rounds=1)["2"]
+    result = bench_chat(stack.gateway_url, stack.rasa_url, concurrencies=(2,), single_rounds=1,
+                        rasa_token=stack.settings.rasa_token)["2"]
     assert result["chat_turn"]["n"] == 12 and result["chat_turn"]["failures"] == 0
     assert result["model_parse"]["n"] == 24 and result["model_parse"]["failures"] == 0

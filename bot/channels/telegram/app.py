@@ -12,6 +12,7 @@ from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application, ApplicationBuilder
 
 from bot.config import Settings, get_settings
+from bot.safe_start import safe_start
 
 from .bridge import TelegramBridge
 from .gateway import GatewayClient
@@ -122,6 +123,7 @@ def main() -> int:
     if reason:
         print(reason)
         return 0 if not settings.telegram_token else 2
+    safe_start(settings, "telegram", "internal_token")  # also the key of the chat references in logs
     configure_logging()
     try:
         run(settings)
