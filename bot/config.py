@@ -55,6 +55,11 @@ class Settings(BaseSettings):
     upload_max_files: int = 5
     upload_max_file_bytes: int = 10 * 1024 * 1024
     upload_max_total_bytes: int = 16 * 1024 * 1024
+    # Disk quota for pending uploads (not yet attached to a submitted case) of all
+    # conversations together: beyond it uploads are refused ("try again later") until
+    # cases claim them or the purge removes stale ones (after tracker_retention_s).
+    upload_pending_quota_bytes: int = 2 * 1024 * 1024 * 1024
+    upload_pending_quota_files: int = 2000
 
     download_link_ttl_s: int = 7 * 24 * 3600
 

@@ -18,7 +18,7 @@ from bot.backend.api import internal, public, staff
 from bot.backend.context import BackendContext
 from bot.backend.db import make_engine, make_session_factory
 from bot.backend.errors import BackendError, error_body
-from bot.backend.limits import MULTIPART_OVERHEAD, BodySizeLimit
+from bot.backend.limits import MULTIPART_OVERHEAD, BodySizeLimit, VerifyRateLimit
 from bot.backend.migrations import upgrade_to_head
 from bot.backend.retention import purge_expired
 from bot.backend.routing import load_routing
@@ -79,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _add_error_handlers(app)
     app.middleware("http")(_log_requests)
     app.add_middleware(BodySizeLimit, upload_limit=settings.upload_max_file_bytes + MULTIPART_OVERHEAD)
+    app.add_middleware(VerifyRateLimit, settings=settings)  # outermost: refused before anything else
     return app
 
 

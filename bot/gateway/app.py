@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager, suppress
 from fastapi import FastAPI
 
 from bot.config import Settings, get_settings
-from bot.gateway import chat, downloads, uploads, widget
+from bot.gateway import chat, downloads, limits, uploads, widget
 from bot.gateway.conversation import ConversationCore
 from bot.privacy.purge import periodic_purge
 from bot.scanning.scanner import Scanner
@@ -36,6 +36,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="Intake assistant gateway", version="1.0", lifespan=lifespan)
     app.state.settings = settings
+    limits.install(app, settings)  # rate limits, body cap, input-free errors (inside CORS below)
     app.include_router(chat.router)
     app.include_router(downloads.router)
     app.include_router(widget.router)

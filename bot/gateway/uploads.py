@@ -19,6 +19,7 @@ from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
 from bot.config import Settings, get_settings
+from bot.gateway.limits import check_conversation
 from bot.scanning.intake import UNAVAILABLE, OutcomeCode, UploadIntake, UploadOutcome
 from bot.scanning.scanner import Scanner
 
@@ -134,6 +135,7 @@ async def post_upload(request: Request) -> JSONResponse:
     try:
         if not sender or len(sender) > MAX_SENDER_CHARS or not isinstance(upload, UploadFile):
             return _bad_request(language)
+        await check_conversation(request, "upload", sender)  # 429 when this conversation floods
         data = await upload.read(max_file + 1)
         filename, declared_type = upload.filename, upload.content_type
     finally:
