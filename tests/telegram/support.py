@@ -34,6 +34,7 @@ class RecordingGateway:
     statuses: dict[str, int] = field(default_factory=dict)  # message text -> HTTP status
     in_flight: dict[str, int] = field(default_factory=dict)  # sender -> requests being answered
     max_in_flight: dict[str, int] = field(default_factory=dict)
+    headers: list[dict[str, str]] = field(default_factory=list)  # request headers of each chat call
     url: str = ""
 
     def messages_of(self, sender: str) -> list[str]:
@@ -43,6 +44,7 @@ class RecordingGateway:
     async def _chat(self, request: Request) -> Response:
         body = await request.json()
         self.chats.append(body)
+        self.headers.append(dict(request.headers))
         sender = body["sender"]
         self.in_flight[sender] = self.in_flight.get(sender, 0) + 1
         self.max_in_flight[sender] = max(self.max_in_flight.get(sender, 0), self.in_flight[sender])

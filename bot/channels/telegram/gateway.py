@@ -31,9 +31,11 @@ class UploadOutcome:
 class GatewayClient:
     """Talks to the gateway: chat messages, uploads and confirmation downloads."""
 
-    def __init__(self, base_url: str, transport: httpx.AsyncBaseTransport | None = None):
+    def __init__(self, base_url: str, transport: httpx.AsyncBaseTransport | None = None, internal_token: str = ""):
         self.base_url = base_url.rstrip("/")
-        self._client = httpx.AsyncClient(base_url=self.base_url, transport=transport)
+        # Our own channel: the gateway then skips its per-address limits (bot/gateway/limits.py).
+        headers = {"X-Internal-Token": internal_token} if internal_token else None
+        self._client = httpx.AsyncClient(base_url=self.base_url, transport=transport, headers=headers)
 
     async def aclose(self) -> None:
         """Closes the connection pool."""
