@@ -79,7 +79,7 @@ class Settings(BaseSettings):
     # per IP address, "conversation" per sender. A person typing or clicking never
     # reaches them; a script sending 14 requests a second does.
     rate_limit_storage: str = "memory://"  # scale-out: redis://host:6379/1 (shared by every gateway)
-    rate_limit_chat_client: str = "8/second;240/minute"
+    rate_limit_chat_client: str = "8/second;600/minute"  # 600: ~100 people typing behind one NAT
     rate_limit_chat_conversation: str = "4/second;60/minute"
     rate_limit_upload_client: str = "10/minute;60/hour"
     rate_limit_upload_conversation: str = "6/minute;20/hour"
