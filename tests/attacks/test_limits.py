@@ -70,16 +70,14 @@ def test_a_chat_flood_from_one_client_is_refused_while_another_client_is_served(
             flood = await asyncio.gather(*(attacker.post("/webhooks/rest/webhook", json=_chat(f"flood-{i}-{uuid.uuid4().hex}"))
                                            for i in range(14)))
             served = await other.post("/webhooks/rest/webhook", json=_chat(f"other-{uuid.uuid4().hex}", "Hallo"))
-            again = await attacker.post("/webhooks/rest/webhook", json=_chat(f"flood-x-{uuid.uuid4().hex}"))
-            return flood, served, again
+            return flood, served
 
-    flood, served, again = asyncio.run(attack())
+    flood, served = asyncio.run(attack())
     refused = [r for r in flood if r.status_code == 429]
     assert len([r for r in flood if r.status_code == 200]) <= 8 and len(refused) >= 6, [r.status_code for r in flood]
     for response in refused:
         _assert_refusal(response)
     assert served.status_code == 200 and "Guten Tag" in served.text, served.text
-    assert again.status_code in (200, 429)
 
 
 def test_one_conversation_flooding_from_many_addresses_is_refused(strict_gateway):
