@@ -7,8 +7,10 @@
   (the sender) on the chat API and downloads. Over a limit: HTTP 429, ``Retry-After``
   and a bilingual notice, before anything is parsed or forwarded. Chat bodies over
   ``INTAKE_CHAT_MAX_BODY_BYTES`` get 413 without being read further.
-- ``rate_limit(kind)``, a dependency for routes added later (e.g. a verification
-  page): ``@router.get("/verify/{code}", dependencies=[Depends(rate_limit("verify"))])``;
+- ``rate_limit(kind)``, a dependency for routes at other paths that need one of the
+  per-client limits (paths under /verify, /downloads/, /api/uploads and the chat API
+  are already counted by the middleware: do not count them twice), e.g.
+  ``@router.get("/pruefen/{code}", dependencies=[Depends(rate_limit("verify"))])``;
   uploads call ``check_conversation(request, "upload", sender)`` once the form is read.
 - error handlers that never echo input: FastAPI's default 422 repeats the request.
 
