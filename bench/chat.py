@@ -26,7 +26,7 @@ TURN_TIMEOUT_S = 60.0
 
 async def _conversation(client: httpx.AsyncClient, gateway_url: str, language: str, latencies: list[float]) -> int:
     """One conversation; appends each turn's latency; returns the number of failed turns."""
-    sender = f"bench-{uuid.uuid4().hex[:12]}"
+    sender = f"bench-{uuid.uuid4().hex}"
     failures = 0
     for text in CONVERSATIONS[language]:
         body = {"sender": sender, "message": text, "metadata": {"channel": "rest", "language": language}}

@@ -37,6 +37,7 @@ from bot.ratelimit import Limiter, client_address, parse_rule, trusted_set
 
 log = logging.getLogger(__name__)
 CHAT_PATH = "/webhooks/rest/webhook"
+TELEGRAM_CHAT_PATH = "/internal/telegram/messages"  # the bridge's route (bot/gateway/internal.py)
 KINDS = ("chat", "upload", "download", "verify")
 
 
@@ -61,7 +62,7 @@ class RateLimited(Exception):
 
 def kind_of(path: str) -> str | None:
     """Which limited endpoint a path belongs to (None: not limited)."""
-    if path == CHAT_PATH:
+    if path in (CHAT_PATH, TELEGRAM_CHAT_PATH):
         return "chat"
     if path == "/api/uploads":
         return "upload"
@@ -150,16 +151,22 @@ async def _read_capped(receive, limit: int) -> bytes:
 
 
 def _sender_of_chat(body: bytes) -> str:
-    """The chat request's sender, or "" when the body is not a chat request (the route refuses it)."""
+    """Whom a chat request speaks for (a public sender, or the bridge's Telegram chat id);
+    "" when the body is not a chat request (the route refuses it)."""
     try:
-        sender = json.loads(body).get("sender")
+        data = json.loads(body)
+        sender = data.get("sender") if "sender" in data else data.get("chat_id")
     except (ValueError, AttributeError):
         return ""
+    if isinstance(sender, int) and not isinstance(sender, bool):
+        return f"telegram:{sender}"
     return sender if isinstance(sender, str) else ""
 
 
-def _query_sender(scope: dict) -> str:
-    return parse_qs(scope.get("query_string", b"").decode("latin-1")).get("sender", [""])[0]
+def _download_sender(scope: dict) -> str:
+    """The conversation a download names (header X-Conversation, or the older ?sender=)."""
+    header = dict(scope.get("headers", [])).get(b"x-conversation", b"").decode("latin-1")
+    return header or parse_qs(scope.get("query_string", b"").decode("latin-1")).get("sender", [""])[0]
 
 
 class GatewayGuard:
@@ -180,7 +187,7 @@ class GatewayGuard:
             if kind == "chat":
                 receive = await self._chat_body(scope, receive)
             elif kind == "download":
-                await self.limits.check_conversation(kind, _query_sender(scope))
+                await self.limits.check_conversation(kind, _download_sender(scope))
         except RateLimited as limited:
             await too_many(kind, limited.seconds, html)(scope, receive, send)
             return

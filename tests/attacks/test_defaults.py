@@ -19,7 +19,7 @@ import pytest
 from bot.config import PROJECT_ROOT, Settings
 from bot.safe_start import UnsafeSecret, require_secrets
 from tests.faults.helpers import answer_until_summary, backend_rows, person, start_other_enquiry, wait_for
-from tests.e2e.chat import Chat
+from tests.e2e.chat import Chat, internal_id
 
 PLACEHOLDER = "dev-internal-token"
 SERVICES = {"backend": ["-m", "bot.backend"], "gateway": ["-m", "bot.gateway"], "actions": ["-m", "actions"]}
@@ -65,16 +65,17 @@ def test_rasa_http_api_needs_the_token(stack):
     chat.say("hello")  # the gateway's REST channel call needs no token and still works
     assert chat.text
     rasa = stack.rasa_url
-    for path in (f"/conversations/{chat.sender}/tracker", "/status", "/domain"):
+    conversation_id = internal_id(stack.var_dir, chat.sender)  # as Rasa knows the conversation
+    for path in (f"/conversations/{conversation_id}/tracker", "/status", "/domain"):
         for params in (None, {"token": "wrong"}, {"token": PLACEHOLDER}):
             response = httpx.get(f"{rasa}{path}", params=params, timeout=30)
             assert response.status_code in (401, 403), (path, params, response.status_code)
-            assert chat.sender not in response.text and "hello" not in response.text
+            assert conversation_id not in response.text and "hello" not in response.text
     refused = httpx.post(f"{rasa}/model/parse", json={"text": "hallo"}, timeout=30)
     assert refused.status_code in (401, 403)
-    tracker = httpx.get(f"{rasa}/conversations/{chat.sender}/tracker", params={"token": stack.settings.rasa_token},
+    tracker = httpx.get(f"{rasa}/conversations/{conversation_id}/tracker", params={"token": stack.settings.rasa_token},
                         timeout=30)
-    assert tracker.status_code == 200 and tracker.json()["sender_id"] == chat.sender
+    assert tracker.status_code == 200 and tracker.json()["sender_id"] == conversation_id
 
 
 def test_rasa_token_is_not_on_any_command_line(stack):

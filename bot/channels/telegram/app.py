@@ -13,6 +13,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
 from bot.config import Settings, get_settings
 from bot.safe_start import safe_start
+from bot.logsafety import configure_logging as configure_service_logging
 
 from . import commands
 from .bridge import TelegramBridge
@@ -47,9 +48,8 @@ def telegram_status(settings: Settings) -> str | None:
 
 def build_application(settings: Settings, gateway: GatewayClient | None = None) -> Application:
     """A PTB application wired to the gateway; it closes the gateway client on shutdown."""
-    # The internal token exempts the bridge from the gateway's per-address limits: every
-    # Telegram user reaches the gateway from this one process (per-conversation limits stay).
-    gateway = gateway or GatewayClient(settings.public_url, internal_token=settings.internal_token)
+    # The internal token also exempts the bridge from the gateway's per-address limits.
+    gateway = gateway or GatewayClient(settings.public_url, settings.internal_token)
 
     async def close_gateway(_: Application) -> None:
         await gateway.aclose()
@@ -123,9 +123,7 @@ def _webhook_options(settings: Settings) -> dict:
 
 def configure_logging() -> None:
     """INFO logs without the token: httpx would log every Bot API URL, which contains it."""
-    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
-    for noisy in ("httpx", "httpcore"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    configure_service_logging()
 
 
 def main() -> int:
