@@ -155,9 +155,11 @@ def _sender_of_chat(body: bytes) -> str:
     "" when the body is not a chat request (the route refuses it)."""
     try:
         data = json.loads(body)
-        sender = data.get("sender") if "sender" in data else data.get("chat_id")
-    except (ValueError, AttributeError):
+    except ValueError:
         return ""
+    if not isinstance(data, dict):  # null, a list, a string: the route answers 422
+        return ""
+    sender = data.get("sender") if "sender" in data else data.get("chat_id")
     if isinstance(sender, int) and not isinstance(sender, bool):
         return f"telegram:{sender}"
     return sender if isinstance(sender, str) else ""

@@ -22,7 +22,9 @@ from tests.faults.helpers import answer_until_summary, backend_rows, person, sta
 from tests.e2e.chat import Chat, internal_id
 
 PLACEHOLDER = "dev-internal-token"
-SERVICES = {"backend": ["-m", "bot.backend"], "gateway": ["-m", "bot.gateway"], "actions": ["-m", "actions"]}
+# One process each (they start in parallel): a placeholder, a missing and a short token.
+REFUSED = {"backend": (["-m", "bot.backend"], PLACEHOLDER), "gateway": (["-m", "bot.gateway"], ""),
+           "actions": (["-m", "actions"], "short-token")}
 
 
 def _clean_env(**values: str) -> dict[str, str]:
@@ -30,16 +32,17 @@ def _clean_env(**values: str) -> dict[str, str]:
     return {**env, "INTAKE_BACKEND_PORT": "9", "INTAKE_GATEWAY_PORT": "9", **values}
 
 
-@pytest.mark.parametrize("token", ["", PLACEHOLDER])
-def test_no_service_starts_with_a_missing_or_placeholder_token(tmp_path, token):
-    env = _clean_env(INTAKE_VAR_DIR=str(tmp_path), **({"INTAKE_INTERNAL_TOKEN": token} if token else {}))
-    started = {name: subprocess.Popen([sys.executable, *args], cwd=PROJECT_ROOT, env=env, text=True,
-                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-               for name, args in SERVICES.items()}
+def test_no_service_starts_with_a_missing_or_placeholder_token(tmp_path):
+    started = {}
+    for name, (args, token) in REFUSED.items():
+        env = _clean_env(INTAKE_VAR_DIR=str(tmp_path), **({"INTAKE_INTERNAL_TOKEN": token} if token else {}))
+        started[name] = subprocess.Popen([sys.executable, *args], cwd=PROJECT_ROOT, env=env, text=True,
+                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     for name, process in started.items():
         _out, err = process.communicate(timeout=120)
         assert process.returncode == 2, (name, err[-800:])
         assert "refusing to start" in err and "INTAKE_INTERNAL_TOKEN" in err, (name, err[-800:])
+        token = REFUSED[name][1]
         assert not token or token not in err.replace("INTAKE_INTERNAL_TOKEN", "")  # the value is not printed
 
 

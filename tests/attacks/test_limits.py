@@ -131,6 +131,10 @@ def test_malformed_json_is_answered_without_echo(stack):
                           headers={"Content-Type": "application/json"}, timeout=60)
     assert response.status_code == 400 and MARKER not in response.text
     assert response.json()["error"] == "malformed_json"
+    for odd in (b"null", b"[]", b'"text"', b"42"):  # valid JSON, not an object: 422, never a 500
+        answer = httpx.post(f"{stack.gateway_url}/webhooks/rest/webhook", content=odd,
+                            headers={"Content-Type": "application/json"}, timeout=60)
+        assert answer.status_code == 422 and set(answer.json()["message"]) == {"de", "en"}, (odd, answer.text)
 
 
 def test_91_uploads_under_made_up_senders_are_refused(strict_gateway, stack):
