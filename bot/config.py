@@ -82,6 +82,9 @@ class Settings(BaseSettings):
     upload_pending_quota_files: int = 2000
 
     download_link_ttl_s: int = 7 * 24 * 3600
+    # Processes rendering confirmation PDFs after the commit (bot/backend/pdf_worker.py);
+    # 0 renders in a thread of the backend itself.
+    pdf_render_processes: int = 1
 
     # Abuse limits (bot/ratelimit.py, bot/gateway/limits.py; README "Limits"). Notation of
     # the `limits` library, several separated by ";"; empty = no limit. "client" counts

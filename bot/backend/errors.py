@@ -28,10 +28,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "total_too_large": ("Alle Dateien zusammen sind größer als erlaubt.", "All files together are larger than allowed."),
     "too_many_files": ("Es sind schon so viele Dateien hochgeladen wie erlaubt.", "The maximum number of files is already uploaded."),
     "link_expired": ("Dieser Link ist abgelaufen. Bitte fordern Sie einen neuen an.", "This link has expired. Please ask for a new one."),
-    "rate_limited": (
-        "Zu viele Anfragen in kurzer Zeit. Bitte warten Sie einen Moment und versuchen Sie es erneut.",
-        "Too many requests in a short time. Please wait a moment and try again.",
-    ),
     "storage_full": (
         "Dateien können gerade nicht angenommen werden. Bitte versuchen Sie es später erneut.",
         "Files cannot be accepted right now. Please try again later.",

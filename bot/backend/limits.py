@@ -1,12 +1,10 @@
-"""Request limits before anything is parsed (pure ASGI middleware): body size, /verify rate."""
+"""Request body size limits, enforced before a body is parsed (pure ASGI middleware)."""
 
 from __future__ import annotations
 
-import hmac
 import json
 
 from bot.backend.errors import error_body
-from bot.ratelimit import Limiter, client_address, parse_rule, trusted_set
 
 UPLOAD_PATH = "/internal/uploads"
 MULTIPART_OVERHEAD = 1024 * 1024
@@ -72,46 +70,3 @@ async def _refuse(send, limit: int) -> None:
                 "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
     await send({"type": "http.response.body", "body": body})
 
-
-class VerifyRateLimit:
-    """Per-client rate limit on the public verification endpoint (429, Retry-After, de/en).
-
-    Verification codes carry 60 random bits, so guessing one is hopeless anyway; the
-    limit keeps a script from hammering the database through the one public route.
-    """
-
-    def __init__(self, app, settings) -> None:
-        self.app = app
-        self.limiter = Limiter(settings.rate_limit_storage, settings.internal_token)
-        self.limits = parse_rule(settings.rate_limit_verify_client)
-        self.trusted = trusted_set(settings.rate_limit_trusted_proxies)
-        self.internal = settings.internal_token.encode("utf-8")
-
-    def _from_our_gateway(self, scope) -> bool:
-        """Our gateway (valid internal token) applies its own per-client limit."""
-        presented = dict(scope.get("headers", [])).get(b"x-internal-token", b"")
-        return bool(presented and self.internal) and hmac.compare_digest(presented, self.internal)
-
-    async def __call__(self, scope, receive, send) -> None:
-        path = scope.get("path", "") if scope["type"] == "http" else ""
-        if path.startswith("/verify") and not self._from_our_gateway(scope):
-            wait = await self.limiter.retry_after("verify-client", self.limits, client_address(scope, self.trusted))
-            if wait:
-                await _too_many(scope, send, wait)
-                return
-        await self.app(scope, receive, send)
-
-
-async def _too_many(scope, send, seconds: int) -> None:
-    accept = dict(scope.get("headers", [])).get(b"accept", b"")
-    if b"text/html" in accept:
-        de, en = error_body("rate_limited")["message"].values()
-        body = (f'<!doctype html><html lang="de"><meta charset="utf-8"><p>{de}</p><p lang="en">{en}</p>').encode()
-        content_type = b"text/html; charset=utf-8"
-    else:
-        body = json.dumps(error_body("rate_limited", retry_after=seconds)).encode()
-        content_type = b"application/json"
-    await send({"type": "http.response.start", "status": 429,
-                "headers": [(b"content-type", content_type), (b"content-length", str(len(body)).encode()),
-                            (b"retry-after", str(seconds).encode())]})
-    await send({"type": "http.response.body", "body": body})

@@ -30,6 +30,8 @@ def rasa_env() -> dict[str, str]:
         "RASA_TELEMETRY_ENABLED": "false",
         # Rasa's training cache would otherwise land in .rasa/ of the working directory.
         "RASA_CACHE_DIRECTORY": str(RASA_HOME / "cache"),
+        # Rasa loads our own components from the project (bot/language_policy.py).
+        "PYTHONPATH": str(PROJECT_ROOT),
     }
 
 

@@ -183,15 +183,18 @@ def test_download_floods_are_refused_per_client_and_per_conversation(strict_gate
     assert set(refused.json()["message"]) == {"de", "en"} and int(refused.headers["retry-after"]) >= 1
 
 
-def test_verification_floods_are_refused_by_the_backend(stack):
+def test_verification_floods_are_refused(strict_gateway):
+    """The public verification page (gateway /verify/<code>): 20 a minute per client address."""
     async def attack():
-        async with _client("127.0.0.9", stack.backend_url) as client:
-            return [await client.get(f"/verify/AAAA-BBBB-{n:04d}") for n in range(22)]
+        async with _client("127.0.0.9", strict_gateway) as client:
+            return [await client.get(f"/verify/AAAA-BBBB-{n:04d}", headers={"Accept": "application/json"})
+                    for n in range(21)] + [await client.get("/verify/AAAA-BBBB-CCCC", headers={"Accept": "text/html"})]
 
     answers = asyncio.run(attack())
     assert [r.status_code for r in answers[:20]] == [404] * 20
     assert [r.status_code for r in answers[20:]] == [429, 429]
-    assert int(answers[-1].headers["retry-after"]) >= 1 and set(answers[-1].json()["message"]) == {"de", "en"}
+    assert int(answers[20].headers["retry-after"]) >= 1 and set(answers[20].json()["message"]) == {"de", "en"}
+    assert answers[21].headers["content-type"].startswith("text/html") and "Please wait" in answers[21].text
 
 
 def test_forwarded_addresses_count_only_behind_a_trusted_proxy():
