@@ -12,7 +12,7 @@ import sys
 import time
 
 from bot.config import get_settings
-from bot.runner.environment import generated_secrets
+from bot.runner.environment import generated_secrets, metrics_token
 from bot.safe_start import private_files
 from bot.runner.supervisor import Stack, StackError
 from bot.runner.training import TrainingError, ensure_model
@@ -67,7 +67,8 @@ def main() -> int:
         model = ensure_model(log=say)
         secrets = generated_secrets(settings.var_dir)
         settings = settings.model_copy(update={
-            "internal_token": secrets["INTAKE_INTERNAL_TOKEN"], "rasa_token": secrets["INTAKE_RASA_TOKEN"]})
+            "internal_token": secrets["INTAKE_INTERNAL_TOKEN"], "rasa_token": secrets["INTAKE_RASA_TOKEN"],
+            "metrics_token": metrics_token(settings.var_dir)})
         stack = Stack(settings, model, out=say)
         started = time.monotonic()
         stack.start()

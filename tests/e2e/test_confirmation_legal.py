@@ -47,7 +47,7 @@ def test_d_visa_holder_gets_the_statement_and_the_unit_of_the_purpose(d_visa_cas
     assert case["concern"] == "residence_permit_issue" and case["purpose"] == "study"
     assert case["unit"].startswith("B") and case["unit"] != "B5", case["unit"]
     transcript = "\n".join(chat.transcript)
-    assert "you are applying for a residence permit" in transcript
+    assert "this is an application for a residence title, not the extension of a Schengen visa" in transcript
     assert "generally serves as a temporary permit" in chat.text
     assert "Unit B" in chat.text and "(skilled workers, Blue Card, study, research)" in chat.text  # readable name
 
