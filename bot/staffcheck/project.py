@@ -214,7 +214,8 @@ class Project:
     def action_sources(self) -> dict[str, str]:
         """Source text of every Python module in actions/, by relative path."""
         folder = self.root / "actions"
-        return {self.rel(p): p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.py"))}
+        # Sub-packages too (actions/dialogue/): rasa-sdk registers every module of the package.
+        return {self.rel(p): p.read_text(encoding="utf-8") for p in sorted(folder.rglob("*.py")) if "__pycache__" not in p.parts}
 
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
