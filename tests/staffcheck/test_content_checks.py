@@ -40,9 +40,11 @@ def test_question_without_answer_is_reported(copy):
 
 
 def test_concern_with_unknown_intent_is_reported(copy):
+    text = (copy.root / "content/concerns.yml").read_text(encoding="utf-8")
+    line = text[:text.index("\n  residence_permit_issue:")].count("\n") + 2  # the concern's own line
     copy.replace("content/concerns.yml", "    intent: enquiry_new_permit\n", "    intent: enquiry_new_permitt\n")
     problems = introduced(check_concern_catalogue, copy)
-    assert [(p.file, p.line, p.name) for p in problems] == [("content/concerns.yml", 20, "concern 'residence_permit_issue'")]
+    assert [(p.file, p.line, p.name) for p in problems] == [("content/concerns.yml", line, "concern 'residence_permit_issue'")]
     assert "'enquiry_new_permitt'" in problems[0].what
 
 
