@@ -19,7 +19,8 @@ from actions.replies import send
 from bot.catalogue import load_catalogue
 
 # What the NLU's intent does when the model has nothing to say (buttons, "abbrechen", nonsense).
-FALLBACK_RESPONSES = {"out_of_scope": "utter_out_of_scope", "switch_language": "utter_language_switched"}
+FALLBACK_RESPONSES = {"out_of_scope": "utter_out_of_scope", "switch_language": "utter_language_switched",
+                      "insult": "utter_insult"}
 
 
 def turn_context(tracker: Tracker) -> Context:
@@ -44,7 +45,8 @@ class ActionConverse(Action):
         if outcome.frame != context.frame:
             events.append(SlotSet("question_frame", outcome.frame.as_slot() if outcome.frame else None))
         if outcome.start_enquiry:
-            return events + [FollowupAction("enquiry_form")]
+            # The form takes the concern the model read (a button's intent still wins).
+            return events + [SlotSet("concern", outcome.concern), FollowupAction("enquiry_form")]
         if outcome.unclear and not outcome.replies:
             return events + await self._by_intent(dispatcher, tracker, domain, outcome.unclear, context)
         return events

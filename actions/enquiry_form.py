@@ -133,10 +133,14 @@ class ValidateEnquiryForm(FormValidationAction):
         updates: dict[str, Any] = {name: None for name in FORM_SLOTS}
         updates.update(skipped_fields=[], failed_attempts={}, submission_id=None)
         concern = catalogue.by_intent(intent or "")
+        if concern is None and slots.get("concern"):
+            concern = catalogue.concerns.get(slots["concern"])  # chosen by the conversation model (action_converse)
         if concern is None and text and not text.startswith("/"):
             parsed = extraction.parse_field("concern", text, {}, None)
             concern = catalogue.concerns.get(parsed.value) if parsed.ok else None
-        if concern is None and intent != "start_enquiry" and (offered := offered_concern(tracker, asked=intent == "affirm")):
+        typed_request = intent == "start_enquiry" and not text.startswith("/")  # "yes please, start the enquiry"
+        if concern is None and (intent != "start_enquiry" or typed_request) and (
+                offered := offered_concern(tracker, asked=intent == "affirm")):
             concern = catalogue.by_intent(offered)  # "yes" or data right after an answer offered this enquiry
         if concern is not None:
             updates["concern"] = concern.id
