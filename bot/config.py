@@ -24,11 +24,20 @@ class Settings(BaseSettings):
 
     # Shared secret between our own services (never a default in production).
     internal_token: str = "dev-internal-token"
+    # Key of the keyed hash that turns public senders and Telegram chat ids into internal
+    # conversation ids (bot/gateway/identity.py); empty = var/secrets.env (generated).
+    conversation_key: str = ""
 
     rasa_port: int = 5005
     actions_port: int = 5055
     backend_port: int = 8300
     gateway_port: int = 8080
+    console_port: int = 8090
+
+    # Staff console (bot/console): the checkout it edits and trains from (empty = this
+    # one), and how long masked client messages stay in its "learn" list.
+    console_project_dir: Path | None = None
+    console_learn_retention_days: int = 30
 
     # Where the gateway and the action server find the others.
     rasa_url: str = ""
@@ -60,6 +69,9 @@ class Settings(BaseSettings):
     upload_max_total_bytes: int = 16 * 1024 * 1024
 
     download_link_ttl_s: int = 7 * 24 * 3600
+    # Processes rendering confirmation PDFs after the commit (bot/backend/pdf_worker.py);
+    # 0 renders in a thread of the backend itself.
+    pdf_render_processes: int = 1
     # Staff API: JSON mapping unit -> bearer token; empty = var/staff_tokens.json (generated).
     staff_tokens: str = ""
     retention_days_after_done: int = 90
@@ -92,6 +104,8 @@ class Settings(BaseSettings):
             self.verify_url = f"{self.public_url.rstrip('/')}/verify"
         if not self.backend_database_url:
             self.backend_database_url = f"sqlite:///{self.var_dir / 'backend.sqlite3'}"
+        if self.console_project_dir is None:
+            self.console_project_dir = PROJECT_ROOT
         if self.clamd_socket is None:
             self.clamd_socket = self.var_dir / "run" / "clamd.sock"
 

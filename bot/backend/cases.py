@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import threading
-from contextlib import nullcontext
 from datetime import UTC, datetime, timedelta
 import re
 import unicodedata
@@ -21,7 +19,7 @@ from sqlalchemy.orm import Session
 from bot.backend import routing
 from bot.backend.confirmations import create_confirmation, issue_download_token
 from bot.backend.context import BackendContext
-from bot.backend.db import transaction
+from bot.backend.db import transaction, writer_slot
 from bot.backend.errors import BackendError
 from bot.backend.models import Case, CaseCounter, CaseEntry, Upload
 from bot.models import CaseReceipt, CaseSubmission
@@ -41,23 +39,15 @@ def submit(ctx: BackendContext, submission: CaseSubmission) -> CaseReceipt:
     _check_references(ctx, submission)
     for _ in range(MAX_ATTEMPTS):
         try:
-            # SQLite has one writer at a time: queue writers of this process here
-            # instead of letting them run into the busy timeout (benchmarks saw 503s).
-            with _writer_slot(ctx), transaction(ctx.sessions) as session:
-                receipt = _submit_once(ctx, session, submission)
+            with writer_slot(ctx.engine), transaction(ctx.sessions) as session:
+                receipt, new_case_id = _submit_once(ctx, session, submission)
+            if new_case_id is not None and ctx.pdfs is not None:
+                ctx.pdfs.schedule(new_case_id)  # committed: render its PDF now, outside the lock
             return receipt
         except IntegrityError:
             log.info("submission raced a concurrent one; retrying")
             continue
     raise BackendError(503, "busy")
-
-
-_SQLITE_WRITER = threading.Lock()
-
-
-def _writer_slot(ctx: BackendContext):
-    """A process-wide lock for SQLite; PostgreSQL writers run concurrently."""
-    return _SQLITE_WRITER if ctx.engine.dialect.name == "sqlite" else nullcontext()
 
 
 def _check_references(ctx: BackendContext, submission: CaseSubmission) -> None:
@@ -72,22 +62,23 @@ def _check_references(ctx: BackendContext, submission: CaseSubmission) -> None:
         raise BackendError(422, "unknown_nationality")
 
 
-def _submit_once(ctx: BackendContext, session: Session, sub: CaseSubmission) -> CaseReceipt:
+def _submit_once(ctx: BackendContext, session: Session, sub: CaseSubmission) -> tuple[CaseReceipt, int | None]:
+    """The receipt, and the id of the case when this submission created one (its PDF is due)."""
     entry = session.scalar(select(CaseEntry).where(CaseEntry.idempotency_key == sub.idempotency_key))
     if entry is not None:
         if entry.conversation_id != sub.conversation_id:
             raise BackendError(422, "idempotency_conflict")
-        return _receipt(ctx, session, entry.case, sub.conversation_id, "existing")
+        return _receipt(ctx, session, entry.case, sub.conversation_id, "existing"), None
     key = open_key(sub)
     case = session.scalar(select(Case).where(Case.open_key == key))
     if case is not None:
         _add_entry(session, case, sub, "follow_up", ctx)
-        return _receipt(ctx, session, case, sub.conversation_id, "follow_up")
+        return _receipt(ctx, session, case, sub.conversation_id, "follow_up"), None
     case = _create_case(ctx, session, sub, key)
     _add_entry(session, case, sub, "initial", ctx)
     create_confirmation(ctx, session, case)
     session.flush()
-    return _receipt(ctx, session, case, sub.conversation_id, "created")
+    return _receipt(ctx, session, case, sub.conversation_id, "created"), case.id
 
 
 # A client's confirmation may be this far ahead of the backend's clock (clock skew between

@@ -11,13 +11,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot.config import Settings
+from bot.gateway.identity import KEY_VARIABLE
 from bot.runner import leftovers
-from bot.runner.environment import APP_PYTHON, RASA_BIN, child_env, rasa_env
+from bot.runner.environment import APP_PYTHON, RASA_BIN, child_env, rasa_env, stored_secret
 from bot.runner.readiness import http_ok, rasa_model_loaded
 from bot.runner.services import ClamdService, ProcessService, Service, ServiceFailed, wait_until_ready
 from bot.runner.watchdog import Watchdog
 
-SERVICE_ORDER = ("clamd", "backend", "actions", "rasa", "gateway", "telegram")
+SERVICE_ORDER = ("clamd", "backend", "actions", "rasa", "gateway", "console", "telegram")
 RASA_NOTE = "Rasa takes up to about a minute to load a model"
 TELEGRAM_SETTLE_S = 3.0
 
@@ -30,6 +31,10 @@ class Stack:
     """Starts, watches and stops clamd, backend, action server, Rasa, gateway and Telegram."""
 
     def __init__(self, settings: Settings, model_path: Path, out: Callable[[str], None] = print) -> None:
+        if not settings.conversation_key:
+            # Fixed before any service starts, so every gateway hashes with the same key.
+            key = stored_secret(settings.var_dir, KEY_VARIABLE)
+            settings = settings.model_copy(update={"conversation_key": key})
         self.settings = settings
         self.model_path = Path(model_path)
         self.out = out
@@ -52,6 +57,10 @@ class Stack:
     @property
     def gateway_url(self) -> str:
         return self._local_url(self.settings.gateway_port)
+
+    @property
+    def console_url(self) -> str:
+        return self._local_url(self.settings.console_port)
 
     @property
     def backend_url(self) -> str:
@@ -179,6 +188,9 @@ class Stack:
         if name == "gateway":
             command = [APP_PYTHON, "-m", "bot.gateway"]
             return ProcessService(name, command, env, log, lambda: http_ok(f"{local(settings.gateway_port)}/health"))
+        if name == "console":
+            command = [APP_PYTHON, "-m", "bot.console", "serve"]
+            return ProcessService(name, command, env, log, lambda: http_ok(f"{local(settings.console_port)}/health"))
         if name == "telegram":
             command = [APP_PYTHON, "-m", "bot.channels.telegram"]
             # No health route in polling mode: alive after a few seconds counts as up.
