@@ -17,7 +17,7 @@ QUESTIONS_IN_THE_FORM = [
     ("hold on, how much is this going to cost?", "given_names", ["ask fee extension"]),
     ("wait, do I need a photo for this?", "family_name", ["ask documents extension"]),
     ("can my wife pick up the card later?", "email", ["ask pickup extension relative"]),
-    ("how long does it take?", "address", ["ask status extension"]),
+    ("any news on my status?", "address", ["ask status extension"]),
 ]
 
 

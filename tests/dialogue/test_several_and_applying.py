@@ -11,13 +11,13 @@ SEVERAL = [
     ("Was kostet die Verlängerung und welche Unterlagen brauche ich?", ["ask fee extension", "ask documents extension"]),
     ("Brauche ich einen Termin? Und was kostet die Erteilung?", ["ask appointments appointment", "ask fee issue"]),
     ("Was ist der eAT und muss mein Kind (9) persönlich kommen?", ["ask eat", "ask appearance child 9"]),
-    ("Kann ich Dateien hochladen und wie lange dauert die Bearbeitung?", ["ask uploads", "ask status"]),
+    ("Kann ich Dateien hochladen und wie lange dauert die Bearbeitung?", ["ask uploads", "not_covered"]),
     ("Was kostet die Erteilung und was die Verlängerung?", ["ask fee issue", "ask fee extension"]),
     ("Was ist die Fiktionswirkung; brauche ich ein Foto?", ["ask fiktion", "ask documents"]),
     ("How much is a renewal and which documents do I need?", ["ask fee extension", "ask documents extension"]),
     ("Do I need an appointment? What does a new permit cost?", ["ask appointments appointment", "ask fee issue"]),
     ("What is the eAT, and who may collect it?", ["ask eat", "ask pickup"]),
-    ("Can I upload files here? Also how long does processing take?", ["ask uploads", "ask status"]),
+    ("Can I upload files here? Also how long does processing take?", ["ask uploads", "not_covered"]),
     ("What's the fee for kids and do they need to come in person?", ["ask fee child", "ask appearance child"]),
 ]
 
