@@ -24,6 +24,10 @@ class Settings(BaseSettings):
 
     # Shared secret between our own services (never a default in production).
     internal_token: str = "dev-internal-token"
+    # Bearer token Prometheus sends to /metrics; empty = metrics off (make run generates one).
+    metrics_token: str = ""
+    # JSON log lines (one object a line) instead of plain text: INTAKE_LOG_FORMAT=json.
+    log_format: str = Field("text", pattern="^(text|json)$")
     # Key of the keyed hash that turns public senders and Telegram chat ids into internal
     # conversation ids (bot/gateway/identity.py); empty = var/secrets.env (generated).
     conversation_key: str = ""
@@ -44,6 +48,9 @@ class Settings(BaseSettings):
     backend_url: str = ""
     # Public base URL of the gateway (links in messages, QR codes).
     public_url: str = ""
+    # Where the Telegram bridge reaches the gateway's internal routes (/internal/telegram/,
+    # which a reverse proxy must not forward); empty = public_url.
+    telegram_gateway_url: str = ""
     # Public base URL of the verification page (QR code target); default: the gateway's
     # public origin + /verify (the page is served there, bot/gateway/verify.py).
     verify_url: str = ""
@@ -83,6 +90,8 @@ class Settings(BaseSettings):
     telegram_mode: str = Field("polling", pattern="^(polling|webhook)$")
     telegram_webhook_secret: str = ""
     telegram_webhook_port: int = 8443
+    # The Telegram bridge's own health and metrics port (loopback).
+    telegram_health_port: int = 8444
     # Public HTTPS URL Telegram posts updates to (webhook mode; the reverse proxy's address).
     telegram_webhook_url: str = ""
     telegram_base_url: str = ""

@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(clamav-daemon clamav-testfiles chromium poppler-utils fonts-dejavu-core)
+APT_PACKAGES=(clamav-daemon clamav-testfiles chromium poppler-utils fonts-dejavu-core prometheus)
 APP_LOCK=requirements/app.lock
 RASA_LOCK=requirements/rasa.lock
 STAMP_NAME=.installed-lock-sha256

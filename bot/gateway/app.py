@@ -12,6 +12,8 @@ from bot.config import Settings, get_settings
 from bot.gateway import chat, downloads, internal, uploads, verify, widget
 from bot.gateway.conversation import ConversationCore
 from bot.gateway.liveness import TrackerLiveness
+from bot.ops.health import add_health_routes, clamd_check, http_check, rasa_check
+from bot.ops.metrics import instrument_fastapi, note_model
 from bot.privacy.purge import periodic_purge
 from bot.scanning.scanner import Scanner
 
@@ -48,8 +50,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     widget.allow_embedding(app, settings)  # CORS for INTAKE_WIDGET_ORIGINS
     app.state.scanner = Scanner(settings)
 
-    @app.get("/health", include_in_schema=False)
-    async def health() -> dict[str, str]:
-        return {"status": "ok"}
+    def checks() -> dict:
+        return {
+            "rasa": rasa_check(settings.rasa_url),
+            "backend": http_check(f"{settings.backend_url}/health", "backend"),
+            "clamd": clamd_check(settings.clamd_socket),
+        }
 
+    add_health_routes(app, checks)
+    instrument_fastapi(app, "gateway", settings.metrics_token, before_scrape=lambda: note_model(settings.rasa_url),
+                       readiness=checks)
     return app

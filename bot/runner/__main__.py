@@ -12,7 +12,7 @@ import sys
 import time
 
 from bot.config import get_settings
-from bot.runner.environment import internal_token
+from bot.runner.environment import internal_token, metrics_token
 from bot.runner.supervisor import Stack, StackError
 from bot.runner.training import TrainingError, ensure_model
 
@@ -64,7 +64,8 @@ def main() -> int:
     try:
         model = ensure_model(log=say)
         token = internal_token(settings.var_dir)
-        settings = settings.model_copy(update={"internal_token": token})
+        settings = settings.model_copy(update={"internal_token": token,
+                                               "metrics_token": metrics_token(settings.var_dir)})
         stack = Stack(settings, model, out=say)
         started = time.monotonic()
         stack.start()

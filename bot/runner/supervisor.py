@@ -20,7 +20,6 @@ from bot.runner.watchdog import Watchdog
 
 SERVICE_ORDER = ("clamd", "backend", "actions", "rasa", "gateway", "console", "telegram")
 RASA_NOTE = "Rasa takes up to about a minute to load a model"
-TELEGRAM_SETTLE_S = 3.0
 
 
 class StackError(RuntimeError):
@@ -196,8 +195,8 @@ class Stack:
             return ProcessService(name, command, env, log, lambda: http_ok(f"{local(settings.console_port)}/health"))
         if name == "telegram":
             command = [APP_PYTHON, "-m", "bot.channels.telegram"]
-            # No health route in polling mode: alive after a few seconds counts as up.
-            return ProcessService(name, command, env, log, lambda: True, settle_s=TELEGRAM_SETTLE_S)
+            ready = f"{local(settings.telegram_health_port)}/health/ready"
+            return ProcessService(name, command, env, log, lambda: http_ok(ready))
         raise StackError(f"unknown service {name!r}; known: {', '.join(SERVICE_ORDER)}")
 
     def _build_rasa(self, settings: Settings, env: dict[str, str], log: Path) -> Service:

@@ -24,6 +24,7 @@ def test_an_invalid_question_is_refused_in_plain_words_and_nothing_is_written(co
     assert response.status_code == 422
     assert "has 1 German example, at least 10 are needed" in response.text
     assert "different placeholders" in response.text
+    assert 'href="#examples_de"' in response.text and 'href="#answer_de"' in response.text  # points at the fields
     assert "wo parken" in response.text  # the form keeps what was typed
     assert {p: p.read_text() for p in project.rglob("*.yml")} == before
 

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from bot.backend import cases, confirmations, uploads, verification
 from bot.backend.api.deps import Ctx, require_internal
 from bot.models import CaseReceipt, CaseSubmission, UploadRecord
+from bot.ops.metrics import CASES as CASES_STORED
 
 router = APIRouter(prefix="/internal", tags=["internal"], dependencies=[Depends(require_internal)])
 ConversationId = Annotated[str, Query(min_length=1, max_length=200)]
@@ -53,6 +54,7 @@ def delete_upload(ctx: Ctx, upload_id: str, conversation_id: ConversationId) -> 
 def post_case(ctx: Ctx, submission: CaseSubmission):
     """Route and store a case (201), or answer a retry / follow-up of an open case (200)."""
     receipt = cases.submit(ctx, submission)
+    CASES_STORED.labels(receipt.status if receipt.status in ("created", "existing", "follow_up") else "other").inc()
     return JSONResponse(receipt.model_dump(mode="json"), status_code=201 if receipt.status == "created" else 200)
 
 
