@@ -19,8 +19,7 @@ from actions.replies import send
 from bot.catalogue import load_catalogue
 
 # What the NLU's intent does when the model has nothing to say (buttons, "abbrechen", nonsense).
-FALLBACK_RESPONSES = {"out_of_scope": "utter_out_of_scope", "switch_language": "utter_language_switched",
-                      "insult": "utter_insult"}
+FALLBACK_RESPONSES = {"switch_language": "utter_language_switched", "insult": "utter_insult"}
 
 
 def turn_context(tracker: Tracker) -> Context:
@@ -59,7 +58,7 @@ class ActionConverse(Action):
         if intent in FALLBACK_RESPONSES:
             dispatcher.utter_message(response=FALLBACK_RESPONSES[intent])
             return []
-        if intent.startswith("faq_") or intent == "ask_human":
+        if intent.startswith("faq_") or intent in ("ask_human", "out_of_scope"):
             answer_intent(dispatcher, intent, latest_text(tracker), context.language)
             return []
         if intent == "cancel":

@@ -90,6 +90,7 @@ def measure_stack(report: dict, work: Path, plan: dict) -> None:
     model = ensure_model(log=say)
     stack = TimedStack(bench_settings(work / "stack"), model, out=say)
     with stack:
+        os.environ["INTAKE_RASA_TOKEN"] = stack.settings.rasa_token  # Rasa's HTTP API (bench/turns.rasa_api)
         report["startup_s"] = {**stack.ready_s, "total": round(sum(stack.ready_s.values()), 2)}
         report["rss_idle_mib"] = stack.rss_mib()
         with RasaServer(model, work / "bare", work / "bare.log", rest_channel=True) as bare:

@@ -17,7 +17,7 @@ import uuid
 import httpx
 
 from bench.stats import ratio, summary_ms
-from bench.turns import GROWTH_CYCLE, rest_body, webhook
+from bench.turns import GROWTH_CYCLE, rasa_api, rest_body, webhook
 
 PROFILE_INTERVAL_S = 0.0005
 TOP_FRAMES = 12
@@ -25,14 +25,14 @@ TOP_FRAMES = 12
 
 def tracker(rasa_url: str, sender: str) -> dict:
     """The conversation's whole tracker as Rasa sends it to the action server."""
-    response = httpx.get(f"{rasa_url}/conversations/{sender}/tracker", params={"include_events": "ALL"}, timeout=30)
+    response = httpx.get(rasa_api(f"{rasa_url}/conversations/{sender}/tracker"), params={"include_events": "ALL"}, timeout=30)
     response.raise_for_status()
     return response.json()
 
 
 def domain(rasa_url: str) -> dict:
     """The model's domain as JSON (what Rasa puts into every action call)."""
-    response = httpx.get(f"{rasa_url}/domain", headers={"Accept": "application/json"}, timeout=30)
+    response = httpx.get(rasa_api(f"{rasa_url}/domain"), headers={"Accept": "application/json"}, timeout=30)
     response.raise_for_status()
     return response.json()
 
