@@ -6,6 +6,7 @@ This is what `make run` ends with. Settings come from INTAKE_* variables (see
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import time
@@ -16,6 +17,7 @@ from bot.runner.supervisor import Stack, StackError
 from bot.runner.training import TrainingError, ensure_model
 
 WATCH_INTERVAL_S = 1.0
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 
 
 class Shutdown(BaseException):
@@ -28,8 +30,18 @@ def _raise_shutdown(signum, _frame) -> None:
 
 
 def say(line: str) -> None:
-    """Progress output, flushed at once (make may not give us a terminal)."""
-    print(line, flush=True)
+    """Progress output, flushed at once (make may not give us a terminal).
+
+    A closed output (`make run | tee` whose tee died first at Ctrl-C) must not stop
+    the shutdown halfway: the lines are dropped instead.
+    """
+    try:
+        print(line, flush=True)
+    except (BrokenPipeError, ValueError, OSError):
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
 
 
 def watch(stack: Stack) -> int:
@@ -44,8 +56,9 @@ def watch(stack: Stack) -> int:
 
 def main() -> int:
     """Run the stack until Ctrl-C; non-zero exit when something failed."""
-    signal.signal(signal.SIGTERM, _raise_shutdown)
-    signal.signal(signal.SIGINT, _raise_shutdown)
+    # SIGHUP: the terminal was closed; stop in order like on Ctrl-C.
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, _raise_shutdown)
     settings = get_settings()
     stack = None
     try:
@@ -66,8 +79,8 @@ def main() -> int:
         return 1
     finally:
         # A second Ctrl-C must not interrupt the orderly stop (each stop has a timeout).
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        for signum in STOP_SIGNALS:
+            signal.signal(signum, signal.SIG_IGN)
         if stack is not None:
             stack.stop()
             say("all services stopped.")

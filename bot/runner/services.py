@@ -64,6 +64,11 @@ class Service:
         """True while the service's process is alive."""
         raise NotImplementedError
 
+    @property
+    def pid(self) -> int | None:
+        """Pid of the service's main process, also its process group (None before launch)."""
+        return None
+
     def exit_description(self) -> str:
         """How the service ended, for messages."""
         return "it stopped"
@@ -120,6 +125,10 @@ class ProcessService(Service):
                 preexec_fn=_die_with_parent,
             )
 
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid if self.process is not None else None
+
     def is_running(self) -> bool:
         """True while the process has not exited."""
         return self.process is not None and self.process.poll() is None
@@ -163,12 +172,17 @@ class ClamdService(Service):
         from bot.scanning.clamd_process import ClamdProcess
 
         self.process = ClamdProcess.from_settings(settings)
+        self.process.preexec_fn = _die_with_parent
         super().__init__("clamd", self.process.log_path, self.process.is_running, start_timeout_s=60.0)
 
     def launch(self) -> None:
         """Start clamd with our own config, socket and signatures (returns once it answers PING)."""
         self.log_offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         self.process.start()
+
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid
 
     def is_running(self) -> bool:
         """True while clamd runs and answers PING."""

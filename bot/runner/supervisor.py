@@ -11,9 +11,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot.config import Settings
+from bot.runner import leftovers
 from bot.runner.environment import APP_PYTHON, RASA_BIN, child_env, rasa_env
 from bot.runner.readiness import http_ok, rasa_model_loaded
 from bot.runner.services import ClamdService, ProcessService, Service, ServiceFailed, wait_until_ready
+from bot.runner.watchdog import Watchdog
 
 SERVICE_ORDER = ("clamd", "backend", "actions", "rasa", "gateway", "telegram")
 RASA_NOTE = "Rasa takes up to about a minute to load a model"
@@ -32,10 +34,16 @@ class Stack:
         self.model_path = Path(model_path)
         self.out = out
         self.services: dict[str, Service] = {}
+        # Stops the services if this process dies without stop() (SIGKILL, a crash).
+        self.watchdog = Watchdog()
 
     @property
     def var_dir(self) -> Path:
         return Path(self.settings.var_dir)
+
+    @property
+    def run_dir(self) -> Path:
+        return self.var_dir / "run"
 
     def _local_url(self, port: int) -> str:
         """Loopback address of one of our ports."""
@@ -72,6 +80,7 @@ class Stack:
     def start(self) -> None:
         """Start every service in order, each ready before the next; all or nothing."""
         (self.var_dir / "log").mkdir(parents=True, exist_ok=True)
+        leftovers.stop_all(self.run_dir, self.out)
         total = len(SERVICE_ORDER)
         try:
             for number, name in enumerate(SERVICE_ORDER, start=1):
@@ -94,6 +103,7 @@ class Stack:
         self.services[name] = service
         try:
             service.launch()
+            self._guard(service)
             wait_until_ready(service, lambda s: self.out(f"{_step}{name}: still starting, {s:.0f} s"))
         except ServiceFailed as failure:
             self._fail(failure)
@@ -121,11 +131,23 @@ class Stack:
         if service is not None:
             self.out(f"stopping {name} ...")
             service.stop()
+            if service.pid is not None:
+                self.watchdog.unwatch(service.pid)
+            leftovers.forget(self.run_dir, name)
+
+    def _guard(self, service: Service) -> None:
+        """Record a started service as ours and have the watchdog stop it should we die."""
+        if service.pid is not None:
+            leftovers.record(self.run_dir, service.name, service.pid)
+            self.watchdog.watch(service.pid)
 
     def stop(self) -> None:
         """Stop every running service in reverse start order."""
         for name in reversed(SERVICE_ORDER):
             self.stop_service(name)
+        for name in list(self.services):  # any not in SERVICE_ORDER
+            self.stop_service(name)
+        self.watchdog.close()
 
     def dead_services(self) -> list[Service]:
         """Services that were started and have since exited."""

@@ -7,6 +7,7 @@ because the clamd client's ``shutdown()`` does not stop it.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
@@ -158,6 +159,7 @@ class ClamdProcess:
         self.startup_s: float | None = None
         self._proc: subprocess.Popen | None = None
         self._log_handle = None
+        self.preexec_fn = None  # the supervisor sets a parent-death signal here
 
     @classmethod
     def from_settings(cls, settings: Settings, *, tcp_port: int | None = None) -> "ClamdProcess":
@@ -202,7 +204,7 @@ class ClamdProcess:
         if self.pid is not None:
             return self
         if ping(self.socket_path):
-            raise ClamdError(f"another clamd already answers on {self.socket_path}")
+            self._stop_leftover_or_explain()
         self.write_config()
         if self.socket_path.exists():
             self.socket_path.unlink()  # stale: nobody answered PING on it
@@ -214,6 +216,7 @@ class ClamdProcess:
             stdout=self._log_handle,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # a Ctrl-C on the terminal is handled by stop()
+            preexec_fn=self.preexec_fn,
         )
         if wait:
             self._wait_ready(started, timeout)
@@ -233,6 +236,43 @@ class ClamdProcess:
             time.sleep(0.01)
         self.stop()
         raise ClamdError(f"clamd did not answer PING within {timeout} s: {self._log_tail()}")
+
+    def _leftover_pids(self) -> list[int]:
+        """Pids of clamd processes running with this very config file (an earlier run of ours)."""
+        wanted = ["--config-file", str(self.config_path)]
+        found = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    argv = (entry / "cmdline").read_bytes().decode(errors="replace").split("\0")
+                except OSError:
+                    continue
+                if argv[1:3] == wanted and Path(argv[0]).name == "clamd":
+                    found.append(int(entry.name))
+        return found
+
+    def _stop_leftover_or_explain(self, timeout: float = 10.0) -> None:
+        """A clamd answers on our socket: stop it when an earlier run of this checkout left it, else say what to do."""
+        pids = self._leftover_pids()
+        if not pids:
+            raise ClamdError(
+                f"another clamd already answers on {self.socket_path}, not started with this checkout's "
+                f"{self.config_path}: stop that clamd, or give this one another socket with "
+                f"INTAKE_CLAMD_SOCKET=/some/dir/clamd.sock"
+            )
+        log.warning("stopping a clamd left running by an earlier run of this checkout (pid %s)", pids)
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGCONT)
+                os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        while ping(self.socket_path, timeout=0.2) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        for pid in set(pids) & set(self._leftover_pids()):  # re-checked: a pid may be reused
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        if ping(self.socket_path):
+            raise ClamdError(f"a leftover clamd (pid {pids}) still answers on {self.socket_path}: stop it by hand")
 
     def stop(self, timeout: float = 10.0) -> None:
         """Stop our clamd by PID (SIGTERM, then SIGKILL) and remove socket and PID file."""

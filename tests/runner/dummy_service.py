@@ -1,7 +1,8 @@
 """A stand-in child process for supervisor tests: serves GET /health on a port.
 
-Usage: python dummy_service.py PORT [--delay S] [--exit-after S] [--grandchild PIDFILE]
---grandchild forks a sleeping grandchild (like Sanic's workers) and writes its pid.
+Usage: python dummy_service.py PORT [--delay S] [--exit-after S] [--grandchild PIDFILE] [--ignore-term]
+--grandchild forks a sleeping grandchild (like Sanic's workers) and writes its pid;
+--ignore-term makes it ignore SIGTERM (a hung service).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import argparse
 import http.server
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -32,7 +34,10 @@ def main() -> None:
     parser.add_argument("--delay", type=float, default=0.0)
     parser.add_argument("--exit-after", type=float)
     parser.add_argument("--grandchild")
+    parser.add_argument("--ignore-term", action="store_true")
     args = parser.parse_args()
+    if args.ignore_term:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
     print(f"dummy on {args.port} starting", flush=True)
     if args.grandchild:
         worker = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])

@@ -92,3 +92,20 @@ def test_ctrl_c_after_start_stops_everything_in_reverse_order(tmp_path):
     assert runner.leftovers() == []
     stops = [line.split()[1] for line in runner.lines if line.startswith("stopping ")]
     assert stops == ["gateway", "rasa", "actions", "backend", "clamd"]
+
+
+def test_sigkill_of_the_run_command_leaves_no_service_behind(tmp_path):
+    """kill -9 (or an OOM kill) gives no chance to stop in order: the watchdog and the
+    parent-death signal stop clamd, backend, action server and Rasa all the same."""
+    runner = Runner(tmp_path)
+    try:
+        runner.wait_for("rasa: starting", timeout_s=120)
+        assert processes_with_env("INTAKE_VAR_DIR", str(tmp_path)), "nothing ran, nothing proven"
+        runner.process.kill()
+        runner.process.wait(timeout=10)
+    finally:
+        runner.process.kill()
+    deadline = time.monotonic() + 15  # the watchdog's SIGKILL comes 10 s after its SIGTERM
+    while processes_with_env("INTAKE_VAR_DIR", str(tmp_path)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert processes_with_env("INTAKE_VAR_DIR", str(tmp_path)) == []
