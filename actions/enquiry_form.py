@@ -392,6 +392,13 @@ class ValidateEnquiryForm(FormValidationAction):
                 dispatcher.utter_message(response="utter_title_expired_note", expiry=format_date(expiry, language))
         if updates.get("title_kind") == "schengen_visa" and concern:
             dispatcher.utter_message(response="utter_schengen_note")
+        if concern and (target := concern.concern_by_title.get(updates.get("title_kind") or "")):
+            # The document held decides (content/concerns.yml, concern_by_title): a D-visa holder
+            # who asks to "extend the visa" applies for a residence permit (§ 81 Abs. 4 S. 1).
+            changes["concern"] = target
+            dispatcher.utter_message(response="utter_concern_follows_title",
+                                     title=load_catalogue().title_label(updates["title_kind"], language),
+                                     concern_label=load_catalogue().concerns[target].label(language))
         if updates.get("pickup_by_proxy") == "yes":
             born = slots.get("date_of_birth")
             if born and age_on(date.fromisoformat(born), today()) < 16:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -62,6 +62,9 @@ def build_submission(tracker: Tracker, upload_ids: list[str]) -> CaseSubmission:
         title_expiry=date.fromisoformat(_value(tracker, "title_expiry")) if _value(tracker, "title_expiry") else None,
         message=message,
         upload_ids=upload_ids,
+        # The client has just confirmed the summary: this is the moment of receipt, kept
+        # through an outbox delivery after midnight (the backend bounds it).
+        confirmed_at=datetime.now(UTC),
     )
 
 
@@ -76,7 +79,8 @@ def confirmation_payload(receipt: CaseReceipt, conversation_id: str) -> dict[str
     }
 
 
-def announce_receipt(dispatcher: CollectingDispatcher, receipt: CaseReceipt, conversation_id: str) -> None:
+def announce_receipt(dispatcher: CollectingDispatcher, receipt: CaseReceipt, conversation_id: str,
+                     language: str = "de") -> None:
     """Case number, unit, Fiktionswirkung and the PDF link; a follow-up gets no new PDF.
 
     A follow-up is this conversation's own open case of the same person and concern
@@ -85,9 +89,12 @@ def announce_receipt(dispatcher: CollectingDispatcher, receipt: CaseReceipt, con
     if receipt.status == "follow_up":
         dispatcher.utter_message(response="utter_submitted_follow_up", case_number=receipt.case_number)
         return
-    dispatcher.utter_message(response="utter_submitted", case_number=receipt.case_number, unit=receipt.unit)
+    dispatcher.utter_message(response="utter_submitted", case_number=receipt.case_number,
+                             unit=receipt.unit_names.get(language) or receipt.unit_names.get("de") or receipt.unit)
     if receipt.fiktionswirkung:
         dispatcher.utter_message(response="utter_submitted_fiktion")
+    elif receipt.fiktion_note:
+        dispatcher.utter_message(response="utter_submitted_no_fiktion")
     dispatcher.utter_message(response="utter_confirmation_document", json_message=confirmation_payload(receipt, conversation_id))
 
 
@@ -127,7 +134,7 @@ class ActionSubmitEnquiry(Action):
             log.warning("submission: backend refused the case (%s)", exc)
             dispatcher.utter_message(response="utter_submission_rejected")
             return []
-        announce_receipt(dispatcher, receipt, tracker.sender_id)
+        announce_receipt(dispatcher, receipt, tracker.sender_id, language_of(tracker))
         return cleared_form() + [SlotSet("last_case_number", receipt.case_number)]
 
 
@@ -150,5 +157,5 @@ class ActionResendConfirmation(Action):
             else:
                 dispatcher.utter_message(response="utter_no_confirmation")
             return []
-        announce_receipt(dispatcher, receipt, tracker.sender_id)
+        announce_receipt(dispatcher, receipt, tracker.sender_id, language_of(tracker))
         return [SlotSet("last_case_number", receipt.case_number)]

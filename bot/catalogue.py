@@ -6,6 +6,7 @@ Loaded and checked once; every service asks this module, never the YAML directly
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from functools import lru_cache
 from pathlib import Path
 
@@ -36,9 +37,16 @@ class Concern:
     intent: str
     name: dict[str, str]
     unit_family: str
-    fiktionswirkung: bool
     purposes: tuple[str, ...]
     fields: tuple[Field, ...]
+    concern_by_title: dict[str, str] = dataclass_field(default_factory=dict)  # title kind -> concern id
+
+    @property
+    def fiktionswirkung(self) -> bool:
+        """Whether an on-time application for this concern can get the statement (content/fiktion.yml)."""
+        from bot.confirmation.fiktion import load_table  # the table reads this catalogue
+
+        return load_table().can_apply(self.id)
 
     def label(self, language: str) -> str:
         return self.name.get(language) or self.name["de"]
@@ -112,10 +120,15 @@ def parse_catalogue(data: dict) -> Catalogue:
             intent=raw["intent"],
             name=dict(raw["name"]),
             unit_family=raw["unit_family"],
-            fiktionswirkung=bool(raw.get("fiktionswirkung", False)),
             purposes=tuple(raw.get("purposes") or ()),
             fields=_parse_fields(cid, raw["fields"], raw.get("optional") or []),
+            concern_by_title=dict(raw.get("concern_by_title") or {}),
         )
+    for cid, concern in concerns.items():
+        for kind, target in concern.concern_by_title.items():
+            if kind not in title_kinds or target not in concerns:
+                raise CatalogueError(f"content/concerns.yml, concern '{cid}', concern_by_title: "
+                                     f"'{kind}: {target}' names an unknown title kind or concern")
     for table, entries in (("purposes", purposes), ("title_kinds", title_kinds)):
         for key, entry in entries.items():
             if not {"de", "en"} <= set(entry):

@@ -35,8 +35,19 @@ class Settings(BaseSettings):
     backend_url: str = ""
     # Public base URL of the gateway (links in messages, QR codes).
     public_url: str = ""
-    # Public base URL of the backend's verification endpoint (QR code target).
+    # Public base URL of the verification page (QR code target); default: the gateway's
+    # public origin + /verify (the page is served there, bot/gateway/verify.py).
     verify_url: str = ""
+    # Oldest client confirmation the backend accepts as the moment of receipt (an outbox
+    # delivery after an outage keeps its time up to this age; older ones get the arrival time).
+    outbox_max_age_s: int = 7 * 24 * 3600
+
+    # PAdES signature of the confirmation PDF (bot/confirmation/signing.py). Empty: a key and
+    # self-signed certificate generated into var/signing/ on first run (embedded default).
+    signing_key: str = ""
+    signing_cert: str = ""
+    signing_chain: str = ""  # comma-separated PEM files of the office's CA chain
+    signing_key_passphrase: str = ""
 
     backend_database_url: str = ""
     clamd_socket: Path | None = None
@@ -78,7 +89,7 @@ class Settings(BaseSettings):
         if not self.public_url:
             self.public_url = f"http://{self.host}:{self.gateway_port}"
         if not self.verify_url:
-            self.verify_url = f"{self.backend_url}/verify"
+            self.verify_url = f"{self.public_url.rstrip('/')}/verify"
         if not self.backend_database_url:
             self.backend_database_url = f"sqlite:///{self.var_dir / 'backend.sqlite3'}"
         if self.clamd_socket is None:

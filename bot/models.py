@@ -28,7 +28,10 @@ class TitleKind(str, Enum):
     settlement_permit = "settlement_permit"  # Niederlassungserlaubnis / Daueraufenthalt-EU
     permission_to_reside = "permission_to_reside"  # Aufenthaltsgestattung (asylum)
     toleration = "toleration"  # Duldung
-    none = "none"  # no title (e.g. visa-free entry, first application)
+    fiktionsbescheinigung = "fiktionsbescheinigung"  # documents an earlier on-time application (§ 81 Abs. 5)
+    visa_free = "visa_free"  # lawful stay without a title (visa-free entry; § 81 Abs. 3)
+    eu_family_card = "eu_family_card"  # Aufenthaltskarte of a family member of an EU citizen (FreizügG/EU)
+    none = "none"  # no document at all
 
 
 class ScanVerdict(BaseModel):
@@ -84,6 +87,11 @@ class CaseSubmission(BaseModel):
     message: str | None = Field(None, max_length=2000)
     upload_ids: list[str] = Field(default_factory=list, max_length=5)
 
+    # When the client confirmed the summary to the assistant (aware, UTC): the moment of
+    # receipt (issue 13). The backend bounds it (never in the future, never older than
+    # the outbox's maximum age), so a caller cannot backdate a case.
+    confirmed_at: datetime | None = None
+
 
 class CaseReceipt(BaseModel):
     """The backend's answer to a submission, committed before it is sent."""
@@ -91,11 +99,13 @@ class CaseReceipt(BaseModel):
     case_number: str
     # "created" | "existing" (idempotent retry) | "follow_up" (same conversation, same person and concern)
     status: str
-    unit: str
+    unit: str  # unit id (staff); clients see unit_names
+    unit_names: dict[str, str] = Field(default_factory=dict)  # language -> readable name (content/routing.yml)
     rule: str
     received_at: datetime
     verification_code: str
     fiktionswirkung: bool
+    fiktion_note: str | None = None  # the neutral receipt's note (content/fiktion.yml), if any
     download_token: str  # for GET /downloads/<token> on the gateway
     download_expires_at: datetime
 

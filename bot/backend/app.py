@@ -25,6 +25,8 @@ from bot.backend.routing import load_routing
 from bot.backend.security import load_staff_auth
 from bot.catalogue import load_catalogue
 from bot.config import Settings, get_settings
+from bot.confirmation.fiktion import load_table
+from bot.confirmation.signing import ConfirmationSigner, config_from_settings
 
 log = logging.getLogger("bot.backend")
 PURGE_INTERVAL_S = 3600
@@ -41,7 +43,8 @@ def build_context(settings: Settings) -> BackendContext:
                                  list(routing.units))
     return BackendContext(settings=settings, catalogue=catalogue, routing=routing, engine=engine,
                           sessions=make_session_factory(engine),
-                          read_sessions=make_session_factory(engine, read_only=True), staff_auth=staff_auth)
+                          read_sessions=make_session_factory(engine, read_only=True), staff_auth=staff_auth,
+                          fiktion=load_table(), signer=ConfirmationSigner(config_from_settings(settings)))
 
 
 async def _purge_periodically(ctx: BackendContext) -> None:

@@ -6,6 +6,7 @@ import hashlib
 import logging
 import threading
 from contextlib import nullcontext
+from datetime import UTC, datetime, timedelta
 import re
 import unicodedata
 from zoneinfo import ZoneInfo
@@ -102,10 +103,31 @@ def _submit_once(ctx: BackendContext, session: Session, sub: CaseSubmission) -> 
     return _receipt(ctx, session, case, sub.conversation_id, "created")
 
 
+# A client's confirmation may be this far ahead of the backend's clock (clock skew between
+# the action server and the backend) and still count; anything later is the backend's now.
+CLOCK_SKEW = timedelta(seconds=5)
+
+
+def receipt_time(ctx: BackendContext, confirmed_at: datetime | None) -> datetime:
+    """The moment of receipt: when the client confirmed to the assistant (issue 13), bounded.
+
+    Never in the future and never older than the outbox's maximum age: otherwise the
+    backend's own time, so no caller can backdate a case past an expiry date.
+    """
+    now = ctx.clock()
+    if confirmed_at is None or confirmed_at.tzinfo is None or confirmed_at.utcoffset() is None:
+        return now
+    if confirmed_at > now + CLOCK_SKEW or confirmed_at < now - timedelta(seconds=ctx.settings.outbox_max_age_s):
+        log.warning("submission: confirmation time out of bounds; using the time of arrival")
+        return now
+    return min(confirmed_at, now).astimezone(UTC)
+
+
 def _create_case(ctx: BackendContext, session: Session, sub: CaseSubmission, key: str,
                  duplicate_of: Case | None) -> Case:
     """A new case routed by its own particulars; a possible duplicate holds no open_key."""
     now = ctx.clock()
+    received_at = receipt_time(ctx, sub.confirmed_at)
     decision = routing.route(
         ctx.routing,
         routing.facts_for(ctx.catalogue, concern=sub.concern, purpose=sub.purpose,
@@ -124,7 +146,7 @@ def _create_case(ctx: BackendContext, session: Session, sub: CaseSubmission, key
         postal_code=sub.postal_code, existing_case_number=sub.existing_case_number,
         principal_case_number=sub.principal_case_number,
         title_kind=sub.title_kind.value if sub.title_kind else None, title_serial=sub.title_serial,
-        title_expiry=sub.title_expiry, received_at=now,
+        title_expiry=sub.title_expiry, received_at=received_at,
     )
     session.add(case)
     session.flush()
@@ -200,8 +222,10 @@ def _receipt(ctx: BackendContext, session: Session, case: Case, conversation_id:
     confirmation = case.confirmation
     return CaseReceipt(
         case_number=case.case_number, status=status, unit=case.unit, rule=case.rule,
+        unit_names={lang: ctx.routing.unit_label(case.unit, lang) for lang in ("de", "en")},
         received_at=case.received_at, verification_code=confirmation.verification_code,
         fiktionswirkung=confirmation.fiktion_applies, download_token=token,
+        fiktion_note=ctx.fiktion.note_of(confirmation.fiktion_reason),
         download_expires_at=expires_at,
     )
 

@@ -20,7 +20,7 @@ def create_confirmation(ctx: BackendContext, session: Session, case: Case) -> Co
     """Decide Fiktionswirkung, render the PDF and add the record to the case's transaction."""
     concern = ctx.catalogue.concerns[case.concern]
     title_kind = TitleKind(case.title_kind) if case.title_kind else None
-    fiktion = decide_fiktionswirkung(concern.fiktionswirkung, title_kind, case.title_expiry, case.received_at)
+    fiktion = decide_fiktionswirkung(case.concern, title_kind, case.title_expiry, case.received_at, ctx.fiktion)
     code = _unused_code(session)
     data = ConfirmationData(
         case_number=case.case_number,
@@ -43,7 +43,7 @@ def create_confirmation(ctx: BackendContext, session: Session, case: Case) -> Co
     confirmation = Confirmation(
         case=case, verification_code=code, received_at=case.received_at,
         fiktion_applies=fiktion.applies, fiktion_reason=fiktion.reason[:200],
-        pdf=render_confirmation(data),
+        pdf=ctx.signer.sign(render_confirmation(data)),  # PAdES: any later edit breaks it
     )
     session.add(confirmation)
     return confirmation

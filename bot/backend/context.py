@@ -14,6 +14,8 @@ from bot.catalogue import Catalogue
 from bot.config import Settings
 from bot.backend.routing import RoutingTable
 from bot.backend.security import StaffAuth
+from bot.confirmation.fiktion import FiktionTable
+from bot.confirmation.signing import ConfirmationSigner
 
 
 def utc_now() -> datetime:
@@ -29,6 +31,8 @@ class BackendContext:
     sessions: sessionmaker[Session]
     read_sessions: sessionmaker[Session]  # for lookups that write nothing
     staff_auth: StaffAuth
+    fiktion: FiktionTable  # content/fiktion.yml, checked complete at start
+    signer: ConfirmationSigner  # PAdES signature of every confirmation PDF
     clock: Callable[[], datetime] = field(default=utc_now)
 
     @property

@@ -112,9 +112,9 @@ def _title_with_expiry(data: ConfirmationData, lang: str) -> str | None:
     if not kind or kind == "none":
         return None
     title = load_catalogue().title_label(kind, lang)
-    if data.title_expiry is None:
-        return title
-    return text("values.title_with_expiry", lang, title=title, expiry=format_date(data.title_expiry, lang))
+    if data.title_expiry is not None:
+        title = text("values.title_with_expiry", lang, title=title, expiry=format_date(data.title_expiry, lang))
+    return text("values.as_stated", lang, value=title)
 
 
 def _check(data: ConfirmationData) -> None:
@@ -296,15 +296,20 @@ class _Renderer:
             self.pdf.ln(2)
 
     def _statement_text(self, lang: str) -> tuple[str, str]:
-        """(heading, paragraph) of the statement in one language."""
-        if self.data.fiktion.applies:
-            title = load_catalogue().title_label(_kind_value(self.data.title_kind), lang)
-            body = text("fiktion_applies", lang, title=title, expiry=format_date(self.data.title_expiry, lang))
+        """(heading, paragraph) of the statement in one language (content/fiktion.yml decided which)."""
+        d = self.data
+        kind = _kind_value(d.title_kind)
+        values = {
+            "title": load_catalogue().title_label(kind, lang) if kind else "–",
+            "expiry": format_date(d.title_expiry, lang) if d.title_expiry else "–",
+        }
+        if d.fiktion.applies:
+            body = text("fiktion_applies", lang, **values)
             heading = text("fiktion_heading", lang)
         else:
             body = text("receipt_only", lang)
-            if self.data.fiktion.reason == "expired":
-                body += " " + text("receipt_expired", lang)
+            if d.fiktion.note:
+                body += " " + text(f"notes.{d.fiktion.note}", lang, **values)
             heading = text("receipt_heading", lang)
         return heading, body + " " + text("no_status_enquiries", lang)
 

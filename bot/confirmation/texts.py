@@ -91,3 +91,8 @@ def _nationality_specials() -> dict:
     """XXA/XXX labels, kept with the nationality parser's table."""
     with open(CONTENT_DIR / "nationalities.yml", encoding="utf-8") as fh:
         return (yaml.safe_load(fh) or {}).get("special") or {}
+
+
+def note_keys() -> set[str]:
+    """Keys of the notes a neutral receipt can carry (content/fiktion.yml names them)."""
+    return set(load_texts().get("notes") or {})

@@ -1,4 +1,6 @@
-"""The Fiktionswirkung decision: every branch, written out as a table, and the Berlin day edges."""
+"""The Fiktionswirkung decision (content/fiktion.yml): every concern × document × validity
+written out here by hand from the law and the seeds, plus the Berlin day edges (midnight,
+DST) and the outbox path (confirmed before midnight, delivered after)."""
 
 from __future__ import annotations
 
@@ -6,94 +8,151 @@ from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.confirmation.fiktion import FiktionDecision, decide_fiktionswirkung
+from bot.catalogue import load_catalogue
+from bot.confirmation.fiktion import (
+    TABLE_FILE, FiktionTableError, decide_fiktionswirkung, load_table, parse_table,
+)
+from bot.confirmation.texts import load_texts, note_keys
 from bot.models import TitleKind
 
 BERLIN = ZoneInfo("Europe/Berlin")
 RECEIVED = datetime(2026, 6, 15, 10, 0, tzinfo=BERLIN)
 DAY = RECEIVED.date()
+EXPIRY = {"valid": DAY, "expired": DAY - timedelta(days=1), "unknown": None}
 
-# Expected reason per title kind for an eligible concern, by expiry relative to the day of
-# receipt: -1 = the day before, 0 = that day, +1 = the day after, None = no expiry given.
-ELIGIBLE_CONCERN = {
-    TitleKind.residence_permit: {-1: "expired", 0: "applies", 1: "applies", None: "no_expiry_date"},
-    TitleKind.blue_card: {-1: "expired", 0: "applies", 1: "applies", None: "no_expiry_date"},
-    TitleKind.national_visa: {-1: "expired", 0: "applies", 1: "applies", None: "no_expiry_date"},
-    TitleKind.schengen_visa: {-1: "schengen_visa", 0: "schengen_visa", 1: "schengen_visa", None: "schengen_visa"},
-    TitleKind.settlement_permit: {d: "title_not_eligible" for d in (-1, 0, 1, None)},
-    TitleKind.permission_to_reside: {d: "title_not_eligible" for d in (-1, 0, 1, None)},
-    TitleKind.toleration: {d: "title_not_eligible" for d in (-1, 0, 1, None)},
-    TitleKind.none: {d: "no_title" for d in (-1, 0, 1, None)},
-    None: {d: "no_title" for d in (-1, 0, 1, None)},
-}
+TITLE_APPLICATIONS = ("residence_permit_issue", "residence_permit_extension", "visa_extension")
+OTHER_MATTERS = ("card_pickup", "data_change", "lost_card", "appointment", "other")
+CARRIERS = ("residence_permit", "blue_card", "national_visa")  # seed 000's list of titles kept lawful
 
-CASES = [
-    (eligible, kind, offset, reasons[offset] if eligible else "concern_not_eligible")
-    for eligible in (True, False)
-    for kind, reasons in ELIGIBLE_CONCERN.items()
-    for offset in (-1, 0, 1, None)
+
+def expected(concern: str, document: str, validity: str) -> tuple[str, str | None]:
+    """(outcome, note) as the law and the seeds say, independently of the YAML."""
+    if concern in OTHER_MATTERS:
+        return "receipt", None  # not an application for a title
+    settlement = concern == "settlement_permit"
+    if document in CARRIERS:
+        if validity == "expired":
+            return "receipt_note", "late_application"  # § 81 Abs. 4: only before expiry
+        if validity == "unknown":
+            return "receipt_note", "expiry_unknown"
+        # § 81 Abs. 4 S. 1 "oder die Erteilung eines anderen Aufenthaltstitels"; the seed's
+        # statement covers residence permit / Blue Card only, not the settlement permit.
+        return ("receipt_note", "settlement_on_time") if settlement else ("statement", None)
+    special = {"schengen_visa": "schengen_visa",  # § 81 Abs. 4 S. 2
+               "fiktionsbescheinigung": "fiktionsbescheinigung",  # § 81 Abs. 5: no new statement
+               "visa_free": "visa_free"}  # § 81 Abs. 3, not Abs. 4
+    if document in special:
+        return "receipt_note", special[document]
+    return "receipt", None  # settlement permit, Gestattung, Duldung, EU card, none
+
+
+COMBINATIONS = [
+    (concern, document, validity)
+    for concern in sorted(load_catalogue().concerns)
+    for document in [k.value for k in TitleKind]
+    for validity in ("valid", "expired", "unknown")
 ]
 
 
-def test_table_covers_every_title_kind():
-    assert set(ELIGIBLE_CONCERN) == set(TitleKind) | {None}
-    assert len(CASES) == 2 * (len(TitleKind) + 1) * 4
+def test_every_combination_is_listed():
+    assert set(TITLE_APPLICATIONS) | set(OTHER_MATTERS) | {"settlement_permit"} == set(load_catalogue().concerns)
+    assert len(COMBINATIONS) == len(load_catalogue().concerns) * len(TitleKind) * 3
+    assert {"fiktionsbescheinigung", "visa_free", "eu_family_card", "permission_to_reside", "toleration",
+            "settlement_permit", "schengen_visa", "national_visa", "blue_card", "residence_permit",
+            "none"} == {k.value for k in TitleKind}
 
 
-@pytest.mark.parametrize(("eligible", "kind", "offset", "reason"), CASES)
-def test_decision_table(eligible, kind, offset, reason):
-    expiry = None if offset is None else DAY + timedelta(days=offset)
-    decision = decide_fiktionswirkung(eligible, kind, expiry, RECEIVED)
-    assert decision == FiktionDecision(reason == "applies", reason)
+@pytest.mark.parametrize(("concern", "document", "validity"), COMBINATIONS)
+def test_decision_table(concern, document, validity):
+    decision = decide_fiktionswirkung(concern, document, EXPIRY[validity], RECEIVED)
+    outcome, note = expected(concern, document, validity)
+    assert decision.applies is (outcome == "statement")
+    assert decision.note == note
+    assert decision.source  # every row names its legal source
+
+
+def test_a_missing_document_counts_as_none():
+    decision = decide_fiktionswirkung("residence_permit_extension", None, DAY, RECEIVED)
+    assert not decision.applies and decision.note is None and decision.reason == "title_not_covered"
+
+
+def test_every_note_has_texts_in_both_languages_and_every_row_a_source():
+    notes = load_texts()["notes"]
+    for key in note_keys():
+        assert notes[key]["de"] and notes[key]["en"] and notes[key]["source"]
+    raw = yaml.safe_load(TABLE_FILE.read_text(encoding="utf-8"))
+    assert all(row["source"].strip() for row in raw["rows"])
+
+
+def test_a_gap_in_the_table_is_refused_at_load():
+    raw = yaml.safe_load(TABLE_FILE.read_text(encoding="utf-8"))
+    raw["rows"] = [r for r in raw["rows"] if r["id"] != "visa_free"]
+    with pytest.raises(FiktionTableError, match="visa_free"):
+        parse_table(raw, set(load_catalogue().concerns), note_keys())
+
+
+def test_a_concern_without_matter_is_refused():
+    raw = yaml.safe_load(TABLE_FILE.read_text(encoding="utf-8"))
+    raw["matters"]["no_application"].remove("other")
+    with pytest.raises(FiktionTableError, match="other"):
+        parse_table(raw, set(load_catalogue().concerns), note_keys())
+
+
+def test_a_row_without_source_is_refused():
+    raw = yaml.safe_load(TABLE_FILE.read_text(encoding="utf-8"))
+    raw["rows"][0]["source"] = ""
+    with pytest.raises(FiktionTableError, match="source"):
+        parse_table(raw, set(load_catalogue().concerns), note_keys())
 
 
 @pytest.mark.parametrize(
-    ("received_at", "expiry", "reason"),
+    ("received_at", "expiry", "applies"),
     [
+        # midnight: valid through the whole expiry day, Berlin time
+        (datetime(2026, 6, 15, 23, 59, 59, tzinfo=BERLIN), date(2026, 6, 15), True),
+        (datetime(2026, 6, 16, 0, 0, 0, tzinfo=BERLIN), date(2026, 6, 15), False),
         # 23:30 UTC on 28 March 2026 is 00:30 on 29 March in Berlin (still CET, +1).
-        (datetime(2026, 3, 28, 23, 30, tzinfo=timezone.utc), date(2026, 3, 28), "expired"),
-        (datetime(2026, 3, 28, 23, 30, tzinfo=timezone.utc), date(2026, 3, 29), "applies"),
-        (datetime(2026, 3, 28, 22, 59, tzinfo=timezone.utc), date(2026, 3, 28), "applies"),  # 23:59 CET
+        (datetime(2026, 3, 28, 23, 30, tzinfo=timezone.utc), date(2026, 3, 28), False),
+        (datetime(2026, 3, 28, 22, 59, tzinfo=timezone.utc), date(2026, 3, 28), True),  # 23:59 CET
         # 29 March 2026: clocks go forward at 02:00; from then Berlin is UTC+2.
-        (datetime(2026, 3, 29, 21, 59, tzinfo=timezone.utc), date(2026, 3, 29), "applies"),  # 23:59 CEST
-        (datetime(2026, 3, 29, 22, 0, tzinfo=timezone.utc), date(2026, 3, 29), "expired"),  # 00:00 CEST 30th
-        (datetime(2026, 3, 29, 0, 59, tzinfo=timezone.utc), date(2026, 3, 28), "expired"),  # 01:59 CET 29th
+        (datetime(2026, 3, 29, 21, 59, tzinfo=timezone.utc), date(2026, 3, 29), True),  # 23:59 CEST
+        (datetime(2026, 3, 29, 22, 0, tzinfo=timezone.utc), date(2026, 3, 29), False),  # 00:00 CEST 30th
+        (datetime(2026, 3, 29, 0, 59, tzinfo=timezone.utc), date(2026, 3, 28), False),  # 01:59 CET 29th
         # 25 October 2026: clocks go back at 03:00 CEST; from then Berlin is UTC+1.
-        (datetime(2026, 10, 24, 21, 59, tzinfo=timezone.utc), date(2026, 10, 24), "applies"),  # 23:59 CEST
-        (datetime(2026, 10, 24, 22, 0, tzinfo=timezone.utc), date(2026, 10, 24), "expired"),  # 00:00 CEST 25th
-        (datetime(2026, 10, 25, 22, 59, tzinfo=timezone.utc), date(2026, 10, 25), "applies"),  # 23:59 CET
-        (datetime(2026, 10, 25, 23, 0, tzinfo=timezone.utc), date(2026, 10, 25), "expired"),  # 00:00 CET 26th
+        (datetime(2026, 10, 24, 21, 59, tzinfo=timezone.utc), date(2026, 10, 24), True),  # 23:59 CEST
+        (datetime(2026, 10, 24, 22, 0, tzinfo=timezone.utc), date(2026, 10, 24), False),  # 00:00 CEST 25th
+        (datetime(2026, 10, 25, 22, 59, tzinfo=timezone.utc), date(2026, 10, 25), True),  # 23:59 CET
+        (datetime(2026, 10, 25, 23, 0, tzinfo=timezone.utc), date(2026, 10, 25), False),  # 00:00 CET 26th
         # Any aware zone is converted: 19:30 in New York (UTC-4 in March) is 00:30 Berlin.
-        (datetime(2026, 3, 20, 19, 30, tzinfo=ZoneInfo("America/New_York")), date(2026, 3, 20), "expired"),
-        (datetime(2026, 3, 20, 19, 30, tzinfo=ZoneInfo("America/New_York")), date(2026, 3, 21), "applies"),
-        # ... and 06:30 in Tokyo on 1 April is 23:30 on 31 March in Berlin (UTC+2).
-        (datetime(2026, 4, 1, 6, 30, tzinfo=ZoneInfo("Asia/Tokyo")), date(2026, 3, 31), "applies"),
+        (datetime(2026, 3, 20, 19, 30, tzinfo=ZoneInfo("America/New_York")), date(2026, 3, 20), False),
+        (datetime(2026, 4, 1, 6, 30, tzinfo=ZoneInfo("Asia/Tokyo")), date(2026, 3, 31), True),
     ],
 )
-def test_berlin_calendar_day_decides(received_at, expiry, reason):
-    decision = decide_fiktionswirkung(True, TitleKind.residence_permit, expiry, received_at)
-    assert decision.reason == reason
-    assert decision.applies is (reason == "applies")
+@pytest.mark.parametrize("document", CARRIERS)
+def test_berlin_calendar_day_decides(received_at, expiry, applies, document):
+    decision = decide_fiktionswirkung("visa_extension", document, expiry, received_at)
+    assert decision.applies is applies
+    assert decision.note == (None if applies else "late_application")
 
 
-@pytest.mark.parametrize("eligible", [True, False])
-def test_naive_received_at_is_refused(eligible):
+def test_naive_received_at_is_refused():
     with pytest.raises(ValueError, match="timezone-aware"):
-        decide_fiktionswirkung(eligible, TitleKind.blue_card, DAY, datetime(2026, 6, 15, 10, 0))
+        decide_fiktionswirkung("residence_permit_extension", TitleKind.blue_card, DAY, datetime(2026, 6, 15, 10))
 
 
-def test_title_kind_as_plain_string():
-    """The backend stores the kind as text; the decision accepts the enum's value too."""
-    assert decide_fiktionswirkung(True, "blue_card", DAY, RECEIVED).applies
-    assert decide_fiktionswirkung(True, "schengen_visa", DAY, RECEIVED).reason == "schengen_visa"
-
-
-def test_unknown_title_kind_is_an_error():
+def test_unknown_title_kind_or_concern_is_an_error():
     with pytest.raises(ValueError):
-        decide_fiktionswirkung(True, "passport", DAY, RECEIVED)
+        decide_fiktionswirkung("residence_permit_extension", "passport", DAY, RECEIVED)
+    with pytest.raises(ValueError):
+        decide_fiktionswirkung("naturalisation", "blue_card", DAY, RECEIVED)
+
+
+def test_the_table_is_loaded_once():
+    assert load_table() is load_table()
 
 
 @settings(max_examples=200, deadline=None)
@@ -104,9 +163,7 @@ def test_unknown_title_kind_is_an_error():
 )
 def test_an_earlier_receipt_never_loses_the_effect(instant, earlier_by, expiry):
     """Monotonic in time: whatever applies at a moment also applies at every earlier moment."""
-    later = decide_fiktionswirkung(True, TitleKind.national_visa, expiry, instant)
-    earlier = decide_fiktionswirkung(True, TitleKind.national_visa, expiry, instant - earlier_by)
+    later = decide_fiktionswirkung("residence_permit_issue", TitleKind.national_visa, expiry, instant)
+    earlier = decide_fiktionswirkung("residence_permit_issue", TitleKind.national_visa, expiry, instant - earlier_by)
     assert not later.applies or earlier.applies
-    # and the day that counts is the Berlin one, not the UTC one
-    berlin_day = instant.astimezone(BERLIN).date()
-    assert later.applies is (berlin_day <= expiry)
+    assert later.applies is (instant.astimezone(BERLIN).date() <= expiry)

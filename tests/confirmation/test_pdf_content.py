@@ -20,10 +20,26 @@ STATEMENT_DE = ("mitsamt den Nebenbestimmungen im Bundesgebiet bis zur Vorsprach
                 "weiter im bisherigen Umfang arbeiten oder studieren")
 STATEMENT_EN = ("is deemed lawful within German federal territory until you have your interview",
                 "continue to work or study to the same extent as before")
-RECEIPT_ONLY_DE = "eine Fiktionswirkung ist damit nicht verbunden"
-RECEIPT_ONLY_EN = "it does not serve as a temporary permit"
-CONTACT_DE = "Das zuständige Referat wird sich mit Ihnen in Verbindung setzen."
-CONTACT_EN = "The responsible unit will contact you."
+# A neutral receipt: it does not certify a Fiktionswirkung and the unit decides (issue 13);
+# it never claims that none exists.
+RECEIPT_ONLY_DE = "Eine Fiktionswirkung bescheinigt sie nicht; über Ihr Anliegen entscheidet das zuständige Referat."
+RECEIPT_ONLY_EN = "It does not certify a temporary permit (“Fiktionswirkung”); the responsible unit decides on your matter."
+NEVER = ("nicht verbunden", "not connected", "does not serve as")
+# The note of the decision table's row, per reason (content/confirmation.yml notes).
+NOTE_PHRASES = {
+    "late_application": ("Nach Ihren Angaben war Ihr Aufenthaltstitel (Blaue Karte EU, gültig bis 28.03.2026) beim Eingang",
+                         "As stated by you, your residence title (EU Blue Card, valid until 28 March 2026) had already expired"),
+    "expiry_unknown": ("Sie haben nicht angegeben, bis wann Ihr Aufenthaltstitel (Blaue Karte EU) gültig ist.",
+                       "You did not state until when your residence title (EU Blue Card) is valid."),
+    "settlement_on_time": ("Ob er bis zur Entscheidung fortgilt (§ 81 Abs. 4 AufenthG), entscheidet das zuständige Referat.",
+                           "The responsible unit decides whether it continues to apply until the decision"),
+    "schengen_visa": ("Für ein Schengen-Visum (Typ C) gilt die Fiktionswirkung nach § 81 Abs. 4 AufenthG nicht.",
+                      "does not apply to a Schengen visa (type C)."),
+    "fiktionsbescheinigung": ("Nach Ihren Angaben haben Sie eine Fiktionsbescheinigung.",
+                              "does not certify a new “Fiktionswirkung”."),
+    "visa_free": ("gilt § 81 Abs. 3 AufenthG, nicht die Fiktionswirkung nach § 81 Abs. 4.",
+                  "falls under section 81 (3) Residence Act"),
+}
 SAVE_DE = "Bitte speichern Sie sich dieses Dokument ab und drucken es zudem auch nach Möglichkeit aus."
 SAVE_EN = "Please save this document and print a copy if possible."
 
@@ -66,30 +82,41 @@ def test_statement_when_it_applies_in_both_languages(extract):
     text = extract(rendered("default"))
     for phrase in STATEMENT_DE + STATEMENT_EN:
         assert phrase in text, phrase
-    assert "Aufenthaltstitel – Blaue Karte EU, gültig bis 30.04.2026 – gilt" in text
-    assert "residence title – EU Blue Card, valid until 30 April 2026 – together" in text
+    # the client's own answers are marked as such (issue 13)
+    assert "Aufenthaltstitel – nach Ihren Angaben Blaue Karte EU, gültig bis 30.04.2026 – gilt" in text
+    assert "residence title – as stated by you, EU Blue Card, valid until 30 April 2026 – together" in text
+    assert "(nach Ihren Angaben)" in text and "(as stated by you)" in text
     assert RECEIPT_ONLY_DE not in text and RECEIPT_ONLY_EN not in text
 
 
 NOT_APPLYING = [
-    ("concern_not_eligible", dict(concern_label_de="Niederlassungserlaubnis", concern_label_en="Settlement permit")),
-    ("schengen_visa", dict(title_kind="schengen_visa")),
-    ("title_not_eligible", dict(title_kind="toleration")),
-    ("no_title", dict(title_kind="none", title_expiry=None)),
-    ("expired", dict(title_expiry=date(2026, 3, 28))),
-    ("no_expiry_date", dict(title_expiry=None)),
+    ("title_not_covered", None, dict(title_kind="toleration")),
+    ("not_an_application", None, dict(concern_label_de="Terminanfrage", concern_label_en="Request for an appointment")),
+    ("expired", "late_application", dict(title_expiry=date(2026, 3, 28))),
+    ("no_expiry_date", "expiry_unknown", dict(title_expiry=None)),
+    ("settlement_on_time", "settlement_on_time", dict(concern_label_de="Niederlassungserlaubnis",
+                                                      concern_label_en="Settlement permit")),
+    ("schengen_visa", "schengen_visa", dict(title_kind="schengen_visa")),
+    ("fiktionsbescheinigung", "fiktionsbescheinigung", dict(title_kind="fiktionsbescheinigung", title_expiry=None)),
+    ("visa_free", "visa_free", dict(title_kind="visa_free", title_expiry=None)),
+    ("title_not_covered", None, dict(title_kind="none", title_expiry=None)),
 ]
 
 
-@pytest.mark.parametrize(("reason", "overrides"), NOT_APPLYING, ids=[r for r, _ in NOT_APPLYING])
-def test_plain_receipt_when_it_does_not_apply(reason, overrides):
-    pdf = rendered(f"not:{reason}", fiktion=FiktionDecision(False, reason), **overrides)
+@pytest.mark.parametrize(("reason", "note", "overrides"), NOT_APPLYING, ids=[f"{r}-{n}" for r, n, _ in NOT_APPLYING])
+def test_neutral_receipt_when_it_does_not_apply(reason, note, overrides):
+    pdf = rendered(f"not:{reason}:{note}:{sorted(overrides)}", fiktion=FiktionDecision(False, reason, note), **overrides)
     text = pypdf_text(pdf)
     for phrase in STATEMENT_DE + STATEMENT_EN:
         assert phrase not in text, phrase
     assert RECEIPT_ONLY_DE in text and RECEIPT_ONLY_EN in text
-    contact = CONTACT_DE in text, CONTACT_EN in text
-    assert contact == ((True, True) if reason == "expired" else (False, False))
+    for key, phrases in NOTE_PHRASES.items():
+        for phrase in phrases:
+            assert (phrase in text) is (key == note), (key, phrase)
+    for phrase in NEVER:
+        assert phrase not in text
+    if note == "fiktionsbescheinigung":  # never "your title had expired"
+        assert "abgelaufen" not in text and "expired" not in text
     assert SAVE_DE in text and SAVE_EN in text
     assert sha("passport") in squash(text)
 
