@@ -23,8 +23,8 @@ validate: install ## staff data checks (scripts/validate, once it exists)
 	elif [ -f scripts/validate.py ]; then $(PY) scripts/validate.py; \
 	else echo "validate: no staff data checks yet (scripts/validate)"; fi
 
-evaluate: install ## NLU evaluation in both languages (reports/nlu-evaluation.md)
-	$(PY) scripts/evaluate.py --nlu-only
+evaluate: install ## conversation evaluation set per kind and language, and NLU scores (reports/)
+	$(PY) scripts/evaluate.py
 
 # Each step runs even when an earlier one failed (more to learn from one run); the
 # last line names the steps that failed.

@@ -29,6 +29,12 @@ class Settings(BaseSettings):
     actions_port: int = 5055
     backend_port: int = 8300
     gateway_port: int = 8080
+    console_port: int = 8090
+
+    # Staff console (bot/console): the checkout it edits and trains from (empty = this
+    # one), and how long masked client messages stay in its "learn" list.
+    console_project_dir: Path | None = None
+    console_learn_retention_days: int = 30
 
     # Where the gateway and the action server find the others.
     rasa_url: str = ""
@@ -92,6 +98,8 @@ class Settings(BaseSettings):
             self.verify_url = f"{self.public_url.rstrip('/')}/verify"
         if not self.backend_database_url:
             self.backend_database_url = f"sqlite:///{self.var_dir / 'backend.sqlite3'}"
+        if self.console_project_dir is None:
+            self.console_project_dir = PROJECT_ROOT
         if self.clamd_socket is None:
             self.clamd_socket = self.var_dir / "run" / "clamd.sock"
 

@@ -47,6 +47,9 @@ class Knowledge:
     fee_templates: dict[str, dict[str, str]]
     # Answer intent -> the concern (enquiry_* intent) offered as a button under the answer.
     offers: dict[str, str] = field(default_factory=dict)
+    # Sentences the conversation model composes answers from (key -> de/en text), and their sources.
+    sentences: dict[str, dict[str, str]] = field(default_factory=dict)
+    sentence_sources: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -155,8 +158,27 @@ def parse_knowledge(data: Any) -> Knowledge:
     facts = _parse_facts(data.get("facts"))
     answers, sources, offers = _parse_answers(data.get("answers"), facts)
     cases, templates = _parse_fee_quotes(data.get("fee_quotes"), facts)
+    sentences, sentence_sources = _parse_sentences(data.get("sentences") or {}, facts)
     return Knowledge(facts=facts, answers=answers, sources=sources, fee_cases=cases, fee_templates=templates,
-                     offers=offers)
+                     offers=offers, sentences=sentences, sentence_sources=sentence_sources)
+
+
+SENTENCE_VARIABLES = {"age", "concern"}
+
+
+def _parse_sentences(raw: Any, facts: dict) -> tuple[dict, dict]:
+    """Composable sentences: de and en, sources; placeholders are facts, {age} or {concern}."""
+    if not isinstance(raw, dict):
+        raise KnowledgeError("content/knowledge.yml: 'sentences:' must map names to de/en texts")
+    texts, sources = {}, {}
+    for key, entry in raw.items():
+        where = f"sentence '{key}'"
+        texts[key] = _check_texts(where, entry, set(facts) | SENTENCE_VARIABLES)
+        refs = entry.get("sources")
+        if not isinstance(refs, list) or not refs:
+            raise KnowledgeError(f"content/knowledge.yml, {where}: needs 'sources:' (a list)")
+        sources[key] = [str(r) for r in refs]
+    return texts, sources
 
 
 @lru_cache
@@ -228,6 +250,12 @@ def answer(intent: str, language: str, knowledge: Knowledge | None = None) -> st
         return None
     lang = _language(language)
     return _fill(texts[lang], knowledge, lang)
+
+
+def sentence(key: str, language: str, knowledge: Knowledge | None = None, **variables: str) -> str:
+    """A composable sentence (content/knowledge.yml `sentences`) with facts and variables filled in."""
+    knowledge = knowledge or load_knowledge()
+    return _fill(knowledge.sentences[key][_language(language)], knowledge, _language(language), **variables)
 
 
 def offer(intent: str, knowledge: Knowledge | None = None) -> str | None:
@@ -308,6 +336,11 @@ def _age(folded: str) -> int | None:
         if match.group(1) not in _DURATION_WORDS:
             return int(match.group(2))
     return None
+
+
+def read_age(text: str) -> int | None:
+    """An age in years a client's message mentions ("Kind von 12", "he's 3"), if any."""
+    return _age(_fold(text or ""))
 
 
 @dataclass(frozen=True)

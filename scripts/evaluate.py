@@ -1,8 +1,15 @@
-"""How well does the assistant understand clients? NLU scores per language, plus the conversation tests.
+"""How well does the assistant understand clients? The conversation evaluation set, and NLU scores.
 
 Usage (from the project directory):
-    .venv/bin/python scripts/evaluate.py              # NLU evaluation + end-to-end conversation tests
+    .venv/bin/python scripts/evaluate.py              # conversation evaluation + NLU evaluation
+    .venv/bin/python scripts/evaluate.py --conversations-only [--url http://127.0.0.1:8080] [--kind follow_up]
     .venv/bin/python scripts/evaluate.py --nlu-only   # NLU evaluation only (about 1-2 minutes)
+
+Conversation evaluation: the multi-turn conversations of tests/evaluation/conversations/{de,en}.yml
+(written for evaluation, never used for training) are played through the public chat API of
+a running assistant (--url) or of a private stack this script starts (same code as `make run`,
+temporary files, free ports); the figure per kind and language goes to
+reports/conversation-evaluation.md/.json and is printed.
 
 Trains an NLU-only model when data/nlu/ or config.yml changed (cached otherwise), classifies
 the held-out messages of tests/nlu/de.yml and tests/nlu/en.yml with one model load, and writes
@@ -27,7 +34,9 @@ sys.path.insert(0, str(ROOT))
 
 from bot.runner.environment import rasa_env  # noqa: E402
 from bot.staffcheck.nlu_metrics import Prediction, markdown_report, score_language, summary_table  # noqa: E402
+from bot.staffcheck.conversations import figure_table  # noqa: E402
 from bot.staffcheck.nlu_model import NluTrainingError, ensure_nlu_model  # noqa: E402
+from scripts.conversation_runner import evaluate_conversations  # noqa: E402
 from bot.staffcheck.project import Project  # noqa: E402
 
 LANGUAGES = ("de", "en")
@@ -48,16 +57,6 @@ def predict(model: Path, files: dict[str, Path]) -> dict[str, list[Prediction]]:
             record = json.loads(line)
             predictions[by_file[record.pop("file")]].append(Prediction(**record))
     return predictions
-
-
-def run_conversation_tests() -> dict:
-    """Run the end-to-end conversation suite (tests/e2e) and keep its summary line."""
-    started = time.monotonic()
-    result = subprocess.run([sys.executable, "-m", "pytest", "tests/e2e", "-q", "-p", "no:cacheprovider"],
-                            cwd=ROOT, capture_output=True, text=True)
-    lines = [line for line in result.stdout.splitlines() if line.strip()]
-    return {"command": "pytest tests/e2e -q", "exit_code": result.returncode, "passed": result.returncode == 0,
-            "summary": lines[-1] if lines else "(no output)", "seconds": round(time.monotonic() - started)}
 
 
 def unknown_test_intents(predictions: dict[str, list[Prediction]]) -> list[str]:
@@ -89,9 +88,17 @@ def main(argv: list[str] | None = None) -> int:
     """Evaluate, print the summary table, write the reports."""
     parser = argparse.ArgumentParser(description="Score the NLU model per language on held-out messages "
                                      "and run the conversation tests; writes reports/nlu-evaluation.md/.json.")
-    parser.add_argument("--nlu-only", action="store_true", help="skip the end-to-end conversation tests (tests/e2e)")
+    parser.add_argument("--nlu-only", action="store_true", help="only the NLU evaluation")
+    parser.add_argument("--conversations-only", action="store_true", help="only the conversation evaluation")
+    parser.add_argument("--url", help="gateway of a running assistant (default: start a private stack)")
+    parser.add_argument("--kind", action="append", help="only conversations of this kind (repeatable)")
     parser.add_argument("--out", type=Path, default=ROOT / "reports", help="report directory (default reports/)")
     args = parser.parse_args(argv)
+    if not args.nlu_only:
+        outcomes = evaluate_conversations(args.url, args.kind, args.out)
+        print(figure_table(outcomes))
+        if args.conversations_only:
+            return 0 if outcomes else 1
     files = {language: ROOT / "tests" / "nlu" / f"{language}.yml" for language in LANGUAGES}
     missing = [str(p.relative_to(ROOT)) for p in files.values() if not p.exists()]
     if missing:
@@ -107,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     scores = [score_language(language, predictions[language]) for language in LANGUAGES]
     warnings = [f"the test files use intent(s) not in the domain: {', '.join(unknown)} (they always count as wrong)"
                 for unknown in [unknown_test_intents(predictions)] if unknown]
-    conversations = None if args.nlu_only else run_conversation_tests()
+    conversations = None
     markdown, _ = write_reports(args.out, scores, model, conversations, warnings)
     print(summary_table(scores))
     for warning in warnings:

@@ -69,7 +69,8 @@ def main() -> int:
         started = time.monotonic()
         stack.start()
         say(f"\nAll services ready after {time.monotonic() - started:.0f} s.")
-        say(f"Web chat: {settings.public_url}/   (Ctrl-C stops everything)\n")
+        say(f"Web chat: {settings.public_url}/   (Ctrl-C stops everything)")
+        say(f"Staff console: {stack.console_url}/   (accounts: python -m bot.console users add --help)\n")
         return watch(stack)
     except Shutdown as reason:
         say(f"\n{reason}: stopping ...")

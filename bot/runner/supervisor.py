@@ -17,7 +17,7 @@ from bot.runner.readiness import http_ok, rasa_model_loaded
 from bot.runner.services import ClamdService, ProcessService, Service, ServiceFailed, wait_until_ready
 from bot.runner.watchdog import Watchdog
 
-SERVICE_ORDER = ("clamd", "backend", "actions", "rasa", "gateway", "telegram")
+SERVICE_ORDER = ("clamd", "backend", "actions", "rasa", "gateway", "console", "telegram")
 RASA_NOTE = "Rasa takes up to about a minute to load a model"
 TELEGRAM_SETTLE_S = 3.0
 
@@ -52,6 +52,10 @@ class Stack:
     @property
     def gateway_url(self) -> str:
         return self._local_url(self.settings.gateway_port)
+
+    @property
+    def console_url(self) -> str:
+        return self._local_url(self.settings.console_port)
 
     @property
     def backend_url(self) -> str:
@@ -179,6 +183,9 @@ class Stack:
         if name == "gateway":
             command = [APP_PYTHON, "-m", "bot.gateway"]
             return ProcessService(name, command, env, log, lambda: http_ok(f"{local(settings.gateway_port)}/health"))
+        if name == "console":
+            command = [APP_PYTHON, "-m", "bot.console", "serve"]
+            return ProcessService(name, command, env, log, lambda: http_ok(f"{local(settings.console_port)}/health"))
         if name == "telegram":
             command = [APP_PYTHON, "-m", "bot.channels.telegram"]
             # No health route in polling mode: alive after a few seconds counts as up.

@@ -78,31 +78,37 @@ def _copy_atomically(source: Path, target: Path) -> None:
     os.replace(partial, target)
 
 
-def _train(fp: str, log: Callable[[str], None], output) -> Path:
-    """Run `rasa train` into models/<fp>.tar.gz."""
+def _models_dir(root: Path) -> Path:
+    """models/ of this checkout, or of another project copy (the staff console trains one)."""
+    return MODELS_DIR if root == PROJECT_ROOT else root / "models"
+
+
+def _train(fp: str, log: Callable[[str], None], output, root: Path = PROJECT_ROOT) -> Path:
+    """Run `rasa train` into <root>/models/<fp>.tar.gz."""
+    models_dir = _models_dir(root)
     command = [
         str(RASA_BIN), "train",
         "--config", "config.yml", "--domain", "domain", "--data", "data",
-        "--out", str(MODELS_DIR), "--fixed-model-name", fp,
+        "--out", str(models_dir), "--fixed-model-name", fp,
     ]  # fmt: skip
     if not Path(RASA_BIN).exists():
         raise TrainingError(f"{RASA_BIN} is missing: run `make install`")
     log("train: data or config changed, training a new model (a few minutes on 2 cores) ...")
     started = time.monotonic()
     result = subprocess.run(
-        command, cwd=PROJECT_ROOT, env={**os.environ, **rasa_env()}, stdout=output, stderr=subprocess.STDOUT
+        command, cwd=root, env={**os.environ, **rasa_env()}, stdout=output, stderr=subprocess.STDOUT
     )
-    model = MODELS_DIR / f"{fp}.tar.gz"
+    model = models_dir / f"{fp}.tar.gz"
     if result.returncode != 0 or not model.exists():
         raise TrainingError(f"rasa train failed with exit code {result.returncode}")
     log(f"train: trained in {time.monotonic() - started:.0f} s")
     return model
 
 
-def ensure_model(log: Callable[[str], None] = print, output=None) -> Path:
-    """The model for the current data: present, copied from the cache, or trained now."""
-    fp = fingerprint()
-    model = MODELS_DIR / f"{fp}.tar.gz"
+def ensure_model(log: Callable[[str], None] = print, output=None, root: Path = PROJECT_ROOT) -> Path:
+    """The model for the current data of ``root``: present, copied from the cache, or trained now."""
+    fp = fingerprint(root)
+    model = _models_dir(root) / f"{fp}.tar.gz"
     cached = CACHE_DIR / f"{fp}.tar.gz"
     with _exclusive(CACHE_DIR / f".{fp}.lock", log):
         if model.exists():
@@ -111,7 +117,7 @@ def ensure_model(log: Callable[[str], None] = print, output=None) -> Path:
             _copy_atomically(cached, model)
             log(f"train: data unchanged, copied the cached model to models/{model.name}")
         else:
-            _train(fp, log, output)
+            _train(fp, log, output, root)
         if not cached.exists():
             _copy_atomically(model, cached)
     return model

@@ -49,7 +49,7 @@ def test_every_child_gets_the_stack_settings_and_token(stack):
         assert environ["INTAKE_VAR_DIR"] == str(stack.var_dir), name
 
 
-@pytest.mark.parametrize("port_name", ["gateway_port", "backend_port", "actions_port", "rasa_port"])
+@pytest.mark.parametrize("port_name", ["gateway_port", "backend_port", "actions_port", "rasa_port", "console_port"])
 def test_services_listen_on_loopback_only(stack, port_name):
     address = non_loopback_address()
     if address is None:

@@ -116,13 +116,13 @@ def test_the_stack_starts_in_order_and_stops_in_reverse(tmp_path, monkeypatch):
     stack = DummyStack(tmp_path, {})
     stack.start()
     try:
-        assert list(stack.services) == ["clamd", "backend", "actions", "rasa", "gateway"]
+        assert list(stack.services) == ["clamd", "backend", "actions", "rasa", "gateway", "console"]
         assert all(httpx.get(s.url).status_code == 200 for s in stack.services.values())
         assert any("telegram: Telegram is off (test)" in line for line in stack.lines)
-        assert any(line.startswith("[2/6] backend: ready after") for line in stack.lines)
+        assert any(line.startswith("[2/7] backend: ready after") for line in stack.lines)
     finally:
         stack.stop()
-    assert stack.stopped == ["gateway", "rasa", "actions", "backend", "clamd"]
+    assert stack.stopped == ["console", "gateway", "rasa", "actions", "backend", "clamd"]
     assert stack.services == {}
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot.config import PROJECT_ROOT
+
 from bot.staffcheck.content import Skip, check_concern_catalogue, check_knowledge_sources, check_routing_rules
 from tests.staffcheck.conftest import introduced
 
@@ -42,7 +44,9 @@ def test_question_without_answer_is_reported(copy):
 def test_concern_with_unknown_intent_is_reported(copy):
     copy.replace("content/concerns.yml", "    intent: enquiry_new_permit\n", "    intent: enquiry_new_permitt\n")
     problems = introduced(check_concern_catalogue, copy)
-    assert [(p.file, p.line, p.name) for p in problems] == [("content/concerns.yml", 20, "concern 'residence_permit_issue'")]
+    lines = (PROJECT_ROOT / "content/concerns.yml").read_text(encoding="utf-8").splitlines()
+    line = lines.index("  residence_permit_issue:") + 1  # the concern's key, 1-based
+    assert [(p.file, p.line, p.name) for p in problems] == [("content/concerns.yml", line, "concern 'residence_permit_issue'")]
     assert "'enquiry_new_permitt'" in problems[0].what
 
 

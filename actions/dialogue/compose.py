@@ -1,0 +1,107 @@
+"""The answer to one question frame, composed from the facts of content/knowledge.yml.
+
+Not one paragraph per topic: the fee for that matter and age, fingerprints from 6 for
+that child, pick-up from 16 for that person, the Fiktionswirkung for that document.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from actions.dialogue.frame import QuestionFrame
+from actions.dialogue.vocabulary import Vocabulary, load_vocabulary
+from bot import knowledge as kb
+
+# Topics answered by one answer of content/knowledge.yml whatever the frame says.
+TOPIC_ANSWERS = {
+    "eat": "faq_eat", "appointments": "faq_appointments", "status": "faq_status", "uploads": "faq_uploads",
+    "titles": "faq_titles", "contact": "faq_contact_channels", "settlement_info": "faq_settlement_info",
+    "not_covered": "faq_not_covered", "human": "ask_human", "documents": "faq_documents",
+    "pickup": "faq_pickup_proxy", "fiktion": "faq_fiktionswirkung",
+}
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message: a text, or a domain response by name (with its variables); buttons optional."""
+
+    text: str | None = None
+    response: str | None = None
+    buttons: tuple[dict[str, str], ...] = ()
+    values: dict[str, str] = field(default_factory=dict)
+    answer: str | None = None   # the knowledge answer it comes from (its `offer` may apply)
+
+
+def _facts() -> dict:
+    return kb.load_knowledge().facts
+
+
+def _fee(frame: QuestionFrame, language: str, vocabulary: Vocabulary) -> list[Reply]:
+    matter = next((m for m in vocabulary.matters if m.name == frame.matter), None)
+    case = matter.fee if matter else None
+    if frame.title == "blue_card" and case is None:
+        case = "extension" if frame.matter == "extension" else None
+    if case is None and not frame.minor and frame.age is None:
+        return [Reply(text=kb.answer("faq_fees", language), answer="faq_fees")]
+    request = kb.FeeRequest(case=case, minor=frame.minor, age=frame.age)
+    return [Reply(text=kb.quote_fee(request, language).text)]
+
+
+def _appearance(frame: QuestionFrame, language: str) -> list[Reply]:
+    if frame.person == "child" or frame.age is not None and frame.minor:
+        if frame.age is None:
+            return [Reply(text=kb.sentence("appearance_child", language))]
+        key = "appearance_child_from_age" if frame.age >= _facts()["fingerprints_from_age"] else "appearance_child_under_age"
+        return [Reply(text=kb.sentence(key, language, age=str(frame.age)))]
+    return [Reply(text=kb.sentence("appearance", language))]
+
+
+def _pickup(frame: QuestionFrame, language: str) -> list[Reply]:
+    if frame.age is not None and frame.age < _facts()["pickup_proxy_min_age"]:
+        return [Reply(text=kb.sentence("pickup_child_under_age", language, age=str(frame.age)))]
+    return [Reply(text=kb.answer("faq_pickup_proxy", language), answer="faq_pickup_proxy")]
+
+
+def _fiktion(frame: QuestionFrame, language: str) -> list[Reply]:
+    if frame.title == "schengen_visa":
+        return [Reply(text=kb.sentence("fiktion_schengen", language))]
+    if frame.title == "national_visa" or frame.matter == "visa_extension":
+        return [Reply(text=kb.sentence("fiktion_national_visa", language))]
+    return [Reply(text=kb.answer("faq_fiktionswirkung", language), answer="faq_fiktionswirkung")]
+
+
+def _documents(frame: QuestionFrame, language: str) -> list[Reply]:
+    replies = [Reply(text=kb.answer("faq_documents", language), answer="faq_documents")]
+    if frame.person == "child" or frame.minor:
+        replies.append(Reply(text=kb.sentence("documents_child", language)))
+    return replies
+
+
+def _process(frame: QuestionFrame, language: str) -> list[Reply]:
+    if frame.matter == "lost_card":
+        return [Reply(text=kb.sentence("process_lost_card", language))]
+    return [Reply(text=kb.sentence("process", language))]
+
+
+def compose(frame: QuestionFrame, language: str, vocabulary: Vocabulary | None = None) -> list[Reply]:
+    """The messages answering one question."""
+    vocabulary = vocabulary or load_vocabulary()
+    topic = frame.topic or "not_covered"
+    if topic == "fee":
+        return _fee(frame, language, vocabulary)
+    if topic == "appearance":
+        return _appearance(frame, language)
+    if topic == "pickup":
+        return _pickup(frame, language)
+    if topic == "fiktion":
+        return _fiktion(frame, language)
+    if topic == "documents":
+        return _documents(frame, language)
+    if topic == "process":
+        return _process(frame, language)
+    intent = TOPIC_ANSWERS.get(topic, "faq_not_covered")
+    return [Reply(text=kb.answer(intent, language), answer=intent)]
+
+
+def not_covered(language: str) -> list[Reply]:
+    return [Reply(text=kb.answer("faq_not_covered", language), answer="faq_not_covered")]

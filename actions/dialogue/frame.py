@@ -1,0 +1,72 @@
+"""The question frame: what a client asks about, carried across turns.
+
+A follow-up ("und wenn das Kind 12 ist?", "and for a visa?") fills only what it
+changes; everything else stays from the previous question.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+from actions.dialogue.vocabulary import Vocabulary, fold
+from bot.knowledge import read_age
+
+ADULT_AGE = 18
+# "und mit 19?", "15?", "and for 12?": a lone small number in a short follow-up is an age.
+_LONE_NUMBER = re.compile(r"(?<![\d.,:/])\b(\d{1,2})\b(?![\d.,:/]|\s*(?:euro|eur|%|uhr|mb))")
+
+
+@dataclass(frozen=True)
+class QuestionFrame:
+    topic: str | None = None      # fee, documents, appearance, pickup, fiktion, eat, appointments, process, ...
+    matter: str | None = None     # a key of `matters` in content/questions.yml (extension, visa_extension, ...)
+    title: str | None = None      # the document held: schengen_visa, national_visa, blue_card
+    person: str | None = None     # None (the client), "child" or "relative"
+    age: int | None = None
+
+    @property
+    def minor(self) -> bool:
+        return self.age < ADULT_AGE if self.age is not None else self.person == "child"
+
+    def as_slot(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+    @classmethod
+    def from_slot(cls, value: Any) -> "QuestionFrame | None":
+        if not isinstance(value, dict):
+            return None
+        known = {k: value.get(k) for k in ("topic", "matter", "title", "person", "age")}
+        if known["age"] is not None and not isinstance(known["age"], int):
+            known["age"] = None
+        return cls(**known)
+
+    def follow(self, change: "QuestionFrame") -> "QuestionFrame":
+        """This frame with what a follow-up states; a new person drops the old age."""
+        updated = replace(self, **{k: v for k, v in asdict(change).items() if v is not None})
+        if change.person and change.age is None and change.person != self.person:
+            updated = replace(updated, age=None)
+        if change.age is not None and change.person is None and self.person is None:
+            updated = replace(updated, person="child" if change.age < ADULT_AGE else None)
+        return updated
+
+    @property
+    def has_details(self) -> bool:
+        """Whether it states anything besides the topic (a follow-up needs that)."""
+        return any(v is not None for v in (self.matter, self.title, self.person, self.age))
+
+
+def read_details(text: str, vocabulary: Vocabulary, short: bool = False) -> QuestionFrame:
+    """Matter, title, person and age named in a clause (no topic)."""
+    folded = fold(text)
+    matter = next((m.name for m in vocabulary.matters if m.words.any(folded)), None)
+    title = next((k for k, words in vocabulary.titles.items() if words.any(folded)), None)
+    person = next((k for k, words in vocabulary.persons.items() if words.any(folded)), None)
+    age = read_age(text)
+    if age is None and (short and len(folded.split()) <= 7 or person is not None):
+        numbers = _LONE_NUMBER.findall(folded)
+        age = int(numbers[0]) if len(numbers) == 1 else None
+    if age is not None and person is None and age < ADULT_AGE and matter is None:
+        person = "child"
+    return QuestionFrame(matter=matter, title=title, person=person, age=age)

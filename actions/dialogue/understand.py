@@ -1,0 +1,227 @@
+"""A client turn (Rasa's parse + the conversation's context) -> commands. Pure, no Rasa.
+
+Reads each clause of the message for a topic (content/questions.yml); a clause without
+a topic that names a matter, a person or an age is a follow-up of the question before
+it (in the same message or the previous turn). Asking about a matter is answered (the
+executor then offers the enquiry); the form starts only when the client says they want
+it (the NLU's enquiry intent on a message that is no question, or applying words).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from actions.dialogue.commands import (
+    AskQuestion, Command, Implausible, NotCovered, OutOfScope, SetField, StartEnquiry, SwitchLanguage, Unclear,
+)
+from actions.dialogue.frame import QuestionFrame, read_details
+from actions.dialogue.vocabulary import Vocabulary, fold, load_vocabulary
+
+# The NLU's general-question intents and the topic each one asks about.
+INTENT_TOPICS = {
+    "faq_fees": "fee", "faq_documents": "documents", "faq_eat": "eat", "faq_pickup_proxy": "pickup",
+    "faq_appointments": "appointments", "faq_status": "status", "faq_fiktionswirkung": "fiktion",
+    "faq_contact_channels": "contact", "faq_uploads": "uploads", "faq_titles": "titles",
+    "faq_settlement_info": "settlement_info", "faq_not_covered": "not_covered", "ask_human": "human",
+}
+# Topics a weak word names when the clause also names a matter, a person or an office word.
+CONTEXT_TOPICS = {"fee", "documents", "appearance", "process"}
+# Fields whose free text could swallow a question or a document's name.
+FREE_TEXT_FIELDS = {"given_names", "family_name", "place_of_birth", "nationality"}
+CONFIDENT = 0.6
+
+
+@dataclass(frozen=True)
+class Parse:
+    """The part of Rasa's parse the model reads."""
+
+    text: str
+    intent: str | None = None
+    confidence: float = 0.0
+
+
+@dataclass(frozen=True)
+class Context:
+    language: str = "de"
+    frame: QuestionFrame | None = None   # the previous question
+    requested: str | None = None         # the field the form asks now (None: no enquiry running)
+    concern: str | None = None           # the running enquiry's concern id
+    offered: str | None = None           # the concern the last answer offered
+
+
+@dataclass(frozen=True)
+class Clause:
+    text: str
+    folded: str
+    topics: tuple[str, ...]
+    details: QuestionFrame
+    uncovered: bool
+
+
+def split_clauses(text: str, vocabulary: Vocabulary) -> list[str]:
+    """The message cut at question marks and at "und"/"and" between questions."""
+    parts = [p for p in re.split(r"\?+", text) if p.strip()]
+    clauses: list[str] = []
+    for part in parts:
+        pieces = [part]
+        for separator in vocabulary.separators:
+            pieces = [s for piece in pieces for s in re.split(re.escape(separator), piece, flags=re.IGNORECASE)]
+        clauses += [p.strip(" ,.;") for p in pieces if p.strip(" ,.;")]
+    return clauses
+
+
+def _topics(folded: str, details: QuestionFrame, office: bool, intent_topic: str | None,
+            context: bool, vocabulary: Vocabulary) -> tuple[str, ...]:
+    found = []
+    for topic in vocabulary.topics:
+        if topic.strong.any(folded):
+            found.append(topic.name)
+        elif topic.weak.any(folded) and (
+            intent_topic == topic.name
+            or topic.name in CONTEXT_TOPICS and (details.has_details or office or context)
+        ):
+            found.append(topic.name)
+    return tuple(found)
+
+
+def read_clause(text: str, intent_topic: str | None, context: bool, vocabulary: Vocabulary) -> Clause:
+    folded = fold(text)
+    details = read_details(text, vocabulary, short=True)
+    office = vocabulary.office_words.any(folded)
+    topics = _topics(folded, details, office, intent_topic, context, vocabulary)
+    uncovered = vocabulary.not_covered.any(folded)
+    return Clause(text, folded, topics, details, uncovered)
+
+
+def is_question(text: str, vocabulary: Vocabulary) -> bool:
+    words = fold(text).split()
+    fillers = {"hey", "hi", "hallo", "moin", "ok", "okay", "so", "also", "und", "and", "ah", "oh", "wait", "moment", "sorry"}
+    while words and words[0] in fillers:
+        words = words[1:]
+    return "?" in text or bool(words) and words[0] in vocabulary.question_words
+
+
+def wants_enquiry(parse: Parse, vocabulary: Vocabulary) -> bool:
+    """The client says they want to send their matter (not only ask about it)."""
+    return vocabulary.applying.any(fold(parse.text))
+
+
+def concern_of(frame: QuestionFrame | None, vocabulary: Vocabulary) -> str | None:
+    matter = next((m for m in vocabulary.matters if frame and m.name == frame.matter), None)
+    return matter.concern if matter else None
+
+
+def language_switch(parse: Parse, vocabulary: Vocabulary) -> str | None:
+    folded = fold(parse.text)
+    return next((lang for lang, words in vocabulary.switch_language.items() if words.any(folded)), None)
+
+
+def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Command]:
+    """The questions of a message, in order.
+
+    A clause without a topic that names a matter, a person or an age follows up the
+    question before it; a clause without details takes them from the clause before it
+    in the same message, and the matter from the previous turn.
+    """
+    intent_topic = INTENT_TOPICS.get(parse.intent or "") if parse.confidence >= 0.3 else None
+    previous = context.frame
+    if context.concern and (previous is None or previous.matter is None):
+        previous = replace(previous or QuestionFrame(), matter=_matter_of_concern(context.concern, vocabulary))
+    commands: list[Command] = []
+    in_message: QuestionFrame | None = None
+    texts = split_clauses(parse.text, vocabulary)
+    for number, text in enumerate(texts):
+        clause = read_clause(text, intent_topic, previous is not None or in_message is not None, vocabulary)
+        topics = clause.topics
+        follows_up = previous is not None and previous.topic is not None and clause.details.has_details
+        if not topics and not clause.uncovered and intent_topic and not follows_up and number == 0 and not any(
+                read_clause(t, None, True, vocabulary).topics for t in texts[1:]):
+            topics = (intent_topic,)  # no topic word: the NLU's question intent names it
+        if topics:
+            base = in_message or (QuestionFrame(matter=previous.matter) if previous else QuestionFrame())
+            details = clause.details if clause.details.has_details else QuestionFrame()
+            frames = [base.follow(replace(details, topic=topic)) for topic in topics]
+            if clause.uncovered or any(_unknown_fee(f, vocabulary) for f in frames):
+                commands.append(NotCovered(frames[0]))
+            else:
+                commands += [AskQuestion(f) for f in frames]
+            in_message = previous = frames[-1]
+        elif clause.uncovered:
+            frame = (in_message or QuestionFrame()).follow(replace(clause.details, topic="not_covered"))
+            commands.append(NotCovered(frame))
+            in_message = frame
+        elif follows_up:
+            frame = previous.follow(clause.details)
+            commands.append(NotCovered(frame) if _unknown_fee(frame, vocabulary) else AskQuestion(frame))
+            in_message = previous = frame
+        elif clause.details.has_details:
+            in_message = (in_message or QuestionFrame()).follow(clause.details)
+    return commands
+
+
+def _matter_of_concern(concern: str, vocabulary: Vocabulary) -> str | None:
+    return next((m.name for m in vocabulary.matters if m.concern == concern), None)
+
+
+def _unknown_fee(frame: QuestionFrame, vocabulary: Vocabulary) -> bool:
+    """A fee for a matter the published fees do not list (settlement permit, a lost card ...)."""
+    if frame.topic != "fee" or frame.matter is None:
+        return False
+    matter = next((m for m in vocabulary.matters if m.name == frame.matter), None)
+    return matter is not None and matter.fee is None
+
+
+def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = None) -> list[Command]:
+    """The commands of one client turn outside the enquiry form."""
+    vocabulary = vocabulary or load_vocabulary()
+    text = parse.text.strip()
+    if text.startswith("/"):
+        return [Unclear(parse.intent)]  # a button: its intent is exact, the rules handle it
+    commands: list[Command] = []
+    switch = language_switch(parse, vocabulary)
+    if switch or parse.intent == "switch_language" and parse.confidence >= CONFIDENT:
+        commands.append(SwitchLanguage(switch or context.language))
+    asked = questions(parse, context, vocabulary)
+    enquiry_intent = (parse.intent or "").startswith("enquiry_") or parse.intent == "start_enquiry"
+    # Asking vs applying: a question is answered (and the enquiry offered); a request starts it.
+    named = concern_of(read_details(text, vocabulary), vocabulary) or context.offered
+    applying = not is_question(text, vocabulary) and (
+        wants_enquiry(parse, vocabulary) and (named or enquiry_intent)
+        or enquiry_intent and parse.confidence >= CONFIDENT)
+    if applying:
+        asked = []  # "Bitte einen Termin vereinbaren", "my visa expires soon, please extend": no question in it
+    commands += asked
+    if applying:
+        frame = next((c.frame for c in asked if isinstance(c, (AskQuestion, NotCovered))), None)
+        details = read_details(text, vocabulary)
+        commands.append(StartEnquiry(concern_of(details, vocabulary) or concern_of(frame, vocabulary) or context.offered))
+    if asked or applying:
+        return commands
+    folded = fold(text)
+    if vocabulary.office_words.any(folded) and is_question(text, vocabulary) and parse.intent not in (
+            "greet", "thank", "goodbye", "affirm", "deny", "bot_challenge", "insult"):
+        return commands + [NotCovered(QuestionFrame(topic="not_covered"))]
+    if parse.intent == "out_of_scope" and parse.confidence >= 0.4:
+        return commands + [OutOfScope()]
+    return commands + ([] if commands else [Unclear(parse.intent)])
+
+
+def interpret_in_form(parse: Parse, context: Context, vocabulary: Vocabulary | None = None) -> list[Command]:
+    """A turn while the form asks `context.requested`: a question, an implausible value, or the answer.
+
+    Corrections, skip, back and cancel stay with the form (actions/enquiry_form.py) for now.
+    """
+    vocabulary = vocabulary or load_vocabulary()
+    text = parse.text.strip()
+    if text.startswith("/") or context.requested in (None, "concern", "confirmed", "message"):
+        return [SetField(context.requested or "", text)]
+    if is_question(text, vocabulary):
+        asked = questions(parse, context, vocabulary)
+        if asked:
+            return asked
+    if context.requested in FREE_TEXT_FIELDS:
+        folded = fold(text)
+        if any(t.strong.any(folded) for t in vocabulary.topics) or any(m.words.any(folded) for m in vocabulary.matters):
+            return [Implausible(context.requested)]
+    return [SetField(context.requested, text)]

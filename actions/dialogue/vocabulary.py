@@ -1,0 +1,138 @@
+"""The words the conversation model reads (content/questions.yml), and how they match.
+
+Text and words are compared folded: lower case, umlauts and their spellings "ae/oe/ue"
+reduced to the plain vowel, "ß" to "ss". A single word of 6+ letters also matches with
+one typo (10+ letters: two); a word ending in "*" matches every ending.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.config import CONTENT_DIR
+
+QUESTIONS_PATH = CONTENT_DIR / "questions.yml"
+_FOLDS = (("ä", "a"), ("ö", "o"), ("ü", "u"), ("ae", "a"), ("oe", "o"), ("ue", "u"), ("ß", "ss"),
+          ("’", "'"), ("é", "e"), ("è", "e"))
+_TOKEN = re.compile(r"[a-z0-9'*]+")
+
+
+def fold(text: str) -> str:
+    """Lower case, umlauts folded, punctuation turned into spaces, single spaces."""
+    text = text.lower()
+    for source, target in _FOLDS:
+        text = text.replace(source, target)
+    return " ".join(_TOKEN.findall(text))
+
+
+def _distance(a: str, b: str, limit: int) -> int:
+    """Edit distance (with transpositions), stopping early once over the limit."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2, previous = None, list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if previous2 is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+@dataclass(frozen=True)
+class Words:
+    """A list of words or phrases, matched against folded text."""
+
+    phrases: tuple[str, ...]
+
+    @classmethod
+    def of(cls, raw: Any) -> "Words":
+        return cls(tuple(fold(str(w)) if not str(w).endswith("*") else fold(str(w)[:-1]) + "*" for w in raw or []))
+
+    def found(self, folded: str) -> list[str]:
+        """The phrases that occur in the folded text, in list order."""
+        tokens = folded.split()
+        padded = f" {folded} "
+        hits = []
+        for phrase in self.phrases:
+            if phrase.endswith("*"):
+                stem = phrase[:-1]
+                if any(t.startswith(stem) for t in tokens) if " " not in stem else f" {stem}" in padded:
+                    hits.append(phrase)
+            elif " " in phrase:
+                if f" {phrase} " in padded:
+                    hits.append(phrase)
+            elif phrase in tokens or _typo_hit(phrase, tokens):
+                hits.append(phrase)
+        return hits
+
+    def any(self, folded: str) -> bool:
+        return bool(self.found(folded))
+
+
+def _typo_hit(word: str, tokens: list[str]) -> bool:
+    if len(word) < 6:
+        return False
+    limit = 2 if len(word) >= 10 else 1
+    return any(len(t) >= 5 and t[0] == word[0] and _distance(t, word, limit) <= limit for t in tokens)
+
+
+@dataclass(frozen=True)
+class Topic:
+    name: str
+    strong: Words
+    weak: Words
+
+
+@dataclass(frozen=True)
+class Matter:
+    name: str
+    words: Words
+    concern: str | None
+    fee: str | None
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    topics: tuple[Topic, ...]
+    matters: tuple[Matter, ...]
+    titles: dict[str, Words]
+    persons: dict[str, Words]
+    not_covered: Words
+    office_words: Words
+    applying: Words
+    question_words: frozenset[str]
+    separators: tuple[str, ...]
+    switch_language: dict[str, Words]
+
+
+def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
+    """The vocabulary from the parsed YAML; KeyError/TypeError name a malformed section."""
+    return Vocabulary(
+        topics=tuple(Topic(name, Words.of(t.get("strong")), Words.of(t.get("weak")))
+                     for name, t in data["topics"].items()),
+        matters=tuple(Matter(name, Words.of(m["words"]), m.get("concern"), m.get("fee"))
+                      for name, m in data["matters"].items()),
+        titles={k: Words.of(v) for k, v in data["titles"].items()},
+        persons={k: Words.of(v) for k, v in data["persons"].items()},
+        not_covered=Words.of(data["not_covered"]),
+        office_words=Words.of(data["office_words"]),
+        applying=Words.of(data["applying"]),
+        question_words=frozenset(fold(w) for w in data["question_words"]),
+        separators=tuple(data["separators"]),
+        switch_language={k: Words.of(v) for k, v in data["switch_language"].items()},
+    )
+
+
+@lru_cache
+def load_vocabulary(path: Path = QUESTIONS_PATH) -> Vocabulary:
+    return parse_vocabulary(yaml.safe_load(path.read_text(encoding="utf-8")))

@@ -1,0 +1,77 @@
+"""Unit inbox: the signed-in unit's cases, one case with its data, files, follow-ups; "done"."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi.responses import RedirectResponse
+
+from bot.console.backend_client import BackendUnavailable
+from bot.console.web import Form, UnitMember, console_of, render
+
+router = APIRouter(prefix="/inbox")
+CASE_NUMBER = re.compile(r"^[A-Za-z0-9-]{1,20}$")
+UPLOAD_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+def _number(case_number: str) -> str:
+    if not CASE_NUMBER.match(case_number):
+        raise HTTPException(404, "There is no such case in your unit.")
+    return case_number.upper()
+
+
+@router.get("")
+def inbox(request: Request, session: UnitMember, status: str = ""):
+    console, unit = console_of(request), session.user.unit
+    try:
+        cases = console.backend.cases(unit, status if status in ("open", "done") else None)
+    except BackendUnavailable as error:
+        raise HTTPException(503, f"The case store is not reachable right now ({error}). Try again in a minute.") from None
+    console.store.audit(session.user.name, "list", unit=unit)
+    return render(request, "inbox.html", session, cases=cases, status=status)
+
+
+@router.get("/{case_number}")
+def case(request: Request, session: UnitMember, case_number: str, message: str = ""):
+    console, unit, number = console_of(request), session.user.unit, _number(case_number)
+    try:
+        found = console.backend.case(unit, number)
+    except BackendUnavailable as error:
+        raise HTTPException(503, f"The case store is not reachable right now ({error}).") from None
+    console.store.audit(session.user.name, "read", unit=unit, case_number=number, ok=found is not None)
+    if found is None:
+        raise HTTPException(404, "There is no such case in your unit.")
+    return render(request, "case.html", session, case=found, message=message)
+
+
+@router.post("/{case_number}/done")
+def done(request: Request, session: UnitMember, form: Form, case_number: str):
+    console, unit, number = console_of(request), session.user.unit, _number(case_number)
+    ok = console.backend.done(unit, number)
+    console.store.audit(session.user.name, "done", unit=unit, case_number=number, ok=ok)
+    if not ok:
+        raise HTTPException(404, "There is no such case in your unit.")
+    return RedirectResponse(f"/inbox/{number}?message=done", status_code=303)
+
+
+def _download(request: Request, session, case_number: str, what: str, action: str) -> Response:
+    console, unit, number = console_of(request), session.user.unit, _number(case_number)
+    found = console.backend.file(unit, number, what)
+    console.store.audit(session.user.name, action, unit=unit, case_number=number, ok=found is not None)
+    if found is None:
+        raise HTTPException(404, "There is no such file in your unit's cases.")
+    headers = {k: v for k, v in found.headers.items() if k.lower() in ("content-disposition", "content-type")}
+    return Response(found.content, headers=headers)
+
+
+@router.get("/{case_number}/confirmation.pdf")
+def confirmation(request: Request, session: UnitMember, case_number: str):
+    return _download(request, session, case_number, "confirmation.pdf", "read_confirmation")
+
+
+@router.get("/{case_number}/attachments/{upload_id}")
+def attachment(request: Request, session: UnitMember, case_number: str, upload_id: str):
+    if not UPLOAD_ID.match(upload_id):
+        raise HTTPException(404, "There is no such file in your unit's cases.")
+    return _download(request, session, case_number, f"attachments/{upload_id}", "read_attachment")

@@ -1,0 +1,51 @@
+"""Train and go live: background training with progress, the evaluation beside the serving model,
+going live without a restart, rollback, and who made which model live."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import RedirectResponse
+
+from bot.console.rasa_model import ModelSwapError
+from bot.console.web import Editor, Form, console_of, render
+
+router = APIRouter(prefix="/train")
+METRICS = (("accuracy_with_fallback", "understood correctly (fallback counts as wrong)"),
+           ("macro_f1", "macro F1 over intents"),
+           ("in_scope_fallback_rate", "answerable questions sent to the fallback (lower is better)"),
+           ("out_of_scope_caught_rate", "unanswerable questions caught"))
+
+
+@router.get("")
+def page(request: Request, session: Editor, message: str = "", error: str = ""):
+    console = console_of(request)
+    return render(request, "train.html", session, job=console.jobs.current, serving=console.rasa.serving(),
+                  switches=console.jobs.switches(), metrics=METRICS, message=message, error=error)
+
+
+@router.post("/start")
+def start(request: Request, session: Editor, form: Form):
+    console_of(request).jobs.start(session.user.name)
+    return RedirectResponse("/train", status_code=303)
+
+
+@router.post("/go-live")
+def go_live(request: Request, session: Editor, form: Form):
+    console = console_of(request)
+    job = console.jobs.current
+    if job is None or job.running or job.error or job.model is None or job.model.name != form.get("model"):
+        raise HTTPException(409, "There is no finished training for this model; train again.")
+    try:
+        console.jobs.go_live(session.user.name, job.model)
+    except ModelSwapError as error:
+        return RedirectResponse(f"/train?error={error}", status_code=303)
+    return RedirectResponse("/train?message=live", status_code=303)
+
+
+@router.post("/rollback")
+def rollback(request: Request, session: Editor, form: Form):
+    try:
+        console_of(request).jobs.rollback(session.user.name)
+    except (LookupError, ModelSwapError) as error:
+        return RedirectResponse(f"/train?error={error}", status_code=303)
+    return RedirectResponse("/train?message=rolled-back", status_code=303)

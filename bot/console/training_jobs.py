@@ -1,0 +1,156 @@
+"""Train in the background, evaluate against the serving model, go live, roll back.
+
+One job at a time, in a thread of the console: Rasa's data check, `rasa train` through
+bot/runner/training.py (fingerprint cache: unchanged data is not trained twice), then
+the held-out messages of tests/nlu/ classified by the new and by the serving model
+(bot/staffcheck/nlu_metrics.py). Going live asks the running Rasa to load the model
+(PUT /model); every swap is recorded with who did it and which model was serving.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.config import PROJECT_ROOT
+from bot.runner.environment import rasa_env
+from bot.runner.training import CACHE_DIR, TrainingError, ensure_model
+from bot.staffcheck import rasa_validate
+from bot.staffcheck.nlu_metrics import LanguageScores, Prediction, score_language
+from bot.staffcheck.project import Project
+
+RASA_PYTHON = PROJECT_ROOT / ".venv-rasa" / "bin" / "python"
+HELD_OUT = {"de": PROJECT_ROOT / "tests" / "nlu" / "de.yml", "en": PROJECT_ROOT / "tests" / "nlu" / "en.yml"}
+STAGES = ("checking the data", "training", "evaluating", "ready")
+
+
+@dataclass
+class Job:
+    started_by: str
+    started_at: float = field(default_factory=time.time)
+    stage: str = STAGES[0]
+    finished_at: float | None = None
+    error: str = ""
+    problems: list[str] = field(default_factory=list)
+    model: Path | None = None
+    scores: dict[str, dict] = field(default_factory=dict)  # "new"/"serving" -> language -> LanguageScores
+    lines: list[str] = field(default_factory=list)
+
+    @property
+    def running(self) -> bool:
+        return self.finished_at is None
+
+    def log(self, line: str) -> None:
+        self.lines.append(line)
+        del self.lines[:-20]
+
+
+def predict(model: Path, root: Path = PROJECT_ROOT) -> dict[str, LanguageScores]:
+    """Scores of one model on the held-out messages (one Rasa process loads it once)."""
+    files = {str(path): language for language, path in HELD_OUT.items() if path.exists()}
+    command = [str(RASA_PYTHON), str(PROJECT_ROOT / "scripts" / "nlu_predict.py"), str(model), *files]
+    result = subprocess.run(command, cwd=root, env={**os.environ, **rasa_env()}, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise TrainingError("classifying the test messages failed: " + " ".join(result.stderr.splitlines()[-3:]))
+    found: dict[str, list[Prediction]] = {language: [] for language in files.values()}
+    for line in result.stdout.splitlines():
+        if line.startswith("{"):
+            record = json.loads(line)
+            found[files[record.pop("file")]].append(Prediction(**record))
+    return {language: score_language(language, predictions) for language, predictions in found.items()}
+
+
+def find_model(name: str, project: Path) -> Path | None:
+    """A model file by name: the project's models/, this checkout's, or the shared cache."""
+    for folder in (project / "models", PROJECT_ROOT / "models", CACHE_DIR):
+        if (folder / name).is_file():
+            return folder / name
+    return None
+
+
+class Jobs:
+    """The console's training job and model switches."""
+
+    def __init__(self, console) -> None:
+        self.console = console
+        self.current: Job | None = None
+        self._lock = threading.Lock()
+        self._serving_scores: dict[str, dict] = {}
+
+    def start(self, user: str) -> Job:
+        """Start a training job unless one runs."""
+        with self._lock:
+            if self.current is not None and self.current.running:
+                return self.current
+            self.current = Job(started_by=user)
+        threading.Thread(target=self._run, args=(self.current,), daemon=True, name="console-training").start()
+        return self.current
+
+    def _run(self, job: Job) -> None:
+        project = self.console.project
+        log_path = Path(self.console.settings.var_dir) / "log" / "console-training.log"
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            job.log("Rasa's data check (rasa data validate) ...")
+            problems, _notes = rasa_validate.interpret(Project(project), rasa_validate.run_rasa_validate(Project(project)))
+            if problems:
+                job.problems = [str(p) for p in problems]
+                raise TrainingError("Rasa's data check found problems; fix them in the editor first")
+            job.stage = STAGES[1]
+            with open(log_path, "ab") as output:
+                job.model = ensure_model(log=job.log, output=output, root=project)
+            job.stage = STAGES[2]
+            job.log("classifying the held-out test messages with the new model ...")
+            job.scores["new"] = {k: v.as_dict() for k, v in predict(job.model, project).items()}
+            serving = self.console.rasa.serving()
+            serving_path = find_model(serving, project) if serving else None
+            if serving_path is not None and serving_path.name != job.model.name:
+                if serving_path.name not in self._serving_scores:
+                    job.log("... and with the model that serves now, for comparison")
+                    self._serving_scores[serving_path.name] = {k: v.as_dict() for k, v in predict(serving_path, project).items()}
+                job.scores["serving"] = self._serving_scores[serving_path.name]
+            elif serving_path is not None:
+                job.scores["serving"] = job.scores["new"]
+            job.stage = STAGES[3]
+        except (TrainingError, OSError, subprocess.SubprocessError) as error:
+            job.error = str(error)
+        finally:
+            job.finished_at = time.time()
+
+    def go_live(self, user: str, model: Path) -> None:
+        """Swap the running Rasa to ``model`` and record who did it and what served before."""
+        previous = self.console.rasa.serving()
+        self.console.rasa.replace(model)
+        self._record(user, "live", model.name, previous)
+
+    def rollback(self, user: str) -> str:
+        """Back to the model that served before the last go-live; its name."""
+        last = self.last_switch()
+        if last is None or not last["previous"]:
+            raise LookupError("there is no earlier model to go back to")
+        model = find_model(last["previous"], self.console.project)
+        if model is None:
+            raise LookupError(f"the earlier model {last['previous']} is no longer on this machine")
+        current = self.console.rasa.serving()
+        self.console.rasa.replace(model)
+        self._record(user, "rollback", model.name, current)
+        return model.name
+
+    def _record(self, user: str, kind: str, model: str, previous: str | None) -> None:
+        with self.console.store.connect() as db:
+            db.execute("INSERT INTO golive (at, user, kind, model, previous) VALUES (?, ?, ?, ?, ?)",
+                       (time.time(), user, kind, model, previous))
+
+    def last_switch(self) -> dict | None:
+        with self.console.store.connect() as db:
+            row = db.execute("SELECT * FROM golive ORDER BY id DESC LIMIT 1").fetchone()
+        return dict(row) if row else None
+
+    def switches(self, limit: int = 20) -> list[dict]:
+        with self.console.store.connect() as db:
+            return [dict(r) for r in db.execute("SELECT * FROM golive ORDER BY id DESC LIMIT ?", (limit,))]

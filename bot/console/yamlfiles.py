@@ -1,0 +1,127 @@
+"""Round-trip YAML for the files staff also edit by hand: comments, order and layout kept.
+
+ruamel.yaml keeps comments and key order, but re-emits some layout (line folding of
+long texts, the indentation of lists) in its own way. So a file is written back by
+patching only the lines the edit changed into the original text:
+
+    base = dump(load(original))      # ruamel's rendering of the unchanged file
+    new  = dump(edited)              # ruamel's rendering after the edit
+    result = original with the base -> new hunks applied
+
+Untouched entries keep their exact bytes; a hunk that cannot be placed (rare) falls
+back to ruamel's rendering of the whole file, which is still valid and equivalent.
+"""
+
+from __future__ import annotations
+
+import collections
+import difflib
+import io
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.scalarstring import LiteralScalarString
+
+# Indentation styles in this project: domain/ and data/ indent nested lists like
+# "  - item"; others write "- item" under the key. Tried in this order per file.
+STYLES = ((2, 2, 0), (2, 4, 2))
+WIDTHS = (100, 4096)
+
+
+def _yaml(style: tuple[int, int, int], width: int) -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = width
+    yaml.indent(mapping=style[0], sequence=style[1], offset=style[2])
+    return yaml
+
+
+def _dump(yaml: YAML, data: Any) -> str:
+    out = io.StringIO()
+    yaml.dump(data, out)
+    return out.getvalue()
+
+
+class YamlDocument:
+    """One YAML file loaded for editing; ``text()`` gives the edited file with minimal changes."""
+
+    def __init__(self, text: str) -> None:
+        self.original = text
+        self.yaml = self._best_yaml(text)
+        self.data = self.yaml.load(text)
+        self.base = _dump(self.yaml, self.yaml.load(text))
+
+    @classmethod
+    def read(cls, path: Path) -> YamlDocument:
+        return cls(path.read_text(encoding="utf-8"))
+
+    @staticmethod
+    def _best_yaml(text: str) -> YAML:
+        """The style whose rendering of the file differs from it in the fewest lines."""
+        best, best_cost = None, None
+        lines = collections.Counter(text.splitlines())
+        for style in STYLES:
+            for width in WIDTHS:
+                yaml = _yaml(style, width)
+                rendered = _dump(yaml, yaml.load(text))
+                if rendered == text:
+                    return yaml
+                cost = sum((lines - collections.Counter(rendered.splitlines())).values())  # lines it would alter
+                if best_cost is None or cost < best_cost:
+                    best, best_cost = yaml, cost
+        return best
+
+    def text(self) -> str:
+        """The file after the edit: the original with only the edited lines replaced."""
+        new = _dump(self.yaml, self.data)
+        if self.base == self.original:
+            return new
+        return _patch(self.original, self.base, new)
+
+
+def _patch(original: str, base: str, new: str) -> str:
+    """Apply the base -> new line changes to original, where base and original agree."""
+    src, old, changed = original.splitlines(True), base.splitlines(True), new.splitlines(True)
+    # Map each line of base to the line of original it equals (when it does).
+    to_src: dict[int, int] = {}
+    for tag, i1, i2, j1, _j2 in difflib.SequenceMatcher(None, old, src, autojunk=False).get_opcodes():
+        if tag == "equal":
+            to_src.update({i1 + k: j1 + k for k in range(i2 - i1)})
+    result, cursor = [], 0
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, changed, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        if i1 < i2:
+            if not all(i in to_src for i in range(i1, i2)) or to_src[i2 - 1] - to_src[i1] != i2 - 1 - i1:
+                return new  # the edited lines are ones ruamel renders differently: take its whole rendering
+            start, end = to_src[i1], to_src[i2 - 1] + 1
+        else:  # pure insertion before base line i1
+            if i1 < len(old):
+                if i1 not in to_src:
+                    return new
+                start = end = to_src[i1]
+            else:
+                start = end = len(src)
+        if start < cursor:
+            return new
+        result.extend(src[cursor:start])
+        result.extend(changed[j1:j2])
+        cursor = end
+    result.extend(src[cursor:])
+    return "".join(result)
+
+
+def example_block(examples: list[str]) -> LiteralScalarString:
+    """Training examples in Rasa's block form ("- one\\n- two\\n")."""
+    return LiteralScalarString("".join(f"- {e}\n" for e in examples))
+
+
+def parse_examples(block: Any) -> list[str]:
+    """The example sentences of an `examples: |` block."""
+    found = []
+    for line in str(block or "").split("\n"):
+        text = line.strip()
+        if text.startswith("- "):
+            found.append(text[2:].strip())
+    return found

@@ -1,0 +1,65 @@
+"""The conversation evaluation set is well formed, balanced and never used for training."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from bot.staffcheck.conversations import KINDS, form_markers, judge_turn, load_conversations
+from bot.staffcheck.project import Project
+from tests.nlu.nlu_data import normalise, training_examples
+
+ROOT = Path(__file__).resolve().parents[2]
+CONVERSATIONS = load_conversations(ROOT / "tests" / "evaluation" / "conversations")
+
+
+def test_at_least_150_conversations_about_half_in_each_language():
+    languages = Counter(c.language for c in CONVERSATIONS)
+    assert len(CONVERSATIONS) >= 150
+    assert set(languages) == {"de", "en"} and abs(languages["de"] - languages["en"]) <= 10
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_every_kind_is_covered_in_each_language(language):
+    kinds = Counter(c.kind for c in CONVERSATIONS if c.language == language)
+    assert all(kinds[kind] >= 5 for kind in KINDS), kinds
+
+
+def test_follow_ups_and_mid_form_conversations_have_several_turns():
+    for c in CONVERSATIONS:
+        if c.kind in ("follow_up", "mid_form"):
+            assert len(c.turns) >= 2, c.id
+
+
+def test_every_conversation_checks_something():
+    assert all(any(t.expect for t in c.turns) for c in CONVERSATIONS)
+
+
+def test_no_evaluation_message_is_a_training_example():
+    """(One- or two-word answers to the form's questions, such as "Studium" or "cancel", are exempt.)"""
+    training = {normalise(text) for _, text in training_examples()}
+    leaked = [t.say for c in CONVERSATIONS for t in c.turns
+              if normalise(t.say) in training and len(t.say.split()) > 3]
+    assert not leaked
+
+
+def _markers():
+    responses = {name: r.variations for name, r in Project(ROOT).domain.responses.items()}
+    return form_markers(responses)
+
+
+def test_judge_recognises_form_start_questions_offers_and_honest_answers():
+    asks, start = _markers()
+    opening = [{"text": "Gern nehme ich Ihr Anliegen auf: „X“. Ich stelle Ihnen einige Fragen."},
+               {"text": "Wie heißen Sie? Bitte Vorname(n) und Familienname"}]
+    assert judge_turn({"form": True, "asks": "given_names"}, opening, asks, start) == []
+    assert judge_turn({"form": False}, opening, asks, start)
+    answer = [{"text": "Die Gebühr beträgt 96 Euro.", "buttons": [{"title": "x", "payload": "/enquiry_extend_permit"}]}]
+    assert judge_turn({"all": ["96"], "form": False, "offer": True}, answer, asks, start) == []
+    assert judge_turn({"all": ["48"]}, answer, asks, start) == ["missing '48'"]
+    assert judge_turn({"offer": True}, [{"text": "96 Euro"}], asks, start) == ["no enquiry offered"]
+    honest = [{"text": "Dazu habe ich leider keine verlässliche Auskunft. Telefon: 99-2421, 99-2230."}]
+    assert judge_turn({"no_info": True}, honest, asks, start) == []
+    assert judge_turn({"no_info": True}, [{"text": "Dafür sind wir nicht zuständig."}], asks, start)
