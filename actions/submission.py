@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from datetime import UTC, date, datetime
 from typing import Any
-from urllib.parse import quote
 
 from pydantic import ValidationError
 from rasa_sdk import Action, Tracker
@@ -68,12 +67,13 @@ def build_submission(tracker: Tracker, upload_ids: list[str]) -> CaseSubmission:
     )
 
 
-def confirmation_payload(receipt: CaseReceipt, conversation_id: str) -> dict[str, Any]:
+def confirmation_payload(receipt: CaseReceipt) -> dict[str, Any]:
     """The custom payload channels render as a PDF download (README: public chat API)."""
     return {
         "type": "confirmation_pdf",
-        # The link works only together with the conversation it was issued to.
-        "url": f"/downloads/{receipt.download_token}?sender={quote(conversation_id, safe='')}",
+        # The link works only for the conversation it was issued to, which the client
+        # names in a header (README: public chat API); nothing identifying in the URL.
+        "url": f"/downloads/{receipt.download_token}",
         "filename": f"Bestaetigung-Confirmation-{receipt.case_number}.pdf",
         "case_number": receipt.case_number,
     }
@@ -95,7 +95,7 @@ def announce_receipt(dispatcher: CollectingDispatcher, receipt: CaseReceipt, con
         dispatcher.utter_message(response="utter_submitted_fiktion")
     elif receipt.fiktion_note:
         dispatcher.utter_message(response="utter_submitted_no_fiktion")
-    dispatcher.utter_message(response="utter_confirmation_document", json_message=confirmation_payload(receipt, conversation_id))
+    dispatcher.utter_message(response="utter_confirmation_document", json_message=confirmation_payload(receipt))
 
 
 def cleared_form() -> list[EventType]:

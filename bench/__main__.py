@@ -1,10 +1,14 @@
 """`python -m bench` (``make bench``): measure the whole product in one run.
 
 Trains a model from scratch (timed), starts its own stack (bot.runner.Stack on free
-loopback ports, temp var dir), then measures chat turns vs bare /model/parse at 1 and 20
-concurrent conversations, gateway uploads vs raw clamd INSTREAM (1 MB, 10 MB), service
-start times and RSS, PDF rendering, and backend submissions on SQLite and PostgreSQL.
-Prints a table and writes reports/bench.json. ``--quick`` is a small smoke run.
+loopback ports, temp var dir) and, beside it, a stock Rasa serving the same model
+(REST channel, no action server). Then, side by side: /model/parse, the stock Rasa,
+the product's Rasa and the gateway for general questions and enquiry turns, 20
+concurrent conversations, the growth over 200 turns, pyinstrument profiles of the action
+server and the gateway, uploads vs raw clamd INSTREAM, service start times and RSS, PDF
+rendering, and backend submissions (with the PDF fetched) on SQLite and PostgreSQL.
+Prints the targets as ratios and a table; writes reports/bench.json (profiles under
+reports/profiles/). ``--quick`` is a small smoke run.
 """
 
 from __future__ import annotations
@@ -19,8 +23,9 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bench.chat import bench_chat, chat_turns
-from bench.report import machine, table, write_json
+from bench import profiles, turns
+from bench.rasa_server import RasaServer
+from bench.report import machine, table, targets, write_json
 from bench.stack import TimedStack, bench_settings
 from bench.submissions import bench_submissions
 from bench.training import bench_training
@@ -28,10 +33,10 @@ from bench.uploads import SIZES, bench_uploads
 from bot.config import PROJECT_ROOT
 from bot.runner.training import ensure_model
 
-FULL = {"concurrencies": (1, 20), "single_rounds": 4, "upload_sizes": SIZES, "upload_repeats": 5,
-        "pdf_n": 50, "submissions": 30}
-QUICK = {"concurrencies": (1, 3), "single_rounds": 1, "upload_sizes": (100_000,), "upload_repeats": 1,
-         "pdf_n": 3, "submissions": 3}
+FULL = {"concurrency": 20, "single_rounds": 6, "growth_turns": 210, "profile_repeats": 30,
+        "upload_sizes": SIZES, "upload_repeats": 5, "pdf_n": 50, "submissions": 40}
+QUICK = {"concurrency": 3, "single_rounds": 2, "growth_turns": 30, "profile_repeats": 3,
+         "upload_sizes": (100_000,), "upload_repeats": 1, "pdf_n": 3, "submissions": 4}
 
 
 def say(line: str) -> None:
@@ -51,16 +56,43 @@ def _section(report: dict, name: str, measure: Callable[[], object]) -> None:
     say(f"{name} done in {time.monotonic() - started:.0f} s")
 
 
+def measure_turns(report: dict, stack: TimedStack, bare: RasaServer, plan: dict) -> None:
+    """Turns side by side: parse, stock Rasa, the product's Rasa, the gateway; concurrency; growth."""
+    sides = {"bare_rest": bare.url, "rasa_rest": stack.rasa_url, "gateway": stack.gateway_url}
+    turns.single(sides, stack.rasa_url, 1)  # warm-up: first-turn costs are not the steady state
+    _section(report, "single", lambda: turns.single(sides, stack.rasa_url, plan["single_rounds"]))
+    n = plan["concurrency"]
+    _section(report, "concurrent", lambda: {
+        "gateway": turns.concurrent(stack.gateway_url, n), "bare_rest": turns.concurrent(bare.url, n),
+        "model_parse": turns.concurrent(stack.rasa_url, n, parse=True)})
+    _section(report, "growth", lambda: {"gateway": turns.growth(stack.gateway_url, plan["growth_turns"]),
+                                        "bare_rest": turns.growth(bare.url, plan["growth_turns"])})
+
+
+def measure_profiles(stack: TimedStack, plan: dict) -> dict:
+    """pyinstrument profiles (full text to reports/profiles/) and the action call's cost by tracker size."""
+    repeats = plan["profile_repeats"]
+    found = {"action_server": profiles.profile_actions(stack.rasa_url, repeats),
+             "gateway": profiles.profile_gateway(stack.settings, repeats)}
+    folder = PROJECT_ROOT / "reports" / "profiles"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, result in found.items():
+        (folder / f"{name}.txt").write_text(result.pop("text"), encoding="utf-8")
+    found["action_call_by_tracker"] = profiles.action_call_growth(stack.rasa_url, stack.actions_url, repeats)
+    return found
+
+
 def measure_stack(report: dict, work: Path, plan: dict) -> None:
-    """Start the product, then the measurements that need it running."""
+    """Start the product and a stock Rasa beside it, then the measurements that need them running."""
     model = ensure_model(log=say)
     stack = TimedStack(bench_settings(work / "stack"), model, out=say)
     with stack:
-        report["startup_s"] = stack.ready_s
+        report["startup_s"] = {**stack.ready_s, "total": round(sum(stack.ready_s.values()), 2)}
         report["rss_idle_mib"] = stack.rss_mib()
-        chat_turns(stack.gateway_url, 1)  # warm-up conversation: first-turn costs are not the steady state
-        _section(report, "chat", lambda: bench_chat(stack.gateway_url, stack.rasa_url, plan["concurrencies"],
-                                                    plan["single_rounds"]))
+        with RasaServer(model, work / "bare", work / "bare.log", rest_channel=True) as bare:
+            report["startup_s"]["stock_rasa"] = round(bare.start_s, 2)
+            measure_turns(report, stack, bare, plan)
+        _section(report, "profiles", lambda: measure_profiles(stack, plan))
         _section(report, "uploads", lambda: bench_uploads(stack.gateway_url, stack.settings.clamd_socket,
                                                           plan["upload_repeats"], plan["upload_sizes"],
                                                           stack.log_path("gateway")))
@@ -82,6 +114,7 @@ def run(plan: dict, skip_training: bool) -> dict:
         _section(report, "pdf", lambda: bench_render(plan["pdf_n"]))
         _section(report, "submissions", lambda: bench_submissions(work / "submissions", plan["submissions"]))
     report["machine"]["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
+    report["targets"] = targets(report)
     return report
 
 

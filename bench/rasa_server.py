@@ -18,10 +18,15 @@ START_TIMEOUT_S = 240.0
 
 
 class RasaServer:
-    """`rasa run` serving a model with the HTTP API; ``start_s`` is launch-to-/status-ready."""
+    """`rasa run` serving a model with the HTTP API; ``start_s`` is launch-to-/status-ready.
 
-    def __init__(self, model: Path, workdir: Path, log: Path) -> None:
+    The work directory holds no endpoints.yml, so this Rasa has no action server and
+    keeps trackers in memory: the floor of what a turn costs in Rasa itself.
+    """
+
+    def __init__(self, model: Path, workdir: Path, log: Path, rest_channel: bool = False) -> None:
         self.model = Path(model)
+        self.rest_channel = rest_channel  # also serve the REST channel (no endpoints: no action server)
         self.workdir = Path(workdir)
         self.log = Path(log)
         self.port = free_port()
@@ -33,6 +38,10 @@ class RasaServer:
         command = [str(RASA_BIN), "run", "--model", str(self.model), "--enable-api",
                    "--port", str(self.port), "--interface", "127.0.0.1"]
         self.workdir.mkdir(parents=True, exist_ok=True)
+        if self.rest_channel:
+            # Stock Rasa: REST channel only, no endpoints file (in-memory tracker store, no actions).
+            (self.workdir / "credentials.yml").write_text("rest:\n")
+            command += ["--credentials", str(self.workdir / "credentials.yml")]
         started = time.monotonic()
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(command, cwd=self.workdir, env={**os.environ, **rasa_env()},

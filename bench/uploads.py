@@ -33,7 +33,10 @@ def payload(size: int) -> bytes:
 
 def gateway_upload(client: httpx.Client, gateway_url: str, data: bytes) -> tuple[float, bool]:
     """POST one file for a fresh conversation; (seconds, accepted)."""
-    form = {"sender": f"bench-{uuid.uuid4().hex[:12]}", "language": "en"}
+    form = {"sender": f"bench-{uuid.uuid4().hex}", "language": "en"}
+    # Files are accepted only in a live conversation: one chat turn first (not timed).
+    client.post(f"{gateway_url}/webhooks/rest/webhook", timeout=UPLOAD_TIMEOUT_S,
+                json={"sender": form["sender"], "message": "Hallo", "metadata": {"language": "en"}})
     started = time.perf_counter()
     response = client.post(f"{gateway_url}/api/uploads", data=form,
                            files={"file": ("bench.pdf", data, "application/pdf")}, timeout=UPLOAD_TIMEOUT_S)

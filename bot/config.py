@@ -24,6 +24,9 @@ class Settings(BaseSettings):
 
     # Shared secret between our own services (never a default in production).
     internal_token: str = "dev-internal-token"
+    # Key of the keyed hash that turns public senders and Telegram chat ids into internal
+    # conversation ids (bot/gateway/identity.py); empty = var/secrets.env (generated).
+    conversation_key: str = ""
 
     rasa_port: int = 5005
     actions_port: int = 5055
@@ -66,6 +69,9 @@ class Settings(BaseSettings):
     upload_max_total_bytes: int = 16 * 1024 * 1024
 
     download_link_ttl_s: int = 7 * 24 * 3600
+    # Processes rendering confirmation PDFs after the commit (bot/backend/pdf_worker.py);
+    # 0 renders in a thread of the backend itself.
+    pdf_render_processes: int = 1
     # Staff API: JSON mapping unit -> bearer token; empty = var/staff_tokens.json (generated).
     staff_tokens: str = ""
     retention_days_after_done: int = 90

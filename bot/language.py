@@ -155,6 +155,15 @@ def choose_language(text: str, current: str | None, preset: str | None) -> str:
     return DEFAULT
 
 
+def language_after_message(text: str, slot_value: str | None, preset: str | None, answered_before: bool) -> str:
+    """The conversation's language after a client message, from the tracker's view.
+
+    Before the assistant's first answer the slot holds only its default, and the
+    channel's preset (page language, Telegram) is better evidence than that default.
+    """
+    return choose_language(text or "", slot_value if answered_before else None, preset)
+
+
 def _clearly_other(text: str, current: str) -> bool:
     """Switch an ongoing conversation only on a sentence, not on a single word like "ok"."""
     scores = language_scores(text)

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import logging
-
 import uvicorn
 
 from bot.backend.app import create_app
 from bot.config import get_settings
+from bot.logsafety import configure_logging
 
 
 def main() -> None:
     """Serve the backend with uvicorn; uvicorn's access log is off (paths carry tokens)."""
     settings = get_settings()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # fpdf2's font subsetting lists every glyph at INFO for each PDF.
-    logging.getLogger("fontTools").setLevel(logging.WARNING)
+    # Quiets httpx (URLs) and fpdf2's font subsetting, which lists every glyph at INFO.
+    configure_logging()
     uvicorn.run(create_app(settings), host=settings.host, port=settings.backend_port,
                 access_log=False, log_level="info")
 

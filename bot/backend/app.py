@@ -20,6 +20,7 @@ from bot.backend.db import make_engine, make_session_factory
 from bot.backend.errors import BackendError, error_body
 from bot.backend.limits import MULTIPART_OVERHEAD, BodySizeLimit
 from bot.backend.migrations import upgrade_to_head
+from bot.backend.pdf_worker import PdfWorker
 from bot.backend.retention import purge_expired
 from bot.backend.routing import load_routing
 from bot.backend.security import load_staff_auth
@@ -64,6 +65,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         ctx = await run_in_threadpool(build_context, settings)
+        pdfs = ctx.pdfs = PdfWorker(ctx, settings.pdf_render_processes)
+        await run_in_threadpool(pdfs.render_missing)
         app.state.ctx = ctx
         purger = asyncio.create_task(_purge_periodically(ctx))
         try:
@@ -72,6 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             purger.cancel()
             with suppress(asyncio.CancelledError):
                 await purger
+            pdfs.close()
             ctx.engine.dispose()
 
     app = FastAPI(title="LEA intake backend", version="1.0", lifespan=lifespan,

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import threading
-from contextlib import nullcontext
 from datetime import UTC, datetime, timedelta
 import re
 import unicodedata
@@ -21,7 +19,7 @@ from sqlalchemy.orm import Session
 from bot.backend import routing
 from bot.backend.confirmations import create_confirmation, issue_download_token
 from bot.backend.context import BackendContext
-from bot.backend.db import transaction
+from bot.backend.db import transaction, writer_slot
 from bot.backend.errors import BackendError
 from bot.backend.models import Case, CaseCounter, CaseEntry, Upload
 from bot.models import CaseFollowUp, CaseReceipt, CaseSubmission
@@ -42,23 +40,15 @@ def submit(ctx: BackendContext, submission: CaseSubmission) -> CaseReceipt:
     _check_references(ctx, submission)
     for _ in range(MAX_ATTEMPTS):
         try:
-            # SQLite has one writer at a time: queue writers of this process here
-            # instead of letting them run into the busy timeout (benchmarks saw 503s).
-            with writer_slot(ctx), transaction(ctx.sessions) as session:
-                receipt = _submit_once(ctx, session, submission)
+            with writer_slot(ctx.engine), transaction(ctx.sessions) as session:
+                receipt, new_case_id = _submit_once(ctx, session, submission)
+            if new_case_id is not None and ctx.pdfs is not None:
+                ctx.pdfs.schedule(new_case_id)  # committed: render its PDF now, outside the lock
             return receipt
         except IntegrityError:
             log.info("submission raced a concurrent one; retrying")
             continue
     raise BackendError(503, "busy")
-
-
-_SQLITE_WRITER = threading.Lock()
-
-
-def writer_slot(ctx: BackendContext):
-    """A process-wide lock for SQLite; PostgreSQL writers run concurrently."""
-    return _SQLITE_WRITER if ctx.engine.dialect.name == "sqlite" else nullcontext()
 
 
 def _check_references(ctx: BackendContext, submission: CaseSubmission) -> None:
@@ -73,9 +63,10 @@ def _check_references(ctx: BackendContext, submission: CaseSubmission) -> None:
         raise BackendError(422, "unknown_nationality")
 
 
-def _submit_once(ctx: BackendContext, session: Session, sub: CaseSubmission) -> CaseReceipt:
-    """Idempotent retry, follow-up of this conversation's own open case, or a new case.
+def _submit_once(ctx: BackendContext, session: Session, sub: CaseSubmission) -> tuple[CaseReceipt, int | None]:
+    """The receipt, and the id of the case when this submission created one (its PDF is due).
 
+    Idempotent retry, follow-up of this conversation's own open case, or a new case.
     A match with an open case of ANOTHER conversation is never joined to it and
     never mentioned to the client: it becomes a case of its own, linked to the open
     one as a possible duplicate for the unit to decide (knowing a name and birth
@@ -85,14 +76,14 @@ def _submit_once(ctx: BackendContext, session: Session, sub: CaseSubmission) -> 
     if entry is not None:
         if entry.conversation_id != sub.conversation_id:
             raise BackendError(422, "idempotency_conflict")
-        return _receipt(ctx, session, entry.case, sub.conversation_id, "existing")
+        return _receipt(ctx, session, entry.case, sub.conversation_id, "existing"), None
     key = open_key(sub)
     own = session.scalar(
         select(Case).where(Case.match_key == key, Case.status == "open", Case.conversation_id == sub.conversation_id)
         .order_by(Case.id).limit(1))
     if own is not None:
         add_entry(session, own, sub, "follow_up", ctx)
-        return _receipt(ctx, session, own, sub.conversation_id, "follow_up")
+        return _receipt(ctx, session, own, sub.conversation_id, "follow_up"), None
     matching = session.scalar(select(Case).where(Case.open_key == key))
     case = _create_case(ctx, session, sub, key, duplicate_of=matching)
     add_entry(session, case, sub, "initial", ctx)
@@ -100,7 +91,7 @@ def _submit_once(ctx: BackendContext, session: Session, sub: CaseSubmission) -> 
     session.flush()
     if matching is not None:
         log.info("submission matched an open case of another conversation: new case flagged as possible duplicate")
-    return _receipt(ctx, session, case, sub.conversation_id, "created")
+    return _receipt(ctx, session, case, sub.conversation_id, "created"), case.id
 
 
 # A client's confirmation may be this far ahead of the backend's clock (clock skew between

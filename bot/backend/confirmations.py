@@ -4,25 +4,51 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.backend.context import BackendContext
+from bot.backend.db import transaction, writer_slot
 from bot.backend.errors import BackendError
 from bot.backend.models import Case, Confirmation, DownloadToken, Upload
 from bot.backend.security import hash_secret, new_download_token, new_verification_code
 from bot.confirmation.fiktion import decide_fiktionswirkung
 from bot.confirmation.pdf import ConfirmationData, render_confirmation
+from bot.confirmation.signing import ConfirmationSigner
 from bot.models import TitleKind
 
 
+PENDING_PDF = b""  # a committed confirmation whose PDF is not rendered yet (bot/backend/pdf_worker.py)
+
+
 def create_confirmation(ctx: BackendContext, session: Session, case: Case) -> Confirmation:
-    """Decide Fiktionswirkung, render the PDF and add the record to the case's transaction."""
+    """Decide Fiktionswirkung and add the record (code, decision) to the case's transaction.
+
+    The PDF is rendered after the commit (bot/backend/pdf_worker.py), so the write lock is
+    held for the rows only; its bytes are filled in by ``store_pdf``.
+    """
+    code = _unused_code(session)
+    fiktion = _fiktion(ctx, case)
+    confirmation = Confirmation(
+        case=case, verification_code=code, received_at=case.received_at,
+        fiktion_applies=fiktion.applies, fiktion_reason=fiktion.reason[:200], pdf=PENDING_PDF,
+    )
+    session.add(confirmation)
+    return confirmation
+
+
+def _fiktion(ctx: BackendContext, case: Case):
+    """The Fiktionswirkung decision from the case's stored facts (same facts, same decision)."""
     concern = ctx.catalogue.concerns[case.concern]
     title_kind = TitleKind(case.title_kind) if case.title_kind else None
-    fiktion = decide_fiktionswirkung(case.concern, title_kind, case.title_expiry, case.received_at, ctx.fiktion)
-    code = _unused_code(session)
-    data = ConfirmationData(
+    return decide_fiktionswirkung(case.concern, title_kind, case.title_expiry, case.received_at, ctx.fiktion)
+
+
+def document_data(ctx: BackendContext, session: Session, case: Case, confirmation: Confirmation) -> ConfirmationData:
+    """Everything the PDF shows, read from the committed case and its confirmation record."""
+    concern = ctx.catalogue.concerns[case.concern]
+    code = confirmation.verification_code
+    return ConfirmationData(
         case_number=case.case_number,
         unit=ctx.routing.unit_label(case.unit, case.language),
         received_at=case.received_at,
@@ -36,17 +62,58 @@ def create_confirmation(ctx: BackendContext, session: Session, case: Case) -> Co
         attachments=[(u.filename, u.sha256) for u in _attachments(session, case)],
         verification_code=code,
         verify_url=f"{ctx.settings.verify_url}/{code}",
-        fiktion=fiktion,
-        title_kind=title_kind,
+        fiktion=_fiktion(ctx, case),
+        title_kind=TitleKind(case.title_kind) if case.title_kind else None,
         title_expiry=case.title_expiry,
     )
-    confirmation = Confirmation(
-        case=case, verification_code=code, received_at=case.received_at,
-        fiktion_applies=fiktion.applies, fiktion_reason=fiktion.reason[:200],
-        pdf=ctx.signer.sign(render_confirmation(data)),  # PAdES: any later edit breaks it
-    )
-    session.add(confirmation)
-    return confirmation
+
+
+def render_document(data: ConfirmationData, signer: ConfirmationSigner) -> bytes:
+    """The signed confirmation PDF (PAdES: any later edit breaks it); runs in a render process."""
+    return signer.sign(render_confirmation(data))
+
+
+def pending_document(ctx: BackendContext, case_id: int) -> ConfirmationData | None:
+    """The data to render for a case whose PDF is still missing; None when it has one."""
+    with ctx.read_sessions() as session:
+        confirmation = session.get(Confirmation, case_id)
+        if confirmation is None:
+            raise BackendError(404, "not_found")
+        if confirmation.pdf != PENDING_PDF:
+            return None
+        return document_data(ctx, session, confirmation.case, confirmation)
+
+
+def store_pdf(ctx: BackendContext, case_id: int, pdf: bytes) -> bytes:
+    """Store a rendered PDF unless one is there already; the stored one is returned (first wins)."""
+    with writer_slot(ctx.engine), transaction(ctx.sessions) as session:
+        session.execute(update(Confirmation).where(Confirmation.case_id == case_id, Confirmation.pdf == PENDING_PDF)
+                        .values(pdf=pdf).execution_options(synchronize_session=False))
+    return stored_pdf(ctx, case_id)
+
+
+def stored_pdf(ctx: BackendContext, case_id: int) -> bytes:
+    """The PDF in the database (PENDING_PDF when not rendered yet)."""
+    with ctx.read_sessions() as session:
+        return session.scalar(select(Confirmation.pdf).where(Confirmation.case_id == case_id)) or PENDING_PDF
+
+
+def cases_without_pdf(ctx: BackendContext) -> list[int]:
+    """Ids of committed cases whose PDF was never stored."""
+    with ctx.read_sessions() as session:
+        return list(session.scalars(select(Confirmation.case_id).where(Confirmation.pdf == PENDING_PDF)))
+
+
+def ready_pdf(ctx: BackendContext, case_id: int, pdf: bytes) -> bytes:
+    """``pdf`` when rendered; otherwise wait for the worker's render (or render here without one)."""
+    if pdf != PENDING_PDF:
+        return pdf
+    if ctx.pdfs is not None:
+        return ctx.pdfs.pdf(case_id)
+    document = pending_document(ctx, case_id)
+    if document is None:
+        return stored_pdf(ctx, case_id)
+    return store_pdf(ctx, case_id, render_document(document, ctx.signer))
 
 
 def _attachments(session: Session, case: Case) -> list[Upload]:
@@ -75,7 +142,7 @@ def confirmation_for_token(ctx: BackendContext, token: str, conversation_id: str
     """(case number, PDF) for a download token; 404 unknown or foreign, 410 expired."""
     with ctx.read_sessions() as session:
         row = session.execute(
-            select(DownloadToken, Case.case_number, Confirmation.pdf)
+            select(DownloadToken, Case.case_number, Confirmation.pdf, Case.id)
             .join(Case, Case.id == DownloadToken.case_id)
             .join(Confirmation, Confirmation.case_id == Case.id)
             .where(DownloadToken.token_hash == hash_secret(token))
@@ -84,4 +151,4 @@ def confirmation_for_token(ctx: BackendContext, token: str, conversation_id: str
         raise BackendError(404, "not_found")
     if row[0].expires_at <= ctx.clock():
         raise BackendError(410, "link_expired")
-    return row[1], row[2]
+    return row[1], ready_pdf(ctx, row[3], row[2])

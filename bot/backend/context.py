@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -34,6 +35,8 @@ class BackendContext:
     fiktion: FiktionTable  # content/fiktion.yml, checked complete at start
     signer: ConfirmationSigner  # PAdES signature of every confirmation PDF
     clock: Callable[[], datetime] = field(default=utc_now)
+    # Renders confirmation PDFs after the commit (bot/backend/pdf_worker.py); None: on demand.
+    pdfs: Any = None
 
     @property
     def attachments_dir(self) -> Path:

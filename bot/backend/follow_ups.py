@@ -17,9 +17,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.backend import audit
-from bot.backend.cases import MAX_ATTEMPTS, add_entry, writer_slot
+from bot.backend.cases import MAX_ATTEMPTS, add_entry
 from bot.backend.context import BackendContext
-from bot.backend.db import transaction
+from bot.backend.db import transaction, writer_slot
 from bot.backend.errors import BackendError
 from bot.backend.models import Case, CaseEntry
 from bot.backend.security import normalise_code
@@ -46,7 +46,7 @@ def add_by_code(ctx: BackendContext, request: CaseFollowUp) -> FollowUpReceipt:
     """
     for _ in range(MAX_ATTEMPTS):
         try:
-            with writer_slot(ctx), transaction(ctx.sessions) as session:
+            with writer_slot(ctx.engine), transaction(ctx.sessions) as session:
                 outcome = _attempt(ctx, session, request)
         except IntegrityError:
             continue  # the same idempotency key raced in: the retry answers "existing"

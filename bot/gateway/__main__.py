@@ -1,13 +1,13 @@
 """Run the gateway: python -m bot.gateway"""
 
-import logging
-
 import uvicorn
 
 from bot.config import get_settings
 from bot.gateway.app import create_app
+from bot.logsafety import configure_logging
 
 if __name__ == "__main__":
     settings = get_settings()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging()  # httpx would log backend URLs with download tokens and conversation ids
+    # No access log: request paths carry download tokens.
     uvicorn.run(create_app(settings), host=settings.host, port=settings.gateway_port, log_level="info", access_log=False)

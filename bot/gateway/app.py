@@ -9,8 +9,9 @@ from contextlib import asynccontextmanager, suppress
 from fastapi import FastAPI
 
 from bot.config import Settings, get_settings
-from bot.gateway import chat, downloads, uploads, widget
+from bot.gateway import chat, downloads, internal, uploads, widget
 from bot.gateway.conversation import ConversationCore
+from bot.gateway.liveness import TrackerLiveness
 from bot.privacy.purge import periodic_purge
 from bot.scanning.scanner import Scanner
 
@@ -23,6 +24,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         app.state.conversation = ConversationCore(settings.rasa_url)
+        app.state.liveness = TrackerLiveness(settings)
         # Tracker retention: old conversations leave Rasa's tracker store (bot/privacy).
         purger = asyncio.create_task(periodic_purge(settings))
         yield
@@ -30,6 +32,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         with suppress(asyncio.CancelledError):
             await purger
         await app.state.conversation.close()
+        app.state.liveness.close()
         intake = getattr(app.state, "upload_intake", None)
         if intake is not None:
             await intake.aclose()
@@ -40,6 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(downloads.router)
     app.include_router(widget.router)
     app.include_router(uploads.router)
+    app.include_router(internal.router)  # the Telegram bridge's authenticated routes
     widget.allow_embedding(app, settings)  # CORS for INTAKE_WIDGET_ORIGINS
     app.state.scanner = Scanner(settings)
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import AsyncIterator
+from dataclasses import dataclass
+from typing import AsyncIterator, NamedTuple
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
@@ -19,6 +20,9 @@ from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
 from bot.config import Settings, get_settings
+from bot.gateway.chat import addressed_to, notice_text
+from bot.gateway.identity import acceptable_sender, conversation_key, web_conversation
+from bot.gateway.liveness import TrackerLiveness
 from bot.scanning.intake import UNAVAILABLE, OutcomeCode, UploadIntake, UploadOutcome
 from bot.scanning.scanner import Scanner
 
@@ -27,11 +31,16 @@ router = APIRouter()
 
 # Room for the multipart boundaries, part headers and the small text fields.
 ENVELOPE_BYTES = 64 * 1024
-MAX_SENDER_CHARS = 200
+# What the client may see of a stored upload (not the internal conversation id).
+PUBLIC_RECORD_FIELDS = ("upload_id", "filename", "content_type", "size", "sha256", "verdict")
 
 BAD_REQUEST = {
     "de": "Die Anfrage ist unvollständig: Es werden ein Feld „sender“ und eine Datei im Feld „file“ erwartet.",
     "en": "The request is incomplete: a field “sender” and a file in the field “file” are expected.",
+}
+NOT_LIVE = {
+    "de": "Bitte schreiben Sie zuerst dem Assistenten; Dateien werden nur in einem laufenden Gespräch angenommen.",
+    "en": "Please write to the assistant first; files are accepted only in an ongoing conversation.",
 }
 TOO_LARGE_NO_SENDER = {
     "de": "Die Datei ist zu groß: höchstens {max_mb} MB pro Datei.",
@@ -72,7 +81,9 @@ def _event_text(outcome: UploadOutcome) -> str:
 
 
 async def _tell_conversation(request: Request, sender: str, text: str, language: str | None) -> list[dict]:
-    """Send the event through the gateway's conversation core; [] when it is not reachable."""
+    """Send the event through the gateway's conversation core; [] when it is not reachable.
+
+    ``sender`` is the internal conversation id; the caller addresses the answers."""
     conversation = getattr(request.app.state, "conversation", None)
     if conversation is None:
         log.warning("upload: no conversation core on app.state; the assistant was not told")
@@ -92,6 +103,8 @@ def _services(request: Request) -> tuple[Settings, UploadIntake]:
         state.settings = get_settings()
     if getattr(state, "scanner", None) is None:
         state.scanner = Scanner(state.settings)
+    if getattr(state, "liveness", None) is None:
+        state.liveness = TrackerLiveness(state.settings)
     intake = getattr(state, "upload_intake", None)
     if intake is None or intake.scanner is not state.scanner:
         intake = state.upload_intake = UploadIntake(state.settings, state.scanner)
@@ -103,12 +116,31 @@ def _body(accepted: bool, code: str, upload: dict | None, messages: list[dict], 
     return {"accepted": accepted, "code": code, "upload": upload, "messages": messages, **extra}
 
 
-@router.post("/api/uploads")
-async def post_upload(request: Request) -> JSONResponse:
-    """Check, scan and store one file for the conversation ``sender``."""
-    settings, intake = _services(request)
+@dataclass(frozen=True)
+class Caller:
+    """Whose upload this is: the internal conversation id and the id answers are addressed to.
+
+    ``must_be_live``: a public client must already be talking (no files under made-up ids).
+    """
+
+    conversation_id: str
+    recipient: str
+    must_be_live: bool = True
+
+
+class ParsedUpload(NamedTuple):
+    identity: str  # the form's (or query's) sender or chat id, unchecked
+    language: str
+    filename: str | None
+    declared_type: str | None
+    data: bytes
+
+
+async def parse_upload(request: Request, identity_field: str) -> ParsedUpload | JSONResponse:
+    """The multipart form, read within the size limit; a JSONResponse when it is refused."""
+    settings, _ = _services(request)
     max_file = settings.upload_max_file_bytes
-    query_sender = request.query_params.get("sender")
+    query_identity = request.query_params.get(identity_field)
     query_language = request.query_params.get("language")
     try:
         declared_length = int(request.headers.get("content-length") or 0)
@@ -124,36 +156,62 @@ async def post_upload(request: Request) -> JSONResponse:
         )
         form = await parser.parse()
     except BodyTooLarge:
-        return await _too_large_body(request, settings, query_sender, _language(query_language, request))
+        return await _too_large_body(request, settings, query_identity, _language(query_language, request))
     except (MultiPartException, ValueError, KeyError, AssertionError):
         return _bad_request(_language(query_language, request))
 
-    sender = str(form.get("sender") or query_sender or "").strip()
+    identity = str(form.get(identity_field) or query_identity or "").strip()
     language = _language(str(form.get("language") or query_language or ""), request)
     upload = form.get("file")
     try:
-        if not sender or len(sender) > MAX_SENDER_CHARS or not isinstance(upload, UploadFile):
+        if not identity or not isinstance(upload, UploadFile):
             return _bad_request(language)
         data = await upload.read(max_file + 1)
-        filename, declared_type = upload.filename, upload.content_type
+        return ParsedUpload(identity, language, upload.filename, upload.content_type, data)
     finally:
         await form.close()
 
-    outcome = await intake.accept_upload(sender, filename, data, declared_type)
-    messages = await _tell_conversation(request, sender, _event_text(outcome), language)
+
+async def receive_upload(request: Request, caller: Caller, parsed: ParsedUpload) -> JSONResponse:
+    """Scan and store the file for the caller's conversation and tell the conversation."""
+    _, intake = _services(request)
+    if caller.must_be_live and not await request.app.state.liveness.is_live(caller.conversation_id):
+        return JSONResponse(_body(False, "no_conversation", None, [], detail=NOT_LIVE[parsed.language]),
+                            status_code=409)
+    outcome = await intake.accept_upload(caller.conversation_id, parsed.filename, parsed.data, parsed.declared_type)
+    messages = await _tell_conversation(request, caller.conversation_id, _event_text(outcome), parsed.language)
     status = 503 if outcome.code in UNAVAILABLE else 200
-    record = outcome.upload.model_dump(mode="json") if outcome.upload else None
-    return JSONResponse(_body(outcome.accepted, outcome.code.value, record, messages), status_code=status)
+    record = outcome.upload.model_dump(mode="json", include=set(PUBLIC_RECORD_FIELDS)) if outcome.upload else None
+    return JSONResponse(_body(outcome.accepted, outcome.code.value, record, addressed_to(caller.recipient, messages)),
+                        status_code=status)
+
+
+@router.post("/api/uploads")
+async def post_upload(request: Request) -> JSONResponse:
+    """Check, scan and store one file for the conversation ``sender``."""
+    parsed = await parse_upload(request, "sender")
+    if isinstance(parsed, JSONResponse):
+        return parsed
+    if not acceptable_sender(parsed.identity):
+        return _refused_sender()
+    key = conversation_key(request.app.state.settings)
+    caller = Caller(web_conversation(key, parsed.identity), parsed.identity)
+    return await receive_upload(request, caller, parsed)
 
 
 async def _too_large_body(request: Request, settings: Settings, sender: str | None, language: str) -> JSONResponse:
-    """Refuse an over-size body without reading it; tell the conversation when we know it."""
+    """Refuse an over-size body without reading it; tell the conversation when we know it.
+
+    Only a public sender in the query can be known here (the form is not read); the
+    conversation must be live, as for any upload."""
     log.info("upload outcome=too_large size>%d (body not read)", settings.upload_max_file_bytes)
     code = OutcomeCode.too_large.value
-    if sender and len(sender) <= MAX_SENDER_CHARS:
-        text = "/upload_refused" + json.dumps({"reason": code})
-        messages = await _tell_conversation(request, sender, text, language)
-        return JSONResponse(_body(False, code, None, messages))
+    if request.url.path == "/api/uploads" and sender and acceptable_sender(sender):
+        conversation_id = web_conversation(conversation_key(settings), sender)
+        if await request.app.state.liveness.is_live(conversation_id):
+            text = "/upload_refused" + json.dumps({"reason": code})
+            messages = await _tell_conversation(request, conversation_id, text, language)
+            return JSONResponse(_body(False, code, None, addressed_to(sender, messages)))
     max_mb = settings.upload_max_file_bytes // (1024 * 1024)
     detail = TOO_LARGE_NO_SENDER[language].format(max_mb=max_mb)
     return JSONResponse(_body(False, code, None, [], detail=detail), status_code=413)
@@ -171,6 +229,12 @@ async def _language_of_plain_form(request: Request, query_language: str | None) 
             body = b""
         language = parse_qs(body.decode("utf-8", "replace")).get("language", [language])[0]
     return _language(language, request)
+
+
+def _refused_sender() -> JSONResponse:
+    """400 for a guessable sender, in both languages; the value is not echoed."""
+    return JSONResponse(_body(False, "invalid_sender", None, [], detail=notice_text("invalid_sender")),
+                        status_code=400)
 
 
 def _bad_request(language: str) -> JSONResponse:

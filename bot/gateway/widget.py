@@ -148,12 +148,12 @@ def embedding_origins(value: str) -> list[str]:
 def allow_embedding(app: FastAPI, settings: Settings) -> None:
     """Let the widget on the configured office pages call the chat and upload APIs (CORS).
 
-    The widget sends no cookies, so no credentials are allowed; only its two POSTs and
-    their Content-Type need a preflight. Without configured origins nothing is added.
+    The widget sends no cookies, so no credentials are allowed; only its two POSTs (Content-Type)
+    and the PDF download (X-Conversation) need a preflight. Without configured origins nothing is added.
     """
     origins = embedding_origins(settings.widget_origins)
     if origins:
         app.add_middleware(
-            CORSMiddleware, allow_origins=origins, allow_methods=["POST"],
-            allow_headers=["Content-Type"], allow_credentials=False, max_age=600,
+            CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
+            allow_headers=["Content-Type", "X-Conversation"], allow_credentials=False, max_age=600,
         )

@@ -31,6 +31,7 @@ from sqlalchemy import Engine, create_engine, inspect, text
 from starlette.concurrency import run_in_threadpool
 
 from bot.config import Settings, get_settings
+from bot.logsafety import configure_logging
 
 log = logging.getLogger(__name__)
 PURGE_INTERVAL_S = 600
@@ -116,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.privacy.purge", description=__doc__.splitlines()[0])
     parser.add_argument("--every", type=float, default=0, help="repeat every N seconds (default: run once)")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging()
     settings = get_settings()
     while True:
         result = purge_now(settings)

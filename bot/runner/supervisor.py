@@ -11,8 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot.config import Settings
+from bot.gateway.identity import KEY_VARIABLE
 from bot.runner import leftovers
-from bot.runner.environment import APP_PYTHON, RASA_BIN, child_env, rasa_env
+from bot.runner.environment import APP_PYTHON, RASA_BIN, child_env, rasa_env, stored_secret
 from bot.runner.readiness import http_ok, rasa_model_loaded
 from bot.runner.services import ClamdService, ProcessService, Service, ServiceFailed, wait_until_ready
 from bot.runner.watchdog import Watchdog
@@ -30,6 +31,10 @@ class Stack:
     """Starts, watches and stops clamd, backend, action server, Rasa, gateway and Telegram."""
 
     def __init__(self, settings: Settings, model_path: Path, out: Callable[[str], None] = print) -> None:
+        if not settings.conversation_key:
+            # Fixed before any service starts, so every gateway hashes with the same key.
+            key = stored_secret(settings.var_dir, KEY_VARIABLE)
+            settings = settings.model_copy(update={"conversation_key": key})
         self.settings = settings
         self.model_path = Path(model_path)
         self.out = out

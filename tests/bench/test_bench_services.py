@@ -5,7 +5,7 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from bench.chat import bench_chat
+from bench import turns
 from bench.submissions import POSTGRES_ADMIN_URL, bench_database, postgres_database
 from bench.uploads import payload, raw_instream
 from tests.scanning.samples import EICAR
@@ -38,7 +38,11 @@ def test_postgres_database_is_dropped_afterwards():
         assert admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is None
 
 
-def test_chat_bench_runs_conversations_through_the_gateway(stack):
-    result = bench_chat(stack.gateway_url, stack.rasa_url, concurrencies=(2,), single_rounds=1)["2"]
-    assert result["chat_turn"]["n"] == 12 and result["chat_turn"]["failures"] == 0
-    assert result["model_parse"]["n"] == 24 and result["model_parse"]["failures"] == 0
+def test_turn_bench_runs_scripts_side_by_side_through_rasa_and_the_gateway(stack):
+    sides = {"rasa_rest": stack.rasa_url, "gateway": stack.gateway_url}
+    result = turns.single(sides, stack.rasa_url, rounds=1)
+    for side in ("model_parse", "rasa_rest", "gateway"):
+        assert result[side]["failures"] == 0
+        assert result[side]["general"]["n"] == 2 and result[side]["enquiry"]["n"] == 4
+    both = turns.concurrent(stack.gateway_url, 2)
+    assert both["n"] == 2 * len(turns.SCRIPTS["de"]) and both["failures"] == 0 and both["enquiry"]["n"] == 8

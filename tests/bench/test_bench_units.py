@@ -10,7 +10,10 @@ import yaml
 
 from bench.pipelines import held_out, to_raw, write_config
 from bench.procs import descendants, rss_kib, tree_rss_mib
-from bench.report import machine, table
+from bench import turns
+from bench.profiles import action_call, top_frames
+from bench.report import machine, table, targets
+from bench.turns import growth_summary
 from bench.stats import percentile, ratio, summary_ms
 from bench.thresholds import RawPrediction, best_setting, outcome, replay, sweep
 
@@ -89,15 +92,22 @@ def test_table_names_every_section_and_failures():
         "machine": machine(), "errors": {"uploads": "RuntimeError: clamd gone"},
         "training": {"train_s": 30.0, "model_mib": 5.0}, "startup_s": {"rasa": 20.0},
         "rss_idle_mib": {"rasa": 600.0, "total": 600.0},
-        "chat": {"1": {"chat_turn": {"p50_ms": 80, "p95_ms": 120, "per_s": 10, "failures": 0},
-                       "model_parse": {"p50_ms": 8, "p95_ms": 12, "per_s": 100}, "ratio_p50": 10.0}},
+        "single": {"model_parse": {"general": {"p50_ms": 8, "p95_ms": 12, "n": 4}},
+                   "gateway": {"general": {"p50_ms": 80, "p95_ms": 120, "n": 4}}},
+        "concurrent": {"gateway": {"concurrency": 20, "p50_ms": 300, "p95_ms": 450, "per_s": 12, "failures": 0}},
+        "growth": {"gateway": {"turn_10": {"p50_ms": 80}, "late_turn": 205, "late": {"p50_ms": 88}, "ratio_p50": 1.1}},
         "pdf": {"median_ms": 300, "p95_ms": 350, "n": 3},
-        "submissions": {"sqlite": {"start_s": 2, "1": {"per_s": 2, "p50_ms": 400, "p95_ms": 500, "failures": 0}},
+        "submissions": {"sqlite": {"start_s": 2, "1": {"per_s": 2, "p50_ms": 400, "p95_ms": 500, "failures": 0,
+                                                       "pdf": {"p50_ms": 100, "p95_ms": 150}}},
                         "postgresql": {"skipped": "OperationalError: refused"}},
     }
     text = table(report)
-    for expected in ("uploads: FAILED", "rasa train", "start to ready: rasa", "chat turn, 1 concurrent",
-                     "ratio 10.0", "confirmation PDF", "submissions sqlite, 1 concurrent", "skipped: OperationalError"):
+    for expected in ("uploads: FAILED", "rasa train", "start to ready: rasa", "general turn, gateway",
+                     "10.0x parse", "20 concurrent, gateway", "growth, gateway", "ratio 1.1", "confirmation PDF",
+                     "submissions sqlite, 1 concurrent", "then PDF p50 100 ms", "skipped: OperationalError",
+                     "| general question / parse (p50) | 10.0 | <= 3x | **no** |",
+                     "| turn 200 / turn 10 (p50) | 1.1 | <= 1.2 | yes |", "| training (s) | 30.0 | <= 30 | yes |",
+                     "| start to ready, cached model (s) | - | <= 10 | - |"):
         assert expected in text
 
 
@@ -142,3 +152,50 @@ def test_markdown_has_a_row_per_candidate_and_language():
     text = markdown([result])
     assert "| lr | 20 | 12 | 570 | 5 / 9 | de | 90.0 % | 0.880 | 10.0 % | 50.0 % (of 2) |" in text
     assert "| lr | 0.3 | 0.02 | 0.06 | s |" in text
+
+
+def test_growth_compares_turn_10_with_the_last_turns():
+    latencies = [0.010] * 15 + [0.020] * 185 + [0.012] * 10
+    summary = growth_summary(latencies)
+    assert summary["turns"] == 210 and summary["late_turn"] == 205
+    assert summary["turn_10"]["p50_ms"] == 10.0 and summary["late"]["p50_ms"] == 12.0
+    assert summary["ratio_p50"] == 1.2
+
+
+def test_every_target_is_listed_and_judged_only_when_measured():
+    report = {"single": {"model_parse": {"general": {"p50_ms": 10}, "enquiry": {"p50_ms": 10}},
+                         "gateway": {"general": {"p50_ms": 25}, "enquiry": {"p50_ms": 60}}},
+              "concurrent": {"gateway": {"p95_ms": 400, "per_s": 30}, "bare_rest": {"per_s": 40}},
+              "submissions": {"sqlite": {"8": {"per_s": 12.5}}}}
+    judged = {entry["target"]: (entry["measured"], entry["met"]) for entry in targets(report)}
+    assert judged["general question / parse (p50)"] == (2.5, True)
+    assert judged["enquiry turn / parse (p50)"] == (6.0, False)
+    assert judged["20 concurrent enquiries p95 (ms)"] == (400, True)
+    assert judged["20 concurrent turns/s, gateway / stock Rasa"] == (0.75, False)
+    assert judged["submissions/s, SQLite, 8 clients, PDF fetched"] == (12.5, True)
+    assert judged["turn 200 / turn 10 (p50)"] == (None, None) and len(judged) == 8
+
+
+def test_top_frames_rank_functions_by_their_own_time():
+    from pyinstrument import Profiler
+
+    def busy():
+        total = 0
+        for number in range(300_000):
+            total += number * number
+        return total
+
+    profiler = Profiler(interval=0.0005)
+    profiler.start()
+    busy()
+    profiler.stop()
+    top = top_frames(profiler, limit=3)
+    assert top and any("busy" in entry["function"] for entry in top)
+    assert all(0 <= entry["share"] <= 1 for entry in top)
+
+
+def test_an_action_call_carries_tracker_and_domain_like_rasa_sends_it():
+    call = action_call("action_answer_question", "conv", {"events": []}, {"actions": []})
+    assert set(call) == {"next_action", "sender_id", "tracker", "domain", "version"}
+    assert turns.rest_body("s", "hi", "en")["metadata"] == {"channel": "rest", "language": "en"}
+    assert turns.webhook("http://x") == "http://x/webhooks/rest/webhook"

@@ -214,7 +214,7 @@ def stored_uploads(var_dir, conversation_id: str) -> list[dict[str, Any]]:
 
 
 def stored_case(var_dir, conversation_id: str) -> dict[str, Any]:
-    """The one case the backend stored for a conversation, with its attached uploads' names."""
+    """The one case the backend stored for a conversation (internal id), with its attached uploads' names."""
     conn = sqlite3.connect(var_dir / "backend.sqlite3")
     conn.row_factory = sqlite3.Row
     try:

@@ -30,6 +30,8 @@ from enquiry_dialogue import (
 )
 from widget_helpers import HOST, SCREENSHOT_DIR, assert_fits, bot_texts, layout_report, open_widget, user_texts, wait_idle
 
+from tests.e2e.chat import internal_id
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 MAX_TURNS = 30
@@ -120,7 +122,7 @@ def widget_sender(page) -> str:
 def check_confirmation(page, stack, driver: WidgetDriver, person: Person) -> None:
     """Case number shown and stored; the PDF link downloads the same bytes as a plain GET."""
     sender = widget_sender(page)
-    case = stored_case(stack.var_dir, sender)
+    case = stored_case(stack.var_dir, internal_id(stack.var_dir, sender))
     assert_stored(case, person)
     assert case["attached"] == ["passport.pdf"], case["attached"]
     assert case["unit"].startswith("B"), case["unit"]  # students and skilled workers: department B
@@ -137,7 +139,9 @@ def check_confirmation(page, stack, driver: WidgetDriver, person: Person) -> Non
     with open(download_info.value.path(), "rb") as handle:
         downloaded = handle.read()
     assert downloaded.startswith(b"%PDF-")
-    direct = httpx.get(href, timeout=30)
+    # The widget names the conversation in a header; the link alone downloads nothing.
+    assert httpx.get(href, timeout=30).status_code == 404
+    direct = httpx.get(href, headers={"X-Conversation": sender}, timeout=30)
     assert direct.status_code == 200 and direct.content == downloaded
     # The name comes from the backend's Content-Disposition, which wins over the link's
     # download attribute; it need not equal payload["filename"], but names the case.

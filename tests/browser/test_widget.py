@@ -324,6 +324,7 @@ def test_pdf_confirmation_downloads(new_page, fake_gateway):
         link.click()
     download = download_info.value
     assert download.suggested_filename.endswith(".pdf")
+    assert fake_gateway.recorder.download_conversations == [fake_gateway.recorder.messages[0]["sender"]]
     with open(download.path(), "rb") as handle:
         assert handle.read(5) == b"%PDF-"
 

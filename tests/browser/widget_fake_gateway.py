@@ -57,6 +57,7 @@ class Recorder:
     messages: list[dict] = field(default_factory=list)
     uploads: list[dict] = field(default_factory=list)
     failed_once: set[str] = field(default_factory=set)
+    download_conversations: list[str] = field(default_factory=list)  # X-Conversation of each download
 
 
 def bot_reply(message: str, language: str, sender: str) -> list[dict]:
@@ -129,7 +130,12 @@ def build_app(recorder: Recorder) -> FastAPI:
         return answer(200, True, "accepted", texts["received"])
 
     @app.get("/downloads/{token}")
-    def download(token: str) -> Response:
+    def download(token: str, request: Request) -> Response:
+        # As the real gateway: the conversation comes in a header, never in the URL.
+        conversation = request.headers.get("x-conversation", "")
+        recorder.download_conversations.append(conversation)
+        if not conversation or request.url.query:
+            return JSONResponse({"error": "not_found"}, status_code=404)
         headers = {"Content-Disposition": f'attachment; filename="Bestaetigung-{CASE_NUMBER}.pdf"'}
         return Response(PDF_BYTES, media_type="application/pdf", headers=headers)
 

@@ -9,12 +9,30 @@ from typing import Any
 
 import httpx
 
+from bot.gateway.identity import KEY_VARIABLE, telegram_conversation, web_conversation
+from bot.runner.environment import stored_secret
+
+
+def new_sender() -> str:
+    """A conversation id as a client must make it: random (README: public chat API)."""
+    return f"test-{uuid.uuid4().hex}"
+
+
+def internal_id(var_dir, sender: str) -> str:
+    """The id under which Rasa and the backend know a public sender's conversation."""
+    return web_conversation(stored_secret(var_dir, KEY_VARIABLE), sender)
+
+
+def telegram_internal_id(var_dir, chat_id: int) -> str:
+    """The id under which Rasa and the backend know a Telegram chat's conversation."""
+    return telegram_conversation(stored_secret(var_dir, KEY_VARIABLE), chat_id)
+
 
 @dataclass
 class Chat:
     base_url: str
     language: str | None = None
-    sender: str = field(default_factory=lambda: f"test-{uuid.uuid4().hex[:12]}")
+    sender: str = field(default_factory=new_sender)
     last: list[dict[str, Any]] = field(default_factory=list)
     transcript: list[str] = field(default_factory=list)  # every text the assistant sent, in order
 
@@ -61,12 +79,12 @@ class Chat:
         return {"status": response.status_code, **body}
 
 
-def stored_cases(var_dir, conversation_id: str) -> list[dict[str, Any]]:
-    """The cases the backend committed for a conversation (read from its SQLite file)."""
+def stored_cases(var_dir, sender: str) -> list[dict[str, Any]]:
+    """The cases the backend committed for a public sender's conversation (from its SQLite file)."""
     conn = sqlite3.connect(var_dir / "backend.sqlite3")
     conn.row_factory = sqlite3.Row
     try:
-        rows = conn.execute("SELECT * FROM cases WHERE conversation_id = ?", (conversation_id,)).fetchall()
+        rows = conn.execute("SELECT * FROM cases WHERE conversation_id = ?", (internal_id(var_dir, sender),)).fetchall()
         return [dict(r) for r in rows]
     finally:
         conn.close()

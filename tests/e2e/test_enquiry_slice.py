@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import httpx
 import pytest
 
-from tests.e2e.chat import Chat, stored_cases
+from tests.e2e.chat import Chat, new_sender, stored_cases
 
 pytestmark = pytest.mark.slow
 
@@ -121,8 +121,12 @@ def test_confirmation_pdf_download_is_bound_to_the_conversation(stack):
     })
     chat.say("yes")
     [payload] = [c for c in chat.custom if c.get("type") == "confirmation_pdf"]
-    pdf = httpx.get(f"{stack.gateway_url}{payload['url']}", timeout=30)
+    # The conversation is named in a header, never in the link (links end up in logs).
+    assert "?" not in payload["url"] and chat.sender not in payload["url"]
+    pdf = httpx.get(f"{stack.gateway_url}{payload['url']}", headers={"X-Conversation": chat.sender}, timeout=30)
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
-    token_only = payload["url"].split("?")[0]
-    assert httpx.get(f"{stack.gateway_url}{token_only}?sender=someone-else", timeout=30).status_code == 404
-    assert httpx.get(f"{stack.gateway_url}/downloads/{'x' * 43}?sender={chat.sender}", timeout=30).status_code == 404
+    for someone_else in (new_sender(), "", "someone-else"):
+        assert httpx.get(f"{stack.gateway_url}{payload['url']}", headers={"X-Conversation": someone_else},
+                         timeout=30).status_code == 404
+    assert httpx.get(f"{stack.gateway_url}/downloads/{'x' * 43}", headers={"X-Conversation": chat.sender},
+                     timeout=30).status_code == 404

@@ -7,7 +7,7 @@ import sqlite3
 import time
 from collections.abc import Callable
 
-from tests.e2e.chat import Chat
+from tests.e2e.chat import Chat, internal_id
 
 # Question (regex on the assistant's last text, English) -> field it asks for.
 QUESTIONS = {
@@ -65,8 +65,13 @@ def answer_until_summary(chat: Chat, answers: dict[str, str], before_each: Calla
     raise AssertionError(f"no summary after {max_turns} turns; asked {asked}")
 
 
-def backend_rows(var_dir, conversation_id: str) -> list[dict]:
-    """The backend's cases of one conversation, with their entry count and first message."""
+def backend_rows(var_dir, sender: str) -> list[dict]:
+    """The backend's cases of a public sender's conversation, with entry count and first message."""
+    return conversation_rows(var_dir, internal_id(var_dir, sender))
+
+
+def conversation_rows(var_dir, conversation_id: str) -> list[dict]:
+    """backend_rows by the internal conversation id (as Rasa and the backend know it)."""
     conn = sqlite3.connect(var_dir / "backend.sqlite3")
     conn.row_factory = sqlite3.Row
     try:

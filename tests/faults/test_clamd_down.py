@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from tests.e2e.chat import Chat, minimal_pdf
+from tests.e2e.chat import Chat, internal_id, minimal_pdf
 from tests.faults.helpers import (
     answer_until_summary, assert_complete_case, backend_rows, person, start_other_enquiry,
 )
@@ -14,12 +14,12 @@ from tests.faults.helpers import (
 pytestmark = pytest.mark.slow
 
 
-def _stored_uploads(var_dir, conversation_id: str) -> list[tuple[str, int | None]]:
-    """(upload_id, case_id) of the files the backend keeps for a conversation."""
+def _stored_uploads(var_dir, sender: str) -> list[tuple[str, int | None]]:
+    """(upload_id, case_id) of the files the backend keeps for a public sender's conversation."""
     conn = sqlite3.connect(var_dir / "backend.sqlite3")
     try:
         return conn.execute("SELECT id, case_id FROM uploads WHERE conversation_id = ?",
-                            (conversation_id,)).fetchall()
+                            (internal_id(var_dir, sender),)).fetchall()
     finally:
         conn.close()
 

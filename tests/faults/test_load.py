@@ -17,6 +17,7 @@ import time
 import httpx
 import pytest
 
+from tests.e2e.chat import new_sender
 from tests.faults.helpers import QUESTIONS, SUMMARY, backend_rows
 
 pytestmark = pytest.mark.slow
@@ -77,7 +78,7 @@ async def _run_all(gateway_url: str, senders: list[str]) -> list[str]:
 
 @pytest.mark.timeout(TIME_LIMIT_S + 420)  # the first test of a session also waits for the stack to start
 def test_fifty_concurrent_enquiries_each_arrive_exactly_once(stack):
-    senders = [f"load-{time.time_ns()}-{n}" for n in range(CONVERSATIONS)]
+    senders = [new_sender() for _ in range(CONVERSATIONS)]
     started = time.monotonic()
     numbers = asyncio.run(asyncio.wait_for(_run_all(stack.gateway_url, senders), TIME_LIMIT_S))
     elapsed = time.monotonic() - started

@@ -6,7 +6,9 @@ import re
 
 import pytest
 
-from bot.language import _NAMES, choose_language, detect_language, normalise_language_code, requested_language
+from bot.language import (
+    _NAMES, choose_language, detect_language, language_after_message, normalise_language_code, requested_language,
+)
 from tests.nlu.nlu_data import HELD_OUT_DIR, LANGUAGES, TRAINING_DIR, read_examples
 
 
@@ -79,3 +81,11 @@ def test_ongoing_conversation_switches_on_a_clear_sentence_in_the_other_language
 @pytest.mark.parametrize(("code", "expected"), [("de-AT", "de"), ("en_GB", "en"), ("EN", "en"), ("tr", None), ("", None), (None, None)])
 def test_channel_codes(code, expected):
     assert normalise_language_code(code) == expected
+
+
+def test_rasa_decides_from_the_tracker_what_the_action_used_to():
+    # bot/language_policy.py passes the slot, the preset and whether the assistant answered yet.
+    assert language_after_message("hi", "de", "en", answered_before=False) == "en"  # default slot is no evidence
+    assert language_after_message("hi", "de", "en", answered_before=True) == "de"
+    assert language_after_message("what do i have to bring to the appointment", "de", None, True) == "en"
+    assert language_after_message("English please", "de", "de", True) == "en"

@@ -11,7 +11,7 @@ import pytest
 
 from bot.privacy.purge import main as purge_main
 from bot.privacy.purge import purge_trackers
-from tests.e2e.chat import Chat
+from tests.e2e.chat import Chat, internal_id
 
 pytestmark = pytest.mark.slow
 DAY_S = 24 * 3600
@@ -41,19 +41,19 @@ def test_inactive_conversations_are_deleted_and_active_ones_kept(stack, tmp_path
     copy = tmp_path / "tracker.sqlite3"
     shutil.copyfile(stack.var_dir / "tracker.sqlite3", copy)
     url = f"sqlite:///{copy}"
-    last_of_old = _events(copy, old.sender)[-1][1]
-    first_of_recent = _events(copy, recent.sender)[0][1]
+    last_of_old = _events(copy, internal_id(stack.var_dir, old.sender))[-1][1]
+    first_of_recent = _events(copy, internal_id(stack.var_dir, recent.sender))[0][1]
     assert last_of_old < first_of_recent
 
     # Within the retention time it stays (older conversations of earlier tests may go).
     purge_trackers(url, DAY_S, now=last_of_old + DAY_S - 60)
-    assert _events(copy, old.sender)
+    assert _events(copy, internal_id(stack.var_dir, old.sender))
     # The cutoff between the two conversations: the older one goes entirely, the newer stays.
     cutoff = (last_of_old + first_of_recent) / 2
     result = purge_trackers(url, DAY_S, now=cutoff + DAY_S)
     assert result.conversations_deleted >= 1
-    assert _events(copy, old.sender) == []
-    assert len(_events(copy, recent.sender)) > 10
+    assert _events(copy, internal_id(stack.var_dir, old.sender)) == []
+    assert len(_events(copy, internal_id(stack.var_dir, recent.sender))) > 10
 
 
 def test_old_sessions_of_an_active_conversation_go_and_the_current_session_stays(stack, tmp_path):
@@ -62,18 +62,18 @@ def test_old_sessions_of_an_active_conversation_go_and_the_current_session_stays
     chat.say("Hallo")
     copy = tmp_path / "tracker.sqlite3"
     shutil.copyfile(stack.var_dir / "tracker.sqlite3", copy)
-    rows = _events(copy, chat.sender)
+    rows = _events(copy, internal_id(stack.var_dir, chat.sender))
     starts = [ts for kind, ts in rows if kind == "session_started"]
     assert len(starts) >= 2, rows
     # Pretend the first session happened two days ago.
     conn = sqlite3.connect(copy)
     with conn:
         conn.execute("UPDATE events SET timestamp = timestamp - ? WHERE sender_id = ? AND timestamp < ?",
-                     (2 * DAY_S, chat.sender, starts[-1]))
+                     (2 * DAY_S, internal_id(stack.var_dir, chat.sender), starts[-1]))
     conn.close()
     result = purge_trackers(f"sqlite:///{copy}", DAY_S)
     assert result.conversations_deleted == 0  # every conversation in the copy is recent
-    kept = _events(copy, chat.sender)
+    kept = _events(copy, internal_id(stack.var_dir, chat.sender))
     assert kept and min(ts for _, ts in kept) >= starts[-1]  # the session Rasa loads is whole
     assert result.old_session_events_deleted == len(rows) - len(kept)
 
@@ -82,7 +82,7 @@ def test_a_purged_conversation_starts_afresh_in_the_running_assistant(stack, mon
     purged = _begin_enquiry(stack)
     time.sleep(1.5)
     kept = _begin_enquiry(stack)
-    first_of_kept = _events(stack.var_dir / "tracker.sqlite3", kept.sender)[0][1]
+    first_of_kept = _events(stack.var_dir / "tracker.sqlite3", internal_id(stack.var_dir, kept.sender))[0][1]
     # The command-line job on the live store, with a retention that reaches just the older
     # one (and the finished conversations of earlier tests, which nobody continues).
     monkeypatch.delenv("INTAKE_TRACKER_DATABASE_URL", raising=False)
@@ -96,9 +96,9 @@ def test_a_purged_conversation_starts_afresh_in_the_running_assistant(stack, mon
     finally:
         get_settings.cache_clear()
     assert "conversation(s)" in capsys.readouterr().out
-    assert _events(stack.var_dir / "tracker.sqlite3", purged.sender) == []
+    assert _events(stack.var_dir / "tracker.sqlite3", internal_id(stack.var_dir, purged.sender)) == []
 
-    tracker = httpx.get(f"{stack.rasa_url}/conversations/{purged.sender}/tracker", timeout=30).json()
+    tracker = httpx.get(f"{stack.rasa_url}/conversations/{internal_id(stack.var_dir, purged.sender)}/tracker", timeout=30).json()
     assert tracker["slots"].get("given_names") is None and tracker["slots"].get("concern") is None
     kept.say("14.07.1983")  # the newer conversation continues where it was
     assert "nationality" in kept.text, kept.text

@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from bot.runner import SERVICE_ORDER
+from tests.e2e.chat import new_sender
 
 pytestmark = pytest.mark.slow
 
@@ -76,7 +77,7 @@ def test_a_service_can_be_stopped_and_started_again(stack, name):
 def test_the_chat_api_answers_through_rasa(stack):
     response = httpx.post(
         f"{stack.gateway_url}/webhooks/rest/webhook",
-        json={"sender": "stack-smoke-1", "message": "Hallo", "metadata": {"language": "de"}},
+        json={"sender": new_sender(), "message": "Hallo", "metadata": {"language": "de"}},
         timeout=30,
     )
     assert response.status_code == 200

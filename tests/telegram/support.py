@@ -23,27 +23,29 @@ POLL_TIMEOUT_S = 1
 class RecordingGateway:
     """Stands in for the gateway in bridge unit tests: records calls, answers as scripted."""
 
-    chats: list[dict] = field(default_factory=list)  # bodies of /webhooks/rest/webhook
-    uploads: list[dict] = field(default_factory=list)  # sender, filename, data, content_type, language
+    chats: list[dict] = field(default_factory=list)  # bodies of /internal/telegram/messages
+    uploads: list[dict] = field(default_factory=list)  # chat_id, filename, data, content_type, language
     # message text -> answers (list of Rasa-style messages); default: one echo text.
     replies: dict[str, list[dict]] = field(default_factory=dict)
     delays: dict[str, float] = field(default_factory=dict)  # message text -> seconds to wait
     upload_reply: tuple[int, dict] | None = None
     downloads: dict[str, bytes] = field(default_factory=dict)  # token -> bytes
-    download_senders: list[str] = field(default_factory=list)  # ?sender= of each download
+    download_chats: list[str] = field(default_factory=list)  # X-Telegram-Chat of each download
+    tokens: set[str] = field(default_factory=set)  # X-Internal-Token of every request
     statuses: dict[str, int] = field(default_factory=dict)  # message text -> HTTP status
-    in_flight: dict[str, int] = field(default_factory=dict)  # sender -> requests being answered
+    in_flight: dict[int, int] = field(default_factory=dict)  # chat id -> requests being answered
     max_in_flight: dict[str, int] = field(default_factory=dict)
     url: str = ""
 
-    def messages_of(self, sender: str) -> list[str]:
-        """The messages one sender posted, in arrival order."""
-        return [body["message"] for body in self.chats if body["sender"] == sender]
+    def messages_of(self, chat_id: int) -> list[str]:
+        """The messages of one chat, in arrival order."""
+        return [body["message"] for body in self.chats if body["chat_id"] == chat_id]
 
     async def _chat(self, request: Request) -> Response:
+        self.tokens.add(request.headers.get("x-internal-token", ""))
         body = await request.json()
         self.chats.append(body)
-        sender = body["sender"]
+        sender = body["chat_id"]
         self.in_flight[sender] = self.in_flight.get(sender, 0) + 1
         self.max_in_flight[sender] = max(self.max_in_flight.get(sender, 0), self.in_flight[sender])
         try:
@@ -52,14 +54,15 @@ class RecordingGateway:
             self.in_flight[sender] -= 1
         answers = self.replies.get(body["message"])
         if answers is None:
-            answers = [{"recipient_id": body["sender"], "text": f"echo: {body['message']}"}]
+            answers = [{"recipient_id": str(sender), "text": f"echo: {body['message']}"}]
         return JSONResponse(answers, status_code=self.statuses.get(body["message"], 200))
 
     async def _upload(self, request: Request) -> Response:
+        self.tokens.add(request.headers.get("x-internal-token", ""))
         form = await request.form()
         upload = form["file"]
         self.uploads.append({
-            "sender": form["sender"],
+            "chat_id": form["chat_id"],
             "language": form.get("language"),
             "filename": upload.filename,
             "content_type": upload.content_type,
@@ -67,12 +70,13 @@ class RecordingGateway:
         })
         status, body = self.upload_reply or (200, {
             "accepted": True, "code": "accepted", "upload": {"upload_id": "u1"},
-            "messages": [{"recipient_id": form["sender"], "text": "Datei erhalten."}],
+            "messages": [{"recipient_id": form["chat_id"], "text": "Datei erhalten."}],
         })
         return JSONResponse(body, status_code=status)
 
     async def _download(self, request: Request) -> Response:
-        self.download_senders.append(request.query_params.get("sender", ""))
+        self.tokens.add(request.headers.get("x-internal-token", ""))
+        self.download_chats.append(request.headers.get("x-telegram-chat", ""))
         data = self.downloads.get(request.path_params["token"])
         if data is None:
             return Response(status_code=404)
@@ -81,9 +85,9 @@ class RecordingGateway:
     def app(self) -> Starlette:
         """The ASGI app serving this stand-in."""
         return Starlette(routes=[
-            Route("/webhooks/rest/webhook", self._chat, methods=["POST"]),
-            Route("/api/uploads", self._upload, methods=["POST"]),
-            Route("/downloads/{token}", self._download, methods=["GET"]),
+            Route("/internal/telegram/messages", self._chat, methods=["POST"]),
+            Route("/internal/telegram/uploads", self._upload, methods=["POST"]),
+            Route("/internal/telegram/downloads/{token}", self._download, methods=["GET"]),
         ])
 
 

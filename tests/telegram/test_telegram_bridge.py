@@ -20,21 +20,23 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 async def test_text_goes_to_gateway_with_sender_and_language(bridge, fake_telegram, gateway):
-    """A typed message reaches the gateway as tg-<chat> with the language preset; the answer returns."""
+    """A typed message reaches the gateway's internal route with its chat id, the service token and
+    the language preset (the gateway alone derives the conversation id); the answer returns."""
     fake_telegram.push_text(CHAT, "Ich möchte meinen Titel verlängern", language_code="de-AT")
     fake_telegram.push_text(CHAT + 1, "I want to extend my permit", language_code="fr")
     fake_telegram.push_text(CHAT + 2, "hi", language_code=None)
 
     assert await fake_telegram.wait_for_messages(CHAT, 1)
     await fake_telegram.wait_for_messages(CHAT + 2, 1)
-    by_sender = {body["sender"]: body for body in gateway.chats}
-    assert by_sender[f"tg-{CHAT}"] == {
-        "sender": f"tg-{CHAT}",
+    by_chat = {body["chat_id"]: body for body in gateway.chats}
+    assert gateway.tokens == {"test-internal-token"}
+    assert by_chat[CHAT] == {
+        "chat_id": CHAT,
         "message": "Ich möchte meinen Titel verlängern",
         "metadata": {"language": "de", "channel": "telegram"},
     }
-    assert by_sender[f"tg-{CHAT + 1}"]["metadata"]["language"] == "en"
-    assert by_sender[f"tg-{CHAT + 2}"]["metadata"]["language"] == "en"
+    assert by_chat[CHAT + 1]["metadata"]["language"] == "en"
+    assert by_chat[CHAT + 2]["metadata"]["language"] == "en"
     assert fake_telegram.texts(CHAT) == ["echo: Ich möchte meinen Titel verlängern"]
 
 
@@ -44,15 +46,15 @@ async def test_start_greets_in_the_users_language(bridge, fake_telegram, gateway
     fake_telegram.push_text(CHAT + 1, "/start", language_code="en-GB")
     await fake_telegram.wait_for_messages(CHAT, 1)
     await fake_telegram.wait_for_messages(CHAT + 1, 1)
-    assert gateway.messages_of(f"tg-{CHAT}") == ["Hallo"]
-    assert gateway.messages_of(f"tg-{CHAT + 1}") == ["Hello"]
+    assert gateway.messages_of(CHAT) == ["Hallo"]
+    assert gateway.messages_of(CHAT + 1) == ["Hello"]
 
 
 async def test_typed_intent_payloads_lose_their_slash(bridge, fake_telegram, gateway):
     """Nobody can type a Rasa payload that skips understanding; only buttons send those."""
     fake_telegram.push_text(CHAT, '/inform{"concern": "x"}')
     await fake_telegram.wait_for_messages(CHAT, 1)
-    assert gateway.messages_of(f"tg-{CHAT}") == ['inform{"concern": "x"}']
+    assert gateway.messages_of(CHAT) == ['inform{"concern": "x"}']
 
 
 async def test_one_chat_strictly_in_order_other_chats_not_blocked(bridge, fake_telegram, gateway):
@@ -66,9 +68,9 @@ async def test_one_chat_strictly_in_order_other_chats_not_blocked(bridge, fake_t
     assert fake_telegram.texts(CHAT) == []  # chat A still waits for its slow first answer
     await fake_telegram.wait_for_messages(CHAT, 3, timeout=10)
 
-    assert gateway.messages_of(f"tg-{CHAT}") == ["eins", "zwei", "drei"]
+    assert gateway.messages_of(CHAT) == ["eins", "zwei", "drei"]
     assert fake_telegram.texts(CHAT) == ["echo: eins", "echo: zwei", "echo: drei"]
-    assert gateway.max_in_flight[f"tg-{CHAT}"] == 1
+    assert gateway.max_in_flight[CHAT] == 1
 
 
 async def test_buttons_become_an_inline_keyboard_and_long_payloads_fit(bridge, fake_telegram, gateway):
@@ -78,7 +80,7 @@ async def test_buttons_become_an_inline_keyboard_and_long_payloads_fit(bridge, f
     tilde = "~looks-like-an-id"
     assert len(long.encode()) > CALLBACK_DATA_LIMIT
     gateway.replies["Titel"] = [{
-        "recipient_id": f"tg-{CHAT}",
+        "recipient_id": str(CHAT),
         "text": "Welchen Titel haben Sie?",
         "buttons": [
             {"title": "Blaue Karte EU", "payload": short},
@@ -102,7 +104,7 @@ async def test_buttons_become_an_inline_keyboard_and_long_payloads_fit(bridge, f
     fake_telegram.press_button(CHAT, callback_data=data["Sonderfall"])
     await fake_telegram.wait_for_messages(CHAT, 3)
 
-    assert gateway.messages_of(f"tg-{CHAT}") == ["Titel", long, tilde]
+    assert gateway.messages_of(CHAT) == ["Titel", long, tilde]
     assert len(fake_telegram.callback_answers) == 2
     # The pressed keyboard is removed, so an old choice cannot be sent twice.
     assert "reply_markup" not in fake_telegram.messages(CHAT)[0]
@@ -124,7 +126,7 @@ async def test_document_is_uploaded_with_its_bytes(bridge, fake_telegram, gatewa
 
     [upload] = gateway.uploads
     assert upload == {
-        "sender": f"tg-{CHAT}", "language": "de", "filename": "Reisepass.pdf",
+        "chat_id": str(CHAT), "language": "de", "filename": "Reisepass.pdf",
         "content_type": "application/pdf", "data": PDF,
     }
     assert reply["text"] == "Datei erhalten."
@@ -146,7 +148,7 @@ async def test_refused_upload_shows_the_gateways_message(bridge, fake_telegram, 
     """When scanning is down (503 with messages), the user reads the gateway's explanation."""
     gateway.upload_reply = (503, {
         "accepted": False, "code": "scan_unavailable", "upload": None,
-        "messages": [{"recipient_id": f"tg-{CHAT}", "text": "Die Virenprüfung ist gerade nicht verfügbar."}],
+        "messages": [{"recipient_id": str(CHAT), "text": "Die Virenprüfung ist gerade nicht verfügbar."}],
     })
     fake_telegram.push_document(CHAT, "a.pdf", PDF)
     [reply] = await fake_telegram.wait_for_messages(CHAT, 1)
@@ -176,8 +178,8 @@ async def test_confirmation_pdf_is_sent_as_document_with_exact_bytes(bridge, fak
     pdf = PDF + bytes(range(256))  # binary content must survive unchanged
     gateway.downloads["tok-123"] = pdf
     gateway.replies["ja"] = [
-        {"recipient_id": f"tg-{CHAT}", "text": "Ihre Vorgangsnummer: LEA-2025-000123"},
-        {"recipient_id": f"tg-{CHAT}", "custom": {
+        {"recipient_id": str(CHAT), "text": "Ihre Vorgangsnummer: LEA-2025-000123"},
+        {"recipient_id": str(CHAT), "custom": {
             "type": "confirmation_pdf", "url": "/downloads/tok-123",
             "filename": "Bestaetigung-LEA-2025-000123.pdf", "case_number": "LEA-2025-000123"}},
     ]
@@ -188,12 +190,12 @@ async def test_confirmation_pdf_is_sent_as_document_with_exact_bytes(bridge, fak
     [document] = fake_telegram.sent_documents(CHAT)
     assert document.filename == "Bestaetigung-LEA-2025-000123.pdf"
     assert document.data == pdf
-    assert gateway.download_senders == [f"tg-{CHAT}"]  # the link is redeemed as this conversation
+    assert gateway.download_chats == [str(CHAT)]  # the link is redeemed as this chat
 
 
 async def test_download_link_outside_downloads_is_not_fetched(bridge, fake_telegram, gateway):
     """A payload cannot make the bridge fetch other URLs; the user gets the apology instead."""
-    gateway.replies["ja"] = [{"recipient_id": f"tg-{CHAT}", "custom": {
+    gateway.replies["ja"] = [{"recipient_id": str(CHAT), "custom": {
         "type": "confirmation_pdf", "url": f"{fake_telegram.root}/steal", "filename": "x.pdf"}}]
     fake_telegram.push_text(CHAT, "ja")
     [reply] = await fake_telegram.wait_for_messages(CHAT, 1)
@@ -235,7 +237,7 @@ async def test_gateway_error_status_gets_the_apology(bridge, fake_telegram, gate
 
 async def test_gateway_notice_on_503_is_shown(bridge, fake_telegram, gateway):
     """When the gateway answers 503 with its own notice, the user reads that notice."""
-    gateway.replies["Hallo"] = [{"recipient_id": f"tg-{CHAT}", "text": "Assistent nicht erreichbar / unreachable"}]
+    gateway.replies["Hallo"] = [{"recipient_id": str(CHAT), "text": "Assistent nicht erreichbar / unreachable"}]
     gateway.statuses["Hallo"] = 503
     fake_telegram.push_text(CHAT, "Hallo")
     [reply] = await fake_telegram.wait_for_messages(CHAT, 1)

@@ -32,6 +32,7 @@ from tests.browser.enquiry_dialogue import (
     stored_case,
     stored_uploads,
 )
+from tests.e2e.chat import telegram_internal_id
 from tests.telegram.support import POLL_TIMEOUT_S, bridge_settings
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.stack, pytest.mark.slow]
@@ -42,12 +43,12 @@ MAX_TURNS = 30
 class RecordingClient(GatewayClient):
     """The real gateway client, also keeping the assistant's answers (JSON) for the test."""
 
-    def __init__(self, base_url: str):
-        super().__init__(base_url)
+    def __init__(self, base_url: str, internal_token: str):
+        super().__init__(base_url, internal_token)
         self.answers: list[dict[str, Any]] = []
 
-    async def send_message(self, sender: str, text: str, language: str) -> list[dict[str, Any]]:
-        answers = await super().send_message(sender, text, language)
+    async def send_message(self, chat_id: int, text: str, language: str) -> list[dict[str, Any]]:
+        answers = await super().send_message(chat_id, text, language)
         self.answers.extend(answers)
         return answers
 
@@ -61,7 +62,7 @@ class RecordingClient(GatewayClient):
 async def live_bridge(stack, fake_telegram):
     """The bridge (polling the fake Bot API) against the real gateway of the stack."""
     settings = bridge_settings(fake_telegram, stack.gateway_url, internal_token=stack.settings.internal_token)
-    client = RecordingClient(stack.gateway_url)
+    client = RecordingClient(stack.gateway_url, stack.settings.internal_token)
     application = build_application(settings, gateway=client)
     await start(application, settings, poll_timeout=POLL_TIMEOUT_S)
     yield application, client
@@ -178,11 +179,14 @@ async def test_whole_enquiry_in_german_ends_with_the_confirmation_pdf(live_bridg
     assert document.filename == custom["filename"]
     assert custom["url"].startswith("/downloads/")
     async with httpx.AsyncClient(base_url=stack.gateway_url) as http:
-        direct = await http.get(custom["url"], params={"sender": f"tg-{chat}"})
+        # Only through the bridge's authenticated route; the public route knows no chat ids.
+        direct = await http.get(f"/internal/telegram{custom['url']}", headers={
+            "X-Telegram-Chat": str(chat), "X-Internal-Token": stack.settings.internal_token})
+        assert (await http.get(custom["url"], headers={"X-Conversation": f"tg-{chat}"})).status_code == 404
     assert direct.status_code == 200
     assert direct.content == document.data
 
-    case = stored_case(stack.var_dir, f"tg-{chat}")
+    case = stored_case(stack.var_dir, telegram_internal_id(stack.var_dir, chat))
     assert_stored(case, person)
     assert case["case_number"] == custom["case_number"]
     assert case["attached"] == ["Reisepass.pdf"]
@@ -204,7 +208,7 @@ async def test_infected_file_is_refused_with_a_message(live_bridge, fake_telegra
     assert "utter_upload_accepted" not in names
     assert any("EICAR" in t.upper() for t in fake_telegram.texts(chat)[-len(names) :])
     assert fake_telegram.sent_documents(chat) == []
-    assert stored_uploads(stack.var_dir, f"tg-{chat}") == []
+    assert stored_uploads(stack.var_dir, telegram_internal_id(stack.var_dir, chat)) == []
 
 
 async def test_photo_is_scanned_and_accepted_in_english(live_bridge, fake_telegram, stack):
@@ -219,7 +223,7 @@ async def test_photo_is_scanned_and_accepted_in_english(live_bridge, fake_telegr
 
     names = user.new_names()
     assert "utter_upload_accepted" in names, transcript(fake_telegram, chat)
-    [stored] = stored_uploads(stack.var_dir, f"tg-{chat}")
+    [stored] = stored_uploads(stack.var_dir, telegram_internal_id(stack.var_dir, chat))
     assert (stored["content_type"], stored["size"]) == ("image/jpeg", len(large))
     assert stored["filename"].startswith("photo-") and stored["filename"].endswith(".jpg")
 

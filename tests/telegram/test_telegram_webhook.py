@@ -65,7 +65,7 @@ async def test_webhook_refuses_missing_or_wrong_secret_and_processes_the_right_o
     assert (missing.status_code, wrong.status_code, right.status_code) == (403, 403, 200)
     [reply] = await fake_telegram.wait_for_messages(CHAT, 1)
     assert reply["text"] == "echo: richtig"
-    assert gateway.messages_of(f"tg-{CHAT}") == ["richtig"]
+    assert gateway.messages_of(CHAT) == ["richtig"]
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased, selectinload
 
-from bot.backend import audit, uploads
+from bot.backend import audit, confirmations, uploads
 from bot.backend.api.deps import Ctx, Unit
 from bot.backend.cases import OFFICE_TZ
 from bot.backend.db import transaction
@@ -207,6 +207,8 @@ def get_attachment(ctx: Ctx, unit: Unit, case_number: str, upload_id: str) -> Re
 @router.get("/cases/{case_number}/confirmation.pdf", response_class=Response)
 def get_confirmation(ctx: Ctx, unit: Unit, case_number: str) -> Response:
     """The confirmation PDF the client received."""
-    pdf = _with_own_case(ctx, unit, case_number, "read_confirmation", lambda s, c: c.confirmation.pdf)
+    case_id, pdf = _with_own_case(ctx, unit, case_number, "read_confirmation",
+                                  lambda s, c: (c.id, c.confirmation.pdf))
+    pdf = confirmations.ready_pdf(ctx, case_id, pdf)  # outside the audit's write transaction
     return Response(pdf, media_type="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{case_number.upper()}.pdf"', "Cache-Control": "no-store"})

@@ -12,6 +12,7 @@ from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application, ApplicationBuilder
 
 from bot.config import Settings, get_settings
+from bot.logsafety import configure_logging as configure_service_logging
 
 from .bridge import TelegramBridge
 from .gateway import GatewayClient
@@ -45,7 +46,7 @@ def telegram_status(settings: Settings) -> str | None:
 
 def build_application(settings: Settings, gateway: GatewayClient | None = None) -> Application:
     """A PTB application wired to the gateway; it closes the gateway client on shutdown."""
-    gateway = gateway or GatewayClient(settings.public_url)
+    gateway = gateway or GatewayClient(settings.public_url, settings.internal_token)
 
     async def close_gateway(_: Application) -> None:
         await gateway.aclose()
@@ -110,9 +111,7 @@ def _webhook_options(settings: Settings) -> dict:
 
 def configure_logging() -> None:
     """INFO logs without the token: httpx would log every Bot API URL, which contains it."""
-    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
-    for noisy in ("httpx", "httpcore"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    configure_service_logging()
 
 
 def main() -> int:

@@ -130,7 +130,7 @@ class TelegramBridge:
         chat_id = update.effective_chat.id
         await _typing(context, chat_id)
         try:
-            answers = await self.gateway.send_message(_sender(chat_id), message, language)
+            answers = await self.gateway.send_message(chat_id, message, language)
         except GatewayUnavailable as exc:
             await self._apologise(context, chat_id, exc)
             return
@@ -159,7 +159,7 @@ class TelegramBridge:
         data = bytes(await telegram_file.download_as_bytearray())
         log.info("chat %s sent a file of %d bytes", self.chat_ref(chat_id), len(data))
         try:
-            outcome = await self.gateway.upload(_sender(chat_id), filename, data, content_type, language)
+            outcome = await self.gateway.upload(chat_id, filename, data, content_type, language)
         except GatewayUnavailable as exc:
             await self._apologise(context, chat_id, exc)
             return
@@ -199,7 +199,7 @@ class TelegramBridge:
     ) -> None:
         """Fetches the confirmation PDF from the gateway and sends it as a document."""
         try:
-            data = await self.gateway.download(str(custom.get("url", "")), _sender(chat_id))
+            data = await self.gateway.download(str(custom.get("url", "")), chat_id)
         except GatewayUnavailable as exc:
             await self._apologise(context, chat_id, exc)
             return
@@ -212,11 +212,6 @@ class TelegramBridge:
         """Tells the user, in both languages, that the assistant is unreachable."""
         log.warning("gateway unavailable for chat %s: %s", self.chat_ref(chat_id), exc)
         await context.bot.send_message(chat_id, both("unavailable"))
-
-
-def _sender(chat_id: int) -> str:
-    """The conversation id the gateway knows this chat by."""
-    return f"tg-{chat_id}"
 
 
 def _typed(message: str) -> str:

@@ -1,4 +1,8 @@
-"""Client for the gateway's public HTTP API, as the Telegram bridge uses it."""
+"""Client for the gateway's internal Telegram routes (bot/gateway/internal.py).
+
+Every request carries the shared service token and names its chat by the chat id;
+the gateway alone turns that into the conversation's internal id.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ MESSAGE_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
 UPLOAD_TIMEOUT = httpx.Timeout(120.0, connect=5.0)
 # Only links under this path are fetched, so a payload can never make us fetch elsewhere.
 DOWNLOAD_PREFIX = "/downloads/"
+ROUTES = "/internal/telegram"
 
 
 class GatewayUnavailable(Exception):
@@ -31,24 +36,26 @@ class UploadOutcome:
 class GatewayClient:
     """Talks to the gateway: chat messages, uploads and confirmation downloads."""
 
-    def __init__(self, base_url: str, transport: httpx.AsyncBaseTransport | None = None):
+    def __init__(self, base_url: str, internal_token: str, transport: httpx.AsyncBaseTransport | None = None):
         self.base_url = base_url.rstrip("/")
-        self._client = httpx.AsyncClient(base_url=self.base_url, transport=transport)
+        self._client = httpx.AsyncClient(
+            base_url=self.base_url, transport=transport, headers={"X-Internal-Token": internal_token}
+        )
 
     async def aclose(self) -> None:
         """Closes the connection pool."""
         await self._client.aclose()
 
-    async def send_message(self, sender: str, text: str, language: str) -> list[dict[str, Any]]:
+    async def send_message(self, chat_id: int, text: str, language: str) -> list[dict[str, Any]]:
         """Posts one user message and returns the assistant's messages."""
         body = {
-            "sender": sender,
+            "chat_id": chat_id,
             "message": text,
             "metadata": {"language": language, "channel": "telegram"},
         }
         try:
             response = await self._client.post(
-                "/webhooks/rest/webhook", json=body, timeout=MESSAGE_TIMEOUT
+                f"{ROUTES}/messages", json=body, timeout=MESSAGE_TIMEOUT
             )
         except httpx.HTTPError as exc:
             raise GatewayUnavailable(type(exc).__name__) from exc
@@ -61,13 +68,13 @@ class GatewayClient:
         return _message_list(response)
 
     async def upload(
-        self, sender: str, filename: str, data: bytes, content_type: str, language: str
+        self, chat_id: int, filename: str, data: bytes, content_type: str, language: str
     ) -> UploadOutcome:
         """Posts one file; refusals (4xx, 503 when scanning is down) come back as outcomes."""
         try:
             response = await self._client.post(
-                "/api/uploads",
-                data={"sender": sender, "language": language},
+                f"{ROUTES}/uploads",
+                data={"chat_id": str(chat_id), "language": language},
                 files={"file": (filename, data, content_type)},
                 timeout=UPLOAD_TIMEOUT,
             )
@@ -86,13 +93,16 @@ class GatewayClient:
             messages=[m for m in messages if isinstance(m, dict)],
         )
 
-    async def download(self, url: str, sender: str) -> bytes:
-        """Fetches a confirmation document by its gateway-relative link, as this conversation."""
-        if not url.startswith(DOWNLOAD_PREFIX) or ".." in url:
+    async def download(self, url: str, chat_id: int) -> bytes:
+        """Fetches a confirmation document by its gateway-relative link, as this chat."""
+        path = url.split("?", 1)[0]
+        if not path.startswith(DOWNLOAD_PREFIX) or ".." in path:
             raise GatewayUnavailable("refused a download link outside /downloads/")
         try:
-            # sender lets the gateway check that the link belongs to this conversation.
-            response = await self._client.get(url, params={"sender": sender}, timeout=MESSAGE_TIMEOUT)
+            # The chat id lets the gateway check that the link belongs to this conversation.
+            response = await self._client.get(
+                f"{ROUTES}{path}", headers={"X-Telegram-Chat": str(chat_id)}, timeout=MESSAGE_TIMEOUT
+            )
         except httpx.HTTPError as exc:
             raise GatewayUnavailable(type(exc).__name__) from exc
         if response.status_code != 200:

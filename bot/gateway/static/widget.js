@@ -57,6 +57,7 @@
       sendFailed: "Ihre Nachricht konnte nicht gesendet werden. Bitte prüfen Sie Ihre Verbindung und versuchen Sie es noch einmal.",
       retry: "Noch einmal senden",
       download: "Bestätigung herunterladen (PDF)",
+      downloadFailed: "Die Bestätigung konnte nicht geladen werden. Bitte versuchen Sie es noch einmal oder schreiben Sie „Bestätigung erneut senden“.",
       caseNumber: "Vorgangsnummer: {number}",
       uploadRequest: "Sie können jetzt eine Datei anhängen: Schaltfläche mit der Büroklammer neben dem Eingabefeld.",
       choices: "Antwortmöglichkeiten",
@@ -97,6 +98,7 @@
       sendFailed: "Your message could not be sent. Please check your connection and try again.",
       retry: "Send again",
       download: "Download confirmation (PDF)",
+      downloadFailed: "The confirmation could not be loaded. Please try again or write “send my confirmation again”.",
       caseNumber: "Case number: {number}",
       uploadRequest: "You can attach a file now: the paper-clip button next to the message field.",
       choices: "Possible answers",
@@ -353,7 +355,12 @@
       const href = gatewayUrl(custom.url);
       if (href) {
         if (custom.case_number) node.append(caseNumber(String(custom.case_number), lang));
-        node.append(el("a", { className: "download", href: href, download: custom.filename || "confirmation.pdf" }, [iconDownload(), t("download", null, lang)]));
+        const link = el("a", { className: "download", href: href, download: custom.filename || "confirmation.pdf" }, [iconDownload(), t("download", null, lang)]);
+        link.addEventListener("click", (event) => {
+          event.preventDefault();
+          downloadConfirmation(href, custom.filename || "confirmation.pdf");
+        });
+        node.append(link);
       }
     }
     if (Array.isArray(entry.buttons) && entry.buttons.length && !entry.answered) {
@@ -369,6 +376,27 @@
   }
 
   /** "Case number: LEA-2026-000001", the number kept on one line when it fits (not split at a hyphen). */
+  /**
+   * Fetch the PDF with the conversation id in a header (never in the URL: URLs end up in
+   * histories and logs) and save it; the server's file name wins, as for a plain link.
+   */
+  async function downloadConfirmation(href, fallbackName) {
+    try {
+      const response = await fetch(href, { headers: { "X-Conversation": state.sender }, credentials: "omit", cache: "no-store" });
+      if (!response.ok) throw new Error("HTTP " + response.status);
+      const disposition = response.headers.get("content-disposition") || "";
+      const named = /filename="?([^";]+)"?/i.exec(disposition);
+      const blobUrl = URL.createObjectURL(await response.blob());
+      const save = el("a", { href: blobUrl, download: named ? named[1] : fallbackName, hidden: true });
+      document.body.append(save);
+      save.click();
+      save.remove();
+      setTimeout(() => URL.revokeObjectURL(blobUrl), 60000);
+    } catch (error) {
+      addEntry({ kind: "notice", key: "downloadFailed" });
+    }
+  }
+
   function caseNumber(number, lang) {
     const [before, after] = t("caseNumber", null, lang).split("{number}");
     return el("span", { className: "case-number" }, [before, el("span", { className: "case-number-value", text: number }), after]);

@@ -1,0 +1,151 @@
+"""Where a turn's time goes: pyinstrument profiles of the action server and the gateway.
+
+Both run in this process against the running stack, so they need no profiler inside
+the product. The action server's part replays the exact request Rasa sends
+(next action, whole tracker, domain) through rasa_sdk's executor with our actions; the
+gateway's part sends turns through the gateway app (ASGI, in process) to the stack's
+Rasa. The same replay over HTTP, with the tracker of turn 10 and of turn 200, shows
+what the tracker's size costs the action server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+
+import httpx
+
+from bench.stats import ratio, summary_ms
+from bench.turns import GROWTH_CYCLE, rest_body, webhook
+
+PROFILE_INTERVAL_S = 0.0005
+TOP_FRAMES = 12
+
+
+def tracker(rasa_url: str, sender: str) -> dict:
+    """The conversation's whole tracker as Rasa sends it to the action server."""
+    response = httpx.get(f"{rasa_url}/conversations/{sender}/tracker", params={"include_events": "ALL"}, timeout=30)
+    response.raise_for_status()
+    return response.json()
+
+
+def domain(rasa_url: str) -> dict:
+    """The model's domain as JSON (what Rasa puts into every action call)."""
+    response = httpx.get(f"{rasa_url}/domain", headers={"Accept": "application/json"}, timeout=30)
+    response.raise_for_status()
+    return response.json()
+
+
+def action_call(action: str, sender: str, tracker_state: dict, domain_dict: dict) -> dict:
+    """The body of Rasa's POST to the action server's /webhook."""
+    return {"next_action": action, "sender_id": sender, "tracker": tracker_state, "domain": domain_dict,
+            "version": "3.6.21"}
+
+
+def talk(rasa_url: str, sender: str, texts: list[str]) -> None:
+    """Send texts in one conversation straight to Rasa's REST channel (so the tracker is
+    under this sender; the gateway would hash it), building a tracker of a known length."""
+    with httpx.Client(timeout=60) as client:
+        for text in texts:
+            client.post(webhook(rasa_url), json=rest_body(sender, text, "de")).raise_for_status()
+
+
+def top_frames(profiler, limit: int = TOP_FRAMES) -> list[dict]:
+    """The heaviest functions by own time (seconds, share), from a pyinstrument session."""
+    totals: dict[str, float] = {}
+
+    def walk(frame) -> None:
+        if frame is None:
+            return
+        key = f"{frame.function} ({frame.file_path_short}:{frame.line_no})"
+        totals[key] = totals.get(key, 0.0) + frame.total_self_time
+        for child in frame.children:
+            walk(child)
+
+    session = profiler.last_session
+    walk(session.root_frame())
+    overall = sum(totals.values()) or 1.0
+    heaviest = sorted(totals.items(), key=lambda item: -item[1])[:limit]
+    return [{"function": name, "self_s": round(seconds, 4), "share": round(seconds / overall, 3)}
+            for name, seconds in heaviest]
+
+
+def profile_actions(rasa_url: str, repeats: int = 40) -> dict:
+    """pyinstrument over rasa_sdk's executor running the general-question and slot-mapping actions."""
+    from pyinstrument import Profiler
+    from rasa_sdk.executor import ActionExecutor
+
+    sender = f"bench-profile-{uuid.uuid4().hex}"
+    talk(rasa_url, sender, ["Hallo", "Was kostet eine Verlängerung?"])
+    state, domain_dict = tracker(rasa_url, sender), domain(rasa_url)
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    calls = [action_call(name, sender, state, domain_dict) for name in domain_dict.get("actions", [])
+             if name in ("action_validate_slot_mappings", "action_answer_question")]
+
+    async def replay() -> None:
+        for _ in range(repeats):
+            for call in calls:
+                await executor.run(call)
+
+    asyncio.run(replay())  # warm: content files read, caches filled
+    profiler = Profiler(interval=PROFILE_INTERVAL_S, async_mode="disabled")
+    profiler.start()
+    started = time.perf_counter()
+    asyncio.run(replay())
+    wall = time.perf_counter() - started
+    profiler.stop()
+    return {"actions": [c["next_action"] for c in calls], "per_turn_ms": round(wall / repeats * 1000, 2),
+            "top": top_frames(profiler), "text": profiler.output_text(unicode=False, color=False)}
+
+
+def profile_gateway(settings, repeats: int = 30) -> dict:
+    """pyinstrument over the gateway app in process (ASGI), forwarding general questions to the stack's Rasa."""
+    from pyinstrument import Profiler
+
+    from bot.gateway.app import create_app
+
+    app = create_app(settings)  # the stack's settings: its Rasa, its conversation key
+    sender = f"bench-profile-{uuid.uuid4().hex}"
+
+    async def go() -> tuple[float, object]:
+        profiler = Profiler(interval=PROFILE_INTERVAL_S, async_mode="enabled")
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
+                await client.post("/webhooks/rest/webhook", json=rest_body(sender, "Hallo", "de"))
+                profiler.start()
+                started = time.perf_counter()
+                for number in range(repeats):
+                    text = GROWTH_CYCLE[number % 3 * 2]  # general questions only
+                    await client.post("/webhooks/rest/webhook", json=rest_body(sender, text, "de"))
+                wall = time.perf_counter() - started
+                profiler.stop()
+        return wall, profiler
+
+    wall, profiler = asyncio.run(go())
+    return {"per_turn_ms": round(wall / repeats * 1000, 2), "top": top_frames(profiler),
+            "text": profiler.output_text(unicode=False, color=False)}
+
+
+def action_call_growth(rasa_url: str, actions_url: str, repeats: int = 20) -> dict:
+    """The action server's /webhook time for one general-question action with the tracker at turn 10 and 200."""
+    sender = f"bench-calls-{uuid.uuid4().hex}"
+    domain_dict = domain(rasa_url)
+    texts = ["Hallo"] + [GROWTH_CYCLE[n % len(GROWTH_CYCLE)] for n in range(1, 200)]
+    results = {}
+    with httpx.Client(timeout=60) as client:
+        for label, (first, upto) in (("turn_10", (0, 10)), ("turn_200", (10, 200))):
+            talk(rasa_url, sender, texts[first:upto])
+            state = tracker(rasa_url, sender)
+            body = action_call("action_answer_question", sender, state, domain_dict)
+            timings = []
+            for _ in range(repeats):
+                started = time.perf_counter()
+                client.post(f"{actions_url}/webhook", json=body).raise_for_status()
+                timings.append(time.perf_counter() - started)
+            results[label] = {**summary_ms(timings), "events": len(state.get("events", [])),
+                              "request_kib": round(len(httpx.Request("POST", "/", json=body).content) / 1024, 1)}
+    results["ratio_p50"] = ratio(results["turn_200"]["p50_ms"], results["turn_10"]["p50_ms"])
+    return results

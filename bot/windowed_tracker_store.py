@@ -1,0 +1,60 @@
+"""Rasa's SQL tracker store, loading only the recent part of a long conversation.
+
+Runs inside Rasa (endpoints.yml ``type: bot.windowed_tracker_store.WindowedSQLTrackerStore``).
+Rasa 3.6 rebuilds the whole session from the database on every message, copies and
+replays it several times per turn and sends all of it to the action server, so a turn
+got slower with every earlier turn (issue 17: about 0.6 ms per turn). This store loads:
+
+- the session's opening events (session start, carried-over slots) up to its first message,
+- the state the older turns left: the latest value of each slot and the latest active
+  form (after the latest restart or slot reset), and
+- every event of the last ``window_turns`` client messages.
+
+Policies look back only a few turns (MemoizationPolicy's max_history, rules), slots
+carry everything the form collected, so decisions are the same; the database keeps
+every event (retention, staff, ``retrieve_full_tracker``). New events are appended after
+what is stored, counted from what was loaded.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from typing import Any, Iterator, Optional, Text
+
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.tracker_window import window
+
+DEFAULT_WINDOW_TURNS = 20
+_LOADED = "_intake_loaded_events"  # on a retrieved tracker: (events loaded, events stored then)
+
+
+class WindowedSQLTrackerStore(SQLTrackerStore):
+    """SQLTrackerStore whose ``retrieve`` returns the session's state plus its recent turns."""
+
+    def __init__(self, *args: Any, window_turns: Any = DEFAULT_WINDOW_TURNS, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.window_turns = max(1, int(window_turns))
+
+    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        """The latest session, windowed to its recent turns."""
+        with self.session_scope() as session:
+            rows = self._event_query(session, sender_id, fetch_events_from_all_sessions=False).with_entities(
+                self.SQLEvent.id, self.SQLEvent.type_name, self.SQLEvent.data).all()
+        if not rows or not self.domain:
+            return None
+        kept = window(rows, self.window_turns)
+        tracker = DialogueStateTracker.from_dict(sender_id, [json.loads(row[2]) for row in kept], self.domain.slots)
+        setattr(tracker, _LOADED, (len(tracker.events), len(rows)))
+        return tracker
+
+    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
+        """Events added since this tracker was loaded (the parent counts stored rows instead)."""
+        loaded = getattr(tracker, _LOADED, None)
+        if loaded is None:
+            return super()._additional_events(session, tracker)
+        new = list(itertools.islice(tracker.events, loaded[0], len(tracker.events)))
+        setattr(tracker, _LOADED, (len(tracker.events), loaded[1] + len(new)))  # saved twice: nothing twice
+        return iter(new)
