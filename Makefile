@@ -18,7 +18,9 @@ train: install ## train the Rasa model, only when config.yml, domain/ or data/ c
 run: install ## start every service on 127.0.0.1, print the web chat's URL; Ctrl-C stops all
 	@set -a; [ ! -f .env ] || . ./.env; set +a; exec $(PY) -m bot.runner
 
-validate: install ## staff data checks (scripts/validate, once it exists)
+# validate needs only the Python environments: no root, browser or ClamAV (staff laptops, CI lint jobs).
+validate: ## staff data checks (what the staff console also checks on every save)
+	@scripts/install.sh --for-validate
 	@if [ -x scripts/validate ]; then scripts/validate; \
 	elif [ -f scripts/validate.py ]; then $(PY) scripts/validate.py; \
 	else echo "validate: no staff data checks yet (scripts/validate)"; fi

@@ -76,6 +76,15 @@ def delivered_receipt(conversation_id: str) -> CaseReceipt | None:
     return CaseReceipt.model_validate_json(row[0]) if row else None
 
 
+def stats() -> tuple[int, float | None]:
+    """How many submissions wait, and when the oldest was queued (epoch seconds)."""
+    with _connect() as conn:
+        count, oldest = conn.execute(
+            "SELECT COUNT(*), MIN(created_at) FROM outbox WHERE delivered_at IS NULL"
+        ).fetchone()
+    return int(count), oldest
+
+
 async def deliver_pending() -> int:
     """Send every queued submission once; returns how many were delivered."""
     with _connect() as conn:

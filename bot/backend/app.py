@@ -28,6 +28,8 @@ from bot.catalogue import load_catalogue
 from bot.config import Settings, get_settings
 from bot.confirmation.fiktion import load_table
 from bot.confirmation.signing import ConfirmationSigner, config_from_settings
+from bot.ops.health import add_health_routes, sql_check
+from bot.ops.metrics import instrument_fastapi
 
 log = logging.getLogger("bot.backend")
 PURGE_INTERVAL_S = 3600
@@ -85,8 +87,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(public.router)
     _add_error_handlers(app)
     app.middleware("http")(_log_requests)
+    add_health_routes(app, lambda: _readiness_checks(app))
+    instrument_fastapi(app, "backend", settings.metrics_token, readiness=lambda: _readiness_checks(app))
     app.add_middleware(BodySizeLimit, upload_limit=settings.upload_max_file_bytes + MULTIPART_OVERHEAD)
     return app
+
+
+def _readiness_checks(app: FastAPI) -> dict:
+    """The backend is ready once started with its database answering."""
+    ctx = getattr(app.state, "ctx", None)
+    if ctx is None:
+        async def starting() -> str:
+            return "starting"
+        return {"database": starting}
+    return {"database": sql_check(ctx.engine)}
 
 
 def _add_error_handlers(app: FastAPI) -> None:

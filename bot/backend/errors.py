@@ -33,6 +33,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Nothing can be added with this case number and code.",
     ),
     "case_closed": ("Dieser Vorgang ist abgeschlossen.", "This case is closed."),
+    "storage_full": (
+        "Dateien können gerade nicht angenommen werden. Bitte versuchen Sie es später erneut.",
+        "Files cannot be accepted right now. Please try again later.",
+    ),
     "busy": ("Der Dienst ist gerade ausgelastet. Bitte erneut versuchen.", "The service is busy. Please try again."),
 }
 

@@ -9,9 +9,11 @@ from contextlib import asynccontextmanager, suppress
 from fastapi import FastAPI
 
 from bot.config import Settings, get_settings
-from bot.gateway import chat, downloads, internal, uploads, widget
+from bot.gateway import chat, downloads, internal, limits, uploads, verify, widget
 from bot.gateway.conversation import ConversationCore
 from bot.gateway.liveness import TrackerLiveness
+from bot.ops.health import add_health_routes, clamd_check, http_check, rasa_check
+from bot.ops.metrics import instrument_fastapi, note_model
 from bot.privacy.purge import periodic_purge
 from bot.scanning.scanner import Scanner
 
@@ -39,16 +41,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="Intake assistant gateway", version="1.0", lifespan=lifespan)
     app.state.settings = settings
+    limits.install(app, settings)  # rate limits, body cap, input-free errors (inside CORS below)
     app.include_router(chat.router)
     app.include_router(downloads.router)
     app.include_router(widget.router)
     app.include_router(uploads.router)
     app.include_router(internal.router)  # the Telegram bridge's authenticated routes
+    app.include_router(verify.router)  # the public verification page (QR code target)
     widget.allow_embedding(app, settings)  # CORS for INTAKE_WIDGET_ORIGINS
     app.state.scanner = Scanner(settings)
 
-    @app.get("/health", include_in_schema=False)
-    async def health() -> dict[str, str]:
-        return {"status": "ok"}
+    def checks() -> dict:
+        return {
+            "rasa": rasa_check(settings.rasa_url, settings.rasa_token),
+            "backend": http_check(f"{settings.backend_url}/health", "backend"),
+            "clamd": clamd_check(settings.clamd_socket),
+        }
 
+    add_health_routes(app, checks)
+    instrument_fastapi(app, "gateway", settings.metrics_token, before_scrape=lambda: note_model(settings.rasa_url, settings.rasa_token),
+                       readiness=checks)
     return app

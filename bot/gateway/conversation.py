@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 import unicodedata
 from collections import defaultdict
 from typing import Any
 
 import httpx
+
+from bot.ops.metrics import CHANNELS, TURN_SECONDS, TURNS, one_of
 
 # Intents that only the gateway may send on a client's behalf (after a scan).
 RESERVED_INTENTS = ("/upload_received", "/upload_refused")
@@ -56,19 +59,24 @@ class ConversationCore:
         """One turn: the client's message in, the assistant's messages out (Rasa REST shape)."""
         lock = self._locks.setdefault(sender, asyncio.Lock())
         self._waiting[sender] += 1
+        channel = one_of((metadata or {}).get("channel"), CHANNELS)
         try:
             async with lock:
+                started = time.perf_counter()
                 response = await self._client.post(
                     "/webhooks/rest/webhook",
                     json={"sender": sender, "message": text, "metadata": metadata or {}},
                 )
+                TURN_SECONDS.labels(channel).observe(time.perf_counter() - started)
         except httpx.HTTPError as exc:
+            TURNS.labels(channel, "unavailable").inc()
             raise AssistantUnavailable(type(exc).__name__) from exc
         finally:
             self._waiting[sender] -= 1
             if self._waiting[sender] == 0:
                 del self._waiting[sender]
                 self._locks.pop(sender, None)
+        TURNS.labels(channel, "answered" if response.status_code < 400 else "failed").inc()
         if response.status_code >= 400:
             raise AssistantUnavailable(f"HTTP {response.status_code}")
         return response.json()

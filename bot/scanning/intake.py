@@ -20,6 +20,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 
 import httpx
 
+from bot.ops.metrics import SCAN_SECONDS, UPLOADS
 from bot.config import Settings
 from bot.models import UploadRecord
 from bot.scanning.filetypes import FileType, sniff
@@ -141,6 +142,9 @@ class UploadIntake:
         outcome = await self._accept(conversation_id, filename, data)
         outcome.size = len(data)
         outcome.timings_ms["total"] = round((time.monotonic() - started) * 1000, 1)
+        UPLOADS.labels(outcome.code.value).inc()
+        if "scan" in outcome.timings_ms:
+            SCAN_SECONDS.observe(outcome.timings_ms["scan"] / 1000)
         sniffed = outcome.upload.content_type if outcome.upload else None
         log.info(
             "upload outcome=%s size=%d declared_matches=%s timings_ms=%s",

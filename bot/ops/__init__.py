@@ -1,0 +1,1 @@
+"""What the office's IT watches: health probes, Prometheus metrics, structured logs."""

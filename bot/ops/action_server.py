@@ -1,0 +1,141 @@
+"""The action server's /health/live, /health/ready and /metrics, attached to rasa_sdk's
+Sanic app through its plugin hook (``rasa_sdk_plugins``), so actions/ stays untouched.
+
+Enquiry metrics are read from each /webhook call: the action Rasa asked for, the
+tracker's slots before, the events the action returned. Only closed sets reach the
+labels (action names, catalogue concern ids, de/en); ids and slot texts never do.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections import OrderedDict
+
+import pluggy
+from prometheus_client import Gauge
+
+from bot.config import get_settings
+from bot.ops import metrics as m
+from bot.ops.health import http_check, ready_body, run_checks
+
+hookimpl = pluggy.HookimplMarker("rasa_sdk")
+FALLBACK_ACTIONS = {"action_default_fallback": "final", "action_default_ask_affirmation": "clarify"}
+LEAVING_ACTIONS = {"action_cancel_enquiry", "action_start_over"}
+SUBMIT_ACTION = "action_submit_enquiry"
+# Several actions run per client message: its id counts it once (kept in memory only).
+_seen_messages: OrderedDict[str, None] = OrderedDict()
+SEEN_MESSAGES_MAX = 2000
+
+
+def first_sight(message_id: object) -> bool:
+    """True the first time a message id is seen (a bounded memory of recent ones)."""
+    if not isinstance(message_id, str) or not message_id or message_id in _seen_messages:
+        return False
+    _seen_messages[message_id] = None
+    if len(_seen_messages) > SEEN_MESSAGES_MAX:
+        _seen_messages.popitem(last=False)
+    return True
+# Only the action server has an outbox: gauges here, not in every service's output.
+OUTBOX_DEPTH = Gauge("intake_outbox_depth", "Submissions waiting in the outbox")
+OUTBOX_AGE = Gauge("intake_outbox_oldest_age_seconds", "Age of the oldest waiting submission (0 when empty)")
+
+
+def observe_webhook(call: dict, result: dict | None, seconds: float, status: int) -> None:
+    """Count one custom action and what it meant for the enquiry."""
+    action = call.get("next_action") or ""
+    slots = (call.get("tracker") or {}).get("slots") or {}
+    events = (result or {}).get("events") or []
+    known = action.startswith(("action_", "validate_", "utter_"))
+    action_label = action[:60] if known else "other"
+    m.ACTIONS.labels(action_label, "ok" if status < 400 else "error").inc()
+    m.ACTION_SECONDS.labels(action_label).observe(seconds)
+    if status >= 500:
+        m.ERRORS.labels("actions", "action_failed").inc()
+    language = m.one_of(slots.get("language"), m.LANGUAGES)
+    set_slots = {e.get("name"): e.get("value") for e in events if e.get("event") == "slot"}
+    if slots.get("concern") is None and set_slots.get("concern"):
+        m.ENQUIRIES.labels("started", m.concern_label(set_slots["concern"]), language).inc()
+    if action in FALLBACK_ACTIONS:
+        m.FALLBACKS.labels(language, FALLBACK_ACTIONS[action]).inc()
+    latest = (call.get("tracker") or {}).get("latest_message") or {}
+    if (latest.get("intent") or {}).get("name") == "nlu_fallback" and first_sight(latest.get("message_id")):
+        m.FALLBACKS.labels(language, "not_understood").inc()
+    if action in LEAVING_ACTIONS and slots.get("concern"):
+        m.ENQUIRIES.labels("abandoned", m.concern_label(slots["concern"]), language).inc()
+    if action == SUBMIT_ACTION:
+        case = set_slots.get("last_case_number")
+        outcome = "rejected" if case is None else "queued" if case == "queued" else "stored"
+        m.SUBMISSIONS.labels(outcome).inc()
+        if outcome != "rejected":
+            m.ENQUIRIES.labels("submitted", m.concern_label(slots.get("concern")), language).inc()
+
+
+def note_outbox() -> None:
+    """Depth and age of the oldest waiting submission, read at scrape time."""
+    from actions import outbox
+
+    depth, oldest = outbox.stats()
+    OUTBOX_DEPTH.set(depth)
+    OUTBOX_AGE.set(max(0.0, time.time() - oldest) if oldest else 0.0)
+
+
+class ActionServerOps:
+    @hookimpl
+    def attach_sanic_app_extensions(self, app) -> None:
+        attach(app)
+
+
+def attach(app) -> None:
+    """Routes and middleware on rasa_sdk's Sanic app."""
+    from sanic import response
+
+    settings = get_settings()
+
+    @app.middleware("request")
+    async def start_clock(request):
+        request.ctx.started = time.perf_counter()
+
+    @app.middleware("response")
+    async def measure(request, resp):
+        if request.path != "/webhook" or not hasattr(request.ctx, "started"):
+            return
+        try:
+            result = json.loads(resp.body or b"{}")
+            observe_webhook(request.json or {}, result, time.perf_counter() - request.ctx.started, resp.status)
+        except (ValueError, TypeError, AttributeError):
+            m.ERRORS.labels("actions", "unreadable_call").inc()
+
+    async def live(_request):
+        return response.json({"status": "ok"})
+
+    async def outbox_check() -> str | None:
+        from actions import outbox
+
+        try:
+            await asyncio.to_thread(outbox.stats)
+        except Exception:
+            return "outbox not reachable"
+        return None
+
+    def checks() -> dict:
+        return {"backend": http_check(f"{settings.backend_url}/health", "backend"), "outbox": outbox_check}
+
+    async def ready(_request):
+        is_ready, report = await run_checks(checks())
+        return response.json(ready_body(is_ready, report), status=200 if is_ready else 503)
+
+    async def metrics(request):
+        if not settings.metrics_token:
+            return response.empty(status=404)
+        if not m.authorised(request.headers.get("authorization"), settings.metrics_token):
+            return response.empty(status=401, headers={"WWW-Authenticate": "Bearer"})
+        await asyncio.to_thread(note_outbox)
+        await run_checks(checks())  # fresh intake_ready_check values
+        body, content_type = m.exposition()
+        return response.raw(body, content_type=content_type)
+
+    app.add_route(live, "/health/live", methods=["GET"], name="intake_live")
+    app.add_route(ready, "/health/ready", methods=["GET"], name="intake_ready")
+    app.add_route(metrics, "/metrics", methods=["GET"], name="intake_metrics")
