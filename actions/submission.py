@@ -73,10 +73,10 @@ def confirmation_payload(receipt: CaseReceipt) -> dict[str, Any]:
 
 def announce_receipt(dispatcher: CollectingDispatcher, receipt: CaseReceipt, conversation_id: str,
                      language: str = "de") -> None:
-    """Case number, unit, Fiktionswirkung and the PDF link; a follow-up gets no PDF.
+    """Case number, unit, Fiktionswirkung and the PDF link; a follow-up gets no new PDF.
 
-    A follow-up joins an open case of the same person and concern, found by name, date
-    of birth and nationality only: anyone knowing those must not get that case's PDF.
+    A follow-up is this conversation's own open case of the same person and concern
+    (the backend never joins another conversation's case, see docs/BACKEND.md).
     """
     if receipt.status == "follow_up":
         dispatcher.utter_message(response="utter_submitted_follow_up", case_number=receipt.case_number)
@@ -127,11 +127,7 @@ class ActionSubmitEnquiry(Action):
             dispatcher.utter_message(response="utter_submission_rejected")
             return []
         announce_receipt(dispatcher, receipt, tracker.sender_id, language_of(tracker))
-        events = cleared_form() + [SlotSet("last_case_number", receipt.case_number)]
-        if receipt.status == "follow_up":
-            follow_ups = list(tracker.get_slot("follow_up_cases") or [])
-            events.append(SlotSet("follow_up_cases", follow_ups + [receipt.case_number]))
-        return events
+        return cleared_form() + [SlotSet("last_case_number", receipt.case_number)]
 
 
 class ActionResendConfirmation(Action):
@@ -153,8 +149,5 @@ class ActionResendConfirmation(Action):
             else:
                 dispatcher.utter_message(response="utter_no_confirmation")
             return []
-        if receipt.case_number in (tracker.get_slot("follow_up_cases") or []):
-            # The backend lists cases this conversation only added to: never their PDF.
-            receipt = receipt.model_copy(update={"status": "follow_up"})
         announce_receipt(dispatcher, receipt, tracker.sender_id, language_of(tracker))
         return [SlotSet("last_case_number", receipt.case_number)]
