@@ -9,6 +9,7 @@ from rasa_sdk.events import EventType, FollowupAction, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import button, label, labels, language_of, latest_intent, latest_text
+from actions.follow_up import has_reference
 from bot import knowledge
 from bot.catalogue import load_catalogue
 
@@ -19,8 +20,10 @@ FAQ_INTENTS = {
 # Small talk answered by a fixed response, inside or outside the enquiry.
 SMALL_TALK = {
     "greet": "utter_greet", "thank": "utter_thank", "bot_challenge": "utter_bot_challenge",
-    "insult": "utter_insult", "out_of_scope": "utter_out_of_scope", "goodbye": "utter_goodbye",
+    "insult": "utter_insult", "goodbye": "utter_goodbye",
 }
+# out_of_scope is answered from content/knowledge.yml (no information here + the office's
+# phone numbers, never "not responsible"), like a general question.
 # "ok" after an answer acknowledges it; it is no "yes" to the enquiry the answer offers.
 ACKNOWLEDGEMENTS = {"ok", "okay", "k", "kk", "oki", "okey", "alles klar", "verstanden", "got it", "i see", "ah ok", "ach so"}
 # Messages that interrupt an enquiry: answered, then the enquiry goes on.
@@ -134,6 +137,8 @@ class ActionDefaultAskAffirmation(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         language = language_of(tracker)
+        if not tracker.active_loop_name and has_reference(latest_text(tracker)):
+            return [FollowupAction("action_add_to_case")]  # case number + code: adding to a case
         ranking: list[dict[str, Any]] = tracker.latest_message.get("intent_ranking") or []
         known = labels()["intents"]
         # Outside an enquiry there is nothing to cancel or restart: offering it only confuses.
@@ -165,6 +170,8 @@ class ActionRouteMessage(Action):
         from actions.fields import parse_concern
 
         text = latest_text(tracker)
+        if has_reference(text):
+            return [FollowupAction("action_add_to_case")]  # case number + code: adding to a case
         if text and not text.startswith("/") and (parse_concern(text).ok or offered_concern(tracker)):
             # The words name a concern, or the client answers the enquiry just offered with their data.
             return [FollowupAction("enquiry_form")]

@@ -135,6 +135,34 @@ def answer_save(request: Request, session: Editor, form: Form, intent: str):
                          "edit_answer.html", intent=intent, texts=texts, sources=sources)
 
 
+# Files with their own structure (concerns with fields, first-match routing rules): edited as
+# text, with the same checks on save as every other change.
+WHOLE_FILES = {"concerns": "content/concerns.yml", "routing": "content/routing.yml"}
+
+
+def _whole_file(name: str) -> str:
+    if name not in WHOLE_FILES:
+        raise HTTPException(404, "This file cannot be edited here.")
+    return WHOLE_FILES[name]
+
+
+@router.get("/file/{name}")
+def file_form(request: Request, session: Editor, name: str):
+    rel = _whole_file(name)
+    text = (console_of(request).project / rel).read_text(encoding="utf-8")
+    return render(request, "edit_file.html", session, name=name, rel=rel, text=text)
+
+
+@router.post("/file/{name}")
+def file_save(request: Request, session: Editor, form: Form, name: str):
+    rel = _whole_file(name)
+    text = form.get("text", "").replace("\r\n", "\n")
+    if text and not text.endswith("\n"):
+        text += "\n"
+    edit = changes.Edit(f"{'Concerns' if name == 'concerns' else 'Routing rules'} ({rel})", {rel: text})
+    return _save_or_show(request, session, lambda: edit, "edit_file.html", name=name, rel=rel, text=text)
+
+
 @router.get("/new-question")
 def question_form(request: Request, session: Editor, example: str = "", language: str = "de"):
     """The one form for a new question; may start from a client message of the learn list."""
