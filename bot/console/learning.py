@@ -37,6 +37,8 @@ KINDS = {
     "utter_out_of_scope": "no information",
 }
 NO_INFORMATION_INTENTS = {"out_of_scope", "faq_not_covered"}
+# Intents for which the menu is the right answer (whichever action sends it).
+MENU_REQUESTS = {"show_menu", "greet", "start_over", "cancel", "thank", "goodbye", "affirm", "deny"}
 
 
 @dataclass
@@ -70,8 +72,8 @@ def classify(user: dict, following: list[dict]) -> str | None:
     for name in names:
         if name in KINDS:
             return KINDS[name]
-    if "action_route_message" in names and "utter_menu" in names:
-        return "not understood"  # taken for data outside an enquiry: the client got only the menu
+    if "utter_menu" in names and intent not in MENU_REQUESTS:
+        return "not understood"  # e.g. taken for data outside an enquiry: the client got only the menu
     if intent == "nlu_fallback":
         return "not understood"
     if intent in NO_INFORMATION_INTENTS:

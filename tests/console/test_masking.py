@@ -114,3 +114,12 @@ def test_a_message_with_markup_is_shown_as_text(console, editor):
     _tracker(state.settings.var_dir / "tracker.sqlite3", [("en", "<script>alert(1)</script> parking?")])
     page = editor.get("/learn").text
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
+
+
+@pytest.mark.parametrize("action", ["action_route_message", "action_converse"])
+def test_a_question_answered_only_with_the_menu_counts_as_not_understood(action):
+    user = {"event": "user", "parse_data": {"intent": {"name": "inform", "confidence": 0.99}}}
+    turn = [{"event": "action", "name": action}, {"event": "bot", "metadata": {"utter_action": "utter_menu"}}]
+    assert learning.classify(user, turn) == "not understood"
+    asked = {"event": "user", "parse_data": {"intent": {"name": "show_menu", "confidence": 0.9}}}
+    assert learning.classify(asked, turn) is None
