@@ -6,6 +6,7 @@ import httpx
 
 from bot.config import get_settings
 from bot.models import CaseReceipt, CaseSubmission, UploadRecord
+from bot.ops.logs import outgoing_headers
 
 TIMEOUT = httpx.Timeout(10.0, connect=3.0)
 # A submission renders the PDF and may queue behind others on SQLite; a timeout
@@ -22,7 +23,7 @@ class BackendRejected(Exception):
 
 
 def _headers() -> dict[str, str]:
-    return {"X-Internal-Token": get_settings().internal_token}
+    return {"X-Internal-Token": get_settings().internal_token, **outgoing_headers()}
 
 
 async def _request(method: str, path: str, timeout: httpx.Timeout = TIMEOUT, **kwargs) -> httpx.Response:
