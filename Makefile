@@ -21,7 +21,9 @@ run: install ## start every service on 127.0.0.1, print the web chat's URL; Ctrl
 shell: install ## talk to the assistant in the terminal (`rasa shell`) against the running `make run`
 	@set -a; [ ! -f .env ] || . ./.env; set +a; exec $(PY) -m bot.runner.shell
 
-validate: install ## staff data checks (scripts/validate, once it exists)
+# validate needs only the Python environments: no root, browser or ClamAV (staff laptops, CI lint jobs).
+validate: ## staff data checks (what the staff console also checks on every save)
+	@scripts/install.sh --for-validate
 	@if [ -x scripts/validate ]; then scripts/validate; \
 	elif [ -f scripts/validate.py ]; then $(PY) scripts/validate.py; \
 	else echo "validate: no staff data checks yet (scripts/validate)"; fi

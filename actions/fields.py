@@ -445,7 +445,7 @@ def parse_title_kind(text: str) -> Parsed:
         return Parsed(exact)
     hits = set(_match_keywords(text, _choice_keywords()["title_kinds"]))
     # Generic words ("visa", "permit") give way to a specific one in the same answer.
-    if hits & {"national_visa", "schengen_visa"}:
+    if hits & {"national_visa", "schengen_visa", "visa_free"}:
         hits.discard("visa_unspecified")
     if len(hits) > 1:
         hits.discard("residence_permit")

@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     backend_url: str = ""
     # Public base URL of the gateway (links in messages, QR codes).
     public_url: str = ""
+    # Where the Telegram bridge reaches the gateway's internal routes (/internal/telegram/,
+    # which a reverse proxy must not forward); empty = public_url.
+    telegram_gateway_url: str = ""
     # Public base URL of the verification page (QR code target); default: the gateway's
     # public origin + /verify (the page is served there, bot/gateway/verify.py).
     verify_url: str = ""

@@ -66,9 +66,19 @@ ensure_venv() {
     echo "$want" > "$dir/$STAMP_NAME"
 }
 
-install_debian_packages
+# --for-validate: only what `make validate` checks with (the two Python environments);
+# no Debian packages (browser, ClamAV), no root, no npm.
+FOR_VALIDATE=false
+[ "${1:-}" = "--for-validate" ] && FOR_VALIDATE=true
+
+$FOR_VALIDATE || install_debian_packages
 ensure_venv .venv "$(find_python 3.11.7 3.11)" "$APP_LOCK" -r "$APP_LOCK"
 ensure_venv .venv-rasa "$(find_python 3.10.13 3.10)" "$RASA_LOCK" --no-deps -r "$RASA_LOCK"
+if $FOR_VALIDATE; then
+    mkdir -p .home-rasa
+    say "the staff data checks' environments are installed"
+    exit 0
+fi
 if [ -f package.json ] && [ ! -d node_modules ]; then
     command -v npm >/dev/null || fail "npm is missing (apt-get install npm)"
     say "npm ci"

@@ -25,7 +25,8 @@ from bot.config import Settings
 from bot.console.masking import mask
 from bot.console.store import Store
 
-SETTLE_S = 5.0  # a turn's events are written together; skip turns younger than this
+# Rasa saves a turn's events in one transaction once the turn is handled, so every
+# turn read here is complete: no settling time is needed.
 KINDS = {
     "action_default_ask_affirmation": "did you mean",
     "utter_ask_affirmation": "did you mean",
@@ -64,10 +65,13 @@ def _guess(parse: dict) -> tuple[str | None, float | None]:
 def classify(user: dict, following: list[dict]) -> str | None:
     """Why a turn counts as failed, or None when the assistant understood it."""
     intent = ((user.get("parse_data") or {}).get("intent") or {}).get("name")
-    for event in following:
-        name = event.get("name") if event.get("event") == "action" else (event.get("metadata") or {}).get("utter_action")
+    names = [event.get("name") if event.get("event") == "action" else (event.get("metadata") or {}).get("utter_action")
+             for event in following]
+    for name in names:
         if name in KINDS:
             return KINDS[name]
+    if "action_route_message" in names and "utter_menu" in names:
+        return "not understood"  # taken for data outside an enquiry: the client got only the menu
     if intent == "nlu_fallback":
         return "not understood"
     if intent in NO_INFORMATION_INTENTS:
@@ -79,13 +83,13 @@ def _language(user: dict, following: list[dict]) -> str:
     for event in reversed(following):
         if event.get("event") == "slot" and event.get("name") == "language" and event.get("value") in ("de", "en"):
             return event["value"]
+    # The widget's page language, or the Telegram user's, as the channel sent it.
     hint = (user.get("metadata") or {}).get("language")
     return hint if hint in ("de", "en") else "de"
 
 
-def read_failed(url: str, after_id: int, now: float | None = None) -> tuple[list[Failed], int]:
+def read_failed(url: str, after_id: int) -> tuple[list[Failed], int]:
     """Failed messages in events with id > after_id; and the id to continue from next time."""
-    now = time.time() if now is None else now
     engine = create_engine(url)
     try:
         if engine.url.get_backend_name() == "sqlite" and not __import__("os").path.exists(engine.url.database or ""):
@@ -94,8 +98,7 @@ def read_failed(url: str, after_id: int, now: float | None = None) -> tuple[list
             return [], after_id
         with engine.connect() as db:
             rows = db.execute(text("SELECT id, sender_id, type_name, timestamp, data FROM events WHERE id > :after "
-                                   "AND timestamp < :settled ORDER BY sender_id, id"),
-                              {"after": after_id, "settled": now - SETTLE_S}).fetchall()
+                                   "ORDER BY sender_id, id"), {"after": after_id}).fetchall()
     finally:
         engine.dispose()
     failed, last = [], after_id

@@ -81,6 +81,7 @@ class Jobs:
         self.current: Job | None = None
         self._lock = threading.Lock()
         self._serving_scores: dict[str, dict] = {}
+        self.notice = ""  # why the last go-live or rollback failed
 
     def start(self, user: str) -> Job:
         """Start a training job unless one runs."""

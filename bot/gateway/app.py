@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager, suppress
 from fastapi import FastAPI
 
 from bot.config import Settings, get_settings
-from bot.gateway import chat, downloads, internal, uploads, widget
+from bot.gateway import chat, downloads, internal, uploads, verify, widget
 from bot.gateway.conversation import ConversationCore
 from bot.gateway.liveness import TrackerLiveness
 from bot.ops.health import add_health_routes, clamd_check, http_check, rasa_check
@@ -47,6 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(widget.router)
     app.include_router(uploads.router)
     app.include_router(internal.router)  # the Telegram bridge's authenticated routes
+    app.include_router(verify.router)  # the public verification page (QR code target)
     widget.allow_embedding(app, settings)  # CORS for INTAKE_WIDGET_ORIGINS
     app.state.scanner = Scanner(settings)
 

@@ -141,6 +141,10 @@ async def parse_upload(request: Request, identity_field: str) -> ParsedUpload | 
     settings, _ = _services(request)
     max_file = settings.upload_max_file_bytes
     query_identity = request.query_params.get(identity_field)
+    if identity_field == "sender":
+        # The header (like the query) is known before the body is read; unlike the query it
+        # stays out of proxies' and browsers' URL logs.
+        query_identity = request.headers.get("x-conversation") or query_identity
     query_language = request.query_params.get("language")
     try:
         declared_length = int(request.headers.get("content-length") or 0)

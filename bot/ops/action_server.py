@@ -13,6 +13,7 @@ import json
 import logging
 import time
 import warnings
+from collections import OrderedDict
 
 import pluggy
 from prometheus_client import Gauge
@@ -38,8 +39,19 @@ silence_known_pairing_warning()
 FALLBACK_ACTIONS = {"action_default_fallback": "final", "action_default_ask_affirmation": "clarify"}
 LEAVING_ACTIONS = {"action_cancel_enquiry", "action_start_over"}
 SUBMIT_ACTION = "action_submit_enquiry"
-# Rasa runs this validation once after every client message: one count per message.
-EVERY_MESSAGE_ACTION = "action_validate_slot_mappings"
+# Several actions run per client message: its id counts it once (kept in memory only).
+_seen_messages: OrderedDict[str, None] = OrderedDict()
+SEEN_MESSAGES_MAX = 2000
+
+
+def first_sight(message_id: object) -> bool:
+    """True the first time a message id is seen (a bounded memory of recent ones)."""
+    if not isinstance(message_id, str) or not message_id or message_id in _seen_messages:
+        return False
+    _seen_messages[message_id] = None
+    if len(_seen_messages) > SEEN_MESSAGES_MAX:
+        _seen_messages.popitem(last=False)
+    return True
 # Only the action server has an outbox: gauges here, not in every service's output.
 OUTBOX_DEPTH = Gauge("intake_outbox_depth", "Submissions waiting in the outbox")
 OUTBOX_AGE = Gauge("intake_outbox_oldest_age_seconds", "Age of the oldest waiting submission (0 when empty)")
@@ -61,8 +73,8 @@ def observe_webhook(call: dict, result: dict | None, seconds: float, status: int
         m.ENQUIRIES.labels("started", m.concern_label(set_slots["concern"]), language).inc()
     if action in FALLBACK_ACTIONS:
         m.FALLBACKS.labels(language, FALLBACK_ACTIONS[action]).inc()
-    latest_intent = (((call.get("tracker") or {}).get("latest_message") or {}).get("intent") or {}).get("name")
-    if action == EVERY_MESSAGE_ACTION and latest_intent == "nlu_fallback":
+    latest = (call.get("tracker") or {}).get("latest_message") or {}
+    if (latest.get("intent") or {}).get("name") == "nlu_fallback" and first_sight(latest.get("message_id")):
         m.FALLBACKS.labels(language, "not_understood").inc()
     if action in LEAVING_ACTIONS and slots.get("concern"):
         m.ENQUIRIES.labels("abandoned", m.concern_label(slots["concern"]), language).inc()

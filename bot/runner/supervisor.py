@@ -172,6 +172,9 @@ class Stack:
         """The service definition for one name."""
         log = self.var_dir / "log" / f"{name}.log"
         env = child_env(settings)
+        if name != "gateway":
+            # Only the gateway turns client ids into conversation ids; nobody else needs the key.
+            env.pop(KEY_VARIABLE, None)
         local = self._local_url
         if name == "clamd":
             return ClamdService(settings)

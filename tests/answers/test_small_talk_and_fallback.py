@@ -47,10 +47,13 @@ def test_insult_gets_a_calm_offer_of_help(stack, language, message):
 
 @pytest.mark.parametrize(("language", "message"), _pairs(OTHER_OFFICES))
 def test_other_offices_matter_is_declined_politely(stack, language, message):
+    """Issue 13: the sources are silent, so no "not responsible" claim: no information here,
+    and how to reach the office (a written question, appointments in the menu)."""
     chat = Chat(stack.gateway_url)
     chat.say(message)
-    assert {"de": "nicht zuständig", "en": "not responsible"}[language] in chat.text, chat.text
-    assert "/show_menu" in payloads(chat)
+    assert {"de": "keine Informationen", "en": "no information"}[language] in chat.text, chat.text
+    assert {"de": "nicht zuständig", "en": "not responsible"}[language] not in chat.text
+    assert "/show_menu" in payloads(chat) and "/enquiry_other" in payloads(chat)
     assert_in_language(chat, language)
 
 
@@ -82,3 +85,17 @@ def test_two_stage_fallback_offers_options_then_the_menu_of_concerns(stack, lang
     assert {"de": "nicht verstanden", "en": "did not understand"}[language] in chat.text, chat.text
     assert CONCERN_PAYLOADS <= set(payloads(chat)), payloads(chat)
     assert_in_language(chat, language)
+
+
+@pytest.mark.parametrize(("language", "message"), [("de", "Ich möchte mich einbürgern lassen, wie geht das?"),
+                                                   ("en", "How do I apply for naturalisation?")])
+def test_naturalisation_gets_an_honest_answer(stack, language, message):
+    """The seeds say nothing about naturalisation (FIELD-NOTES: the Berlin LEA handles it since
+    2024): the assistant says it has no information here and how to reach the office."""
+    chat = Chat(stack.gateway_url, language=language)
+    chat.say(message)
+    honest = {"de": ("keine Informationen", "keine verlässliche Auskunft"),
+              "en": ("no information", "no reliable information")}[language]
+    assert any(phrase in chat.text for phrase in honest), chat.text
+    assert {"de": "nicht zuständig", "en": "not responsible"}[language] not in chat.text
+    assert "/enquiry_other" in payloads(chat)

@@ -14,22 +14,26 @@ def _receipt(client) -> dict:
 
 
 def test_verification_confirms_a_genuine_code_and_nothing_more(client):
+    """Internal lookup for the gateway's public page: what lets an employer spot an edited
+    PDF (name, document as stated, certified or not), nothing more (issue 13)."""
     receipt = _receipt(client)
     code = receipt["verification_code"]
-    response = client.get(f"/verify/{code}")
+    response = client.get(f"/internal/verify/{code}", headers=INTERNAL)
     assert response.status_code == 200
-    assert response.json() == {"genuine": True, "case_number": receipt["case_number"],
-                               "received_at": response.json()["received_at"]}
-    assert response.json()["received_at"][:19] == receipt["received_at"][:19]
+    body = response.json()
+    assert body == {"genuine": True, "verification_code": code, "case_number": receipt["case_number"],
+                    "received_at": body["received_at"], "given_names": "Amira", "family_name": "Haddad",
+                    "title_kind": "residence_permit", "title_expiry": "2099-01-31",
+                    "fiktionswirkung_certified": True}
+    assert body["received_at"][:19] == receipt["received_at"][:19]
     typed = code.lower().replace("-", " ").replace("0", "o")  # as a person may type it
-    assert client.get(f"/verify/{typed}").json()["genuine"] is True
+    assert client.get(f"/internal/verify/{typed}", headers=INTERNAL).json()["genuine"] is True
     for wrong in ("AAAA-AAAA-AAAA", "short", code[:-1] + ("Z" if code[-1] != "Z" else "Y"), "x" * 300):
-        response = client.get(f"/verify/{wrong}")
-        assert response.status_code == 404 and response.json() == {"genuine": False}, wrong
-    page = client.get(f"/verify/{code}", headers={"Accept": "text/html"})
-    assert page.status_code == 200 and receipt["case_number"] in page.text and "Genuine" in page.text
-    assert "Haddad" not in page.text
-    assert client.get("/verify/AAAA-AAAA-AAAA", headers={"Accept": "text/html"}).status_code == 404
+        response = client.get(f"/internal/verify/{wrong}", headers=INTERNAL)
+        assert response.status_code == 404 and "Haddad" not in response.text, wrong
+    # Only our own services may ask; the backend serves no public verification any more.
+    assert client.get(f"/internal/verify/{code}").status_code == 401
+    assert client.get(f"/verify/{code}").status_code == 404
 
 
 def test_download_links_are_bound_to_the_conversation_and_expire(client, ctx):
@@ -53,7 +57,7 @@ def test_health_and_openapi(client):
     assert client.get("/health").json() == {"status": "ok"}
     paths = client.get("/openapi.json").json()["paths"]
     for path in ("/internal/uploads", "/internal/cases", "/internal/confirmations/{download_token}",
-                 "/internal/cases/by-conversation/{conversation_id}", "/verify/{code}", "/staff/api/cases",
+                 "/internal/cases/by-conversation/{conversation_id}", "/internal/verify/{code}", "/staff/api/cases",
                  "/staff/api/cases/{case_number}/done"):
         assert path in paths
 

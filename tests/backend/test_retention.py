@@ -28,8 +28,8 @@ def test_done_cases_are_purged_after_the_retention_period(client, ctx, settings,
     assert (result.cases, result.uploads) == (1, 1)
     assert counts(ctx) == {"cases": 1, "case_entries": 1, "uploads": 0}
     assert _files(settings) == []
-    assert client.get(f"/verify/{done['verification_code']}").status_code == 404
-    assert client.get(f"/verify/{open_case['verification_code']}").status_code == 200
+    assert client.get(f"/internal/verify/{done['verification_code']}", headers=INTERNAL).status_code == 404
+    assert client.get(f"/internal/verify/{open_case['verification_code']}", headers=INTERNAL).status_code == 200
     logged = " ".join(r.getMessage() for r in caplog.records)
     assert "deleted 1 case(s)" in logged and "Haddad" not in logged and done["case_number"] not in logged
 

@@ -62,3 +62,15 @@ def test_origins_are_normalised():
     assert embedding_origins(" https://WWW.Office.example/ ,http://localhost:8080") == [
         "https://www.office.example", "http://localhost:8080",
     ]
+
+
+@pytest.mark.parametrize("path, method", [("/api/uploads", "POST"), ("/downloads/" + "t" * 43, "GET")])
+def test_office_origin_may_name_the_conversation_in_a_header(tmp_path, path, method):
+    """The widget sends its conversation id as X-Conversation (never in a URL): the preflight allows it."""
+    answer = gateway(tmp_path, OFFICE).options(path, headers={
+        "Origin": OFFICE, "Access-Control-Request-Method": method,
+        "Access-Control-Request-Headers": "x-conversation",
+    })
+    assert answer.status_code == 200 and answer.headers["access-control-allow-origin"] == OFFICE
+    assert "x-conversation" in answer.headers["access-control-allow-headers"].lower()
+    assert method in answer.headers["access-control-allow-methods"]

@@ -106,3 +106,11 @@ def test_similar_messages_are_grouped():
     items = [{"masked_text": t} for t in ("wo kann ich parken", "wo kann ich hier parken", "what is the fee for kids")]
     groups = learning.grouped(items)
     assert [len(g) for g in groups] == [2, 1]
+
+
+def test_a_message_with_markup_is_shown_as_text(console, editor):
+    state = console.state.console
+    state.settings.var_dir.mkdir(parents=True, exist_ok=True)
+    _tracker(state.settings.var_dir / "tracker.sqlite3", [("en", "<script>alert(1)</script> parking?")])
+    page = editor.get("/learn").text
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page

@@ -105,14 +105,24 @@ ROWS = [
         "Zeynep Aydın", "zeynep@example.org", "E", {}, {}),
     Row("settlement-en", "en", "I want to apply for a settlement permit", "settlement_permit", None,
         "Wei Zhang", "wei@example.org", "E", {"nationality": "China"}, {"nationality": "CHN"}),
-    # Extension of a visa within Germany: national D (German) and Schengen C (English, below).
-    Row("visa-national-de", "de", "Ich möchte mein Visum verlängern", "visa_extension", None,
-        "Luis Fernández", "luis@example.org", "B",
-        {"title_kind": Press(r"Nationales Visum"), "nationality": "Mexiko"},
+    # "Extend the visa": the document held decides (issue 13). A national D visa holder applies
+    # for a residence permit (§ 81 Abs. 4 S. 1 AufenthG) and goes to the unit of the purpose,
+    # never to the Schengen unit B5; a Schengen C visa holder stays with B5, without statement.
+    Row("visa-national-de", "de", "Ich möchte mein nationales Visum verlängern, es läuft in 3 Wochen ab",
+        "residence_permit_issue", "study", "Luis Fernández", "luis@example.org", "B",
+        {"purpose": Press(r"^Studium$"), "nationality": "Mexiko"},
         {"title_kind": "national_visa", "nationality": "MEX"}),
+    Row("visa-schengen-de", "de", "Ich möchte mein Schengen-Visum verlängern", "visa_extension", None,
+        "Dilnoza Karimova", "dilnoza@example.org", "B", {"title_kind": Press(r"^Schengen-Visum"), "nationality": "Usbekistan"},
+        {"title_kind": "schengen_visa", "unit": "B5"}),
     Row("visa-schengen-en", "en", "I need to extend my Schengen visa", "visa_extension", None,
         "Arjun Mehta", "arjun@example.org", "B", {"title_kind": Press(r"^Schengen visa")},
         {"title_kind": "schengen_visa", "unit": "B5"}),
+    # A Fiktionsbescheinigung holder: a neutral receipt, never "your title had expired".
+    Row("extend-fiktionsbescheinigung-de", "de", Press(r"^Verlängerung einer Aufenthaltserlaubnis"),
+        "residence_permit_extension", "employment", "Samira Benali", "samira@example.org", "B",
+        {"title_kind": Press(r"^Fiktionsbescheinigung$"), "purpose": Press(r"akademische"), "nationality": "Marokko"},
+        {"title_kind": "fiktionsbescheinigung", "title_expiry": None}),
     # Pick-up of the eAT.
     Row("pickup-proxy-de", "de", "Meine Karte ist fertig, ich möchte sie abholen lassen", "card_pickup", None,
         "Sara Haile", "sara@example.org", "E", {"pickup_by_proxy": "ja, mein Bruder holt sie ab", "nationality": "Eritrea"},
@@ -192,22 +202,34 @@ def pdf_text(stack, chat: Chat) -> str:
     from pypdf import PdfReader
 
     [payload] = [c for c in chat.custom if c.get("type") == "confirmation_pdf"]
-    response = httpx.get(f"{stack.gateway_url}{payload['url']}", timeout=30)
+    response = httpx.get(f"{stack.gateway_url}{payload['url']}", headers={"X-Conversation": chat.sender}, timeout=30)
     assert response.status_code == 200
     return " ".join((page.extract_text() or "") for page in PdfReader(io.BytesIO(response.content)).pages)
 
 
+STATEMENT = ("gilt dadurch mitsamt", "is deemed lawful")
+NEUTRAL = ("Eine Fiktionswirkung bescheinigt sie nicht", "It does not certify a temporary permit")
+CARRIERS = {"residence_permit", "blue_card", "national_visa"}  # seed 000's titles kept lawful
+
+
 def check_fiktionswirkung(stack, chat: Chat, row: Row, case: dict) -> None:
-    """Extensions of a valid permit have it (said and in the PDF); a Schengen visa never has it."""
+    """The document held decides (content/fiktion.yml): an application on a valid residence
+    permit, Blue Card or national visa has the statement (said and in the PDF); a Schengen
+    visa or a Fiktionsbescheinigung gets a neutral receipt with its note."""
     record = confirmation_of(stack.var_dir, case["case_number"])
-    schengen = case["title_kind"] == "schengen_visa"
-    if row.concern == "residence_permit_extension":
+    applying = row.concern in ("residence_permit_issue", "residence_permit_extension", "visa_extension")
+    if applying and case["title_kind"] in CARRIERS:
         assert record["fiktion_applies"] == 1
-        assert "Fiktionswirkung" in chat.text
-    if schengen:
+        assert "grundsätzlich sogenannte Fiktionswirkung" in chat.text or "generally serves as a temporary permit" in chat.text
+    if case["title_kind"] in ("schengen_visa", "fiktionsbescheinigung"):
         assert record["fiktion_applies"] == 0
-        assert any("Schengen" in t and ("Hinweis" in t or "note" in t) for t in chat.transcript)  # the note
         text = re.sub(r"\s+", " ", pdf_text(stack, chat))
-        assert "gilt dadurch mitsamt" not in text and "is deemed lawful" not in text
-        assert ("eine Fiktionswirkung ist damit nicht verbunden" in text
-                or "does not serve as a temporary permit" in text), text[:600]
+        assert not any(phrase in text for phrase in STATEMENT), text[:600]
+        assert all(phrase in text for phrase in NEUTRAL), text[:900]
+        if case["title_kind"] == "schengen_visa":
+            assert any("Schengen" in t and ("Hinweis" in t or "note" in t) for t in chat.transcript)  # the note
+            assert "§ 81 Abs. 4 AufenthG" in text
+        else:
+            assert "Nach Ihren Angaben haben Sie eine Fiktionsbescheinigung." in text
+            assert "abgelaufen" not in text and "expired" not in text
+    assert "E-ZENTRAL" not in " ".join(chat.transcript)  # clients read unit names, never codes

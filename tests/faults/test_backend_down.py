@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -23,7 +24,9 @@ def test_a_case_confirmed_while_the_backend_is_down_arrives_exactly_once(stack):
     answer_until_summary(chat, answers)
     stack.stop_service("backend")
     try:
+        before = datetime.now(UTC)
         chat.press("send it")
+        confirmed_by = datetime.now(UTC)
         assert "stored safely" in chat.text and "exactly once" in chat.text, chat.text
         assert not chat.custom  # no confirmation promised before the office has the case
     finally:
@@ -33,10 +36,13 @@ def test_a_case_confirmed_while_the_backend_is_down_arrives_exactly_once(stack):
     time.sleep(2 * RETRY_INTERVAL_S)  # more retry rounds must not add a second copy
     [case] = backend_rows(stack.var_dir, chat.sender)
     assert_complete_case(case, answers)
+    # The moment of receipt is the client's confirmation, not the later delivery (issue 13).
+    received_at = datetime.fromisoformat(str(case["received_at"])).replace(tzinfo=UTC)
+    assert before <= received_at <= confirmed_by, (before, received_at, confirmed_by)
 
     chat.say("send my confirmation")
     [payload] = [c for c in chat.custom if c.get("type") == "confirmation_pdf"]
     assert payload["case_number"] == case["case_number"]
-    pdf = httpx.get(f"{stack.gateway_url}{payload['url']}", timeout=30)
+    pdf = httpx.get(f"{stack.gateway_url}{payload['url']}", headers={"X-Conversation": chat.sender}, timeout=30)
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert len(backend_rows(stack.var_dir, chat.sender)) == 1

@@ -61,8 +61,8 @@ def activity(stack):
     assert "Wie heißen Sie" in leaving.text, leaving.text
     leaving.say("abbrechen")
     lost = Chat(stack.gateway_url, language="en")
-    lost.say("blorp")  # below the NLU's fallback threshold (nlu_fallback)
-    lost.say("zzzz zzzz")
+    for nonsense in ("blorp", "zzzz zzzz", "???", "qqq xq"):  # below the NLU's fallback threshold
+        lost.say(nonsense)
     return {"answers": answers, "senders": [chat.sender, leaving.sender, lost.sender]}
 
 
@@ -89,7 +89,7 @@ def test_each_service_counts_what_happened(stack, activity):
     assert value(actions, "intake_enquiries_total", event="submitted", concern="other", language="en") >= 1
     assert value(actions, "intake_enquiries_total", event="abandoned", concern="other", language="de") >= 1
     assert value(actions, "intake_submissions_total", outcome="stored") >= 1
-    assert value(actions, "intake_fallbacks_total", stage="not_understood", language="en") >= 1
+    assert value(actions, "intake_fallbacks_total", language="en") >= 1
     assert value(actions, "intake_actions_total", action="action_submit_enquiry", outcome="ok") >= 1
     assert "intake_outbox_depth" in actions and "intake_outbox_oldest_age_seconds" in actions
 
@@ -98,7 +98,7 @@ def test_each_service_counts_what_happened(stack, activity):
 
 
 def test_no_personal_data_or_ids_in_metrics(stack, activity):
-    forbidden = [*activity["senders"], "Quellmann", "zofia", "14.07.1983", "Quellmann-Pass", "blorp"]
+    forbidden = [*activity["senders"], "Quellmann", "zofia", "14.07.1983", "Quellmann-Pass", "blorp", "qqq xq"]
     for service in endpoints(stack):
         text = scrape(stack, service)
         for word in forbidden:
@@ -144,14 +144,16 @@ def test_a_real_prometheus_scrapes_every_service(stack, activity, tmp_path):
         while time.monotonic() < deadline:
             up = {r["metric"]["job"]: r["value"][1] for r in query("up")}
             turns = query('sum(intake_turns_total{outcome="answered"})')
-            if up == {"gateway": "1", "backend": "1", "actions": "1"} and turns:
+            # Over all turns since the start (a rate() would be 0, hence NaN, without new turns).
+            p95 = query("histogram_quantile(0.95, sum by (le) (intake_turn_duration_seconds_bucket))")
+            if up == {"gateway": "1", "backend": "1", "actions": "1"} and turns and p95:
                 break
             time.sleep(0.5)
         assert up == {"gateway": "1", "backend": "1", "actions": "1"}, (tmp_path / "prometheus.log").read_text()[-2000:]
         assert float(turns[0]["value"][1]) >= 8
         submitted = query('sum by (concern, language) (intake_enquiries_total{event="submitted"})')
         assert {"concern": "other", "language": "en"} in [r["metric"] for r in submitted]
-        assert query("histogram_quantile(0.95, sum by (le) (rate(intake_turn_duration_seconds_bucket[1m])))") != []
+        assert p95 and p95[0]["value"][1] != "NaN", "no turn latency quantile"
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -106,7 +106,7 @@ async def test_oversize_body_is_not_read_and_refused(settings):
     app, conversation = make_app(settings)
     who = sender(app)
     big = samples.random_bytes(2_000_000, b"%PDF-")
-    response = await post(app, params={"sender": who, "language": "de"},
+    response = await post(app, params={"language": "de"}, headers={"X-Conversation": who},
                           files={"file": ("a.pdf", big, "application/pdf")})
     assert response.status_code == 200 and response.json()["code"] == "too_large"
     assert conversation.sent == [(internal(app, who), '/upload_refused{"reason": "too_large"}', {"language": "de"})]

@@ -262,3 +262,16 @@ async def test_logs_hold_neither_texts_nor_chat_ids_nor_the_token(bridge, fake_t
     for secret in ("Mustermann", str(CHAT), fake_telegram.token):
         assert secret not in logged
     assert json.dumps(CHAT) not in logged
+
+
+async def test_the_bridge_reaches_the_gateway_directly_when_told(fake_telegram, gateway):
+    """INTAKE_TELEGRAM_GATEWAY_URL wins over the public URL (a proxy that does not forward /internal/)."""
+    settings = bridge_settings(fake_telegram, closed_port_url(), telegram_gateway_url=gateway.url)
+    application = build_application(settings)
+    await start(application, settings, poll_timeout=POLL_TIMEOUT_S)
+    try:
+        fake_telegram.push_text(CHAT, "direkt")
+        await fake_telegram.wait_for_messages(CHAT, 1)
+    finally:
+        await stop(application)
+    assert gateway.messages_of(CHAT) == ["direkt"]

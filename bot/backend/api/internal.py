@@ -7,10 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile
 from fastapi.responses import JSONResponse
 
-from bot.ops.metrics import CASES as CASES_STORED
-from bot.backend import cases, confirmations, uploads
+from bot.backend import cases, confirmations, uploads, verification
 from bot.backend.api.deps import Ctx, require_internal
 from bot.models import CaseReceipt, CaseSubmission, UploadRecord
+from bot.ops.metrics import CASES as CASES_STORED
 
 router = APIRouter(prefix="/internal", tags=["internal"], dependencies=[Depends(require_internal)])
 ConversationId = Annotated[str, Query(min_length=1, max_length=200)]
@@ -71,3 +71,9 @@ def get_confirmation(ctx: Ctx, download_token: str, conversation_id: Conversatio
     case_number, pdf = confirmations.confirmation_for_token(ctx, download_token, conversation_id)
     return Response(pdf, media_type="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{case_number}.pdf"', "Cache-Control": "no-store"})
+
+
+@router.get("/verify/{code}", responses={404: {"description": "no confirmation with this code"}})
+def verify_confirmation(ctx: Ctx, code: str) -> dict:
+    """The checkable particulars of a confirmation, for the gateway's public verification page."""
+    return verification.verify(ctx, code)

@@ -46,7 +46,7 @@ def telegram_status(settings: Settings) -> str | None:
 
 def build_application(settings: Settings, gateway: GatewayClient | None = None) -> Application:
     """A PTB application wired to the gateway; it closes the gateway client on shutdown."""
-    gateway = gateway or GatewayClient(settings.public_url, settings.internal_token)
+    gateway = gateway or GatewayClient(settings.telegram_gateway_url or settings.public_url, settings.internal_token)
 
     async def close_gateway(_: Application) -> None:
         await gateway.aclose()
@@ -90,7 +90,8 @@ async def stop(application: Application) -> None:
 def run(settings: Settings) -> None:
     """Runs the bridge until interrupted (blocking, owns its event loop)."""
     application = build_application(settings)
-    log.info("Telegram bridge: %s mode, gateway %s", settings.telegram_mode, settings.public_url)
+    log.info("Telegram bridge: %s mode, gateway %s", settings.telegram_mode,
+             settings.telegram_gateway_url or settings.public_url)
     start_health_server(settings, application)
     if settings.telegram_mode == "webhook":
         application.run_webhook(**_webhook_options(settings))
@@ -107,8 +108,9 @@ def start_health_server(settings: Settings, application: Application) -> None:
         updater = application.updater
         return None if application.running and updater and updater.running else "not receiving updates yet"
 
+    gateway = (settings.telegram_gateway_url or settings.public_url).rstrip("/")
     sidecar.serve(settings.host, settings.telegram_health_port, lambda: {
-        "gateway": http_check(f"{settings.public_url.rstrip('/')}/health", "gateway"),
+        "gateway": http_check(f"{gateway}/health", "gateway"),
         "telegram": receiving,
     }, settings.metrics_token)
 

@@ -12,9 +12,9 @@ router = APIRouter()
 
 
 @router.get("/history")
-def history(request: Request, session: Editor, saved: int = 0, error: str = ""):
+def history(request: Request, session: Editor, saved: int = 0):
     entries = changes.history(console_of(request).store)
-    return render(request, "history.html", session, entries=entries, saved=saved, error=error)
+    return render(request, "history.html", session, entries=entries, saved=saved, error="")
 
 
 @router.post("/history/{change_id}/revert")

@@ -20,7 +20,8 @@ METRICS = (("accuracy_with_fallback", "understood correctly (fallback counts as 
 def page(request: Request, session: Editor, message: str = "", error: str = ""):
     console = console_of(request)
     return render(request, "train.html", session, job=console.jobs.current, serving=console.rasa.serving(),
-                  switches=console.jobs.switches(), metrics=METRICS, message=message, error=error)
+                  switches=console.jobs.switches(), metrics=METRICS, message=message,
+                  error=console.jobs.notice if error else "")
 
 
 @router.post("/start")
@@ -38,14 +39,21 @@ def go_live(request: Request, session: Editor, form: Form):
     try:
         console.jobs.go_live(session.user.name, job.model)
     except ModelSwapError as error:
-        return RedirectResponse(f"/train?error={error}", status_code=303)
+        return _failed(console, error)
     return RedirectResponse("/train?message=live", status_code=303)
+
+
+def _failed(console, error: Exception) -> RedirectResponse:
+    # The reason stays on the server: a crafted ?error= link cannot put words on this page.
+    console.jobs.notice = str(error)
+    return RedirectResponse("/train?error=1", status_code=303)
 
 
 @router.post("/rollback")
 def rollback(request: Request, session: Editor, form: Form):
+    console = console_of(request)
     try:
-        console_of(request).jobs.rollback(session.user.name)
+        console.jobs.rollback(session.user.name)
     except (LookupError, ModelSwapError) as error:
-        return RedirectResponse(f"/train?error={error}", status_code=303)
+        return _failed(console, error)
     return RedirectResponse("/train?message=rolled-back", status_code=303)

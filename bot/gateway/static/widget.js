@@ -581,6 +581,8 @@
         new Promise((resolve) => {
           const xhr = new XMLHttpRequest();
           xhr.open("POST", ORIGIN + "/api/uploads");
+          // Known before the body is read, so even a refused over-size file reaches the conversation.
+          xhr.setRequestHeader("X-Conversation", state.sender);
           xhr.timeout = UPLOAD_TIMEOUT_MS;
           xhr.upload.addEventListener("progress", (event) => {
             if (!event.lengthComputable) return;
