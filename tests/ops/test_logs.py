@@ -66,9 +66,10 @@ def test_a_client_cannot_plant_a_request_id(stack):
 
     planted = "0123456789abcdef"
     offset = stack.log_path("gateway").stat().st_size
+    sender = Chat(stack.gateway_url).sender  # a well-formed random sender
     response = httpx.post(f"{stack.gateway_url}/webhooks/rest/webhook", timeout=60,
                           headers={"X-Request-ID": planted},
-                          json={"sender": "test-planted-id", "message": "hello", "metadata": {"request_id": planted}})
+                          json={"sender": sender, "message": "hello", "metadata": {"request_id": planted}})
     assert response.status_code == 200
     assert planted not in stack.log_path("gateway").read_bytes()[offset:].decode()
     assert planted not in stack.log_path("actions").read_text()

@@ -89,8 +89,10 @@ def test_cases_of_a_killed_outbox_worker_are_delivered_by_another_exactly_once(s
     from actions import outbox
 
     try:
-        cases = [CaseSubmission.model_validate(submission(conversation_id=f"outbox-{secrets.token_hex(4)}"))
-                 for _ in range(3)]
+        # Three different people: the same person and concern again would be a follow-up.
+        cases = [CaseSubmission.model_validate(submission(conversation_id=f"outbox-{secrets.token_hex(4)}",
+                                                          family_name=f"Haddad{name}"))
+                 for name in ("Eins", "Zwei", "Drei")]
         for case in cases:
             outbox.enqueue(case, start_worker=False)
         assert outbox.stats()[0] == 3
