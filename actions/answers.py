@@ -19,8 +19,10 @@ FAQ_INTENTS = {
 # Small talk answered by a fixed response, inside or outside the enquiry.
 SMALL_TALK = {
     "greet": "utter_greet", "thank": "utter_thank", "bot_challenge": "utter_bot_challenge",
-    "insult": "utter_insult", "out_of_scope": "utter_out_of_scope", "goodbye": "utter_goodbye",
+    "insult": "utter_insult", "goodbye": "utter_goodbye",
 }
+# out_of_scope is answered from content/knowledge.yml (no information here + the office's
+# phone numbers, never "not responsible"), like a general question.
 # "ok" after an answer acknowledges it; it is no "yes" to the enquiry the answer offers.
 ACKNOWLEDGEMENTS = {"ok", "okay", "k", "kk", "oki", "okey", "alles klar", "verstanden", "got it", "i see", "ah ok", "ach so"}
 # Messages that interrupt an enquiry: answered, then the enquiry goes on.

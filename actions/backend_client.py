@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+
 import httpx
 
 from bot.config import get_settings
 from bot.models import CaseReceipt, CaseSubmission, UploadRecord
 from bot.ops.logs import outgoing_headers
 
+log = logging.getLogger(__name__)
 TIMEOUT = httpx.Timeout(10.0, connect=3.0)
 # A submission renders the PDF and may queue behind others on SQLite; a timeout
 # is safe (the outbox retries with the same idempotency key) but should be rare.
@@ -16,6 +19,14 @@ SUBMIT_TIMEOUT = httpx.Timeout(30.0, connect=3.0)
 
 class BackendUnavailable(Exception):
     """The backend could not be reached or failed (5xx): try again later."""
+
+
+class BackendUnauthorized(BackendUnavailable):
+    """The backend refused our INTAKE_INTERNAL_TOKEN (401/403): an operator's error.
+
+    A subclass of BackendUnavailable on purpose: the client's enquiry is not at fault,
+    so it is queued in the outbox and delivered once the operator fixes the token.
+    """
 
 
 class BackendRejected(Exception):
@@ -35,6 +46,12 @@ async def _request(method: str, path: str, timeout: httpx.Timeout = TIMEOUT, **k
         raise BackendUnavailable(type(exc).__name__) from exc
     if response.status_code >= 500:
         raise BackendUnavailable(f"HTTP {response.status_code}")
+    if response.status_code in (401, 403):
+        # Loud, but only the route template: paths carry conversation ids.
+        log.error("OPERATOR ACTION NEEDED: the backend refused INTAKE_INTERNAL_TOKEN (HTTP %d on %s %s); "
+                  "the action server and the backend must share the same token. Submissions wait in the outbox.",
+                  response.status_code, method, path.split("/by-conversation/")[0])
+        raise BackendUnauthorized(f"HTTP {response.status_code}")
     return response
 
 

@@ -33,9 +33,9 @@ from bench.uploads import SIZES, bench_uploads
 from bot.config import PROJECT_ROOT
 from bot.runner.training import ensure_model
 
-FULL = {"concurrency": 20, "single_rounds": 6, "growth_turns": 210, "profile_repeats": 30,
+FULL = {"concurrency": 20, "single_rounds": 6, "growth_turns": 210, "profile_repeats": 30, "rasa_profile_turns": 42,
         "upload_sizes": SIZES, "upload_repeats": 5, "pdf_n": 50, "submissions": 40}
-QUICK = {"concurrency": 3, "single_rounds": 2, "growth_turns": 30, "profile_repeats": 3,
+QUICK = {"concurrency": 3, "single_rounds": 2, "growth_turns": 30, "profile_repeats": 3, "rasa_profile_turns": 7,
          "upload_sizes": (100_000,), "upload_repeats": 1, "pdf_n": 3, "submissions": 4}
 
 
@@ -69,7 +69,7 @@ def measure_turns(report: dict, stack: TimedStack, bare: RasaServer, plan: dict)
                                         "bare_rest": turns.growth(bare.url, plan["growth_turns"])})
 
 
-def measure_profiles(stack: TimedStack, plan: dict) -> dict:
+def measure_profiles(stack: TimedStack, plan: dict, work: Path) -> dict:
     """pyinstrument profiles (full text to reports/profiles/) and the action call's cost by tracker size."""
     repeats = plan["profile_repeats"]
     found = {"action_server": profiles.profile_actions(stack.rasa_url, repeats),
@@ -79,6 +79,9 @@ def measure_profiles(stack: TimedStack, plan: dict) -> dict:
     for name, result in found.items():
         (folder / f"{name}.txt").write_text(result.pop("text"), encoding="utf-8")
     found["action_call_by_tracker"] = profiles.action_call_growth(stack.rasa_url, stack.actions_url, repeats)
+    found["round_trips"] = profiles.round_trips(stack.rasa_url)
+    found["rasa"] = profiles.profile_rasa(stack.model_path, stack.actions_url, work / "rasa-profile",
+                                          plan["rasa_profile_turns"])
     return found
 
 
@@ -87,12 +90,13 @@ def measure_stack(report: dict, work: Path, plan: dict) -> None:
     model = ensure_model(log=say)
     stack = TimedStack(bench_settings(work / "stack"), model, out=say)
     with stack:
+        os.environ["INTAKE_RASA_TOKEN"] = stack.settings.rasa_token  # Rasa's HTTP API (bench/turns.rasa_api)
         report["startup_s"] = {**stack.ready_s, "total": round(sum(stack.ready_s.values()), 2)}
         report["rss_idle_mib"] = stack.rss_mib()
         with RasaServer(model, work / "bare", work / "bare.log", rest_channel=True) as bare:
             report["startup_s"]["stock_rasa"] = round(bare.start_s, 2)
             measure_turns(report, stack, bare, plan)
-        _section(report, "profiles", lambda: measure_profiles(stack, plan))
+        _section(report, "profiles", lambda: measure_profiles(stack, plan, work))
         _section(report, "uploads", lambda: bench_uploads(stack.gateway_url, stack.settings.clamd_socket,
                                                           plan["upload_repeats"], plan["upload_sizes"],
                                                           stack.log_path("gateway")))

@@ -17,7 +17,7 @@ import uuid
 import httpx
 
 from bench.stats import ratio, summary_ms
-from bench.turns import GROWTH_CYCLE, rest_body, webhook
+from bench.turns import GROWTH_CYCLE, rasa_api, rest_body, webhook
 
 PROFILE_INTERVAL_S = 0.0005
 TOP_FRAMES = 12
@@ -25,14 +25,14 @@ TOP_FRAMES = 12
 
 def tracker(rasa_url: str, sender: str) -> dict:
     """The conversation's whole tracker as Rasa sends it to the action server."""
-    response = httpx.get(f"{rasa_url}/conversations/{sender}/tracker", params={"include_events": "ALL"}, timeout=30)
+    response = httpx.get(rasa_api(f"{rasa_url}/conversations/{sender}/tracker"), params={"include_events": "ALL"}, timeout=30)
     response.raise_for_status()
     return response.json()
 
 
 def domain(rasa_url: str) -> dict:
     """The model's domain as JSON (what Rasa puts into every action call)."""
-    response = httpx.get(f"{rasa_url}/domain", headers={"Accept": "application/json"}, timeout=30)
+    response = httpx.get(rasa_api(f"{rasa_url}/domain"), headers={"Accept": "application/json"}, timeout=30)
     response.raise_for_status()
     return response.json()
 
@@ -97,6 +97,7 @@ def profile_actions(rasa_url: str, repeats: int = 40) -> dict:
     wall = time.perf_counter() - started
     profiler.stop()
     return {"actions": [c["next_action"] for c in calls], "per_turn_ms": round(wall / repeats * 1000, 2),
+            "cpu_ms_per_turn": round(profiler.last_session.cpu_time / repeats * 1000, 2),
             "top": top_frames(profiler), "text": profiler.output_text(unicode=False, color=False)}
 
 
@@ -125,7 +126,8 @@ def profile_gateway(settings, repeats: int = 30) -> dict:
         return wall, profiler
 
     wall, profiler = asyncio.run(go())
-    return {"per_turn_ms": round(wall / repeats * 1000, 2), "top": top_frames(profiler),
+    return {"per_turn_ms": round(wall / repeats * 1000, 2),
+            "cpu_ms_per_turn": round(profiler.last_session.cpu_time / repeats * 1000, 2), "top": top_frames(profiler),
             "text": profiler.output_text(unicode=False, color=False)}
 
 
@@ -149,3 +151,56 @@ def action_call_growth(rasa_url: str, actions_url: str, repeats: int = 20) -> di
                               "request_kib": round(len(httpx.Request("POST", "/", json=body).content) / 1024, 1)}
     results["ratio_p50"] = ratio(results["turn_200"]["p50_ms"], results["turn_10"]["p50_ms"])
     return results
+
+
+def round_trips(rasa_url: str) -> dict:
+    """Action-server calls per turn kind in one scripted conversation, read from Rasa's tracker.
+
+    A custom action logged in a turn is one call; a form run adds its ``validate_<form>``
+    call and, when it asks for a slot with a custom ``action_ask_...``, that call too.
+    """
+    from bench.turns import SCRIPTS
+
+    sender = f"bench-trips-{uuid.uuid4().hex}"
+    script = SCRIPTS["de"]
+    talk(rasa_url, sender, [text for _, text in script])
+    domain_dict = domain(rasa_url)
+    custom = set(domain_dict.get("actions", []))
+    forms = set(domain_dict.get("forms", {}))
+    calls: list[int] = []
+    form = None  # the form of the latest form run: it asks for its requested slot itself
+    for event in tracker(rasa_url, sender)["events"]:
+        if event["event"] == "user":
+            calls.append(0)
+        elif event["event"] == "action" and calls:
+            name = event.get("name")
+            form = name if name in forms else None
+            calls[-1] += (name in custom) + (form is not None and f"validate_{name}" in custom)
+        elif form and calls and event["event"] == "slot" and event.get("name") == "requested_slot" and event.get("value"):
+            # Rasa runs the ask action inside the form run: no action event of its own.
+            slot = event["value"]
+            calls[-1] += f"action_ask_{form}_{slot}" in custom or f"action_ask_{slot}" in custom
+    by_kind: dict[str, list[int]] = {}
+    for (kind, _), count in zip(script, calls):
+        by_kind.setdefault(kind, []).append(count)
+    return {kind: {"per_turn": counts, "max": max(counts)} for kind, counts in by_kind.items()}
+
+
+def profile_rasa(model, actions_url: str, work_dir, turns: int = 30) -> dict:
+    """cProfile of Rasa's own turn (bench/rasa_profile.py in Rasa's venv) against the stack's action server."""
+    import json
+    import os
+    import subprocess
+
+    from bot.config import PROJECT_ROOT
+    from bot.runner.environment import rasa_env
+
+    work_dir.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, **rasa_env(), "INTAKE_ACTIONS_URL": f"{actions_url}/webhook",
+           "INTAKE_TRACKER_DB": str(work_dir / "tracker.sqlite3")}
+    done = subprocess.run([str(PROJECT_ROOT / ".venv-rasa" / "bin" / "python"), "-m", "bench.rasa_profile",
+                           str(model), str(PROJECT_ROOT / "endpoints.yml"), str(turns)],
+                          cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=900)
+    if done.returncode != 0:
+        raise RuntimeError(f"rasa profile failed: {done.stderr[-1500:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])

@@ -35,7 +35,8 @@ def _rows(report: dict) -> list[tuple[str, str]]:
     for name, section in report.get("errors", {}).items():
         rows.append((f"{name}: FAILED", section))
     if training := report.get("training"):
-        rows.append(("rasa train (no cache)", f"{training['train_s']} s, model {training['model_mib']} MiB"))
+        rows.append(("rasa train (no cache)", f"{training['train_s']} s wall, {training.get('train_cpu_s', '-')} s CPU, "
+                     f"model {training['model_mib']} MiB"))
     for service, seconds in report.get("startup_s", {}).items():
         rows.append((f"start to ready: {service}", f"{seconds} s"))
     for label, key in (("RSS idle", "rss_idle_mib"), ("RSS after load", "rss_after_load_mib")):
@@ -57,7 +58,8 @@ def _rows(report: dict) -> list[tuple[str, str]]:
         for concurrency, run in entry.items():
             if concurrency != "start_s":
                 rows.append((f"submissions {database}, {concurrency} concurrent",
-                             f"{run['per_s']}/s, receipt p50 {run['p50_ms']} ms, p95 {run['p95_ms']} ms; then PDF "
+                             f"{run['per_s']} receipts/s ({run.get('pdfs_per_s', '-')}/s with every PDF fetched), "
+                             f"receipt p50 {run['p50_ms']} ms, p95 {run['p95_ms']} ms; PDF "
                              f"p50 {_get(run, 'pdf', 'p50_ms')} ms, p95 {_get(run, 'pdf', 'p95_ms')} ms; {run['failures']} failed"
                              + (f" {run['failed_by_status']}" if run.get("failed_by_status") else "")))
     return rows
@@ -91,10 +93,17 @@ def _turn_rows(report: dict) -> list[tuple[str, str]]:
                      f"{calls['turn_10']['request_kib']} KiB) p50 {calls['turn_10']['p50_ms']} ms; turn 200 "
                      f"({calls['turn_200']['events']} events, {calls['turn_200']['request_kib']} KiB) p50 "
                      f"{calls['turn_200']['p50_ms']} ms; ratio {calls['ratio_p50']}"))
+    if trips := profiles.get("round_trips"):
+        rows.append(("action-server calls per turn", "; ".join(f"{kind} {entry['per_turn']}"
+                                                              for kind, entry in trips.items())))
+    if rasa := profiles.get("rasa"):
+        rows.append(("profile rasa (cProfile, ms per turn)", f"{rasa['per_turn_ms']} ms/turn unprofiled; "
+                     + "; ".join(f"{part} {ms}" for part, ms in rasa["parts_ms_per_turn"].items())))
     for name in ("action_server", "gateway"):
         if entry := profiles.get(name):
             heaviest = "; ".join(f"{f['function']} {f['share']:.0%}" for f in entry["top"][:3])
-            rows.append((f"profile {name}", f"{entry['per_turn_ms']} ms/turn in process; top: {heaviest}"))
+            rows.append((f"profile {name}", f"{entry['per_turn_ms']} ms/turn in process, "
+                         f"{entry.get('cpu_ms_per_turn', '-')} ms CPU; top: {heaviest}"))
     return rows
 
 
@@ -123,6 +132,7 @@ def targets(report: dict) -> list[dict]:
     gateway_rate, bare_rate = _get(report, "concurrent", "gateway", "per_s"), _get(report, "concurrent", "bare_rest", "per_s")
     rate_ratio = ratio(gateway_rate, bare_rate) if gateway_rate and bare_rate else None
     submissions = _get(report, "submissions", "sqlite", "8", "per_s")
+    pdfs = _get(report, "submissions", "sqlite", "8", "pdfs_per_s")
     training = _get(report, "training", "train_s")
     ready = _get(report, "startup_s", "total")
     return [
@@ -133,7 +143,8 @@ def targets(report: dict) -> list[dict]:
         check("20 concurrent turns/s, gateway / stock Rasa", rate_ratio, ">= 1", lambda v: v >= 1),
         check("turn 200 / turn 10 (p50)", _get(report, "growth", "gateway", "ratio_p50"), "<= 1.2",
               lambda v: v <= 1.2),
-        check("submissions/s, SQLite, 8 clients, PDF fetched", submissions, ">= 10", lambda v: v >= 10),
+        check("submissions/s (receipts), SQLite, 8 clients", submissions, ">= 10", lambda v: v >= 10),
+        check("the same until every PDF was fetched (/s)", pdfs, ">= 10", lambda v: v >= 10),
         check("training (s)", training, "<= 30", lambda v: v <= 30),
         check("start to ready, cached model (s)", ready, "<= 10", lambda v: v <= 10),
     ]

@@ -23,6 +23,7 @@ def bench_settings(var_dir: Path) -> Settings:
     try:
         return Settings(
             var_dir=var_dir, host="127.0.0.1", internal_token=secrets.token_urlsafe(32),
+            rasa_token=secrets.token_urlsafe(32),
             rasa_port=free_port(), actions_port=free_port(), backend_port=free_port(),
             gateway_port=free_port(), telegram_webhook_port=free_port(),
             clamd_socket=var_dir / "run" / "clamd.sock", telegram_token="",

@@ -9,9 +9,11 @@ are interleaved round by round, so load from other users of the machine hits the
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 import uuid
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 import httpx
 
@@ -66,10 +68,16 @@ async def parse_script(client: httpx.AsyncClient, rasa_url: str, language: str, 
     """The same texts through POST /model/parse only (NLU, no dialogue, no actions)."""
     failures = 0
     for kind, text in SCRIPTS[language]:
-        seconds, ok = await post_turn(client, f"{rasa_url}/model/parse", {"text": text})
+        seconds, ok = await post_turn(client, rasa_api(f"{rasa_url}/model/parse"), {"text": text})
         samples.setdefault(kind, []).append(seconds)
         failures += not ok
     return failures
+
+
+def rasa_api(url: str) -> str:
+    """A URL of Rasa's HTTP API with its token (INTAKE_RASA_TOKEN; the API answers 401 without)."""
+    token = os.environ.get("INTAKE_RASA_TOKEN", "")
+    return f"{url}?{urlencode({'token': token})}" if token else url
 
 
 def webhook(url: str) -> str:

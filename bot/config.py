@@ -14,6 +14,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CONTENT_DIR = PROJECT_ROOT / "content"
+# Publicly known, so accepted only with INTAKE_ENV=development (bot.secrets_check).
+DEV_INTERNAL_TOKEN = "dev-internal-token"
 
 
 class Settings(BaseSettings):
@@ -21,9 +23,15 @@ class Settings(BaseSettings):
 
     var_dir: Path = PROJECT_ROOT / "var"
     host: str = "127.0.0.1"
+    # "production" (default) or "development": only development mode lets a service
+    # start with a placeholder secret (bot.secrets_check).
+    env: str = Field("production", pattern="^(production|development)$")
 
-    # Shared secret between our own services (never a default in production).
-    internal_token: str = "dev-internal-token"
+    # Shared secret between our own services. No default: `make run` generates one into
+    # var/secrets.env; INTAKE_ENV=development falls back to DEV_INTERNAL_TOKEN.
+    internal_token: str = ""
+    # Token of Rasa's HTTP API (`rasa run --auth-token`), generated like internal_token.
+    rasa_token: str = ""
     # Bearer token Prometheus sends to /metrics; empty = metrics off (make run generates one).
     metrics_token: str = ""
     # JSON log lines (one object a line) instead of plain text: INTAKE_LOG_FORMAT=json.
@@ -77,11 +85,33 @@ class Settings(BaseSettings):
     upload_max_files: int = 5
     upload_max_file_bytes: int = 10 * 1024 * 1024
     upload_max_total_bytes: int = 16 * 1024 * 1024
+    # Disk quota for pending uploads (not yet attached to a submitted case) of all
+    # conversations together: beyond it uploads are refused ("try again later") until
+    # cases claim them or the purge removes stale ones (after tracker_retention_s).
+    upload_pending_quota_bytes: int = 2 * 1024 * 1024 * 1024
+    upload_pending_quota_files: int = 2000
 
     download_link_ttl_s: int = 7 * 24 * 3600
     # Processes rendering confirmation PDFs after the commit (bot/backend/pdf_worker.py);
     # 0 renders in a thread of the backend itself.
     pdf_render_processes: int = 1
+
+    # Abuse limits (bot/ratelimit.py, bot/gateway/limits.py; README "Limits"). Notation of
+    # the `limits` library, several separated by ";"; empty = no limit. "client" counts
+    # per IP address, "conversation" per sender. A person typing or clicking never
+    # reaches them; a script sending 14 requests a second does.
+    rate_limit_storage: str = "memory://"  # scale-out: redis://host:6379/1 (shared by every gateway)
+    rate_limit_chat_client: str = "8/second;600/minute"  # 600: ~100 people typing behind one NAT
+    rate_limit_chat_conversation: str = "4/second;60/minute"
+    rate_limit_upload_client: str = "10/minute;60/hour"
+    rate_limit_upload_conversation: str = "6/minute;20/hour"
+    rate_limit_download_client: str = "30/minute"
+    rate_limit_download_conversation: str = "10/minute"
+    rate_limit_verify_client: str = "20/minute;300/hour"
+    # Reverse proxies whose X-Forwarded-For is believed (comma-separated IP addresses).
+    rate_limit_trusted_proxies: str = ""
+    # Largest chat request body (JSON); bigger ones are refused with 413 unread.
+    chat_max_body_bytes: int = 64 * 1024
     # Staff API: JSON mapping unit -> bearer token; empty = var/staff_tokens.json (generated).
     staff_tokens: str = ""
     retention_days_after_done: int = 90
@@ -106,6 +136,8 @@ class Settings(BaseSettings):
 
     def model_post_init(self, __context) -> None:
         self.var_dir = Path(self.var_dir)
+        if self.env == "development" and not self.internal_token:
+            self.internal_token = DEV_INTERNAL_TOKEN
         if not self.rasa_url:
             self.rasa_url = f"http://{self.host}:{self.rasa_port}"
         if not self.backend_url:

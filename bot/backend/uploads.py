@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 import uuid
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.backend.context import BackendContext
 from bot.backend.db import lock_conversation, transaction
@@ -18,6 +19,7 @@ from bot.backend.errors import BackendError
 from bot.backend.models import Upload
 from bot.models import ScanVerdict, UploadRecord
 
+log = logging.getLogger(__name__)
 MAGIC = {"application/pdf": (b"%PDF-",), "image/jpeg": (b"\xff\xd8\xff",), "image/png": (b"\x89PNG\r\n\x1a\n",)}
 
 
@@ -85,7 +87,7 @@ def store(ctx: BackendContext, incoming: IncomingFile) -> tuple[UploadRecord, bo
             same = next((u for u in pending if u.sha256 == sha256), None)
             if same is not None:
                 return to_record(same), False
-            _check_limits(ctx, pending, len(incoming.data))
+            _check_limits(ctx, session, pending, len(incoming.data))
             _write(path, incoming.data)
             written = True
             upload = Upload(
@@ -102,12 +104,19 @@ def store(ctx: BackendContext, incoming: IncomingFile) -> tuple[UploadRecord, bo
         raise
 
 
-def _check_limits(ctx: BackendContext, pending: list[Upload], size: int) -> None:
+def _check_limits(ctx: BackendContext, session, pending: list[Upload], size: int) -> None:
+    """Per conversation (the office's form limits), then the disk quota of all pending uploads."""
     settings = ctx.settings
     if len(pending) >= settings.upload_max_files:
         raise BackendError(409, "too_many_files", limit=settings.upload_max_files)
     if sum(u.size for u in pending) + size > settings.upload_max_total_bytes:
         raise BackendError(413, "total_too_large", limit=settings.upload_max_total_bytes)
+    files, stored = session.execute(
+        select(func.count(), func.coalesce(func.sum(Upload.size), 0)).where(Upload.case_id.is_(None))).one()
+    if files >= settings.upload_pending_quota_files or stored + size > settings.upload_pending_quota_bytes:
+        # Many conversations uploading without submitting (or an attack): refuse, loudly.
+        log.error("uploads refused: pending-upload quota reached (%d files, %d bytes)", files, stored)
+        raise BackendError(507, "storage_full", headers={"Retry-After": "3600"})
 
 
 def _write(path: Path, data: bytes) -> None:

@@ -9,6 +9,7 @@ the held-out messages of tests/nlu/ classified by the new and by the serving mod
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -80,7 +81,6 @@ class Jobs:
         self.console = console
         self.current: Job | None = None
         self._lock = threading.Lock()
-        self._serving_scores: dict[str, dict] = {}
         self.notice = ""  # why the last go-live or rollback failed
 
     def start(self, user: str) -> Job:
@@ -107,21 +107,28 @@ class Jobs:
                 job.model = ensure_model(log=job.log, output=output, root=project)
             job.stage = STAGES[2]
             job.log("classifying the held-out test messages with the new model ...")
-            job.scores["new"] = {k: v.as_dict() for k, v in predict(job.model, project).items()}
+            job.scores["new"] = self._scores(job.model)
             serving = self.console.rasa.serving()
             serving_path = find_model(serving, project) if serving else None
-            if serving_path is not None and serving_path.name != job.model.name:
-                if serving_path.name not in self._serving_scores:
-                    job.log("... and with the model that serves now, for comparison")
-                    self._serving_scores[serving_path.name] = {k: v.as_dict() for k, v in predict(serving_path, project).items()}
-                job.scores["serving"] = self._serving_scores[serving_path.name]
-            elif serving_path is not None:
-                job.scores["serving"] = job.scores["new"]
+            if serving_path is not None:
+                job.log("... and with the model that serves now, for comparison")
+                job.scores["serving"] = self._scores(serving_path)
             job.stage = STAGES[3]
         except (TrainingError, OSError, subprocess.SubprocessError) as error:
             job.error = str(error)
         finally:
             job.finished_at = time.time()
+
+    def _scores(self, model: Path) -> dict:
+        """A model's scores on the held-out messages, kept per model file (a model never changes)."""
+        held_out = hashlib.sha256(b"".join(p.read_bytes() for p in HELD_OUT.values() if p.exists())).hexdigest()[:16]
+        cache = Path(self.console.settings.var_dir) / "console-eval" / f"{model.name}.{held_out}.json"
+        if cache.exists():
+            return json.loads(cache.read_text())
+        scores = {language: s.as_dict() for language, s in predict(model, self.console.project).items()}
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_text(json.dumps(scores))
+        return scores
 
     def go_live(self, user: str, model: Path) -> None:
         """Swap the running Rasa to ``model`` and record who did it and what served before."""

@@ -20,7 +20,7 @@ HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 templates.env.filters["datetime"] = lambda ts: datetime.fromtimestamp(ts).strftime("%d.%m.%Y %H:%M") if ts else ""
 templates.env.globals["now"] = time.time
-MAX_FORM_FIELD = 20_000  # characters; a response or a list of examples is far shorter
+MAX_FORM_FIELD = 100_000  # characters; the largest file edited as a whole is under 10 000
 
 
 @dataclass
@@ -79,7 +79,9 @@ async def checked_form(request: Request, session: SessionDep) -> dict[str, str]:
     fields = {}
     for key, value in form.multi_items():
         if isinstance(value, str):
-            fields[key] = value[:MAX_FORM_FIELD]
+            if len(value) > MAX_FORM_FIELD:  # refused, never cut: a cut file would lose its end
+                raise HTTPException(413, "A field of this form is too long; nothing was saved.")
+            fields[key] = value
     return fields
 
 

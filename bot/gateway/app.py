@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager, suppress
 from fastapi import FastAPI
 
 from bot.config import Settings, get_settings
-from bot.gateway import chat, downloads, internal, uploads, verify, widget
+from bot.gateway import chat, downloads, internal, limits, uploads, verify, widget
 from bot.gateway.conversation import ConversationCore
 from bot.gateway.liveness import TrackerLiveness
 from bot.ops.health import add_health_routes, clamd_check, http_check, rasa_check
@@ -42,6 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="Intake assistant gateway", version="1.0", lifespan=lifespan)
     app.state.settings = settings
+    limits.install(app, settings)  # rate limits, body cap, input-free errors (inside CORS below)
     app.include_router(chat.router)
     app.include_router(downloads.router)
     app.include_router(widget.router)
@@ -53,13 +54,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     def checks() -> dict:
         return {
-            "rasa": rasa_check(settings.rasa_url),
+            "rasa": rasa_check(settings.rasa_url, settings.rasa_token),
             "backend": http_check(f"{settings.backend_url}/health", "backend"),
             "clamd": clamd_check(settings.clamd_socket),
         }
 
     add_health_routes(app, checks)
     add_request_ids(app, trust_incoming=False)  # a client's id is never taken over
-    instrument_fastapi(app, "gateway", settings.metrics_token, before_scrape=lambda: note_model(settings.rasa_url),
-                       readiness=checks)
+    instrument_fastapi(app, "gateway", settings.metrics_token,
+                       before_scrape=lambda: note_model(settings.rasa_url, settings.rasa_token), readiness=checks)
     return app

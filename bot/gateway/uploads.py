@@ -20,6 +20,7 @@ from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
 from bot.config import Settings, get_settings
+from bot.gateway.limits import check_conversation
 from bot.gateway.chat import addressed_to, notice_text
 from bot.gateway.identity import acceptable_sender, conversation_key, web_conversation
 from bot.gateway.liveness import TrackerLiveness
@@ -170,6 +171,7 @@ async def parse_upload(request: Request, identity_field: str) -> ParsedUpload | 
     try:
         if not identity or not isinstance(upload, UploadFile):
             return _bad_request(language)
+        await check_conversation(request, "upload", identity)  # 429 when this conversation floods
         data = await upload.read(max_file + 1)
         return ParsedUpload(identity, language, upload.filename, upload.content_type, data)
     finally:

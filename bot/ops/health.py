@@ -57,13 +57,13 @@ def http_check(url: str, what: str) -> Check:
     return check
 
 
-def rasa_check(rasa_url: str) -> Check:
-    """Ready when Rasa answers and has a model loaded."""
+def rasa_check(rasa_url: str, token: str = "") -> Check:
+    """Ready when Rasa answers and has a model loaded (token: INTAKE_RASA_TOKEN, /status needs it)."""
 
     async def check() -> str | None:
         try:
             async with httpx.AsyncClient(timeout=CHECK_TIMEOUT_S) as client:
-                response = await client.get(f"{rasa_url}/status")
+                response = await client.get(f"{rasa_url}/status", params={"token": token} if token else None)
         except httpx.HTTPError:
             return "Rasa not reachable"
         if response.status_code != 200 or not response.json().get("model_file"):

@@ -110,13 +110,14 @@ def instrument_fastapi(app, service: str, token: str,
         return Response(body, media_type=content_type)
 
 
-async def note_model(rasa_url: str) -> None:
+async def note_model(rasa_url: str, token: str = "") -> None:
     """Set intake_model_info to the model file Rasa serves (its fingerprint name, no data)."""
     import httpx
 
     try:
         async with httpx.AsyncClient(timeout=2.0) as client:
-            model_file = (await client.get(f"{rasa_url}/status")).json().get("model_file") or ""
+            status = await client.get(f"{rasa_url}/status", params={"token": token} if token else None)
+            model_file = status.json().get("model_file") or ""
     except (httpx.HTTPError, ValueError):
         return
     name = model_file.rsplit("/", 1)[-1].removesuffix(".tar.gz")[:80]

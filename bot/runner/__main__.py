@@ -12,7 +12,8 @@ import sys
 import time
 
 from bot.config import get_settings
-from bot.runner.environment import internal_token, metrics_token
+from bot.runner.environment import generated_secrets, metrics_token
+from bot.safe_start import private_files
 from bot.runner.supervisor import Stack, StackError
 from bot.runner.training import TrainingError, ensure_model
 
@@ -59,13 +60,15 @@ def main() -> int:
     # SIGHUP: the terminal was closed; stop in order like on Ctrl-C.
     for signum in STOP_SIGNALS:
         signal.signal(signum, _raise_shutdown)
+    private_files()  # var/ (data, logs, secrets) is this user's only: 0600 files, 0700 directories
     settings = get_settings()
     stack = None
     try:
         model = ensure_model(log=say)
-        token = internal_token(settings.var_dir)
-        settings = settings.model_copy(update={"internal_token": token,
-                                               "metrics_token": metrics_token(settings.var_dir)})
+        secrets = generated_secrets(settings.var_dir)
+        settings = settings.model_copy(update={
+            "internal_token": secrets["INTAKE_INTERNAL_TOKEN"], "rasa_token": secrets["INTAKE_RASA_TOKEN"],
+            "metrics_token": metrics_token(settings.var_dir)})
         stack = Stack(settings, model, out=say)
         started = time.monotonic()
         stack.start()

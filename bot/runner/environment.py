@@ -8,12 +8,18 @@ import socket
 from pathlib import Path
 
 from bot.config import PROJECT_ROOT, Settings
+from bot.safe_start import private_dir
 
 APP_PYTHON = PROJECT_ROOT / ".venv" / "bin" / "python"
 RASA_BIN = PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa"
+RASA_PYTHON = PROJECT_ROOT / ".venv-rasa" / "bin" / "python"
+# Starts `rasa run` with --auth-token from INTAKE_RASA_TOKEN (kept off the command line).
+RASA_LAUNCHER = PROJECT_ROOT / "deploy" / "rasa" / "rasa_run.py"
 RASA_HOME = PROJECT_ROOT / ".home-rasa"
 SECRETS_FILE_NAME = "secrets.env"
 TOKEN_VARIABLE = "INTAKE_INTERNAL_TOKEN"
+RASA_TOKEN_VARIABLE = "INTAKE_RASA_TOKEN"
+SECRET_VARIABLES = (TOKEN_VARIABLE, RASA_TOKEN_VARIABLE)
 
 
 def rasa_env() -> dict[str, str]:
@@ -54,6 +60,13 @@ def free_port(host: str = "127.0.0.1") -> int:
         return probe.getsockname()[1]
 
 
+def generated_secrets(var_dir: Path) -> dict[str, str]:
+    """The secrets every service needs (see stored_secret), so a fresh `make run` never
+    runs with a placeholder: INTAKE_INTERNAL_TOKEN (services trust each other with it)
+    and INTAKE_RASA_TOKEN (Rasa's HTTP API, `--auth-token`)."""
+    return {variable: stored_secret(var_dir, variable) for variable in SECRET_VARIABLES}
+
+
 def internal_token(var_dir: Path) -> str:
     """The shared service token: from the environment, else var/secrets.env (created once)."""
     return stored_secret(var_dir, TOKEN_VARIABLE)
@@ -70,7 +83,7 @@ def stored_secret(var_dir: Path | str, variable: str) -> str:
             if key.strip() == variable and value.strip():
                 return value.strip()
     secret = secrets.token_urlsafe(32)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     # Created readable by the owner only: these let anyone talk to the internal APIs
     # or link conversation ids to their clients.
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)

@@ -39,9 +39,11 @@ class Leftover:
 
 def record(run_dir: Path, name: str, pid: int) -> None:
     """Note that this checkout started service `name` as `pid` (its own process group)."""
-    run_dir.mkdir(parents=True, exist_ok=True)
+    run_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     entry = {"pid": pid, "started": process_start_time(pid), "checkout": str(PROJECT_ROOT)}
-    (run_dir / f"{name}{SUFFIX}").write_text(json.dumps(entry) + "\n")
+    path = run_dir / f"{name}{SUFFIX}"
+    path.write_text(json.dumps(entry) + "\n")
+    path.chmod(0o600)  # var/ is private (bot/safe_start.py)
 
 
 def forget(run_dir: Path, name: str) -> None:

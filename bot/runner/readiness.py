@@ -13,10 +13,10 @@ def http_ok(url: str) -> bool:
         return False
 
 
-def rasa_model_loaded(rasa_url: str) -> bool:
+def rasa_model_loaded(rasa_url: str, token: str = "") -> bool:
     """True when Rasa's /status reports a loaded model (it answers 409 until then)."""
     try:
-        response = httpx.get(f"{rasa_url}/status", timeout=2.0)
+        response = httpx.get(f"{rasa_url}/status", params={"token": token} if token else None, timeout=2.0)
     except httpx.HTTPError:
         return False
     return response.status_code == 200 and bool(response.json().get("model_file"))

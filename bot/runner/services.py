@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.config import PROJECT_ROOT, Settings
+from bot.safe_start import open_private, private_dir
 
 STOP_TIMEOUT_S = 10.0
 _PR_SET_PDEATHSIG = 1
@@ -83,8 +84,8 @@ class Service:
 
     def _mark_log(self, what: str) -> None:
         """Note the start in the log, and where this run's lines begin."""
-        self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.log_path, "a") as log:
+        private_dir(self.log_path.parent)
+        with open_private(self.log_path, "a") as log:
             self.log_offset = log.tell()
             log.write(f"--- {datetime.now().isoformat(timespec='seconds')} starting {what}\n")
 
@@ -111,7 +112,7 @@ class ProcessService(Service):
     def launch(self) -> None:
         """Start the process; its output goes to the log file."""
         self._mark_log(" ".join(self.command))
-        with open(self.log_path, "ab") as log:
+        with open_private(self.log_path, "ab") as log:
             # Own session: a Ctrl-C in the terminal reaches only the supervisor, which
             # then stops the services in reverse order instead of all at once.
             self.process = subprocess.Popen(
@@ -123,6 +124,7 @@ class ProcessService(Service):
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
                 preexec_fn=_die_with_parent,
+                umask=0o077,  # var/ files 0600, directories 0700, whatever the service forgets
             )
 
     @property

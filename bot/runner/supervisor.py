@@ -13,8 +13,9 @@ from pathlib import Path
 from bot.config import Settings
 from bot.gateway.identity import KEY_VARIABLE
 from bot.runner import leftovers
-from bot.runner.environment import APP_PYTHON, RASA_BIN, child_env, rasa_env, stored_secret
+from bot.runner.environment import APP_PYTHON, RASA_LAUNCHER, RASA_PYTHON, child_env, rasa_env, stored_secret
 from bot.runner.readiness import http_ok, rasa_model_loaded
+from bot.safe_start import private_dir, tighten_tree
 from bot.runner.services import ClamdService, ProcessService, Service, ServiceFailed, wait_until_ready
 from bot.runner.watchdog import Watchdog
 
@@ -87,7 +88,9 @@ class Stack:
 
     def start(self) -> None:
         """Start every service in order, each ready before the next; all or nothing."""
-        (self.var_dir / "log").mkdir(parents=True, exist_ok=True)
+        # Data, logs and secrets are this user's only (files written before were 0644).
+        private_dir(self.var_dir / "log")
+        tighten_tree(self.var_dir)
         leftovers.stop_all(self.run_dir, self.out)
         total = len(SERVICE_ORDER)
         try:
@@ -182,7 +185,7 @@ class Stack:
             command = [APP_PYTHON, "-m", "bot.backend"]
             return ProcessService(name, command, env, log, lambda: http_ok(f"{local(settings.backend_port)}/health"))
         if name == "actions":
-            command = [APP_PYTHON, "-m", "rasa_sdk", "--actions", "actions", "--port", settings.actions_port]
+            command = [APP_PYTHON, "-m", "actions", "--port", settings.actions_port]
             env["SANIC_HOST"] = settings.host  # rasa_sdk binds 0.0.0.0 without it
             return ProcessService(name, command, env, log, lambda: http_ok(f"{local(settings.actions_port)}/health"))
         if name == "rasa":
@@ -202,12 +205,13 @@ class Stack:
     def _build_rasa(self, settings: Settings, env: dict[str, str], log: Path) -> Service:
         """Rasa serving our model, talking to our action server, with a SQLite tracker store."""
         command = [
-            RASA_BIN, "run", "--model", self.model_path,
+            RASA_PYTHON, RASA_LAUNCHER, "run", "--model", self.model_path,
             "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
             # Keeps message texts (personal data) out of Rasa's log; see the file.
             "--logging-config-file", "deploy/rasa/logging.yml",
             "--port", settings.rasa_port, "--interface", settings.host,
-            # Loopback only. No --auth-token: argv is readable by every local user.
+            # The HTTP API (status, trackers, model) answers only with ?token=INTAKE_RASA_TOKEN;
+            # the launcher passes --auth-token from the environment, never on argv.
             "--enable-api",
         ]  # fmt: skip
         env.update(rasa_env())
@@ -215,6 +219,6 @@ class Stack:
         env["INTAKE_TRACKER_DB"] = str(self.var_dir / "tracker.sqlite3")
         return ProcessService(
             "rasa", command, env, log,
-            lambda: rasa_model_loaded(self._local_url(settings.rasa_port)),
+            lambda: rasa_model_loaded(self._local_url(settings.rasa_port), settings.rasa_token),
             start_timeout_s=240.0, note=RASA_NOTE,
         )  # fmt: skip

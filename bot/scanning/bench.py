@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import secrets
 import socket
 import statistics
 import tempfile
@@ -119,6 +120,7 @@ def bench_upload(sizes=(1_000_000, 10_000_000), repeats: int = 5) -> dict:
     with tempfile.TemporaryDirectory(prefix="intake-bench-") as tmp:
         var_dir = Path(tmp)
         settings = Settings(var_dir=var_dir, backend_database_url=f"sqlite:///{var_dir / 'bench.sqlite3'}",
+                            internal_token=secrets.token_urlsafe(32),  # the backend refuses a missing one
                             upload_max_file_bytes=max(sizes), upload_max_total_bytes=max(sizes))
         with ClamdProcess.from_settings(settings) as process, _Backend(settings) as backend:
             settings = settings.model_copy(update={"backend_url": backend.url})

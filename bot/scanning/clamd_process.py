@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.config import Settings
+from bot.safe_start import open_private, private_dir
 
 log = logging.getLogger(__name__)
 
@@ -185,8 +186,7 @@ class ClamdProcess:
         """Create the directories and write clamd.conf; returns its path."""
         self._check_preconditions()
         for directory in (self.run_dir, self.temp_dir, self.socket_path.parent):
-            directory.mkdir(parents=True, exist_ok=True)
-        self.temp_dir.chmod(0o700)
+            private_dir(directory)
         self.config_path.write_text(
             render_config(
                 socket_path=self.socket_path,
@@ -197,6 +197,7 @@ class ClamdProcess:
                 tcp_port=self.tcp_port,
             )
         )
+        self.config_path.chmod(0o600)
         return self.config_path
 
     def start(self, wait: bool = True, timeout: float = 60.0) -> "ClamdProcess":
@@ -208,7 +209,7 @@ class ClamdProcess:
         self.write_config()
         if self.socket_path.exists():
             self.socket_path.unlink()  # stale: nobody answered PING on it
-        self._log_handle = open(self.log_path, "ab")
+        self._log_handle = open_private(self.log_path, "ab")
         started = time.monotonic()
         self._proc = subprocess.Popen(
             [str(self.binary), "--config-file", str(self.config_path)],
@@ -216,6 +217,7 @@ class ClamdProcess:
             stdout=self._log_handle,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # a Ctrl-C on the terminal is handled by stop()
+            umask=0o077,  # its socket and log: this user only
             preexec_fn=self.preexec_fn,
         )
         if wait:
@@ -232,6 +234,8 @@ class ClamdProcess:
             if ping(self.socket_path, timeout=0.5):
                 self.startup_s = time.monotonic() - started
                 log.info("clamd ready in %.3f s (pid %s)", self.startup_s, self._proc.pid)
+                if self.pid_file.exists():  # clamd writes it 0644 whatever the umask
+                    self.pid_file.chmod(0o600)
                 return
             time.sleep(0.01)
         self.stop()

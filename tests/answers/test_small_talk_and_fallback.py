@@ -51,9 +51,10 @@ def test_other_offices_matter_is_declined_politely(stack, language, message):
     and how to reach the office (a written question, appointments in the menu)."""
     chat = Chat(stack.gateway_url)
     chat.say(message)
-    assert {"de": "keine Informationen", "en": "no information"}[language] in chat.text, chat.text
+    assert {"de": "keine verlässliche Auskunft", "en": "no reliable information"}[language] in chat.text, chat.text
     assert {"de": "nicht zuständig", "en": "not responsible"}[language] not in chat.text
-    assert "/show_menu" in payloads(chat) and "/enquiry_other" in payloads(chat)
+    assert "99-2421" in chat.text  # how to reach the office (seed 002's numbers, content/knowledge.yml)
+    assert "/enquiry_other" in payloads(chat)
     assert_in_language(chat, language)
 
 
@@ -94,8 +95,7 @@ def test_naturalisation_gets_an_honest_answer(stack, language, message):
     2024): the assistant says it has no information here and how to reach the office."""
     chat = Chat(stack.gateway_url, language=language)
     chat.say(message)
-    honest = {"de": ("keine Informationen", "keine verlässliche Auskunft"),
-              "en": ("no information", "no reliable information")}[language]
-    assert any(phrase in chat.text for phrase in honest), chat.text
+    honest = {"de": "keine verlässliche Auskunft", "en": "no reliable information"}[language]
+    assert honest in chat.text and "99-2421" in chat.text, chat.text
     assert {"de": "nicht zuständig", "en": "not responsible"}[language] not in chat.text
     assert "/enquiry_other" in payloads(chat)

@@ -38,7 +38,8 @@ def test_postgres_database_is_dropped_afterwards():
         assert admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is None
 
 
-def test_turn_bench_runs_scripts_side_by_side_through_rasa_and_the_gateway(stack):
+def test_turn_bench_runs_scripts_side_by_side_through_rasa_and_the_gateway(stack, monkeypatch):
+    monkeypatch.setenv("INTAKE_RASA_TOKEN", stack.settings.rasa_token)  # /model/parse needs it
     sides = {"rasa_rest": stack.rasa_url, "gateway": stack.gateway_url}
     result = turns.single(sides, stack.rasa_url, rounds=1)
     for side in ("model_parse", "rasa_rest", "gateway"):

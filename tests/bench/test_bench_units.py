@@ -104,7 +104,7 @@ def test_table_names_every_section_and_failures():
     text = table(report)
     for expected in ("uploads: FAILED", "rasa train", "start to ready: rasa", "general turn, gateway",
                      "10.0x parse", "20 concurrent, gateway", "growth, gateway", "ratio 1.1", "confirmation PDF",
-                     "submissions sqlite, 1 concurrent", "then PDF p50 100 ms", "skipped: OperationalError",
+                     "submissions sqlite, 1 concurrent", "PDF p50 100 ms", "skipped: OperationalError",
                      "| general question / parse (p50) | 10.0 | <= 3x | **no** |",
                      "| turn 200 / turn 10 (p50) | 1.1 | <= 1.2 | yes |", "| training (s) | 30.0 | <= 30 | yes |",
                      "| start to ready, cached model (s) | - | <= 10 | - |"):
@@ -172,8 +172,9 @@ def test_every_target_is_listed_and_judged_only_when_measured():
     assert judged["enquiry turn / parse (p50)"] == (6.0, False)
     assert judged["20 concurrent enquiries p95 (ms)"] == (400, True)
     assert judged["20 concurrent turns/s, gateway / stock Rasa"] == (0.75, False)
-    assert judged["submissions/s, SQLite, 8 clients, PDF fetched"] == (12.5, True)
-    assert judged["turn 200 / turn 10 (p50)"] == (None, None) and len(judged) == 8
+    assert judged["submissions/s (receipts), SQLite, 8 clients"] == (12.5, True)
+    assert judged["the same until every PDF was fetched (/s)"] == (None, None)
+    assert judged["turn 200 / turn 10 (p50)"] == (None, None) and len(judged) == 9
 
 
 def test_top_frames_rank_functions_by_their_own_time():
@@ -199,3 +200,28 @@ def test_an_action_call_carries_tracker_and_domain_like_rasa_sends_it():
     assert set(call) == {"next_action", "sender_id", "tracker", "domain", "version"}
     assert turns.rest_body("s", "hi", "en")["metadata"] == {"channel": "rest", "language": "en"}
     assert turns.webhook("http://x") == "http://x/webhooks/rest/webhook"
+
+
+def test_round_trips_count_actions_form_validation_and_custom_asks(monkeypatch):
+    from bench import profiles
+
+    listen = {"event": "action", "name": "action_listen"}
+    turn = [{"event": "user"}]
+    events = (turn + [{"event": "action", "name": "utter_greet"}, listen]  # greeting: none
+              + turn + [{"event": "action", "name": "action_answer_question"}, listen]  # general: 1
+              + turn + [{"event": "action", "name": "action_answer_question"}, listen]
+              + turn + [{"event": "action", "name": "enquiry_form"},  # validate + custom ask
+                        {"event": "slot", "name": "requested_slot", "value": "purpose"}, listen]
+              + turn + [{"event": "action", "name": "enquiry_form"},  # validate + ask by response
+                        {"event": "slot", "name": "requested_slot", "value": "given_names"}, listen]
+              + turn + [{"event": "action", "name": "enquiry_form"}, listen]
+              + turn + [{"event": "action", "name": "enquiry_form"}, listen])
+    monkeypatch.setattr(profiles, "talk", lambda *args: None)
+    monkeypatch.setattr(profiles, "tracker", lambda *args: {"events": events})
+    monkeypatch.setattr(profiles, "domain", lambda *args: {
+        "actions": ["action_answer_question", "validate_enquiry_form", "action_ask_purpose"],
+        "forms": {"enquiry_form": {}}})
+    counted = profiles.round_trips("http://rasa")
+    assert counted["greet"]["per_turn"] == [0]
+    assert counted["general"]["per_turn"] == [1, 1]
+    assert counted["enquiry"]["per_turn"] == [2, 1, 1, 1] and counted["enquiry"]["max"] == 2

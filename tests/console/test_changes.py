@@ -24,6 +24,7 @@ def test_an_invalid_question_is_refused_in_plain_words_and_nothing_is_written(co
     assert response.status_code == 422
     assert "has 1 German example, at least 10 are needed" in response.text
     assert "different placeholders" in response.text
+    assert 'href="#examples_de"' in response.text and 'href="#answer_de"' in response.text  # points at the fields
     assert "wo parken" in response.text  # the form keeps what was typed
     assert {p: p.read_text() for p in project.rglob("*.yml")} == before
 
@@ -71,3 +72,22 @@ def test_a_response_keeps_both_languages_and_button_payloads(console, editor):
     assert response.status_code == 303, response.text
     text = (project / "domain/responses_general.yml").read_text()
     assert "text: Guten Tag!\n" in text and "title: Übersicht" in text and text.count("payload: /show_menu") >= 2
+
+
+def test_routing_rules_are_edited_as_text_and_checked_as_the_backend_loads_them(console, editor):
+    project = console.state.console.project
+    original = (project / "content/routing.yml").read_text()
+    csrf = csrf_of(editor.get("/edit/file/routing").text)
+    broken = original.replace("unit: B1", "unit: B99", 1)
+    assert broken != original
+    response = editor.post("/edit/file/routing", data={"csrf": csrf, "text": broken})
+    assert response.status_code == 422 and "B99" in response.text
+    assert (project / "content/routing.yml").read_text() == original
+    changed = original.replace("# ", "# (reviewed) ", 1)
+    assert editor.post("/edit/file/routing", data={"csrf": csrf, "text": changed}, follow_redirects=False).status_code == 303
+    assert (project / "content/routing.yml").read_text() == changed
+
+
+def test_only_the_listed_files_can_be_edited_as_text(editor):
+    assert editor.get("/edit/file/..%2F..%2Fbot%2Fconfig.py").status_code == 404
+    assert editor.get("/edit/file/knowledge").status_code == 404

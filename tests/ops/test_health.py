@@ -72,7 +72,9 @@ def test_the_rasa_check_needs_a_loaded_model(stack):
 
     from bot.ops.health import rasa_check
 
-    assert asyncio.run(rasa_check(stack.rasa_url)()) is None
+    assert asyncio.run(rasa_check(stack.rasa_url, stack.settings.rasa_token)()) is None
+    # Without INTAKE_RASA_TOKEN Rasa's HTTP API refuses (401): not taken for a loaded model.
+    assert asyncio.run(rasa_check(stack.rasa_url)()) == "Rasa has no model loaded"
     assert asyncio.run(rasa_check(f"http://127.0.0.1:{free_port()}")()) == "Rasa not reachable"
 
 

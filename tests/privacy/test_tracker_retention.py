@@ -98,7 +98,8 @@ def test_a_purged_conversation_starts_afresh_in_the_running_assistant(stack, mon
     assert "conversation(s)" in capsys.readouterr().out
     assert _events(stack.var_dir / "tracker.sqlite3", internal_id(stack.var_dir, purged.sender)) == []
 
-    tracker = httpx.get(f"{stack.rasa_url}/conversations/{internal_id(stack.var_dir, purged.sender)}/tracker", timeout=30).json()
+    tracker = httpx.get(f"{stack.rasa_url}/conversations/{internal_id(stack.var_dir, purged.sender)}/tracker",
+                        params={"token": stack.settings.rasa_token}, timeout=30).json()
     assert tracker["slots"].get("given_names") is None and tracker["slots"].get("concern") is None
     kept.say("14.07.1983")  # the newer conversation continues where it was
     assert "nationality" in kept.text, kept.text

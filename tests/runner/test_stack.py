@@ -24,7 +24,7 @@ def test_every_service_answers(stack):
     assert httpx.get(f"{stack.gateway_url}/health").status_code == 200
     assert httpx.get(f"{stack.backend_url}/health").status_code == 200
     assert httpx.get(f"{stack.actions_url}/health").status_code == 200
-    status = httpx.get(f"{stack.rasa_url}/status").json()
+    status = httpx.get(f"{stack.rasa_url}/status", params={"token": stack.settings.rasa_token}).json()
     assert status["model_file"].endswith(".tar.gz")
     assert stack.services["clamd"].is_running()
     assert set(stack.services) == set(SERVICE_ORDER) - {"telegram"}

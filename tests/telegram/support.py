@@ -35,6 +35,7 @@ class RecordingGateway:
     statuses: dict[str, int] = field(default_factory=dict)  # message text -> HTTP status
     in_flight: dict[int, int] = field(default_factory=dict)  # chat id -> requests being answered
     max_in_flight: dict[str, int] = field(default_factory=dict)
+    headers: list[dict[str, str]] = field(default_factory=list)  # request headers of each chat call
     url: str = ""
 
     def messages_of(self, chat_id: int) -> list[str]:

@@ -192,6 +192,10 @@ async def test_whole_enquiry_in_german_ends_with_the_confirmation_pdf(live_bridg
     assert case["attached"] == ["Reisepass.pdf"]
     assert any(case["case_number"] in text for text in fake_telegram.texts(chat)), transcript(fake_telegram, chat)
 
+    await user.say("/confirmation")  # the command menu's "send my confirmation again"
+    again = fake_telegram.sent_documents(chat)
+    assert len(again) == 2 and again[-1].data.startswith(b"%PDF"), transcript(fake_telegram, chat)
+
 
 async def test_infected_file_is_refused_with_a_message(live_bridge, fake_telegram, stack):
     """A PDF carrying EICAR sent over Telegram is found by clamd and refused; the user is told so."""

@@ -10,6 +10,7 @@ from fastapi import Depends, Header, Request
 
 from bot.backend.context import BackendContext
 from bot.backend.errors import BackendError
+from bot.safe_start import problem
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +24,10 @@ Ctx = Annotated[BackendContext, Depends(get_ctx)]
 
 def require_internal(ctx: Ctx, x_internal_token: Annotated[str | None, Header()] = None) -> None:
     """Only our own services (shared secret in X-Internal-Token) pass."""
+    if ctx.settings.env != "development" and problem(ctx.settings.internal_token):
+        # A placeholder is public knowledge: refuse everyone rather than trust it.
+        log.error("internal API refused: INTAKE_INTERNAL_TOKEN is missing or a placeholder")
+        raise BackendError(401, "unauthorized")
     expected = ctx.settings.internal_token.encode()
     if not x_internal_token or not hmac.compare_digest(x_internal_token.encode(), expected):
         raise BackendError(401, "unauthorized")

@@ -9,11 +9,13 @@ from urllib.parse import urlsplit
 
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError
-from telegram.ext import Application, ApplicationBuilder
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
 from bot.config import Settings, get_settings
+from bot.safe_start import safe_start
 from bot.logsafety import configure_logging as configure_service_logging
 
+from . import commands
 from .bridge import TelegramBridge
 from .gateway import GatewayClient
 from .ordering import PerChatUpdateProcessor
@@ -46,15 +48,23 @@ def telegram_status(settings: Settings) -> str | None:
 
 def build_application(settings: Settings, gateway: GatewayClient | None = None) -> Application:
     """A PTB application wired to the gateway; it closes the gateway client on shutdown."""
+    # The internal token also exempts the bridge from the gateway's per-address limits.
     gateway = gateway or GatewayClient(settings.telegram_gateway_url or settings.public_url, settings.internal_token)
 
     async def close_gateway(_: Application) -> None:
         await gateway.aclose()
 
+    async def publish_commands(application: Application) -> None:
+        await commands.publish(application.bot)
+
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_token)
         .concurrent_updates(PerChatUpdateProcessor())
+        # Flood control: stays under Telegram's limits (30 messages/s overall, 20/min per
+        # group) and waits out a 429 "retry after" instead of losing the message.
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .post_init(publish_commands)
         .post_shutdown(close_gateway)
     )
     if settings.telegram_base_url:
@@ -64,6 +74,7 @@ def build_application(settings: Settings, gateway: GatewayClient | None = None) 
     application = builder.build()
     bridge = TelegramBridge(settings, gateway)
     bridge.register(application)
+    commands.register(application, bridge)
     application.bot_data["bridge"] = bridge
     return application
 
@@ -71,6 +82,7 @@ def build_application(settings: Settings, gateway: GatewayClient | None = None) 
 async def start(application: Application, settings: Settings, poll_timeout: int = 10) -> None:
     """Starts the bridge inside a running event loop (for the run command and tests)."""
     await application.initialize()
+    await commands.publish(application.bot)  # run_polling/run_webhook do this in post_init
     await application.start()
     if settings.telegram_mode == "webhook":
         await application.updater.start_webhook(**_webhook_options(settings))
@@ -139,6 +151,7 @@ def main() -> int:
     if reason:
         print(reason)
         return 0 if not settings.telegram_token else 2
+    safe_start(settings, "telegram", "internal_token")  # also the key of the chat references in logs
     configure_logging()
     try:
         run(settings)

@@ -32,11 +32,36 @@ TEXTS: dict[str, dict[str, str]] = {
         "de": "Bitte wählen Sie:",
         "en": "Please choose:",
     },
+    "choose_language": {
+        "de": "In welcher Sprache möchten Sie schreiben?",
+        "en": "Which language would you like to write in?",
+    },
     "private_only": {
         "de": "Bitte schreiben Sie mir in einem privaten Chat, nicht in einer Gruppe.",
         "en": "Please write to me in a private chat, not in a group.",
     },
 }
+
+
+# The command menu (set_my_commands), per language: command -> description (max. 256 chars).
+COMMANDS: dict[str, dict[str, str]] = {
+    "de": {
+        "start": "Gespräch beginnen",
+        "help": "Was der Assistent kann",
+        "cancel": "Aktuelles Anliegen abbrechen (Angaben werden gelöscht)",
+        "language": "Sprache wechseln (Deutsch/English)",
+        "confirmation": "Meine Eingangsbestätigung erneut senden",
+    },
+    "en": {
+        "start": "Start the conversation",
+        "help": "What the assistant can do",
+        "cancel": "Cancel the current enquiry (your details are deleted)",
+        "language": "Change the language (Deutsch/English)",
+        "confirmation": "Send my confirmation of receipt again",
+    },
+}
+# The language buttons of /language: title -> message the assistant understands as a switch.
+LANGUAGE_CHOICES = [("Deutsch", "bitte auf Deutsch"), ("English", "in English please")]
 
 
 def text(key: str, language: str, **values: object) -> str:

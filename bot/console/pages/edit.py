@@ -16,6 +16,20 @@ def _saved(change_id: int) -> RedirectResponse:
     return RedirectResponse(f"/history?saved={change_id}", status_code=303)
 
 
+# The form fields of each page a check's problem can point at.
+PAGE_FIELDS = {"new_question.html": ("examples", "answer"), "edit_examples.html": ("examples",),
+               "edit_response.html": ("text",), "edit_answer.html": ("text",)}
+
+
+def field_for(problem, template: str) -> str | None:
+    """The id of the form field a problem is about (by its file and language), if the page has it."""
+    kinds = PAGE_FIELDS.get(template, ())
+    text = f"{problem.file} {problem.what}"
+    language = "de" if ("/de/" in text or "German" in text) else "en" if ("/en/" in text or "English" in text) else None
+    kind = "examples" if problem.file.startswith("data/nlu/") else next((k for k in kinds if k != "examples"), None)
+    return f"{kind}_{language}" if language and kind in kinds else None
+
+
 def _save_or_show(request: Request, session, edit_factory, template: str, **context):
     """Build and apply the change; on a problem show the same form again with the problems."""
     console = console_of(request)
@@ -25,7 +39,7 @@ def _save_or_show(request: Request, session, edit_factory, template: str, **cont
     except editing.EditError as error:
         context.update(field_error={error.field: str(error)})
     except changes.Rejected as rejected:
-        context.update(problems=rejected.problems)
+        context.update(problems=[(p, field_for(p, template)) for p in rejected.problems])
     return render(request, template, session, status_code=422, **context)
 
 
@@ -119,6 +133,34 @@ def answer_save(request: Request, session: Editor, form: Form, intent: str):
     sources = form.get("sources", "")
     return _save_or_show(request, session, lambda: editing.set_answer(project, intent, texts, sources),
                          "edit_answer.html", intent=intent, texts=texts, sources=sources)
+
+
+# Files with their own structure (concerns with fields, first-match routing rules): edited as
+# text, with the same checks on save as every other change.
+WHOLE_FILES = {"concerns": "content/concerns.yml", "routing": "content/routing.yml"}
+
+
+def _whole_file(name: str) -> str:
+    if name not in WHOLE_FILES:
+        raise HTTPException(404, "This file cannot be edited here.")
+    return WHOLE_FILES[name]
+
+
+@router.get("/file/{name}")
+def file_form(request: Request, session: Editor, name: str):
+    rel = _whole_file(name)
+    text = (console_of(request).project / rel).read_text(encoding="utf-8")
+    return render(request, "edit_file.html", session, name=name, rel=rel, text=text)
+
+
+@router.post("/file/{name}")
+def file_save(request: Request, session: Editor, form: Form, name: str):
+    rel = _whole_file(name)
+    text = form.get("text", "").replace("\r\n", "\n")
+    if text and not text.endswith("\n"):
+        text += "\n"
+    edit = changes.Edit(f"{'Concerns' if name == 'concerns' else 'Routing rules'} ({rel})", {rel: text})
+    return _save_or_show(request, session, lambda: edit, "edit_file.html", name=name, rel=rel, text=text)
 
 
 @router.get("/new-question")
