@@ -71,16 +71,19 @@ class JsonFormatter(logging.Formatter):
 
 
 def configure_logging(service: str, log_format: str = "text", level: int = logging.INFO) -> None:
-    """Root logging for one service; replaces handlers set before (basicConfig, uvicorn's)."""
-    handler = logging.StreamHandler()
-    handler.addFilter(RequestIdFilter())
-    if log_format == "json":
-        handler.setFormatter(JsonFormatter(service))
-    else:
-        handler.setFormatter(logging.Formatter(TEXT_FORMAT))
+    """Root logging for one service. Plain text: like basicConfig. JSON: plain console
+    handlers set before are replaced (others, e.g. a test's capture handler, stay)."""
     root = logging.getLogger()
-    root.handlers[:] = [handler]
     root.setLevel(level)
+    if log_format != "json":
+        logging.basicConfig(level=level, format=TEXT_FORMAT)
+        for existing in root.handlers:
+            existing.addFilter(RequestIdFilter())
+    else:
+        handler = logging.StreamHandler()
+        handler.addFilter(RequestIdFilter())
+        handler.setFormatter(JsonFormatter(service))
+        root.handlers[:] = [h for h in root.handlers if type(h) is not logging.StreamHandler] + [handler]
     for name in ("uvicorn", "uvicorn.error", "sanic.root", "sanic.error", "rasa_sdk"):
         logger = logging.getLogger(name)
         logger.handlers[:] = []
