@@ -9,6 +9,7 @@ from rasa_sdk.events import EventType, FollowupAction, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import button, label, labels, language_of, latest_intent, latest_text
+from actions.follow_up import has_reference
 from bot import knowledge
 from bot.catalogue import load_catalogue
 
@@ -136,6 +137,8 @@ class ActionDefaultAskAffirmation(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         language = language_of(tracker)
+        if not tracker.active_loop_name and has_reference(latest_text(tracker)):
+            return [FollowupAction("action_add_to_case")]  # case number + code: adding to a case
         ranking: list[dict[str, Any]] = tracker.latest_message.get("intent_ranking") or []
         known = labels()["intents"]
         # Outside an enquiry there is nothing to cancel or restart: offering it only confuses.
@@ -167,6 +170,8 @@ class ActionRouteMessage(Action):
         from actions.fields import parse_concern
 
         text = latest_text(tracker)
+        if has_reference(text):
+            return [FollowupAction("action_add_to_case")]  # case number + code: adding to a case
         if text and not text.startswith("/") and (parse_concern(text).ok or offered_concern(tracker)):
             # The words name a concern, or the client answers the enquiry just offered with their data.
             return [FollowupAction("enquiry_form")]

@@ -7,7 +7,7 @@ import logging
 import httpx
 
 from bot.config import get_settings
-from bot.models import CaseReceipt, CaseSubmission, UploadRecord
+from bot.models import CaseFollowUp, CaseReceipt, CaseSubmission, FollowUpReceipt, UploadRecord
 from bot.ops.logs import outgoing_headers
 
 log = logging.getLogger(__name__)
@@ -90,3 +90,26 @@ async def latest_receipt(conversation_id: str) -> CaseReceipt | None:
     if isinstance(data, list):
         data = data[-1] if data else None
     return CaseReceipt.model_validate(data) if data else None
+
+
+class FollowUpRefused(Exception):
+    """Unknown case number, wrong code or locked case: the backend does not say which."""
+
+
+class CaseClosed(Exception):
+    """The code was right, but the case is closed (a new enquiry is needed)."""
+
+
+async def add_to_case(follow_up: CaseFollowUp) -> FollowUpReceipt:
+    """Add to a case proven by its number and verification code (backend: follow_ups.py)."""
+    response = await _request(
+        "POST", "/internal/cases/follow-ups", timeout=SUBMIT_TIMEOUT,
+        content=follow_up.model_dump_json(), headers={"Content-Type": "application/json"},
+    )
+    if response.status_code == 404:
+        raise FollowUpRefused()
+    if response.status_code == 409:
+        raise CaseClosed()
+    if response.status_code >= 400:
+        raise BackendRejected(f"HTTP {response.status_code} {_error_code(response)}")
+    return FollowUpReceipt.model_validate(response.json())

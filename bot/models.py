@@ -97,7 +97,8 @@ class CaseReceipt(BaseModel):
     """The backend's answer to a submission, committed before it is sent."""
 
     case_number: str
-    status: str  # "created" | "existing" (idempotent retry) | "follow_up" (duplicate person+concern)
+    # "created" | "existing" (idempotent retry) | "follow_up" (same conversation, same person and concern)
+    status: str
     unit: str  # unit id (staff); clients see unit_names
     unit_names: dict[str, str] = Field(default_factory=dict)  # language -> readable name (content/routing.yml)
     rule: str
@@ -107,3 +108,27 @@ class CaseReceipt(BaseModel):
     fiktion_note: str | None = None  # the neutral receipt's note (content/fiktion.yml), if any
     download_token: str  # for GET /downloads/<token> on the gateway
     download_expires_at: datetime
+
+
+class CaseFollowUp(BaseModel):
+    """A client adding to their own case from any conversation, proven by the case
+    number and the verification code printed on its confirmation."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    idempotency_key: str = Field(min_length=8, max_length=128)
+    conversation_id: str = Field(min_length=1, max_length=200)
+    channel: str = Field("rest", max_length=20)
+    case_number: str = Field(min_length=1, max_length=40)
+    verification_code: str = Field(min_length=1, max_length=40)
+    message: str | None = Field(None, max_length=2000)
+    upload_ids: list[str] = Field(default_factory=list, max_length=5)
+    check_only: bool = False  # verify the code (counts as an attempt), add nothing
+
+
+class FollowUpReceipt(BaseModel):
+    """The backend's answer to an accepted follow-up: no personal data, no PDF."""
+
+    status: str  # "added" | "existing" (idempotent retry) | "verified" (check_only)
+    case_number: str
+    received_at: datetime

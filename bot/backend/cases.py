@@ -1,4 +1,4 @@
-"""Case submission: idempotency, follow-ups of open cases, routing, case numbers."""
+"""Case submission: idempotency, follow-ups of a conversation's own case, possible duplicates, case numbers."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from bot.backend.context import BackendContext
 from bot.backend.db import transaction, writer_slot
 from bot.backend.errors import BackendError
 from bot.backend.models import Case, CaseCounter, CaseEntry, Upload
-from bot.models import CaseReceipt, CaseSubmission
+from bot.models import CaseFollowUp, CaseReceipt, CaseSubmission
 
 log = logging.getLogger(__name__)
 OFFICE_TZ = ZoneInfo("Europe/Berlin")
@@ -34,7 +34,8 @@ def submit(ctx: BackendContext, submission: CaseSubmission) -> CaseReceipt:
     """Store a submission; committed before the receipt is returned.
 
     A unique-constraint clash means a concurrent request stored the same key or
-    person first; the retry then finds it and answers "existing" or "follow_up".
+    person first; the retry then finds it and answers "existing" or "follow_up"
+    (same conversation), or opens a case linked as a possible duplicate.
     """
     _check_references(ctx, submission)
     for _ in range(MAX_ATTEMPTS):
@@ -63,21 +64,33 @@ def _check_references(ctx: BackendContext, submission: CaseSubmission) -> None:
 
 
 def _submit_once(ctx: BackendContext, session: Session, sub: CaseSubmission) -> tuple[CaseReceipt, int | None]:
-    """The receipt, and the id of the case when this submission created one (its PDF is due)."""
+    """The receipt, and the id of the case when this submission created one (its PDF is due).
+
+    Idempotent retry, follow-up of this conversation's own open case, or a new case.
+    A match with an open case of ANOTHER conversation is never joined to it and
+    never mentioned to the client: it becomes a case of its own, linked to the open
+    one as a possible duplicate for the unit to decide (knowing a name and birth
+    date must neither reveal a case nor let anyone add to it).
+    """
     entry = session.scalar(select(CaseEntry).where(CaseEntry.idempotency_key == sub.idempotency_key))
     if entry is not None:
         if entry.conversation_id != sub.conversation_id:
             raise BackendError(422, "idempotency_conflict")
         return _receipt(ctx, session, entry.case, sub.conversation_id, "existing"), None
     key = open_key(sub)
-    case = session.scalar(select(Case).where(Case.open_key == key))
-    if case is not None:
-        _add_entry(session, case, sub, "follow_up", ctx)
-        return _receipt(ctx, session, case, sub.conversation_id, "follow_up"), None
-    case = _create_case(ctx, session, sub, key)
-    _add_entry(session, case, sub, "initial", ctx)
+    own = session.scalar(
+        select(Case).where(Case.match_key == key, Case.status == "open", Case.conversation_id == sub.conversation_id)
+        .order_by(Case.id).limit(1))
+    if own is not None:
+        add_entry(session, own, sub, "follow_up", ctx)
+        return _receipt(ctx, session, own, sub.conversation_id, "follow_up"), None
+    matching = session.scalar(select(Case).where(Case.open_key == key))
+    case = _create_case(ctx, session, sub, key, duplicate_of=matching)
+    add_entry(session, case, sub, "initial", ctx)
     create_confirmation(ctx, session, case)
     session.flush()
+    if matching is not None:
+        log.info("submission matched an open case of another conversation: new case flagged as possible duplicate")
     return _receipt(ctx, session, case, sub.conversation_id, "created"), case.id
 
 
@@ -101,7 +114,9 @@ def receipt_time(ctx: BackendContext, confirmed_at: datetime | None) -> datetime
     return min(confirmed_at, now).astimezone(UTC)
 
 
-def _create_case(ctx: BackendContext, session: Session, sub: CaseSubmission, key: str) -> Case:
+def _create_case(ctx: BackendContext, session: Session, sub: CaseSubmission, key: str,
+                 duplicate_of: Case | None) -> Case:
+    """A new case routed by its own particulars; a possible duplicate holds no open_key."""
     now = ctx.clock()
     received_at = receipt_time(ctx, sub.confirmed_at)
     decision = routing.route(
@@ -113,7 +128,8 @@ def _create_case(ctx: BackendContext, session: Session, sub: CaseSubmission, key
     )
     case = Case(
         case_number=_next_case_number(session, now.astimezone(OFFICE_TZ).year),
-        status="open", open_key=key, unit=decision.unit, rule=decision.rule,
+        status="open", open_key=None if duplicate_of else key, match_key=key,
+        duplicate_of_id=duplicate_of.id if duplicate_of else None, unit=decision.unit, rule=decision.rule,
         concern=sub.concern, purpose=sub.purpose, conversation_id=sub.conversation_id,
         channel=sub.channel, language=sub.language.value, given_names=sub.given_names,
         family_name=sub.family_name, date_of_birth=sub.date_of_birth, place_of_birth=sub.place_of_birth,
@@ -128,7 +144,8 @@ def _create_case(ctx: BackendContext, session: Session, sub: CaseSubmission, key
     return case
 
 
-def _add_entry(session: Session, case: Case, sub: CaseSubmission, kind: str, ctx: BackendContext) -> None:
+def add_entry(session: Session, case: Case, sub: CaseSubmission | CaseFollowUp, kind: str,
+              ctx: BackendContext) -> CaseEntry:
     """Record this submission in the case and attach its uploads (all or nothing)."""
     entry = CaseEntry(case_id=case.id, idempotency_key=sub.idempotency_key, conversation_id=sub.conversation_id,
                       kind=kind, message=sub.message, received_at=ctx.clock())
@@ -136,7 +153,7 @@ def _add_entry(session: Session, case: Case, sub: CaseSubmission, kind: str, ctx
     session.flush()
     ids = sub.upload_ids
     if not ids:
-        return
+        return entry
     if len(set(ids)) != len(ids):
         raise BackendError(422, "duplicate_upload_ids")
     # One guarded UPDATE: under concurrency only one submission can claim a file.
@@ -148,6 +165,7 @@ def _add_entry(session: Session, case: Case, sub: CaseSubmission, kind: str, ctx
     ).rowcount
     if claimed != len(ids):
         raise BackendError(422, "upload_not_available")
+    return entry
 
 
 def _principal_unit(session: Session, principal_case_number: str | None) -> str | None:
@@ -185,11 +203,12 @@ def open_key(sub: CaseSubmission) -> str:
 
 
 def _receipt(ctx: BackendContext, session: Session, case: Case, conversation_id: str, status: str) -> CaseReceipt:
+    """The receipt; a download token only for the conversation that opened the case."""
     if conversation_id == case.conversation_id:
         token, expires_at = issue_download_token(ctx, session, case, conversation_id)
     else:
-        # A follow-up from another conversation: the PDF (personal data of whoever
-        # opened the case) is only ever handed to the conversation that opened it.
+        # Belt and braces (submit() never answers another conversation's case): the PDF
+        # carries the personal data of whoever opened the case.
         token, expires_at = "", ctx.clock()
     confirmation = case.confirmation
     return CaseReceipt(
@@ -206,8 +225,8 @@ def receipts_for_conversation(ctx: BackendContext, conversation_id: str, limit: 
     """Receipts of the cases this conversation opened: the newest ``limit``, oldest first
     (the latest is last), each with a fresh download token.
 
-    Cases it only added a follow-up to are left out: their confirmation belongs to
-    whoever opened them (knowing a name and birth date must not yield their PDF).
+    Cases it only added to with a case number and code are left out: their
+    confirmation belongs to whoever opened them.
     """
     with transaction(ctx.sessions) as session:
         cases = session.scalars(

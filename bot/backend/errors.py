@@ -28,6 +28,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "total_too_large": ("Alle Dateien zusammen sind größer als erlaubt.", "All files together are larger than allowed."),
     "too_many_files": ("Es sind schon so viele Dateien hochgeladen wie erlaubt.", "The maximum number of files is already uploaded."),
     "link_expired": ("Dieser Link ist abgelaufen. Bitte fordern Sie einen neuen an.", "This link has expired. Please ask for a new one."),
+    "follow_up_refused": (
+        "Mit dieser Vorgangsnummer und diesem Code kann nichts hinzugefügt werden.",
+        "Nothing can be added with this case number and code.",
+    ),
+    "case_closed": ("Dieser Vorgang ist abgeschlossen.", "This case is closed."),
     "storage_full": (
         "Dateien können gerade nicht angenommen werden. Bitte versuchen Sie es später erneut.",
         "Files cannot be accepted right now. Please try again later.",

@@ -61,6 +61,15 @@ class Case(Base):
     # Hash of person + concern while the case is open, NULL once done: the unique
     # constraint makes "one open case per person and concern" hold under concurrency.
     open_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # The same hash, kept on every case (also on possible duplicates, which hold no
+    # open_key): finds a conversation's own open case when it submits again.
+    match_key: Mapped[str | None] = mapped_column(String(64), index=True)
+    # Set when this case matched the open case of ANOTHER conversation: a possible
+    # duplicate, unverified, for the unit to decide (the client is never told).
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"), index=True)
+    # Wrong verification codes given to add to this case (follow_up.py); locked until then.
+    code_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    code_locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     unit: Mapped[str] = mapped_column(String(20), index=True)
     rule: Mapped[str] = mapped_column(String(60))
     concern: Mapped[str] = mapped_column(String(60))
@@ -92,6 +101,10 @@ class Case(Base):
     confirmation: Mapped[Confirmation | None] = relationship(
         back_populates="case", cascade="all, delete-orphan", passive_deletes=True
     )
+    duplicate_of: Mapped[Case | None] = relationship(
+        remote_side=[id], foreign_keys=[duplicate_of_id], back_populates="possible_duplicates")
+    possible_duplicates: Mapped[list[Case]] = relationship(
+        foreign_keys=[duplicate_of_id], back_populates="duplicate_of", order_by="Case.id", passive_deletes=True)
 
 
 class CaseEntry(Base):
@@ -103,7 +116,8 @@ class CaseEntry(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     idempotency_key: Mapped[str] = mapped_column(String(128), unique=True)
     conversation_id: Mapped[str] = mapped_column(String(200), index=True)
-    kind: Mapped[str] = mapped_column(String(10))  # initial | follow_up
+    # initial | follow_up (same conversation) | by_code (case number + verification code)
+    kind: Mapped[str] = mapped_column(String(10))
     message: Mapped[str | None] = mapped_column(Text)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

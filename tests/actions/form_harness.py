@@ -54,7 +54,7 @@ def run_form(slots: dict[str, Any], text: str, intent: str = "inform", confidenc
              language: str = "de") -> Turn:
     """One client message to the active form; slots hold what is known, incl. requested_slot."""
     all_slots = {name: None for name in FORM_SLOTS}
-    all_slots.update(language=language, failed_attempts={}, skipped_fields=[], follow_up_cases=[])
+    all_slots.update(language=language, failed_attempts={}, skipped_fields=[])
     all_slots.update(slots)
     tracker = Tracker(
         sender_id="unit-test", slots=all_slots,

@@ -1,4 +1,4 @@
-"""Case submission: receipts, idempotent retries, follow-ups, family rule, refusals."""
+"""Case submission: receipts, idempotent retries, follow-ups, possible duplicates, family rule, refusals."""
 
 from __future__ import annotations
 
@@ -50,25 +50,90 @@ def test_the_same_key_from_another_conversation_is_refused(client, ctx):
     assert response.status_code == 422 and response.json()["error"] == "idempotency_conflict"
 
 
-def test_the_same_person_and_concern_while_open_becomes_a_follow_up(client, ctx):
+def test_the_same_conversation_submitting_again_becomes_a_follow_up_of_its_own_case(client, ctx):
     first = post(client).json()
-    file_id = upload(client, conversation_id="conv-9").json()["upload_id"]
-    # Same person written differently, from another conversation, with a new file.
-    second = post(client, conversation_id="conv-9", given_names="  AMÍRA ", family_name="haddad",
-                  message="Nachtrag: Arbeitsvertrag", upload_ids=[file_id])
+    file_id = upload(client).json()["upload_id"]
+    # Same person written differently, a new enquiry (new key) of the same conversation.
+    second = post(client, given_names="  AMÍRA ", family_name="haddad", message="Nachtrag: Arbeitsvertrag",
+                  upload_ids=[file_id])
     assert second.status_code == 200
     receipt = second.json()
-    assert receipt["status"] == "follow_up"
-    assert receipt["case_number"] == first["case_number"]
+    assert (receipt["status"], receipt["case_number"]) == ("follow_up", first["case_number"])
     assert receipt["verification_code"] == first["verification_code"]
     assert counts(ctx) == {"cases": 1, "case_entries": 2, "uploads": 1}
     detail = client.get(f"/staff/api/cases/{first['case_number']}", headers=staff("B2")).json()
     assert [e["kind"] for e in detail["entries"]] == ["initial", "follow_up"]
     assert detail["entries"][1]["message"] == "Nachtrag: Arbeitsvertrag"
     assert [a["upload_id"] for a in detail["entries"][1]["attachments"]] == [file_id]
-    # Another conversation adding a follow-up never gets the original confirmation PDF.
-    assert receipt["download_token"] == ""
-    assert client.get("/internal/cases/by-conversation/conv-9", headers=INTERNAL).json() == []
+    assert detail["flags"] == [] and detail["linked_unverified"] == []
+
+
+def _pdf_text(client, receipt: dict, conversation_id: str) -> str:
+    pdf = client.get(f"/internal/confirmations/{receipt['download_token']}",
+                     params={"conversation_id": conversation_id}, headers=INTERNAL)
+    assert pdf.status_code == 200
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+
+
+def test_a_stranger_with_the_same_person_gets_a_case_of_its_own_and_learns_nothing(client, ctx):
+    """Changed behaviour: another conversation no longer joins (or hears of) the open case."""
+    first = post(client).json()
+    file_id = upload(client, conversation_id="conv-9").json()["upload_id"]
+    response = post(client, conversation_id="conv-9", given_names="  AMÍRA ", family_name="haddad",
+                    email="someone@example.org", message="Nachtrag: Arbeitsvertrag", upload_ids=[file_id])
+    # Exactly what a new case looks like: 201, created, own number, code and PDF.
+    assert response.status_code == 201
+    receipt = response.json()
+    assert receipt["status"] == "created" and set(receipt) == set(first)
+    assert receipt["case_number"] != first["case_number"]
+    assert receipt["verification_code"] != first["verification_code"]
+    assert first["case_number"] not in response.text and first["verification_code"] not in response.text
+    text = _pdf_text(client, receipt, "conv-9")
+    assert receipt["case_number"] in text and first["case_number"] not in text
+    assert first["verification_code"] not in text
+    listed = client.get("/internal/cases/by-conversation/conv-9", headers=INTERNAL).json()
+    assert [r["case_number"] for r in listed] == [receipt["case_number"]]
+    # Nothing was added to the original case: one entry, no files.
+    original = client.get(f"/staff/api/cases/{first['case_number']}", headers=staff("B2")).json()
+    assert [e["kind"] for e in original["entries"]] == ["initial"]
+    assert original["entries"][0]["attachments"] == [] and original["email"] == "amira@example.org"
+    assert counts(ctx) == {"cases": 2, "case_entries": 2, "uploads": 1}
+
+
+def test_the_unit_sees_the_open_case_and_its_linked_unverified_submissions(client, ctx):
+    first = post(client).json()
+    stranger = post(client, conversation_id="conv-9").json()
+    third = post(client, conversation_id="conv-10").json()
+    listed = {c["case_number"]: c for c in client.get("/staff/api/cases", headers=staff("B2")).json()}
+    assert set(listed) == {first["case_number"], stranger["case_number"], third["case_number"]}
+    work_item = listed[first["case_number"]]
+    assert work_item["flags"] == ["has_unverified_duplicates"] and work_item["possible_duplicate_of"] is None
+    assert [d["case_number"] for d in work_item["linked_unverified"]] == [stranger["case_number"], third["case_number"]]
+    for duplicate in (stranger, third):
+        flagged = client.get(f"/staff/api/cases/{duplicate['case_number']}", headers=staff("B2")).json()
+        assert flagged["flags"] == ["possible_duplicate_unverified"]
+        assert flagged["possible_duplicate_of"]["case_number"] == first["case_number"]
+        assert flagged["linked_unverified"] == []
+    detail = client.get(f"/staff/api/cases/{first['case_number']}", headers=staff("B2")).json()
+    assert detail["flags"] == ["has_unverified_duplicates"] and len(detail["linked_unverified"]) == 2
+    # Each submitting conversation resubmitting stays on its own case (idempotent, follow-up).
+    again = post(client, conversation_id="conv-9", message="noch etwas").json()
+    assert (again["status"], again["case_number"]) == ("follow_up", stranger["case_number"])
+    # Once the unit closes the open case, the next submission opens a fresh case.
+    client.post(f"/staff/api/cases/{first['case_number']}/done", headers=staff("B2"))
+    fresh = client.get(f"/staff/api/cases/{post(client, conversation_id='conv-11').json()['case_number']}",
+                       headers=staff("B2")).json()
+    assert fresh["flags"] == [] and fresh["possible_duplicate_of"] is None
+
+
+def test_a_possible_duplicate_routed_elsewhere_is_open_to_the_unit_of_the_matched_case(client):
+    first = post(client).json()  # B2: academic purpose
+    other = post(client, conversation_id="conv-9", purpose="family_spouse").json()  # routed by its own data
+    assert (first["unit"], other["unit"]) == ("B2", "E1")
+    assert client.get(f"/staff/api/cases/{other['case_number']}", headers=staff("E1")).status_code == 200
+    seen = client.get(f"/staff/api/cases/{other['case_number']}", headers=staff("B2"))
+    assert seen.status_code == 200 and seen.json()["possible_duplicate_of"]["case_number"] == first["case_number"]
+    assert client.get(f"/staff/api/cases/{other['case_number']}", headers=staff("E2")).status_code == 404
 
 
 def test_another_concern_or_a_done_case_opens_a_new_case(client, ctx):

@@ -13,7 +13,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
+from sqlalchemy import select
 
+from bot.backend.models import Case
 from bot.config import PROJECT_ROOT
 from tests.backend.conftest import INTERNAL, STAFF_TOKENS, submission
 from tests.backend.helpers import counts
@@ -39,6 +41,18 @@ def test_the_same_person_at_once_yields_one_case_and_follow_ups(client, ctx):
     assert sorted(r.json()["status"] for r in responses) == ["created"] + ["follow_up"] * (THREADS - 1)
     assert len({r.json()["case_number"] for r in responses}) == 1
     assert counts(ctx) == {"cases": 1, "case_entries": THREADS, "uploads": 0}
+
+
+def test_the_same_person_from_many_conversations_at_once_yields_one_work_item(client, ctx):
+    bodies = [submission(idempotency_key=f"person-{i:02d}", conversation_id=f"conv-{i}") for i in range(THREADS)]
+    responses = _parallel(client, bodies)
+    assert all(r.status_code == 201 and r.json()["status"] == "created" for r in responses)
+    assert len({r.json()["case_number"] for r in responses}) == THREADS
+    with ctx.sessions() as session:
+        cases = session.scalars(select(Case)).all()
+        holders = [c for c in cases if c.open_key is not None]
+        assert len(holders) == 1  # one open work item per person and concern
+        assert sorted(c.duplicate_of_id for c in cases if c is not holders[0]) == [holders[0].id] * (THREADS - 1)
 
 
 def test_different_people_at_once_get_distinct_consecutive_numbers(client, ctx):

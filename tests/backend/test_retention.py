@@ -40,3 +40,12 @@ def test_uploads_never_submitted_are_purged_after_a_day(client, ctx, settings):
     assert purge_expired(ctx, now + timedelta(seconds=settings.tracker_retention_s - 60)).uploads == 0
     assert purge_expired(ctx, now + timedelta(seconds=settings.tracker_retention_s + 60)).uploads == 1
     assert _files(settings) == [] and counts(ctx)["uploads"] == 0
+
+
+def test_purging_a_case_keeps_its_open_possible_duplicate_and_drops_the_link(client, ctx, settings):
+    first = client.post("/internal/cases", json=submission(), headers=INTERNAL).json()
+    duplicate = client.post("/internal/cases", json=submission(conversation_id="conv-9"), headers=INTERNAL).json()
+    client.post(f"/staff/api/cases/{first['case_number']}/done", headers=staff("B2"))
+    purge_expired(ctx, ctx.clock() + timedelta(days=settings.retention_days_after_done, minutes=1))
+    kept = client.get(f"/staff/api/cases/{duplicate['case_number']}", headers=staff("B2")).json()
+    assert kept["status"] == "open" and kept["possible_duplicate_of"] is None and kept["flags"] == []

@@ -1,5 +1,6 @@
 """The enquiry as real clients hold it: invalid answers, corrections, questions in between,
-cancel, start over, notes (expired title, minors) and follow-ups, in German and English."""
+cancel, start over and notes (expired title, minors), in German and English.
+A second conversation submitting the same person: tests/attacks/test_duplicates.py."""
 
 from __future__ import annotations
 
@@ -210,21 +211,3 @@ def test_minor_cannot_have_the_card_picked_up_by_an_authorised_person(stack):
     reply(chat, SUBMIT)
     [case] = stored_cases(stack.var_dir, chat.sender)
     assert case["concern"] == "card_pickup"
-
-
-def test_follow_up_of_an_open_case_gets_no_pdf(stack):
-    answers = {**VALID["en"], "given_names": "Nadia Rahman", "email": "nadia@example.org"}
-    first = Chat(stack.gateway_url, language="en")
-    first.say(START["en"])
-    run_to_summary(first, "en", answers)
-    reply(first, SUBMIT)
-    assert any(c.get("type") == "confirmation_pdf" for c in first.custom)
-
-    second = Chat(stack.gateway_url, language="en")  # someone else who knows name, birth date, nationality
-    second.say(START["en"])
-    run_to_summary(second, "en", {**answers, "email": "other@example.org"})
-    reply(second, SUBMIT)
-    assert "already an open case" in second.text
-    assert not any(c.get("type") == "confirmation_pdf" for c in second.custom)
-    second.say("please send my confirmation again")
-    assert not any(c.get("type") == "confirmation_pdf" for c in second.custom), second.last

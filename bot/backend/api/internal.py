@@ -7,9 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile
 from fastapi.responses import JSONResponse
 
-from bot.backend import cases, confirmations, uploads, verification
+from bot.backend import cases, confirmations, follow_ups, uploads, verification
 from bot.backend.api.deps import Ctx, require_internal
-from bot.models import CaseReceipt, CaseSubmission, UploadRecord
+from bot.models import CaseFollowUp, CaseReceipt, CaseSubmission, FollowUpReceipt, UploadRecord
 from bot.ops.metrics import CASES as CASES_STORED
 
 router = APIRouter(prefix="/internal", tags=["internal"], dependencies=[Depends(require_internal)])
@@ -56,6 +56,16 @@ def post_case(ctx: Ctx, submission: CaseSubmission):
     receipt = cases.submit(ctx, submission)
     CASES_STORED.labels(receipt.status if receipt.status in ("created", "existing", "follow_up") else "other").inc()
     return JSONResponse(receipt.model_dump(mode="json"), status_code=201 if receipt.status == "created" else 200)
+
+
+@router.post("/cases/follow-ups", status_code=201, response_model=FollowUpReceipt,
+             responses={200: {"model": FollowUpReceipt, "description": "idempotent retry, or check_only"},
+                        404: {"description": "follow_up_refused: unknown number, wrong code or locked (alike)"},
+                        409: {"description": "case_closed (only with the right code)"}})
+def post_follow_up(ctx: Ctx, follow_up: CaseFollowUp):
+    """Add to a case from any conversation, proven by its case number and verification code."""
+    receipt = follow_ups.add_by_code(ctx, follow_up)
+    return JSONResponse(receipt.model_dump(mode="json"), status_code=201 if receipt.status == "added" else 200)
 
 
 @router.get("/cases/by-conversation/{conversation_id}", response_model=list[CaseReceipt])

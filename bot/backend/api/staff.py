@@ -10,7 +10,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from bot.backend import audit, confirmations, uploads
 from bot.backend.api.deps import Ctx, Unit
@@ -22,6 +22,19 @@ from bot.backend.models import Case, Upload
 router = APIRouter(prefix="/staff/api", tags=["staff"])
 T = TypeVar("T")
 LIST_LIMIT = 500
+# A case that matched the open case of another conversation (same person and concern):
+# the submitter was NOT verified to be that person; the unit decides.
+POSSIBLE_DUPLICATE = "possible_duplicate_unverified"
+HAS_POSSIBLE_DUPLICATES = "has_unverified_duplicates"
+
+
+class LinkedCase(BaseModel):
+    """The other end of a possible-duplicate link."""
+
+    case_number: str
+    unit: str
+    status: str
+    received_at: datetime
 
 
 class CaseSummary(BaseModel):
@@ -36,6 +49,9 @@ class CaseSummary(BaseModel):
     nationality: str
     received_at: datetime
     done_at: datetime | None
+    flags: list[str] = []
+    possible_duplicate_of: LinkedCase | None = None
+    linked_unverified: list[LinkedCase] = []
 
 
 class Attachment(BaseModel):
@@ -74,8 +90,20 @@ class CaseDetail(CaseSummary):
     entries: list[Entry]
 
 
+def _linked(case: Case) -> LinkedCase:
+    return LinkedCase(case_number=case.case_number, unit=case.unit, status=case.status, received_at=case.received_at)
+
+
 def _summary(case: Case) -> CaseSummary:
-    return CaseSummary.model_validate(case, from_attributes=True)
+    """The case with its possible-duplicate links, flagged both ways."""
+    flags = ([POSSIBLE_DUPLICATE] if case.duplicate_of else []) + (
+        [HAS_POSSIBLE_DUPLICATES] if case.possible_duplicates else [])
+    return CaseSummary(
+        **{name: getattr(case, name) for name in CaseSummary.model_fields
+           if name not in ("flags", "possible_duplicate_of", "linked_unverified")},
+        flags=flags, possible_duplicate_of=_linked(case.duplicate_of) if case.duplicate_of else None,
+        linked_unverified=[_linked(d) for d in case.possible_duplicates],
+    )
 
 
 def _detail(case: Case, session: Session) -> CaseDetail:
@@ -99,10 +127,17 @@ def _detail(case: Case, session: Session) -> CaseDetail:
 
 
 def _with_own_case(ctx: Ctx, unit: str, case_number: str, action: str, work: Callable[[Session, Case], T]) -> T:
-    """Run ``work`` on the unit's case, auditing the access; another unit's case is simply 404."""
+    """Run ``work`` on the unit's case, auditing the access; another unit's case is simply 404.
+
+    A possible duplicate routed elsewhere is also open to the unit of the case it
+    matched: that unit holds the work item and decides.
+    """
     number = case_number.strip().upper()[:20]
+    matched = aliased(Case)
     with transaction(ctx.sessions) as session:
-        case = session.scalar(select(Case).where(Case.case_number == number, Case.unit == unit))
+        case = session.scalar(
+            select(Case).outerjoin(matched, matched.id == Case.duplicate_of_id)
+            .where(Case.case_number == number, (Case.unit == unit) | (matched.unit == unit)))
         audit.record(ctx, session, unit=unit, action=action, case_number=number, ok=case is not None)
         result = work(session, case) if case is not None else None
     if case is None:
@@ -129,7 +164,8 @@ def list_cases(
     if received_to:
         query = query.where(Case.received_at < datetime.combine(received_to + timedelta(days=1), time(), OFFICE_TZ))
     with transaction(ctx.sessions) as session:
-        rows = session.scalars(query.order_by(Case.received_at.desc(), Case.id.desc()).limit(LIST_LIMIT)).all()
+        rows = session.scalars(query.options(selectinload(Case.duplicate_of), selectinload(Case.possible_duplicates))
+                               .order_by(Case.received_at.desc(), Case.id.desc()).limit(LIST_LIMIT)).all()
         audit.record(ctx, session, unit=unit, action="list")
         return [_summary(c) for c in rows]
 

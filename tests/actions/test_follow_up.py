@@ -1,0 +1,29 @@
+"""Reading a case number and a verification code out of a client's message (actions/follow_up.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.follow_up import has_reference, parse_reference
+
+
+@pytest.mark.parametrize("text, number, code, message", [
+    ("LEA-2026-000042 ABCD-EFGH-JKMN Neuer Arbeitsvertrag anbei", "LEA-2026-000042", "ABCDEFGHJKMN",
+     "Neuer Arbeitsvertrag anbei"),
+    ("lea 2026 000042, code abcd efgh jkmn", "LEA-2026-000042", "ABCDEFGHJKMN", ""),
+    ("Vorgangsnummer LEA-2026-000777, Prüfcode MM4T-8B2C-QZ7E, Nachtrag zum Antrag", "LEA-2026-000777",
+     "MM4T8B2CQZ7E", "Nachtrag zum Antrag"),
+    ("my case LEA-2026-000042 code 7K2M9QXRT4PA: payslips", "LEA-2026-000042", "7K2M9QXRT4PA", "my payslips"),
+    # A twelve-letter word is no code (a code without dashes needs a digit).
+    ("LEA-2026-000042 Arbeitgebers Schreiben", "LEA-2026-000042", None, "Arbeitgebers Schreiben"),
+    ("I want to add to my case", None, None, "I want to add to my case"),
+])
+def test_number_code_and_message_are_told_apart(text, number, code, message):
+    reference = parse_reference(text)
+    assert (reference.case_number, reference.code, reference.message) == (number, code, message)
+
+
+def test_only_a_number_together_with_a_code_counts_as_a_follow_up():
+    assert has_reference("LEA-2026-000042 ABCD-EFGH-JKMN")
+    assert not has_reference("meine vorgangsnummer ist LEA-2026-000987")
+    assert not has_reference("ABCD-EFGH-JKMN")
