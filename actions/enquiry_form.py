@@ -21,40 +21,29 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import extraction
 from actions.answers import INTERRUPTION_INTENTS, answer_interruption, offered_concern
+from actions.field_registry import FIELDS, FORM_SLOTS, FREE_TEXT_FIELDS, INVALID_GROUP, STRUCTURED_FIELDS
+from actions.field_registry import show as show_value
 from actions.common import SKIPPED, button, label, language_of, latest_intent, latest_text
-from actions.fields import age_on, country_name, today
+from actions.dialogue.commands import AskQuestion, Implausible, NotCovered
+from actions.dialogue.executor import execute
+from actions.dialogue.frame import QuestionFrame
+from actions.dialogue.understand import Context, Parse, interpret_in_form
+from actions.replies import send
+from actions.fields import age_on, today
 from actions.uploads import report_upload, upload_limits
 from bot.catalogue import Concern, load_catalogue
 from bot.knowledge import format_date
 
-FORM_SLOTS = (
-    "concern", "purpose", "given_names", "family_name", "date_of_birth", "place_of_birth",
-    "nationality", "email", "phone", "address", "postal_code", "existing_case_number",
-    "principal_case_number", "title_kind", "title_serial", "title_expiry", "pickup_by_proxy",
-    "message", "confirmed",
-)
 # Intents that leave the form through a rule (the form rejects the message).
 LEAVING_INTENTS = {"cancel", "start_over"}
-# Answers with a fixed shape: a valid one is the answer whatever the NLU thinks
-# ("zofia.restartactions@example.net" once scored 0.90 as start_over).
-STRUCTURED_FIELDS = {"email", "phone", "date_of_birth", "title_expiry", "address",
-                     "existing_case_number", "principal_case_number", "title_serial"}
 MAX_ATTEMPTS = 3
 # Which response explains an invalid answer: utter_invalid_<group>[_<code>].
-INVALID_GROUP = {
-    "given_names": "name", "family_name": "name", "date_of_birth": "date", "title_expiry": "date",
-    "place_of_birth": "place", "existing_case_number": "case_number",
-    "principal_case_number": "case_number", "pickup_by_proxy": "yes_no",
-}
 INVALID_SPECIFIC = {
     ("name", "digits"), ("date", "no_year"), ("date_of_birth", "future"), ("date_of_birth", "range"),
     ("title_expiry", "range"), ("address", "postal_code"), ("address", "area"),
     ("title_kind", "which_visa"), ("message", "too_long"), ("message", "too_short"),
 }
 FAMILY_PURPOSES = {"family_spouse", "family_child", "family_parent"}
-# Fields that accept almost any text: a question typed there is a question, not an answer.
-# (Not the message: a question to the unit is the message itself.)
-FREE_TEXT_FIELDS = {"given_names", "family_name", "place_of_birth", "nationality", "purpose", "title_kind"}
 # Typed words that skip even when the NLU does not say so.
 SKIP_WORDS = {"skip", "überspringen", "ueberspringen"}
 # Typed words that go back to the previous question (the NLU may read them as "start over").
@@ -144,10 +133,14 @@ class ValidateEnquiryForm(FormValidationAction):
         updates: dict[str, Any] = {name: None for name in FORM_SLOTS}
         updates.update(skipped_fields=[], failed_attempts={}, submission_id=None)
         concern = catalogue.by_intent(intent or "")
+        if concern is None and slots.get("concern"):
+            concern = catalogue.concerns.get(slots["concern"])  # chosen by the conversation model (action_converse)
         if concern is None and text and not text.startswith("/"):
             parsed = extraction.parse_field("concern", text, {}, None)
             concern = catalogue.concerns.get(parsed.value) if parsed.ok else None
-        if concern is None and intent != "start_enquiry" and (offered := offered_concern(tracker, asked=intent == "affirm")):
+        typed_request = intent == "start_enquiry" and not text.startswith("/")  # "yes please, start the enquiry"
+        if concern is None and (intent != "start_enquiry" or typed_request) and (
+                offered := offered_concern(tracker, asked=intent == "affirm")):
             concern = catalogue.by_intent(offered)  # "yes" or data right after an answer offered this enquiry
         if concern is not None:
             updates["concern"] = concern.id
@@ -188,6 +181,12 @@ class ValidateEnquiryForm(FormValidationAction):
             return self._on_summary_answer(dispatcher, slots, text, intent, confidence, language, concern)
         if requested == "concern":
             return self._on_concern_answer(dispatcher, slots, text, intent, language)
+
+        # The conversation model: a question is answered (the form then asks again); a
+        # document's name typed where a name is asked is no name.
+        moved = self._model_move(dispatcher, tracker, domain, slots, requested, text, intent, confidence, language, concern)
+        if moved is not None:
+            return {**keep, **moved}
 
         # A correction of an earlier answer ("my date of birth is actually 4 March").
         # Long free-text descriptions are the answer, even when they say "falsch".
@@ -234,6 +233,19 @@ class ValidateEnquiryForm(FormValidationAction):
             return {**keep, **later}
 
         return self._invalid(dispatcher, tracker, domain, requested, parsed, concern)
+
+    def _model_move(self, dispatcher, tracker, domain, slots, requested, text, intent, confidence, language, concern):
+        """Slot updates when the model reads the turn as a question or an implausible value, else None."""
+        context = Context(language=language, frame=QuestionFrame.from_slot(tracker.get_slot("question_frame")),
+                          requested=requested, concern=concern.id if concern else None)
+        commands = interpret_in_form(Parse(text, intent, confidence), context)
+        if any(isinstance(c, Implausible) for c in commands):
+            return self._invalid(dispatcher, tracker, domain, requested, None, concern)
+        if not any(isinstance(c, (AskQuestion, NotCovered)) for c in commands):
+            return None
+        outcome = execute(commands, context, in_form=True)
+        send(dispatcher, outcome.replies)
+        return {"question_frame": outcome.frame.as_slot() if outcome.frame else None}
 
     @staticmethod
     def _answers_to_other_questions(text: str, slots: dict[str, Any], requested: str) -> dict[str, Any]:
@@ -426,23 +438,10 @@ def unmistakable_values(text: str, fields: set[str]) -> dict[str, Any]:
 
 
 def format_value(field: str, value: Any, language: str) -> str:
-    """A slot value as the client reads it in the summary."""
-    catalogue = load_catalogue()
+    """A slot value as the client reads it in the summary (actions/field_registry.py)."""
     if value in (None, "", SKIPPED):
         return label("values", "not_given", language)
-    if field in ("date_of_birth", "title_expiry"):
-        return format_date(date.fromisoformat(value), language)
-    if field == "nationality":
-        return country_name(value, language)
-    if field == "title_kind":
-        return catalogue.title_label(value, language)
-    if field == "purpose":
-        return catalogue.purpose_label(value, language)
-    if field == "concern":
-        return catalogue.concerns[value].label(language)
-    if field == "pickup_by_proxy":
-        return label("values", "yes" if value == "yes" else "no", language)
-    return str(value)
+    return show_value(field, value, language)
 
 
 def summary_text(slots: dict[str, Any], language: str) -> str:
@@ -499,10 +498,6 @@ def _ask_action_class(field: str) -> type[Action]:
     return type(f"ActionAsk_{field}", (ActionAskField,), {"field": field, "__module__": __name__})
 
 
-for _field in (
-    "concern", "purpose", "given_names", "family_name", "date_of_birth", "place_of_birth", "nationality",
-    "email", "phone", "address", "existing_case_number", "principal_case_number", "title_kind",
-    "title_serial", "title_expiry", "pickup_by_proxy", "message", "confirmed",
-):
+for _field in ("concern", *(spec.id for spec in FIELDS), "confirmed"):
     globals()[f"ActionAsk_{_field}"] = _ask_action_class(_field)
 del _field

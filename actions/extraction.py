@@ -12,6 +12,7 @@ import re
 from datetime import date
 from typing import Any
 
+from actions import field_registry as registry
 from actions import fields as f
 from bot.catalogue import Concern
 
@@ -103,59 +104,13 @@ def named_field(text: str) -> str | None:
 
 
 def parse_field(field: str, text: str, known: dict[str, Any], concern: Concern | None) -> f.Parsed:
-    """Parse text as the value of one field. Returns values ready for slots."""
-    if field in ("given_names", "name"):
-        return f.parse_full_name(text)
-    if field == "family_name":
-        return f.clean_name(text)
-    if field == "date_of_birth":
-        previous = _as_date(known.get("date_of_birth"))
-        return f.parse_date_of_birth(text, previous.year if previous else None)
-    if field == "title_expiry":
-        previous = _as_date(known.get("title_expiry"))
-        return f.parse_title_expiry(text, previous.year if previous else None)
-    if field == "place_of_birth":
-        return f.parse_place(text)
-    if field == "nationality":
-        return f.parse_nationality(text)
-    if field == "email":
-        return f.parse_email(text)
-    if field == "phone":
-        return f.parse_phone(text)
-    if field == "address":
-        return f.parse_address(text)
-    if field in ("existing_case_number", "principal_case_number"):
-        return f.parse_case_number(text)
-    if field == "title_kind":
-        return f.parse_title_kind(text)
-    if field == "title_serial":
-        return f.parse_title_serial(text)
-    if field == "purpose":
-        return f.parse_purpose(text, concern.purposes if concern else ())
-    if field == "pickup_by_proxy":
-        return f.parse_yes_no(text)
-    if field == "message":
-        return f.parse_message(text)
-    if field == "concern":
-        return f.parse_concern(text)
-    return f.Parsed(error="format")
+    """Parse text as the value of one field (actions/field_registry.py). Returns values ready for slots."""
+    return registry.parse(field, text, known, concern)
 
 
 def to_slots(field: str, value: Any) -> dict[str, Any]:
     """Slot values for a parsed field value (dates as ISO strings, names split)."""
-    if field in ("given_names", "name"):
-        given, family = value
-        slots = {"given_names": given}
-        if family:
-            slots["family_name"] = family
-        return slots
-    if field == "address":
-        return {"address": value["address"], "postal_code": value["postal_code"]}
-    if isinstance(value, date):
-        return {field: value.isoformat()}
-    if field == "pickup_by_proxy":
-        return {field: "yes" if value else "no"}
-    return {field: value}
+    return registry.to_slots(field, value)
 
 
 def _as_date(value: Any) -> date | None:

@@ -13,7 +13,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import backend_client, outbox
 from actions.common import SKIPPED, language_of
-from actions.enquiry_form import FORM_SLOTS, required_fields
+from actions.enquiry_form import required_fields
+from actions.field_registry import CASE_SLOTS, FIELDS, FORM_SLOTS
 from bot.models import CaseReceipt, CaseSubmission
 
 log = logging.getLogger(__name__)
@@ -38,28 +39,19 @@ def build_submission(tracker: Tracker, upload_ids: list[str]) -> CaseSubmission:
     message = _value(tracker, "message")
     if pickup == "yes":
         message = ((message or "") + "\n[pickup_by_proxy: yes]").strip()
+    # Every case column filled from the slot of the same name (actions/field_registry.py).
+    fields = {name: _value(tracker, name) for name in CASE_SLOTS}
+    for spec in FIELDS:
+        if spec.case_date and fields.get(spec.id):
+            fields[spec.id] = date.fromisoformat(fields[spec.id])
+    fields["message"] = message
     return CaseSubmission(
         idempotency_key=f"{tracker.sender_id[:60]}:{tracker.get_slot('submission_id')}",
         conversation_id=tracker.sender_id,
         channel=str(channel)[:20],
         language=language_of(tracker),
         concern=tracker.get_slot("concern"),
-        purpose=_value(tracker, "purpose"),
-        given_names=_value(tracker, "given_names"),
-        family_name=_value(tracker, "family_name"),
-        date_of_birth=date.fromisoformat(_value(tracker, "date_of_birth")),
-        place_of_birth=_value(tracker, "place_of_birth"),
-        nationality=_value(tracker, "nationality"),
-        email=_value(tracker, "email"),
-        phone=_value(tracker, "phone"),
-        address=_value(tracker, "address"),
-        postal_code=_value(tracker, "postal_code"),
-        existing_case_number=_value(tracker, "existing_case_number"),
-        principal_case_number=_value(tracker, "principal_case_number"),
-        title_kind=_value(tracker, "title_kind"),
-        title_serial=_value(tracker, "title_serial"),
-        title_expiry=date.fromisoformat(_value(tracker, "title_expiry")) if _value(tracker, "title_expiry") else None,
-        message=message,
+        **fields,
         upload_ids=upload_ids,
         # The client has just confirmed the summary: this is the moment of receipt, kept
         # through an outbox delivery after midnight (the backend bounds it).

@@ -63,6 +63,7 @@ def execute(commands: list[Command], context: Context, in_form: bool = False,
         elif isinstance(command, StartEnquiry):
             outcome.start_enquiry, outcome.concern = True, command.concern
         elif isinstance(command, OutOfScope):
+            # No reliable information here and a written question to the office (never "not responsible").
             outcome.replies.append(Reply(response="utter_out_of_scope"))
         elif isinstance(command, Unclear):
             outcome.unclear = command.intent or "nlu_fallback"

@@ -73,11 +73,12 @@ def split_clauses(text: str, vocabulary: Vocabulary) -> list[str]:
 
 def _topics(folded: str, details: QuestionFrame, office: bool, intent_topic: str | None,
             context: bool, vocabulary: Vocabulary) -> tuple[str, ...]:
+    strong = [topic.name for topic in vocabulary.topics if topic.strong.any(folded)]
+    if strong:
+        return tuple(strong)  # weak words beside a strong one are part of that question ("brauche ich einen Termin")
     found = []
     for topic in vocabulary.topics:
-        if topic.strong.any(folded):
-            found.append(topic.name)
-        elif topic.weak.any(folded) and (
+        if topic.weak.any(folded) and (
             intent_topic == topic.name
             or topic.name in CONTEXT_TOPICS and (details.has_details or office or context)
         ):
@@ -188,7 +189,8 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
     named = concern_of(read_details(text, vocabulary), vocabulary) or context.offered
     applying = not is_question(text, vocabulary) and (
         wants_enquiry(parse, vocabulary) and (named or enquiry_intent)
-        or enquiry_intent and parse.confidence >= CONFIDENT)
+        or enquiry_intent and parse.confidence >= CONFIDENT
+        or parse.intent == "affirm" and context.offered is not None)
     if applying:
         asked = []  # "Bitte einen Termin vereinbaren", "my visa expires soon, please extend": no question in it
     commands += asked
@@ -207,6 +209,12 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
     return commands + ([] if commands else [Unclear(parse.intent)])
 
 
+def _names_a_document_or_matter(folded: str, vocabulary: Vocabulary) -> bool:
+    """ "Reisepass", "Blaue Karte", "Verlängerung": exact words only (a name may be one typo from a word)."""
+    lists = [t.strong for t in vocabulary.topics] + [m.words for m in vocabulary.matters] + list(vocabulary.titles.values())
+    return any(words.any(folded, typos=False) for words in lists)
+
+
 def interpret_in_form(parse: Parse, context: Context, vocabulary: Vocabulary | None = None) -> list[Command]:
     """A turn while the form asks `context.requested`: a question, an implausible value, or the answer.
 
@@ -220,8 +228,6 @@ def interpret_in_form(parse: Parse, context: Context, vocabulary: Vocabulary | N
         asked = questions(parse, context, vocabulary)
         if asked:
             return asked
-    if context.requested in FREE_TEXT_FIELDS:
-        folded = fold(text)
-        if any(t.strong.any(folded) for t in vocabulary.topics) or any(m.words.any(folded) for m in vocabulary.matters):
-            return [Implausible(context.requested)]
+    if context.requested in FREE_TEXT_FIELDS and _names_a_document_or_matter(fold(text), vocabulary):
+        return [Implausible(context.requested)]
     return [SetField(context.requested, text)]

@@ -58,8 +58,8 @@ class Words:
     def of(cls, raw: Any) -> "Words":
         return cls(tuple(fold(str(w)) if not str(w).endswith("*") else fold(str(w)[:-1]) + "*" for w in raw or []))
 
-    def found(self, folded: str) -> list[str]:
-        """The phrases that occur in the folded text, in list order."""
+    def found(self, folded: str, typos: bool = True) -> list[str]:
+        """The phrases that occur in the folded text, in list order (typos: one-letter slips count)."""
         tokens = folded.split()
         padded = f" {folded} "
         hits = []
@@ -71,12 +71,12 @@ class Words:
             elif " " in phrase:
                 if f" {phrase} " in padded:
                     hits.append(phrase)
-            elif phrase in tokens or _typo_hit(phrase, tokens):
+            elif phrase in tokens or typos and _typo_hit(phrase, tokens):
                 hits.append(phrase)
         return hits
 
-    def any(self, folded: str) -> bool:
-        return bool(self.found(folded))
+    def any(self, folded: str, typos: bool = True) -> bool:
+        return bool(self.found(folded, typos))
 
 
 def _typo_hit(word: str, tokens: list[str]) -> bool:

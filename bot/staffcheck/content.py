@@ -12,7 +12,8 @@ from bot.staffcheck.report import Problem
 KNOWLEDGE = "content/knowledge.yml"
 CONCERNS = "content/concerns.yml"
 ROUTING = "content/routing.yml"
-ANSWER_ACTION = "action_answer_question"
+# The actions that answer general questions (faq_* intents) from the knowledge file.
+ANSWER_ACTIONS = {"action_answer_question", "action_converse"}
 
 
 class Skip(Exception):
@@ -57,9 +58,10 @@ def _knowledge_entries(project: Project, data: LineMap) -> list[Problem]:
 def _unanswered_questions(project: Project, answers: dict) -> list[Problem]:
     """Intents that rules send to the answer action but that have no answer in the knowledge file."""
     problems = []
-    blocks = {s.block for s in project.steps if s.kind == "action" and s.name == ANSWER_ACTION}
+    blocks = {s.block for s in project.steps if s.kind == "action" and s.name in ANSWER_ACTIONS}
     for step in project.steps:
-        if step.kind == "intent" and step.block in blocks and step.name not in answers and step.name != "ask_human":
+        if (step.kind == "intent" and step.block in blocks and step.name.startswith("faq_")
+                and step.name not in answers):
             problems.append(Problem(step.file, line=step.line, name=f"intent '{step.name}'",
                                     what=f"is answered from {KNOWLEDGE}, but that file has no answer for it",
                                     fix=f"add an entry '{step.name}:' under 'answers:' in {KNOWLEDGE} with de, en and sources"))

@@ -212,9 +212,9 @@ class Project:
 
     @cached_property
     def action_sources(self) -> dict[str, str]:
-        """Source text of every Python module in actions/, by relative path."""
+        """Source text of every Python module in actions/ (with its subpackages), by relative path."""
         folder = self.root / "actions"
-        return {self.rel(p): p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.py"))}
+        return {self.rel(p): p.read_text(encoding="utf-8") for p in sorted(folder.rglob("*.py"))}
 
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")

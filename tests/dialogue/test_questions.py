@@ -60,9 +60,10 @@ QUESTIONS = [
     ("Which number do I call for appointments?", ["ask appointments appointment"]),
     # status
     ("Wie ist der Sachstand?", ["ask status"]),
-    ("Wie lange dauert die Bearbeitung ungefähr?", ["ask status"]),
+    ("Wie lange dauert die Bearbeitung ungefähr?", ["not_covered"]),
     ("Any news about my case?", ["ask status"]),
-    ("How long will processing take?", ["ask status"]),
+    ("How long will processing take?", ["not_covered"]),
+    ("Why does the electronic card store fingerprints?", ["ask appearance", "ask eat"]),
     # uploads
     ("Kann ich Dateien hochladen?", ["ask uploads"]),
     ("Can I upload a PDF here?", ["ask uploads"]),

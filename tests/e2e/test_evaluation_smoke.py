@@ -1,7 +1,7 @@
 """A few conversations of the evaluation set through the public chat API (the full set: `make evaluate`).
 
 Proves the runner and the judge work against the real product and that the kinds the
-conversation model handles stay right; one conversation per kind keeps it fast.
+conversation model handles stay right; one conversation per kind (follow-up, two questions, matter question, mid-form, applying, not covered, out of scope) keeps it fast.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 from bot.staffcheck.conversations import load_conversations
 from scripts.conversation_runner import CONVERSATIONS_DIR, run
 
-SMOKE = ["de-apply-01", "en-apply-03", "de-coll-02", "en-oos-01", "de-mid-04"]
+SMOKE = ["de-apply-01", "en-apply-03", "de-follow-01", "en-two-01", "de-matter-01", "en-mid-01", "de-nocov-01", "en-oos-01"]
 
 
 @pytest.fixture(scope="module")

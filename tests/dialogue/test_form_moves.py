@@ -1,0 +1,68 @@
+"""Mid-enquiry: a question is answered (the form then asks again), an implausible value is refused."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.dialogue.executor import execute
+from actions.dialogue.understand import Context, Parse, interpret_in_form
+from tests.dialogue.helpers import form_turn
+
+QUESTIONS_IN_THE_FORM = [
+    ("Moment, brauche ich meinen Reisepass?", "given_names", ["ask documents extension"]),
+    ("Was kostet das überhaupt?", "given_names", ["ask fee extension"]),
+    ("was kostet das für mein Kind (10)?", "date_of_birth", ["ask fee extension child 10"]),
+    ("Muss ich persönlich kommen?", "nationality", ["ask appearance extension"]),
+    ("Was ist die Fiktionswirkung?", "place_of_birth", ["ask fiktion extension"]),
+    ("hold on, how much is this going to cost?", "given_names", ["ask fee extension"]),
+    ("wait, do I need a photo for this?", "family_name", ["ask documents extension"]),
+    ("can my wife pick up the card later?", "email", ["ask pickup extension relative"]),
+    ("any news on my status?", "address", ["ask status extension"]),
+]
+
+
+@pytest.mark.parametrize("text, requested, expected", QUESTIONS_IN_THE_FORM)
+def test_a_question_in_the_form_is_a_question(text, requested, expected):
+    assert form_turn(text, requested) == expected
+
+
+def test_the_form_s_concern_is_the_matter_of_the_question():
+    assert form_turn("was kostet das?", "given_names", concern="visa_extension") == ["ask fee visa_extension"]
+    assert form_turn("was kostet das?", "given_names", concern="lost_card") == ["not_covered"]
+
+
+IMPLAUSIBLE = [
+    ("Reisepass", "given_names"), ("Kopie vom Pass", "given_names"), ("passport", "given_names"),
+    ("copy of passport", "family_name"), ("Blaue Karte", "given_names"), ("Blue Card EU", "given_names"),
+    ("biometrisches Foto", "family_name"), ("Verlängerung", "given_names"), ("visa extension", "given_names"),
+    ("Termin", "place_of_birth"), ("Unterlagen", "nationality"),
+]
+
+
+@pytest.mark.parametrize("text, requested", IMPLAUSIBLE)
+def test_a_document_or_matter_is_no_name_place_or_nationality(text, requested):
+    assert form_turn(text, requested) == [f"implausible {requested}"]
+
+
+PLAUSIBLE = [
+    ("Max Mustermann", "given_names"), ("Ayşe Yılmaz", "given_names"), ("Passos", "family_name"),
+    ("Paskal Termini", "given_names"), ("Izmir", "place_of_birth"), ("türkisch", "nationality"),
+    ("03.03.1990", "date_of_birth"), ("max@example.org", "email"), ("Blaue Karte EU", "purpose"),
+    ("Studentenvisum", "title_kind"), ("Ich brauche eine Verlängerung wegen meines Jobs", "message"),
+]
+
+
+@pytest.mark.parametrize("text, requested", PLAUSIBLE)
+def test_an_answer_is_left_to_the_field_s_parser(text, requested):
+    assert form_turn(text, requested) == [f"set {requested}"]
+
+
+@pytest.mark.parametrize("requested", ["concern", "confirmed", "message"])
+def test_summary_concern_and_message_are_left_to_the_form(requested):
+    assert form_turn("Was kostet das?", requested) == [f"set {requested}"]
+
+
+def test_answers_in_the_form_carry_no_offer():
+    context = Context(language="de", requested="given_names", concern="residence_permit_extension")
+    outcome = execute(interpret_in_form(Parse("Was kostet das?"), context), context, in_form=True)
+    assert "96" in outcome.replies[0].text and not any(r.buttons for r in outcome.replies)

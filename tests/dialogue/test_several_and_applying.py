@@ -1,0 +1,99 @@
+"""Several questions in one message, a language switch with a question, asking vs applying."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.dialogue.understand import Context
+from tests.dialogue.helpers import conversation, said, turn
+
+SEVERAL = [
+    ("Was kostet die Verlängerung und welche Unterlagen brauche ich?", ["ask fee extension", "ask documents extension"]),
+    ("Brauche ich einen Termin? Und was kostet die Erteilung?", ["ask appointments appointment", "ask fee issue"]),
+    ("Was ist der eAT und muss mein Kind (9) persönlich kommen?", ["ask eat", "ask appearance child 9"]),
+    ("Kann ich Dateien hochladen und wie lange dauert die Bearbeitung?", ["ask uploads", "not_covered"]),
+    ("Was kostet die Erteilung und was die Verlängerung?", ["ask fee issue", "ask fee extension"]),
+    ("Was ist die Fiktionswirkung; brauche ich ein Foto?", ["ask fiktion", "ask documents"]),
+    ("How much is a renewal and which documents do I need?", ["ask fee extension", "ask documents extension"]),
+    ("Do I need an appointment? What does a new permit cost?", ["ask appointments appointment", "ask fee issue"]),
+    ("What is the eAT, and who may collect it?", ["ask eat", "ask pickup"]),
+    ("Can I upload files here? Also how long does processing take?", ["ask uploads", "not_covered"]),
+    ("What's the fee for kids and do they need to come in person?", ["ask fee child", "ask appearance child"]),
+]
+
+
+@pytest.mark.parametrize("text, expected", SEVERAL)
+def test_every_question_of_a_message_is_asked_in_order(text, expected):
+    assert turn(text) == expected
+
+
+@pytest.mark.parametrize("text, language, rest", [
+    ("Können wir Englisch sprechen? Was kostet die Verlängerung?", "en", ["ask fee extension"]),
+    ("switch to english please, what documents do I need?", "en", ["ask documents"]),
+    ("Auf Deutsch bitte. Wie viel kostet ein Visum?", "de", ["ask fee visa_extension"]),
+    ("can we speak English? how much is a new permit", "en", ["ask fee issue"]),
+    ("in German please", "de", []),
+])
+def test_language_switch_and_question_both_happen(text, language, rest):
+    assert turn(text) == [f"switch {language}"] + rest
+
+
+def test_switch_then_answer_in_the_new_language():
+    [outcome] = conversation(["Can we speak English? How much is a renewal?"], "de")
+    assert outcome.replies[0].response == "utter_language_switched"
+    assert "EUR 96" in said(outcome)
+
+
+ASKING = [
+    ("Was brauche ich, um meine Aufenthaltserlaubnis zu verlängern?", "enquiry_extend_permit"),
+    ("Was kostet es, meine Blaue Karte zu verlängern?", "enquiry_extend_permit"),
+    ("Wie läuft die Verlängerung meines Visums ab?", "enquiry_extend_visa"),
+    ("Welche Unterlagen brauche ich für die Erteilung?", "enquiry_new_permit"),
+    ("Was kostet die Erteilung für meinen Sohn (4)?", "enquiry_new_permit"),
+    ("What do I need for my renewal?", "enquiry_extend_permit"),
+    ("How much will extending my visa cost me?", "enquiry_extend_visa"),
+    ("Do I need to come in person to renew my Blue Card?", "enquiry_extend_permit"),
+    ("What documents for a new residence permit?", "enquiry_new_permit"),
+    ("How do I report a stolen card?", "enquiry_lost_card"),
+]
+
+
+@pytest.mark.parametrize("text, offered", ASKING)
+def test_a_question_about_a_matter_is_answered_and_the_enquiry_offered(text, offered):
+    for intent in (None, "enquiry_extend_permit"):  # even when the NLU reads it as the concern
+        commands = turn(text, intent=intent)
+        assert commands and not any(c.startswith("start") for c in commands), commands
+    [outcome] = conversation([text])
+    assert not outcome.start_enquiry
+    assert [b["payload"] for b in outcome.replies[-1].buttons] == [f"/{offered}"]
+    assert "?" in outcome.replies[-1].text  # "Möchten Sie ... senden?": a "ja" then starts it
+
+
+APPLYING = [
+    ("Ich möchte meine Aufenthaltserlaubnis verlängern lassen", None, "start residence_permit_extension"),
+    ("Ich will mein Visum verlängern", None, "start visa_extension"),
+    ("Bitte einen Termin vereinbaren", None, "start appointment"),
+    ("Ich möchte einen Antrag auf Erteilung stellen", None, "start residence_permit_issue"),
+    ("Meine Karte wurde gestohlen.", None, "start lost_card"),
+    ("I would like to renew my permit", None, "start residence_permit_extension"),
+    ("I want to apply for a settlement permit", None, "start settlement_permit"),
+    ("I moved to a new address", None, "start data_change"),
+    ("Please extend my visa", None, "start visa_extension"),
+    ("Verlängerung Aufenthaltserlaubnis", "enquiry_extend_permit", "start residence_permit_extension"),
+    ("extend blue card", "enquiry_extend_permit", "start residence_permit_extension"),
+    ("my card is lost", "enquiry_lost_card", "start lost_card"),
+]
+
+
+@pytest.mark.parametrize("text, intent, expected", APPLYING)
+def test_a_request_starts_the_enquiry(text, intent, expected):
+    assert turn(text, intent=intent) == [expected]
+
+
+@pytest.mark.parametrize("text", ["ja, bitte aufnehmen", "yes please start the enquiry", "ja bitte, Anliegen aufnehmen"])
+def test_accepting_the_offer_starts_the_offered_enquiry(text):
+    assert turn(text, Context(offered="visa_extension"), intent="affirm") == ["start visa_extension"]
+
+
+def test_a_button_is_left_to_its_intent():
+    assert turn("/enquiry_extend_visa", intent="enquiry_extend_visa") == ["unclear enquiry_extend_visa"]

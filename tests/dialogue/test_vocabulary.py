@@ -1,0 +1,42 @@
+"""Words match with umlauts folded and one typo; the vocabulary is read from content/questions.yml."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.dialogue.vocabulary import Words, fold, load_vocabulary, parse_vocabulary
+
+
+@pytest.mark.parametrize("text, folded", [
+    ("Verlängerung", "verlangerung"), ("verlaengerung", "verlangerung"), ("Gebühr", "gebuhr"),
+    ("Schengen-Visum?", "schengen visum"), ("Straße", "strasse"), ("  Was   kostet  ", "was kostet"),
+])
+def test_fold(text, folded):
+    assert fold(text) == folded
+
+
+@pytest.mark.parametrize("word, text, hit", [
+    ("extension", "how much is a extention", True), ("verlängern", "visum verlangern", True),
+    ("abholen", "darf er abhohlen", True), ("appointment", "do i need an apointment", True),
+    ("fiktionswirkung", "was ist fiktionswirkng", True), ("pass", "passau", False),
+    ("termin", "terminal", False), ("kosten*", "kostenlos", True), ("pick up", "pickup truck", False),
+    ("pick up", "can you pick up", True),
+])
+def test_words_match_with_one_typo_but_not_inside_other_words(word, text, hit):
+    assert Words.of([word]).any(fold(text)) is hit
+
+
+def test_every_section_loads_and_every_offered_concern_exists():
+    from bot.catalogue import load_catalogue
+
+    vocabulary = load_vocabulary()
+    concerns = set(load_catalogue().concerns)
+    assert {t.name for t in vocabulary.topics} >= {"fee", "documents", "appearance", "pickup", "fiktion", "eat",
+                                                  "appointments", "process"}
+    assert all(m.concern in concerns for m in vocabulary.matters if m.concern)
+    assert all(m.fee in (None, "issue", "extension", "visa_extension") for m in vocabulary.matters)
+
+
+def test_a_missing_section_is_an_error():
+    with pytest.raises(KeyError):
+        parse_vocabulary({"topics": {}})
