@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import logging
 import sys
 from pathlib import Path
 
@@ -58,9 +57,11 @@ def serve() -> int:
     import uvicorn
 
     from bot.console.app import create_app
+    from bot.logsafety import configure_logging
 
     settings = get_settings()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # httpx would log Rasa's URL with ?token= at INFO: the shared setup quiets it.
+    configure_logging()
     uvicorn.run(create_app(settings), host=settings.host, port=settings.console_port, log_level="info", access_log=False)
     return 0
 
