@@ -4,7 +4,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 PY := .venv/bin/python
 
-.PHONY: help install train run validate evaluate test test-fast bench clean
+.PHONY: help install train run shell validate evaluate test test-fast bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -17,6 +17,9 @@ train: install ## train the Rasa model, only when config.yml, domain/ or data/ c
 
 run: install ## start every service on 127.0.0.1, print the web chat's URL; Ctrl-C stops all
 	@set -a; [ ! -f .env ] || . ./.env; set +a; exec $(PY) -m bot.runner
+
+shell: install ## talk to the assistant in the terminal (`rasa shell`) against the running `make run`
+	@set -a; [ ! -f .env ] || . ./.env; set +a; exec $(PY) -m bot.runner.shell
 
 # validate needs only the Python environments: no root, browser or ClamAV (staff laptops, CI lint jobs).
 validate: ## staff data checks (what the staff console also checks on every save)

@@ -8,6 +8,7 @@ import httpx
 
 from bot.config import get_settings
 from bot.models import CaseFollowUp, CaseReceipt, CaseSubmission, FollowUpReceipt, UploadRecord
+from bot.ops.logs import outgoing_headers
 
 log = logging.getLogger(__name__)
 TIMEOUT = httpx.Timeout(10.0, connect=3.0)
@@ -33,7 +34,7 @@ class BackendRejected(Exception):
 
 
 def _headers() -> dict[str, str]:
-    return {"X-Internal-Token": get_settings().internal_token}
+    return {"X-Internal-Token": get_settings().internal_token, **outgoing_headers()}
 
 
 async def _request(method: str, path: str, timeout: httpx.Timeout = TIMEOUT, **kwargs) -> httpx.Response:

@@ -74,6 +74,9 @@ class Settings(BaseSettings):
     signing_key_passphrase: str = ""
 
     backend_database_url: str = ""
+    # Scale-out: the outbox in a database every action server shares (PostgreSQL URL);
+    # empty = a SQLite file per action server, var/outbox.sqlite3.
+    outbox_database_url: str = ""
     clamd_socket: Path | None = None
     clamd_database_dir: Path = PROJECT_ROOT / "clamav" / "signatures"
     clamd_timeout_s: float = 30.0

@@ -22,7 +22,10 @@ def quiet_libraries() -> None:
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
-def configure_logging(level: int = logging.INFO) -> None:
-    """The root logger for one service process, with the library loggers quieted."""
-    logging.basicConfig(level=level, format=LOG_FORMAT)
+def configure_logging(level: int = logging.INFO, service: str = "", log_format: str = "text") -> None:
+    """The root logger for one service process, with the library loggers quieted;
+    log_format "json" writes one JSON object a line with the turn's request id (bot/ops/logs.py)."""
+    from bot.ops.logs import configure_logging as configure_root
+
+    configure_root(service, log_format, level)
     quiet_libraries()

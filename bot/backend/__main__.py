@@ -15,9 +15,9 @@ def main() -> None:
     settings = get_settings()
     safe_start(settings, "backend", "internal_token")
     # Quiets httpx (URLs) and fpdf2's font subsetting, which lists every glyph at INFO.
-    configure_logging()
+    configure_logging(service="backend", log_format=settings.log_format)
     uvicorn.run(create_app(settings), host=settings.host, port=settings.backend_port,
-                access_log=False, log_level="info")
+                access_log=False, log_level="info", log_config=None)
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ from bot.config import Settings, get_settings
 from bot.confirmation.fiktion import load_table
 from bot.confirmation.signing import ConfirmationSigner, config_from_settings
 from bot.ops.health import add_health_routes, sql_check
+from bot.ops.logs import add_request_ids
 from bot.ops.metrics import instrument_fastapi
 
 log = logging.getLogger("bot.backend")
@@ -88,6 +89,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _add_error_handlers(app)
     app.middleware("http")(_log_requests)
     add_health_routes(app, lambda: _readiness_checks(app))
+    # Last added runs first: the id is set before the request line is logged.
+    add_request_ids(app, trust_incoming=True)
     instrument_fastapi(app, "backend", settings.metrics_token, readiness=lambda: _readiness_checks(app))
     app.add_middleware(BodySizeLimit, upload_limit=settings.upload_max_file_bytes + MULTIPART_OVERHEAD)
     return app

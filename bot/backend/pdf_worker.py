@@ -21,6 +21,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 
 from bot.backend import confirmations
 from bot.confirmation.signing import ConfirmationSigner, SigningConfig, config_from_settings
+from bot.ops.metrics import PDF_SECONDS
 
 log = logging.getLogger(__name__)
 DOWNLOAD_WAIT_S = 30.0  # a download waits at most this long for the PDF
@@ -121,7 +122,8 @@ class PdfWorker:
         if document is None:  # rendered already (by another worker, or before a restart)
             return confirmations.stored_pdf(self.ctx, case_id)
         try:
-            pdf = self._render(document)
+            with PDF_SECONDS.time():  # render and sign, as the backend waits for it
+                pdf = self._render(document)
         except Exception:
             log.exception("confirmation PDF render failed")
             raise

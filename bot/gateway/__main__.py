@@ -10,6 +10,8 @@ from bot.safe_start import safe_start
 if __name__ == "__main__":
     settings = get_settings()
     safe_start(settings, "gateway", "internal_token")
-    configure_logging()  # httpx would log backend URLs with download tokens and conversation ids
+    # httpx would log backend URLs with download tokens and conversation ids.
+    configure_logging(service="gateway", log_format=settings.log_format)
     # No access log: request paths carry download tokens.
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.gateway_port, log_level="info", access_log=False)
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.gateway_port, log_level="info",
+                access_log=False, log_config=None)

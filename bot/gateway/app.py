@@ -13,6 +13,7 @@ from bot.gateway import chat, downloads, internal, limits, uploads, verify, widg
 from bot.gateway.conversation import ConversationCore
 from bot.gateway.liveness import TrackerLiveness
 from bot.ops.health import add_health_routes, clamd_check, http_check, rasa_check
+from bot.ops.logs import add_request_ids
 from bot.ops.metrics import instrument_fastapi, note_model
 from bot.privacy.purge import periodic_purge
 from bot.scanning.scanner import Scanner
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         }
 
     add_health_routes(app, checks)
-    instrument_fastapi(app, "gateway", settings.metrics_token, before_scrape=lambda: note_model(settings.rasa_url, settings.rasa_token),
-                       readiness=checks)
+    add_request_ids(app, trust_incoming=False)  # a client's id is never taken over
+    instrument_fastapi(app, "gateway", settings.metrics_token,
+                       before_scrape=lambda: note_model(settings.rasa_url, settings.rasa_token), readiness=checks)
     return app

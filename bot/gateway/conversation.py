@@ -8,6 +8,7 @@ handled strictly one after another, so answers never overtake each other.
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import time
 import unicodedata
@@ -16,8 +17,10 @@ from typing import Any
 
 import httpx
 
+from bot.ops.logs import METADATA_KEY, request_id
 from bot.ops.metrics import CHANNELS, TURN_SECONDS, TURNS, one_of
 
+log = logging.getLogger(__name__)
 # Intents that only the gateway may send on a client's behalf (after a scan).
 RESERVED_INTENTS = ("/upload_received", "/upload_refused")
 MAX_MESSAGE_CHARS = 2000
@@ -39,6 +42,12 @@ def clean_text(text: str) -> str:
         else:
             kept.append(ch)
     return re.sub(r"[ ]{2,}", " ", "".join(kept)).strip()
+
+
+def with_request_id(metadata: dict[str, Any] | None) -> dict[str, Any]:
+    """The message's metadata with this turn's request id (for the action server's logs)."""
+    current = request_id.get()
+    return {**(metadata or {}), **({METADATA_KEY: current} if current else {})}
 
 
 def is_reserved(text: str) -> bool:
@@ -65,9 +74,10 @@ class ConversationCore:
                 started = time.perf_counter()
                 response = await self._client.post(
                     "/webhooks/rest/webhook",
-                    json={"sender": sender, "message": text, "metadata": metadata or {}},
+                    json={"sender": sender, "message": text, "metadata": with_request_id(metadata)},
                 )
-                TURN_SECONDS.labels(channel).observe(time.perf_counter() - started)
+                seconds = time.perf_counter() - started
+                TURN_SECONDS.labels(channel).observe(seconds)
         except httpx.HTTPError as exc:
             TURNS.labels(channel, "unavailable").inc()
             raise AssistantUnavailable(type(exc).__name__) from exc
@@ -77,6 +87,7 @@ class ConversationCore:
                 del self._waiting[sender]
                 self._locks.pop(sender, None)
         TURNS.labels(channel, "answered" if response.status_code < 400 else "failed").inc()
+        log.info("turn channel=%s rasa=%d %.0fms", channel, response.status_code, seconds * 1000)
         if response.status_code >= 400:
             raise AssistantUnavailable(f"HTTP {response.status_code}")
         return response.json()

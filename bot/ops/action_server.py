@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
+import warnings
 from collections import OrderedDict
 
 import pluggy
@@ -19,8 +21,21 @@ from prometheus_client import Gauge
 from bot.config import get_settings
 from bot.ops import metrics as m
 from bot.ops.health import http_check, ready_body, run_checks
+from bot.ops.logs import METADATA_KEY, RequestIdFilter, accept_request_id, configure_logging, new_request_id, request_id
 
+log = logging.getLogger("bot.ops.action_server")
 hookimpl = pluggy.HookimplMarker("rasa_sdk")
+
+
+def silence_known_pairing_warning() -> None:
+    """Rasa 3.6 with rasa-sdk 3.21 is deliberate (docs/DEPENDENCIES.md): silence exactly
+    that pairing's compatibility warning; any other pairing still warns."""
+    warnings.filterwarnings("ignore", category=UserWarning, message=(
+        r"Your versions of rasa and rasa_sdk might not be compatible\. You are currently running "
+        r"rasa version 3\.6\.\d+ and rasa_sdk version 3\.21\.\d+"))
+
+
+silence_known_pairing_warning()
 FALLBACK_ACTIONS = {"action_default_fallback": "final", "action_default_ask_affirmation": "clarify"}
 LEAVING_ACTIONS = {"action_cancel_enquiry", "action_start_over"}
 SUBMIT_ACTION = "action_submit_enquiry"
@@ -47,8 +62,7 @@ def observe_webhook(call: dict, result: dict | None, seconds: float, status: int
     action = call.get("next_action") or ""
     slots = (call.get("tracker") or {}).get("slots") or {}
     events = (result or {}).get("events") or []
-    known = action.startswith(("action_", "validate_", "utter_"))
-    action_label = action[:60] if known else "other"
+    action_label = _action_name(call)
     m.ACTIONS.labels(action_label, "ok" if status < 400 else "error").inc()
     m.ACTION_SECONDS.labels(action_label).observe(seconds)
     if status >= 500:
@@ -72,6 +86,12 @@ def observe_webhook(call: dict, result: dict | None, seconds: float, status: int
             m.ENQUIRIES.labels("submitted", m.concern_label(slots.get("concern")), language).inc()
 
 
+def _action_name(call: dict) -> str:
+    """The action's name when it looks like one of ours (never free text in a log)."""
+    action = call.get("next_action") or ""
+    return action[:60] if action.startswith(("action_", "validate_", "utter_")) else "other"
+
+
 def note_outbox() -> None:
     """Depth and age of the oldest waiting submission, read at scrape time."""
     from actions import outbox
@@ -93,9 +113,28 @@ def attach(app) -> None:
 
     settings = get_settings()
 
+    if settings.log_format == "json":
+        configure_logging("actions", "json")
+    else:
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(RequestIdFilter())
+
+    @app.listener("after_server_start")
+    async def start_outbox_worker(_app, _loop):
+        """Deliver waiting submissions from the start: in scale-out also those another server queued."""
+        from actions import outbox
+
+        outbox.ensure_worker()
+
     @app.middleware("request")
     async def start_clock(request):
         request.ctx.started = time.perf_counter()
+        if request.path == "/webhook":
+            try:
+                metadata = (request.json or {}).get("tracker", {}).get("latest_message", {}).get("metadata") or {}
+            except (ValueError, AttributeError):
+                metadata = {}
+            request_id.set(accept_request_id(metadata.get(METADATA_KEY)) or new_request_id())
 
     @app.middleware("response")
     async def measure(request, resp):
@@ -103,7 +142,9 @@ def attach(app) -> None:
             return
         try:
             result = json.loads(resp.body or b"{}")
-            observe_webhook(request.json or {}, result, time.perf_counter() - request.ctx.started, resp.status)
+            seconds = time.perf_counter() - request.ctx.started
+            observe_webhook(request.json or {}, result, seconds, resp.status)
+            log.info("action %s %d %.0fms", _action_name(request.json or {}), resp.status, seconds * 1000)
         except (ValueError, TypeError, AttributeError):
             m.ERRORS.labels("actions", "unreadable_call").inc()
 

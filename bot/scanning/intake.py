@@ -20,6 +20,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 
 import httpx
 
+from bot.ops.logs import outgoing_headers
 from bot.ops.metrics import SCAN_SECONDS, UPLOADS
 from bot.config import Settings
 from bot.models import UploadRecord
@@ -236,7 +237,7 @@ class UploadIntake:
     async def _request(self, method: str, path: str, **kwargs) -> httpx.Response:
         """One call to the backend with our token; any failure is BackendUnavailable."""
         url = f"{self.settings.backend_url.rstrip('/')}{path}"
-        headers = {"X-Internal-Token": self.settings.internal_token}
+        headers = {"X-Internal-Token": self.settings.internal_token, **outgoing_headers()}
         try:
             response = await self._client().request(method, url, headers=headers, **kwargs)
         except httpx.HTTPError as exc:

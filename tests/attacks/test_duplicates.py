@@ -20,7 +20,7 @@ import httpx
 import pytest
 from pypdf import PdfReader
 
-from tests.e2e.chat import Chat, minimal_pdf, stored_cases
+from tests.e2e.chat import Chat, internal_id, minimal_pdf, stored_cases
 from tests.e2e.dialogue import Press, answer_until_summary, reply
 
 pytestmark = pytest.mark.slow
@@ -55,7 +55,7 @@ def _shape(messages: list[dict]) -> list[tuple]:
 
 def _pdf_text(stack, chat: Chat) -> str:
     [payload] = [c for c in chat.custom if c.get("type") == "confirmation_pdf"]
-    response = httpx.get(f"{stack.gateway_url}{payload['url']}", timeout=30)
+    response = httpx.get(f"{stack.gateway_url}{payload['url']}", headers={"X-Conversation": chat.sender}, timeout=30)
     assert response.status_code == 200
     return "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
 
@@ -98,7 +98,7 @@ def test_a_stranger_with_the_same_person_learns_nothing_of_the_first_case(stack,
     # In the backend both are kept apart and linked for the unit (nothing added to the first case).
     assert own_case["duplicate_of_id"] == pair.victim_case["id"] and own_case["open_key"] is None
     assert own_case["email"] == "stranger@example.org" and pair.victim_case["email"] == "amira@example.org"
-    assert _entries(stack, number) == [("initial", pair.victim.sender)]
+    assert _entries(stack, number) == [("initial", internal_id(stack.var_dir, pair.victim.sender))]
 
 
 def _entries(stack, case_number: str) -> list[tuple[str, str]]:
@@ -119,11 +119,14 @@ def test_guessing_a_code_reveals_nothing_and_the_genuine_client_adds_with_theirs
     unknown = Chat(stack.gateway_url, language="en")
     unknown.say("LEA-2026-999999 ABCD-EFGH-JKMN please add my new address")
     assert guessed == unknown.text and "could not add anything" in guessed
-    assert _entries(stack, number) == [("initial", victim.sender)]
+    victim_id = internal_id(stack.var_dir, victim.sender)
+    assert _entries(stack, number) == [("initial", victim_id)]
 
     phone = Chat(stack.gateway_url, language="en")  # the genuine client, later, on another device
+    phone.say("I want to add something to my existing case")
+    assert "case number and the verification code" in phone.text, phone.text
     assert phone.upload("contract.pdf", minimal_pdf("new contract"))["accepted"]
     phone.say(f"{number} {code.lower()} New employment contract attached")
     assert f"added to case {number}" in phone.text and "1 file(s)" in phone.text, phone.text
     assert not phone.custom  # no PDF for a follow-up
-    assert _entries(stack, number) == [("initial", victim.sender), ("by_code", phone.sender)]
+    assert _entries(stack, number) == [("initial", victim_id), ("by_code", internal_id(stack.var_dir, phone.sender))]

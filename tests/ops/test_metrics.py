@@ -94,6 +94,7 @@ def test_each_service_counts_what_happened(stack, activity):
     assert "intake_outbox_depth" in actions and "intake_outbox_oldest_age_seconds" in actions
 
     assert value(backend, "intake_cases_stored_total", status="created") >= 1
+    assert value(backend, "intake_pdf_render_seconds_count") >= 1
     assert value(backend, "intake_http_requests_total", route="/internal/cases", method="POST") >= 1
 
 

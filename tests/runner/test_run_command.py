@@ -91,7 +91,7 @@ def test_ctrl_c_after_start_stops_everything_in_reverse_order(tmp_path):
         runner.process.kill()
     assert runner.leftovers() == []
     stops = [line.split()[1] for line in runner.lines if line.startswith("stopping ")]
-    assert stops == ["gateway", "rasa", "actions", "backend", "clamd"]
+    assert stops == ["console", "gateway", "rasa", "actions", "backend", "clamd"]
 
 
 def test_sigkill_of_the_run_command_leaves_no_service_behind(tmp_path):

@@ -141,7 +141,7 @@ def _webhook_options(settings: Settings) -> dict:
 
 def configure_logging() -> None:
     """INFO logs without the token: httpx would log every Bot API URL, which contains it."""
-    configure_service_logging()
+    configure_service_logging(service="telegram", log_format=get_settings().log_format)
 
 
 def main() -> int:
