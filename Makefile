@@ -4,7 +4,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 PY := .venv/bin/python
 
-.PHONY: help install train run shell validate evaluate test test-fast bench clean
+.PHONY: help install train run shell validate evaluate test test-fast bench backup restore clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -47,6 +47,14 @@ test-fast: install ## the tests without browser and slow ones
 bench: install ## performance measurements (python -m bench, once it exists)
 	@if [ -d bench ] || [ -f bench.py ]; then $(PY) -m bench; \
 	else echo "bench: no benchmarks yet (bench/)"; fi
+
+# docs/OPERATIONS.md "Backups": what the archive holds, how to verify and restore it.
+backup: ## one archive of var/ and the databases, consistent while running: backups/intake-backup-<time>.tar.gz (OUT=dir)
+	@set -a; [ ! -f .env ] || . ./.env; set +a; $(PY) -m bot.ops.backup $(if $(OUT),--out "$(OUT)")
+
+restore: ## put a backup back (services stopped): make restore ARCHIVE=backups/....tar.gz [FORCE=1] [VERIFY=1]
+	@test -n "$(ARCHIVE)" || { echo "usage: make restore ARCHIVE=backups/intake-backup-<time>.tar.gz [FORCE=1] [VERIFY=1]"; exit 2; }
+	@set -a; [ ! -f .env ] || . ./.env; set +a; $(PY) -m bot.ops.restore "$(ARCHIVE)" $(if $(FORCE),--force) $(if $(VERIFY),--verify-only)
 
 clean: ## remove trained models, caches and reports (keeps var/ with its data, and the venvs)
 	rm -rf models .pytest_cache reports results .home-rasa/cache

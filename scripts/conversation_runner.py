@@ -24,6 +24,8 @@ from bot.staffcheck.conversations import (  # noqa: E402
 from bot.staffcheck.project import Project  # noqa: E402
 
 CONVERSATIONS_DIR = ROOT / "tests" / "evaluation" / "conversations"
+# The evaluation sets by name: "heldout" was written blind (never seen while building the model).
+SETS = {"conversations": CONVERSATIONS_DIR, "heldout": ROOT / "tests" / "evaluation" / "heldout"}
 
 
 def markers() -> tuple[dict[str, list[str]], list[str]]:
@@ -61,25 +63,27 @@ def run(gateway: str, conversations: list[Conversation], progress=print) -> list
     return outcomes
 
 
-def write_report(out_dir: Path, outcomes: list[Outcome]) -> Path:
+def write_report(out_dir: Path, outcomes: list[Outcome], name: str = "conversations") -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
+    stem = "conversation-evaluation" if name == "conversations" else f"{name}-evaluation"
     when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     wrong = [f"- `{o.conversation.id}` ({o.conversation.kind}): {o.failures[0]}" for o in outcomes if not o.right]
-    markdown = out_dir / "conversation-evaluation.md"
+    markdown = out_dir / f"{stem}.md"
     markdown.write_text("\n\n".join([
-        f"# Conversation evaluation\n\nGenerated {when} by `make evaluate` from tests/evaluation/conversations/ "
+        f"# Conversation evaluation\n\nGenerated {when} by `make evaluate` from tests/evaluation/{SETS[name].name}/ "
         "(never used for training). A conversation is right when every checked turn is right.",
         figure_table(outcomes), "## Wrong conversations (first wrong turn)", "\n".join(wrong) or "none"]) + "\n",
         encoding="utf-8")
     data = {"generated": when, "figures": {f"{k}/{l}": v for (k, l), v in figures(outcomes).items()},
             "wrong": {o.conversation.id: o.failures for o in outcomes if not o.right}}
-    (out_dir / "conversation-evaluation.json").write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    (out_dir / f"{stem}.json").write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     return markdown
 
 
-def evaluate_conversations(url: str | None, kinds: list[str] | None, out_dir: Path) -> list[Outcome]:
-    """Play the set against `url`, or against a private stack started (and stopped) here."""
-    conversations = [c for c in load_conversations(CONVERSATIONS_DIR) if not kinds or c.kind in kinds]
+def evaluate_conversations(url: str | None, kinds: list[str] | None, out_dir: Path,
+                           name: str = "conversations") -> list[Outcome]:
+    """Play the set `name` (see SETS) against `url`, or against a private stack started (and stopped) here."""
+    conversations = [c for c in load_conversations(SETS[name]) if not kinds or c.kind in kinds]
     if url:
         outcomes = run(url.rstrip("/"), conversations)
     else:
@@ -95,6 +99,6 @@ def evaluate_conversations(url: str | None, kinds: list[str] | None, out_dir: Pa
                 outcomes = run(stack.gateway_url, conversations)
             finally:
                 stack.stop()
-    report = write_report(out_dir, outcomes)
+    report = write_report(out_dir, outcomes, name)
     print(f"evaluate: conversation report written to {report}")
     return outcomes

@@ -3,6 +3,7 @@
 Usage (from the project directory):
     .venv/bin/python scripts/evaluate.py              # conversation evaluation + NLU evaluation
     .venv/bin/python scripts/evaluate.py --conversations-only [--url http://127.0.0.1:8080] [--kind follow_up]
+    .venv/bin/python scripts/evaluate.py --conversations-only --set heldout   # the blind held-out set
     .venv/bin/python scripts/evaluate.py --nlu-only   # NLU evaluation only (about 1-2 minutes)
 
 Conversation evaluation: the multi-turn conversations of tests/evaluation/conversations/{de,en}.yml
@@ -36,7 +37,7 @@ from bot.runner.environment import rasa_env  # noqa: E402
 from bot.staffcheck.nlu_metrics import Prediction, markdown_report, score_language, summary_table  # noqa: E402
 from bot.staffcheck.conversations import figure_table  # noqa: E402
 from bot.staffcheck.nlu_model import NluTrainingError, ensure_nlu_model  # noqa: E402
-from scripts.conversation_runner import evaluate_conversations  # noqa: E402
+from scripts.conversation_runner import SETS, evaluate_conversations  # noqa: E402
 from bot.staffcheck.project import Project  # noqa: E402
 
 LANGUAGES = ("de", "en")
@@ -92,10 +93,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--conversations-only", action="store_true", help="only the conversation evaluation")
     parser.add_argument("--url", help="gateway of a running assistant (default: start a private stack)")
     parser.add_argument("--kind", action="append", help="only conversations of this kind (repeatable)")
+    parser.add_argument("--set", choices=sorted(SETS), default="conversations",
+                        help="conversation set: tests/evaluation/conversations (default) or the blind "
+                        "tests/evaluation/heldout (report: reports/heldout-evaluation.md)")
     parser.add_argument("--out", type=Path, default=ROOT / "reports", help="report directory (default reports/)")
     args = parser.parse_args(argv)
     if not args.nlu_only:
-        outcomes = evaluate_conversations(args.url, args.kind, args.out)
+        outcomes = evaluate_conversations(args.url, args.kind, args.out, args.set)
         print(figure_table(outcomes))
         if args.conversations_only:
             return 0 if outcomes else 1

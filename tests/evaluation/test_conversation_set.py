@@ -13,6 +13,8 @@ from tests.nlu.nlu_data import normalise, training_examples
 
 ROOT = Path(__file__).resolve().parents[2]
 CONVERSATIONS = load_conversations(ROOT / "tests" / "evaluation" / "conversations")
+# The blind held-out set (written without looking at the model): same rules, smaller.
+HELDOUT = load_conversations(ROOT / "tests" / "evaluation" / "heldout")
 
 
 def test_at_least_150_conversations_about_half_in_each_language():
@@ -27,20 +29,31 @@ def test_every_kind_is_covered_in_each_language(language):
     assert all(kinds[kind] >= 5 for kind in KINDS), kinds
 
 
+def test_heldout_set_has_30_per_language_covering_every_kind():
+    assert Counter(c.language for c in HELDOUT) == {"de": 30, "en": 30}
+    for language in ("de", "en"):
+        kinds = Counter(c.kind for c in HELDOUT if c.language == language)
+        assert all(kinds[kind] >= 2 for kind in KINDS), kinds
+
+
+def test_heldout_ids_differ_from_the_main_set():
+    assert not {c.id for c in HELDOUT} & {c.id for c in CONVERSATIONS}
+
+
 def test_follow_ups_and_mid_form_conversations_have_several_turns():
-    for c in CONVERSATIONS:
+    for c in CONVERSATIONS + HELDOUT:
         if c.kind in ("follow_up", "mid_form"):
             assert len(c.turns) >= 2, c.id
 
 
 def test_every_conversation_checks_something():
-    assert all(any(t.expect for t in c.turns) for c in CONVERSATIONS)
+    assert all(any(t.expect for t in c.turns) for c in CONVERSATIONS + HELDOUT)
 
 
 def test_no_evaluation_message_is_a_training_example():
     """(One- or two-word answers to the form's questions, such as "Studium" or "cancel", are exempt.)"""
     training = {normalise(text) for _, text in training_examples()}
-    leaked = [t.say for c in CONVERSATIONS for t in c.turns
+    leaked = [t.say for c in CONVERSATIONS + HELDOUT for t in c.turns
               if normalise(t.say) in training and len(t.say.split()) > 3]
     assert not leaked
 
