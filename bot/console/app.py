@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException  # also catches the router's own 404/405
 
 from bot.config import Settings
-from bot.console.pages import signin
+from bot.console import texts
+from bot.console.pages import language, signin
 from bot.console.store import Store
 from bot.console.web import HERE, Console, SignInRequired, render
 
@@ -43,6 +45,7 @@ def create_app(settings: Settings, console: Console | None = None) -> FastAPI:
     app.state.console = console or build_console(settings)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(signin.router)
+    app.include_router(language.router)
     for name in ("edit", "learn", "train", "history", "inbox"):
         module = __import__(f"bot.console.pages.{name}", fromlist=["router"])
         app.include_router(module.router)
@@ -58,11 +61,20 @@ def create_app(settings: Settings, console: Console | None = None) -> FastAPI:
     async def sign_in_first(request: Request, _exc):
         if request.method == "GET":
             return RedirectResponse("/login", status_code=303)
-        return PlainTextResponse("Please sign in.", status_code=401)
+        return PlainTextResponse(texts.text(texts.language_of(request), "please_sign_in"), status_code=401)
 
     @app.exception_handler(HTTPException)
     async def refused(request: Request, exc: HTTPException):
-        return render(request, "error.html", None, message=str(exc.detail), status_code=exc.status_code)
+        # Pages raise with a key of content/console.yml; Starlette's own 404/405 get a text too.
+        language = texts.language_of(request)
+        detail = str(exc.detail)
+        if detail in texts.catalogue():
+            message = texts.text(language, detail)
+        elif exc.status_code in (404, 405):
+            message = texts.text(language, "page_not_found")
+        else:
+            message = detail
+        return render(request, "error.html", None, message=message, status_code=exc.status_code)
 
     @app.get("/health")
     def health():

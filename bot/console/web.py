@@ -11,15 +11,25 @@ from typing import Annotated, Any
 from fastapi import Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
 
 from bot.config import Settings
-from bot.console import sessions
+from bot.console import sessions, texts
 from bot.console.store import Store
 
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 templates.env.filters["datetime"] = lambda ts: datetime.fromtimestamp(ts).strftime("%d.%m.%Y %H:%M") if ts else ""
 templates.env.globals["now"] = time.time
+
+
+@pass_context
+def _t(context, _key: str, /, **values):
+    """t("key", name=value) in templates: the text in the page's language (content/console.yml)."""
+    return texts.markup(context.get("lang", texts.DEFAULT), _key, **values)
+
+
+templates.env.globals["t"] = _t
 MAX_FORM_FIELD = 100_000  # characters; the largest file edited as a whole is under 10 000
 
 
@@ -56,14 +66,14 @@ SessionDep = Annotated[sessions.Session, Depends(current_session)]
 def editor(session: SessionDep) -> sessions.Session:
     """Only `editor` accounts change content, training data and models."""
     if session.user.role != "editor":
-        raise HTTPException(403, "This page is for editors; your account may not use it.")
+        raise HTTPException(403, "only_editors")
     return session
 
 
 def unit_member(session: SessionDep) -> sessions.Session:
     """Only `unit` accounts see cases, and only their own unit's."""
     if session.user.role != "unit" or not session.user.unit:
-        raise HTTPException(403, "This page is for unit staff; your account may not use it.")
+        raise HTTPException(403, "only_units")
     return session
 
 
@@ -75,12 +85,12 @@ async def checked_form(request: Request, session: SessionDep) -> dict[str, str]:
     """The posted form as text fields, after the CSRF check (403 without the session's token)."""
     form = await request.form()
     if not sessions.csrf_ok(session.csrf, str(form.get("csrf") or "")):
-        raise HTTPException(403, "The form was not sent from this console (security token missing or old). Reload the page and try again.")
+        raise HTTPException(403, "csrf_failed")
     fields = {}
     for key, value in form.multi_items():
         if isinstance(value, str):
             if len(value) > MAX_FORM_FIELD:  # refused, never cut: a cut file would lose its end
-                raise HTTPException(413, "A field of this form is too long; nothing was saved.")
+                raise HTTPException(413, "field_too_long")
             fields[key] = value
     return fields
 
@@ -89,7 +99,7 @@ Form = Annotated[dict[str, str], Depends(checked_form)]
 
 
 def render(request: Request, template: str, session: sessions.Session | None, status_code: int = 200, **context) -> HTMLResponse:
-    """A page with the layout's navigation for the signed-in user."""
+    """A page with the layout's navigation for the signed-in user, in the request's language."""
     context.update(request=request, session=session, user=session.user if session else None,
-                   csrf=session.csrf if session else "")
+                   csrf=session.csrf if session else "", lang=texts.language_of(request))
     return templates.TemplateResponse(request, template, context, status_code=status_code)

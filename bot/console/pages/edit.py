@@ -56,7 +56,7 @@ def index(request: Request, session: Editor):
 def examples_form(request: Request, session: Editor, intent: str):
     project = console_of(request).project
     if intent not in editing.intents(project):
-        raise HTTPException(404, "There is no intent with this name.")
+        raise HTTPException(404, "no_such_intent")
     found = {language: editing.examples_of(project, intent, language) for language in LANGUAGES}
     return render(request, "edit_examples.html", session, intent=intent,
                   files={l: f for l, (f, _) in found.items()}, texts={l: "\n".join(e) for l, (_, e) in found.items()})
@@ -66,7 +66,7 @@ def examples_form(request: Request, session: Editor, intent: str):
 def examples_save(request: Request, session: Editor, form: Form, intent: str, language: str):
     project = console_of(request).project
     if language not in LANGUAGES or intent not in editing.intents(project):
-        raise HTTPException(404, "There is no such intent or language.")
+        raise HTTPException(404, "no_such_intent_or_language")
     found = {l: editing.examples_of(project, intent, l) for l in LANGUAGES}
     texts = {l: "\n".join(e) for l, (_, e) in found.items()}
     texts[language] = form.get("examples", "")
@@ -103,7 +103,7 @@ def response_save(request: Request, session: Editor, form: Form, name: str):
 def fact_form(request: Request, session: Editor, key: str):
     entry = (editing.knowledge(console_of(request).project).get("facts") or {}).get(key)
     if entry is None:
-        raise HTTPException(404, "There is no fact with this name.")
+        raise HTTPException(404, "no_such_fact")
     return render(request, "edit_fact.html", session, key=key, value=editing.fact_text(entry.get("value")),
                   source=str(entry.get("source") or ""))
 
@@ -120,7 +120,7 @@ def fact_save(request: Request, session: Editor, form: Form, key: str):
 def answer_form(request: Request, session: Editor, intent: str):
     entry = (editing.knowledge(console_of(request).project).get("answers") or {}).get(intent)
     if entry is None:
-        raise HTTPException(404, "There is no answer with this name.")
+        raise HTTPException(404, "no_such_answer")
     return render(request, "edit_answer.html", session, intent=intent,
                   texts={l: str(entry.get(l) or "") for l in LANGUAGES},
                   sources="\n".join(str(s) for s in entry.get("sources") or []))
@@ -142,7 +142,7 @@ WHOLE_FILES = {"concerns": "content/concerns.yml", "routing": "content/routing.y
 
 def _whole_file(name: str) -> str:
     if name not in WHOLE_FILES:
-        raise HTTPException(404, "This file cannot be edited here.")
+        raise HTTPException(404, "file_not_editable")
     return WHOLE_FILES[name]
 
 

@@ -17,7 +17,7 @@ UPLOAD_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 def _number(case_number: str) -> str:
     if not CASE_NUMBER.match(case_number):
-        raise HTTPException(404, "There is no such case in your unit.")
+        raise HTTPException(404, "no_such_case")
     return case_number.upper()
 
 
@@ -27,7 +27,7 @@ def inbox(request: Request, session: UnitMember, status: str = ""):
     try:
         cases = console.backend.cases(unit, status if status in ("open", "done") else None)
     except BackendUnavailable as error:
-        raise HTTPException(503, f"The case store is not reachable right now ({error}). Try again in a minute.") from None
+        raise HTTPException(503, "case_store_unreachable") from None
     console.store.audit(session.user.name, "list", unit=unit)
     return render(request, "inbox.html", session, cases=cases, status=status)
 
@@ -38,10 +38,10 @@ def case(request: Request, session: UnitMember, case_number: str, message: str =
     try:
         found = console.backend.case(unit, number)
     except BackendUnavailable as error:
-        raise HTTPException(503, f"The case store is not reachable right now ({error}).") from None
+        raise HTTPException(503, "case_store_unreachable") from None
     console.store.audit(session.user.name, "read", unit=unit, case_number=number, ok=found is not None)
     if found is None:
-        raise HTTPException(404, "There is no such case in your unit.")
+        raise HTTPException(404, "no_such_case")
     return render(request, "case.html", session, case=found, message=message)
 
 
@@ -51,7 +51,7 @@ def done(request: Request, session: UnitMember, form: Form, case_number: str):
     ok = console.backend.done(unit, number)
     console.store.audit(session.user.name, "done", unit=unit, case_number=number, ok=ok)
     if not ok:
-        raise HTTPException(404, "There is no such case in your unit.")
+        raise HTTPException(404, "no_such_case")
     return RedirectResponse(f"/inbox/{number}?message=done", status_code=303)
 
 
@@ -60,7 +60,7 @@ def _download(request: Request, session, case_number: str, what: str, action: st
     found = console.backend.file(unit, number, what)
     console.store.audit(session.user.name, action, unit=unit, case_number=number, ok=found is not None)
     if found is None:
-        raise HTTPException(404, "There is no such file in your unit's cases.")
+        raise HTTPException(404, "no_such_file")
     headers = {k: v for k, v in found.headers.items() if k.lower() in ("content-disposition", "content-type")}
     return Response(found.content, headers=headers)
 
@@ -73,5 +73,5 @@ def confirmation(request: Request, session: UnitMember, case_number: str):
 @router.get("/{case_number}/attachments/{upload_id}")
 def attachment(request: Request, session: UnitMember, case_number: str, upload_id: str):
     if not UPLOAD_ID.match(upload_id):
-        raise HTTPException(404, "There is no such file in your unit's cases.")
+        raise HTTPException(404, "no_such_file")
     return _download(request, session, case_number, f"attachments/{upload_id}", "read_attachment")

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse
 
-from bot.console import changes, editing, learning
+from bot.console import changes, editing, learning, texts
 from bot.console.web import Editor, Form, console_of, render
 from bot.staffcheck.project import LANGUAGES
 
@@ -25,7 +25,7 @@ def learn(request: Request, session: Editor, done: str = ""):
 def _open_item(request: Request, item_id: int) -> dict:
     item = learning.item(console_of(request).store, item_id)
     if item is None or item["status"] != "open":
-        raise HTTPException(404, "This message is no longer in the list.")
+        raise HTTPException(404, "learn_item_gone")
     return item
 
 
@@ -37,14 +37,15 @@ def as_example(request: Request, session: Editor, form: Form, item_id: int):
     intent, language = form.get("intent", ""), form.get("language", item["language"])
     sentence = form.get("text", item["masked_text"]).strip()
     if language not in LANGUAGES:
-        raise HTTPException(422, "Choose German or English.")
+        raise HTTPException(422, "choose_language")
     try:
         change_id = changes.apply(console.store, console.project, session.user.name,
                                   editing.add_example(console.project, intent, language, sentence))
     except editing.EditError as error:
-        return _back(request, session, f"Not saved: {error}")
+        return _back(request, session, texts.text(texts.language_of(request), "not_saved_because", reason=error))
     except changes.Rejected as rejected:
-        return _back(request, session, "Not saved: " + "; ".join(f"{p.what} ({p.fix})" for p in rejected.problems))
+        return _back(request, session, texts.text(texts.language_of(request), "not_saved_because",
+                                                       reason="; ".join(f"{p.what} ({p.fix})" for p in rejected.problems)))
     learning.decide(console.store, item_id, session.user.name, "used", f"example of {intent} ({language}), change {change_id}")
     return RedirectResponse(f"/learn?done=example", status_code=303)
 

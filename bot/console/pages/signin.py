@@ -7,7 +7,7 @@ import secrets
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
-from bot.console import accounts, sessions
+from bot.console import accounts, sessions, texts
 from bot.console.web import Form, SessionDep, console_of, render
 
 router = APIRouter()
@@ -23,9 +23,8 @@ def _cookie_options(request: Request) -> dict:
 def login_form(request: Request, error: str = ""):
     """The sign-in form; its own CSRF token is double-submitted (cookie + field)."""
     token = secrets.token_urlsafe(32)
-    message = {"failed": "Name or password is wrong.",
-               "limited": "Too many failed attempts. Please wait 15 minutes and try again.",
-               "expired": "The form was too old. Please sign in again."}.get(error, "")
+    key = {"failed": "login_failed", "limited": "login_limited", "expired": "login_expired"}.get(error)
+    message = texts.text(texts.language_of(request), key) if key else ""
     response = render(request, "login.html", None, message=message, login_csrf=token,
                       status_code=401 if error else 200)
     response.set_cookie(sessions.LOGIN_COOKIE, token, max_age=3600, **_cookie_options(request))

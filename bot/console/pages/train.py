@@ -35,7 +35,7 @@ def go_live(request: Request, session: Editor, form: Form):
     console = console_of(request)
     job = console.jobs.current
     if job is None or job.running or job.error or job.model is None or job.model.name != form.get("model"):
-        raise HTTPException(409, "There is no finished training for this model; train again.")
+        raise HTTPException(409, "no_finished_training")
     try:
         console.jobs.go_live(session.user.name, job.model)
     except ModelSwapError as error:
