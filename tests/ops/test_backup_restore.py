@@ -194,3 +194,28 @@ def test_an_archive_with_a_path_outside_var_restores_nothing(tmp_path):
     with pytest.raises(restore.RestoreError, match="unsafe"):
         restore.restore(archive, settings_for(fresh, f"sqlite:///{fresh / 'backend.sqlite3'}"))
     assert not (tmp_path / "restored" / "outside.env").exists() and not any(fresh.iterdir())
+
+
+def test_the_make_targets_an_operator_pastes(tmp_path):
+    """`make backup`, `make restore VERIFY=1`, `make restore` as docs/OPERATIONS.md shows them."""
+    var = tmp_path / "var"
+    with TestClient(create_app(settings_for(var, f"sqlite:///{var / 'backend.sqlite3'}"))):
+        pass  # creates the database and the signing key
+    root = Path(__file__).resolve().parents[2]
+
+    def make(*args: str, var_dir: Path) -> subprocess.CompletedProcess:
+        env = {"PATH": "/usr/bin:/bin", "INTAKE_VAR_DIR": str(var_dir), "HOME": str(tmp_path)}
+        return subprocess.run(["make", "--no-print-directory", "-C", str(root), *args], env=env,
+                              capture_output=True, text=True, timeout=120)
+
+    made = make("backup", f"OUT={tmp_path / 'backups'}", var_dir=var)
+    assert made.returncode == 0, made.stderr
+    archive = next((tmp_path / "backups").glob("intake-backup-*.tar.gz"))
+    assert make("restore", f"ARCHIVE={archive}", "VERIFY=1", var_dir=var).returncode == 0
+    refused = make("restore", f"ARCHIVE={archive}", var_dir=var)
+    assert refused.returncode != 0 and "not empty" in refused.stderr
+    fresh = tmp_path / "fresh"
+    assert make("restore", f"ARCHIVE={archive}", var_dir=fresh).returncode == 0
+    for name in ("backend.sqlite3", "signing/confirmation-key.pem", "signing/confirmation-cert.pem"):
+        assert (fresh / name).exists(), name
+    assert (fresh / "signing/confirmation-key.pem").read_bytes() == (var / "signing/confirmation-key.pem").read_bytes()
