@@ -25,6 +25,7 @@ from bot.staffcheck.project import Project
 from bot.staffcheck.report import Problem
 
 from bot.console.store import Store
+from bot.console.texts import Said
 
 # What the checks read; copied into the scratch project.
 CHECKED_PARTS = ("config.yml", "domain", "data", "content", "actions")
@@ -45,8 +46,8 @@ class Rejected(Exception):
         self.problems = problems
 
 
-class Conflict(Exception):
-    """The files changed since; the message says what to do."""
+class Conflict(Said):
+    """The files changed since; the message (a console text) says what to do."""
 
 
 def _problem_key(problem: Problem) -> tuple:
@@ -174,14 +175,14 @@ def revert(store: Store, project: Path, user: str, change_id: int) -> int:
     with store.connect() as db:
         row = db.execute("SELECT * FROM changes WHERE id = ?", (change_id,)).fetchone()
     if row is None:
-        raise Conflict("there is no such change")
+        raise Conflict("undo_no_such_change")
     if row["reverted_by"]:
-        raise Conflict(f"this change was already undone (change {row['reverted_by']})")
+        raise Conflict("undo_already_undone", id=row["reverted_by"])
     files = json.loads(row["files"])
     for rel, (_, after) in files.items():
         current = (project / rel).read_text(encoding="utf-8") if (project / rel).exists() else ""
         if current != after:
-            raise Conflict(f"{rel} was changed after this change; undo the later changes first (newest first)")
+            raise Conflict("undo_file_changed_since", file=rel)
     edit = Edit(f"Undo change {change_id}: {row['summary']}", {rel: before for rel, (before, _) in files.items()})
     return apply(store, project, user, edit, reverts=change_id)
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from bot.console.changes import Edit
+from bot.console.texts import Said
 from bot.console.yamlfiles import YamlDocument, example_block, parse_examples
 from bot.staffcheck.project import LANGUAGES, Project
 
@@ -24,11 +25,11 @@ KNOWLEDGE = "content/knowledge.yml"
 INTENT_NAME = re.compile(r"^[a-z][a-z0-9_]{2,48}$")
 
 
-class EditError(ValueError):
-    """The form cannot become a change (e.g. unknown intent); the message says which field."""
+class EditError(Said, ValueError):
+    """The form cannot become a change (e.g. unknown intent); the message (a console text) says which field."""
 
-    def __init__(self, field_name: str, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, field_name: str, key: str, /, **values) -> None:
+        super().__init__(key, **values)
         self.field = field_name
 
 
@@ -72,7 +73,7 @@ def examples_of(project: Path, intent: str, language: str) -> tuple[str, list[st
 def set_examples(project: Path, intent: str, language: str, text: str) -> Edit:
     """Replace an intent's examples in one language (one sentence per line)."""
     if intent not in intents(project):
-        raise EditError("intent", "choose an intent from the list")
+        raise EditError("intent", "edit_choose_intent")
     rel, doc, block = _intent_block(project, intent, language)
     examples = _lines(text)
     if block is None:
@@ -87,7 +88,7 @@ def add_example(project: Path, intent: str, language: str, sentence: str) -> Edi
     """Add one sentence to an intent's examples in the right language file."""
     rel, current = examples_of(project, intent, language)
     if not sentence.strip():
-        raise EditError("text", "the example is empty")
+        raise EditError("text", "edit_example_empty")
     edit = set_examples(project, intent, language, "\n".join([*current, sentence.strip()]))
     edit.summary = f"New {language} training example for '{intent}'"
     return edit
@@ -104,7 +105,7 @@ class ResponsePair:
 def _response_doc(project: Path, name: str) -> tuple[str, YamlDocument]:
     response = Project(project).domain.responses.get(name)
     if response is None:
-        raise EditError("name", "there is no response with this name")
+        raise EditError("name", "edit_no_such_response")
     return response.file, YamlDocument.read(project / response.file)
 
 
@@ -113,7 +114,7 @@ def _variation(variations: list, language: str) -> dict:
         for cond in variation.get("condition") or []:
             if cond.get("name") == "language" and cond.get("value") == language:
                 return variation
-    raise EditError("name", f"this response has no variation for '{language}'; edit it in the YAML file")
+    raise EditError("name", "edit_no_variation", language=language)
 
 
 def responses(project: Path) -> list[str]:
@@ -137,11 +138,11 @@ def set_response(project: Path, name: str, texts: dict[str, str], button_titles:
         variation = _variation(variations, language)
         text = texts.get(language, "").strip().replace("\r\n", "\n")
         if not text:
-            raise EditError(f"text_{language}", "the text is empty: write the answer in both languages")
+            raise EditError(f"text_{language}", "edit_text_empty")
         variation["text"] = text
         for button, title in zip(variation.get("buttons") or [], button_titles.get(language, [])):
             if not title.strip():
-                raise EditError(f"button_{language}", "a button title is empty")
+                raise EditError(f"button_{language}", "edit_button_empty")
             button["title"] = title.strip()
     return Edit(f"Response '{name}' (German and English)", {rel: doc.text()})
 
@@ -159,8 +160,11 @@ def _fact_value(old, text: str):
         if isinstance(old, date):
             return date.fromisoformat(text)
     except ValueError:
-        kind = {int: "a whole number", float: "a number", date: "a date written YYYY-MM-DD"}.get(type(old), "a value")
-        raise EditError("value", f"the value must be {kind}") from None
+        if isinstance(old, int):
+            raise EditError("value", "edit_value_whole_number") from None
+        if isinstance(old, float):
+            raise EditError("value", "edit_value_number") from None
+        raise EditError("value", "edit_value_date") from None
     if isinstance(old, list):
         items = CommentedSeq(part.strip() for part in text.split(",") if part.strip())
         items.fa.set_flow_style()
@@ -180,9 +184,9 @@ def set_fact(project: Path, key: str, value: str, source: str) -> Edit:
     doc = YamlDocument.read(project / KNOWLEDGE)
     entry = (doc.data.get("facts") or {}).get(key)
     if entry is None:
-        raise EditError("key", "there is no fact with this name")
+        raise EditError("key", "no_such_fact")
     if not source.strip():
-        raise EditError("source", "every fact needs its source: where the office published it")
+        raise EditError("source", "edit_fact_needs_source")
     entry["value"] = _fact_value(entry.get("value"), value)
     entry["source"] = source.strip()
     return Edit(f"Fact '{key}'", {KNOWLEDGE: doc.text()})
@@ -192,7 +196,7 @@ def set_answer(project: Path, intent: str, texts: dict[str, str], sources: str) 
     doc = YamlDocument.read(project / KNOWLEDGE)
     entry = (doc.data.get("answers") or {}).get(intent)
     if entry is None:
-        raise EditError("intent", "there is no answer with this name")
+        raise EditError("intent", "no_such_answer")
     for language in LANGUAGES:
         entry[language] = texts.get(language, "").strip().replace("\r\n", "\n")
     items = CommentedSeq(_lines(sources))

@@ -36,14 +36,14 @@ def new_question(project: Path, intent: str, examples: dict[str, str], answers: 
     if not intent.startswith("faq_"):
         intent = f"faq_{intent}"
     if not INTENT_NAME.match(intent):
-        raise EditError("intent", "the name may use lowercase letters, digits and '_' only (e.g. faq_parking)")
+        raise EditError("intent", "question_name_invalid")
     if intent in intents(project):
-        raise EditError("intent", f"'{intent}' exists already: add examples to it instead, or choose another name")
+        raise EditError("intent", "question_exists", intent=intent)
     for language in LANGUAGES:
         if not answers.get(language, "").strip():
-            raise EditError(f"answer_{language}", "write the answer in both languages")
+            raise EditError(f"answer_{language}", "question_answer_missing")
     if not source.strip():
-        raise EditError("source", "name the source of the answer (document and quoted sentence)")
+        raise EditError("source", "question_source_missing")
     files: dict[str, str] = {}
 
     core = YamlDocument.read(project / CORE_DOMAIN)

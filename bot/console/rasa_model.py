@@ -13,13 +13,14 @@ from pathlib import Path
 import httpx
 
 from bot.config import Settings
+from bot.console.texts import Said
 
 TOKEN_VARIABLE = "INTAKE_RASA_TOKEN"
 LOAD_TIMEOUT_S = 300.0  # Rasa loads the new model before it answers
 
 
-class ModelSwapError(RuntimeError):
-    """Rasa did not take the model; the message says why (without the token)."""
+class ModelSwapError(Said, RuntimeError):
+    """Rasa did not take the model; the message (a console text) says why (without the token)."""
 
 
 def rasa_token(settings: Settings) -> str:
@@ -63,8 +64,8 @@ class RasaModels:
             response = httpx.put(f"{self.url}/model", params=self._params(),
                                  json={"model_file": str(Path(model).resolve())}, timeout=LOAD_TIMEOUT_S)
         except httpx.HTTPError as error:
-            raise ModelSwapError(f"Rasa did not answer ({type(error).__name__})") from None
+            raise ModelSwapError("swap_rasa_silent", reason=type(error).__name__) from None
         if response.status_code == 401 or response.status_code == 403:
-            raise ModelSwapError("Rasa refused the console's token (check INTAKE_RASA_TOKEN)")
+            raise ModelSwapError("swap_token_refused")
         if response.status_code >= 300:
-            raise ModelSwapError(f"Rasa refused the model (HTTP {response.status_code})")
+            raise ModelSwapError("swap_model_refused", status=response.status_code)

@@ -55,3 +55,20 @@ def language_of(request: Request) -> str:
     if chosen in LANGUAGES:
         return chosen
     return _accept_language(request.headers.get("accept-language", ""))
+
+
+class Said(Exception):
+    """An error whose message is a console text: a key of content/console.yml and its values.
+    str() is the English text (logs, tests); pages show it in the reader's language with say()."""
+
+    def __init__(self, key: str, /, **values) -> None:
+        super().__init__(text(DEFAULT, key, **values))
+        self.key, self.values = key, values
+
+    def said_in(self, language: str) -> str:
+        return text(language, self.key, **self.values)
+
+
+def say(language: str, error: BaseException) -> str:
+    """An error's message in the language (errors from shared code keep their English text)."""
+    return error.said_in(language) if isinstance(error, Said) else str(error)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.config import PROJECT_ROOT
+from bot.console.texts import Said
 from bot.runner.environment import rasa_env
 from bot.runner.training import CACHE_DIR, TrainingError, ensure_model
 from bot.staffcheck import rasa_validate
@@ -30,6 +31,14 @@ HELD_OUT = {"de": PROJECT_ROOT / "tests" / "nlu" / "de.yml", "en": PROJECT_ROOT 
 STAGES = ("checking the data", "training", "evaluating", "ready")
 
 
+class DataCheckFailed(Said):
+    """Rasa's data check found problems; the job lists them."""
+
+
+class NoEarlierModel(Said, LookupError):
+    """Rollback is not possible: no earlier model, or its file is gone."""
+
+
 @dataclass
 class Job:
     started_by: str
@@ -37,6 +46,7 @@ class Job:
     stage: str = STAGES[0]
     finished_at: float | None = None
     error: str = ""
+    failure: Exception | None = None  # the error itself, for its text in the reader's language
     problems: list[str] = field(default_factory=list)
     model: Path | None = None
     scores: dict[str, dict] = field(default_factory=dict)  # "new"/"serving" -> language -> LanguageScores
@@ -101,7 +111,7 @@ class Jobs:
             problems, _notes = rasa_validate.interpret(Project(project), rasa_validate.run_rasa_validate(Project(project)))
             if problems:
                 job.problems = [str(p) for p in problems]
-                raise TrainingError("Rasa's data check found problems; fix them in the editor first")
+                raise DataCheckFailed("training_data_problems")
             job.stage = STAGES[1]
             with open(log_path, "ab") as output:
                 job.model = ensure_model(log=job.log, output=output, root=project)
@@ -114,8 +124,9 @@ class Jobs:
                 job.log("... and with the model that serves now, for comparison")
                 job.scores["serving"] = self._scores(serving_path)
             job.stage = STAGES[3]
-        except (TrainingError, OSError, subprocess.SubprocessError) as error:
+        except (TrainingError, DataCheckFailed, OSError, subprocess.SubprocessError) as error:
             job.error = str(error)
+            job.failure = error
         finally:
             job.finished_at = time.time()
 
@@ -140,10 +151,10 @@ class Jobs:
         """Back to the model that served before the last go-live; its name."""
         last = self.last_switch()
         if last is None or not last["previous"]:
-            raise LookupError("there is no earlier model to go back to")
+            raise NoEarlierModel("rollback_none")
         model = find_model(last["previous"], self.console.project)
         if model is None:
-            raise LookupError(f"the earlier model {last['previous']} is no longer on this machine")
+            raise NoEarlierModel("rollback_gone", model=last["previous"])
         current = self.console.rasa.serving()
         self.console.rasa.replace(model)
         self._record(user, "rollback", model.name, current)

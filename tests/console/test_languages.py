@@ -11,9 +11,11 @@ from bot.console import texts
 from tests.console.conftest import client, csrf_of, signed_in
 
 CONSOLE = Path(texts.__file__).resolve().parent
-# t("key") in templates; text(language, "key") and HTTPException(status, "key") in the code.
+# t("key") in templates; in the code text(language, "key"), HTTPException(status, "key") and the
+# errors whose message is a console text (texts.Said: EditError, Conflict, ModelSwapError, ...).
 TEMPLATE_KEY = re.compile(r"""\bt\(\s*["']([A-Za-z0-9_]+)["']""")
-CODE_KEY = re.compile(r"""\btexts\.text\([^,]+,\s*"([A-Za-z0-9_]+)"|HTTPException\(\d+,\s*"([A-Za-z0-9_]+)"\)""")
+CODE_KEY = re.compile(r"""\btexts\.text\([^,]+,\s*"([A-Za-z0-9_]+)"|HTTPException\(\d+,\s*"([A-Za-z0-9_]+)"\)"""
+                      r'|EditError\([^,]+,\s*"([A-Za-z0-9_]+)"|(?:Conflict|ModelSwapError|DataCheckFailed|NoEarlierModel)\(\s*"([A-Za-z0-9_]+)"')
 
 
 def test_every_text_has_german_and_english():
@@ -36,6 +38,7 @@ def test_templates_and_pages_use_only_existing_keys():
         for groups in CODE_KEY.findall(module.read_text(encoding="utf-8")):
             used |= {g for g in groups if g}
     assert len(used) > 150
+    assert {"edit_value_date", "undo_already_undone", "swap_token_refused", "rollback_none"} <= used  # the code's errors are seen
     missing = used - set(texts.catalogue())
     assert not missing, f"keys used but not in content/console.yml: {sorted(missing)}"
 
@@ -121,3 +124,16 @@ def test_the_switch_accepts_only_german_and_english(shared_console):
     assert response.status_code == 404 and "set-cookie" not in response.headers
     c.cookies.set("console_lang", "<script>")  # a forged cookie falls back to Accept-Language
     assert '<html lang="en">' in c.get("/login").text
+
+
+def test_the_consoles_own_refusals_of_a_form_come_in_german(console, editor):
+    editor.headers["Accept-Language"] = "de"
+    csrf = csrf_of(editor.get("/edit/new-question").text)
+    response = editor.post("/edit/new-question", data={"csrf": csrf, "intent": "Bad Name!", "source": "x"})
+    assert response.status_code == 422
+    assert '<html lang="de">' in response.text and "Der Name darf nur Kleinbuchstaben" in response.text
+    assert "lowercase letters" not in response.text
+    response = editor.post("/edit/facts/fee_issue_eur", data={"csrf": csrf, "value": "viel", "source": "x"})
+    assert response.status_code == 422 and "Der Wert muss" in response.text and "the value must" not in response.text
+    response = editor.post("/history/999/revert", data={"csrf": csrf})
+    assert "Diese Änderung gibt es nicht" in response.text

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse
 
-from bot.console import changes, editing, questions
+from bot.console import changes, editing, questions, texts
 from bot.console.web import Editor, Form, console_of, render
 from bot.staffcheck.project import LANGUAGES
 
@@ -37,7 +37,7 @@ def _save_or_show(request: Request, session, edit_factory, template: str, **cont
         edit = edit_factory()
         return _saved(changes.apply(console.store, console.project, session.user.name, edit))
     except editing.EditError as error:
-        context.update(field_error={error.field: str(error)})
+        context.update(field_error={error.field: texts.say(texts.language_of(request), error)})
     except changes.Rejected as rejected:
         context.update(problems=[(p, field_for(p, template)) for p in rejected.problems])
     return render(request, template, session, status_code=422, **context)
@@ -79,7 +79,7 @@ def response_form(request: Request, session: Editor, name: str):
     try:
         pair = editing.response_pair(console_of(request).project, name)
     except editing.EditError as error:
-        raise HTTPException(404, str(error)) from None
+        raise HTTPException(404, error.key) from None
     return render(request, "edit_response.html", session, pair=pair)
 
 
@@ -89,7 +89,7 @@ def response_save(request: Request, session: Editor, form: Form, name: str):
     try:
         pair = editing.response_pair(project, name)
     except editing.EditError as error:
-        raise HTTPException(404, str(error)) from None
+        raise HTTPException(404, error.key) from None
     texts = {l: form.get(f"text_{l}", "") for l in LANGUAGES}
     titles = {l: [form.get(f"button_{l}_{i}", "") for i in range(len(pair.buttons))] for l in LANGUAGES}
     pair.texts = texts

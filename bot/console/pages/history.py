@@ -24,7 +24,7 @@ def revert(request: Request, session: Editor, form: Form, change_id: int):
         new_id = changes.revert(console.store, console.project, session.user.name, change_id)
     except changes.Conflict as conflict:
         return render(request, "history.html", session, status_code=409,
-                      entries=changes.history(console.store), saved=0, error=str(conflict))
+                      entries=changes.history(console.store), saved=0, error=texts.say(texts.language_of(request), conflict))
     except changes.Rejected as rejected:
         return render(request, "history.html", session, status_code=422, entries=changes.history(console.store),
                       saved=0, error=texts.text(texts.language_of(request), "undo_problem", reason="; ".join(str(p) for p in rejected.problems)))

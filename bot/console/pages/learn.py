@@ -42,7 +42,7 @@ def as_example(request: Request, session: Editor, form: Form, item_id: int):
         change_id = changes.apply(console.store, console.project, session.user.name,
                                   editing.add_example(console.project, intent, language, sentence))
     except editing.EditError as error:
-        return _back(request, session, texts.text(texts.language_of(request), "not_saved_because", reason=error))
+        return _back(request, session, texts.text(texts.language_of(request), "not_saved_because", reason=texts.say(texts.language_of(request), error)))
     except changes.Rejected as rejected:
         return _back(request, session, texts.text(texts.language_of(request), "not_saved_because",
                                                        reason="; ".join(f"{p.what} ({p.fix})" for p in rejected.problems)))

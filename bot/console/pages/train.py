@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse
 
+from bot.console import texts
 from bot.console.rasa_model import ModelSwapError
 from bot.console.web import Editor, Form, console_of, render
 
@@ -19,9 +20,11 @@ METRICS = (("accuracy_with_fallback", "understood correctly (fallback counts as 
 @router.get("")
 def page(request: Request, session: Editor, message: str = "", error: str = ""):
     console = console_of(request)
-    return render(request, "train.html", session, job=console.jobs.current, serving=console.rasa.serving(),
+    language, job, notice = texts.language_of(request), console.jobs.current, console.jobs.notice
+    return render(request, "train.html", session, job=job, serving=console.rasa.serving(),
                   switches=console.jobs.switches(), metrics=METRICS, message=message,
-                  error=console.jobs.notice if error else "")
+                  job_error=texts.say(language, job.failure) if job and job.failure else (job.error if job else ""),
+                  error=(texts.say(language, notice) if isinstance(notice, Exception) else notice) if error else "")
 
 
 @router.post("/start")
@@ -45,7 +48,7 @@ def go_live(request: Request, session: Editor, form: Form):
 
 def _failed(console, error: Exception) -> RedirectResponse:
     # The reason stays on the server: a crafted ?error= link cannot put words on this page.
-    console.jobs.notice = str(error)
+    console.jobs.notice = error  # shown in the reader's language (texts.say)
     return RedirectResponse("/train?error=1", status_code=303)
 
 
