@@ -189,3 +189,13 @@ def test_a_unit_user_sees_only_their_units_cases(stack, console_page):
     assert page.goto(f"{stack.console_url}/inbox/{other['case_number']}").status == 404
     assert page.goto(f"{stack.console_url}/inbox/{other['case_number']}/confirmation.pdf").status == 404
     assert page.goto(f"{stack.console_url}/edit").status == 403
+
+    # The Deutsch/English switch is a plain link (CSP allows no inline script): the inbox in German.
+    page.goto(f"{stack.console_url}/inbox")
+    page.get_by_role("link", name="Deutsch").click()
+    expect(page.get_by_role("heading", name=f"Fälle von Sachgebiet {own['unit']}")).to_be_visible()
+    assert page.locator("html").get_attribute("lang") == "de"
+    expect(page.get_by_role("row", name=re.compile(own["case_number"]))).to_contain_text("erledigt")
+    check_page(page)
+    page.get_by_role("link", name="English").click()
+    expect(page.get_by_role("heading", name=f"Cases of unit {own['unit']}")).to_be_visible()
