@@ -64,7 +64,8 @@ def execute(commands: list[Command], context: Context, in_form: bool = False,
             outcome.start_enquiry, outcome.concern = True, command.concern
         elif isinstance(command, OutOfScope):
             # No reliable information here and a written question to the office (never "not responsible").
-            outcome.replies.append(Reply(response="utter_out_of_scope"))
+            phones = kb.format_fact("phone_numbers", kb.load_knowledge().facts["phone_numbers"], language)
+            outcome.replies.append(Reply(response="utter_out_of_scope", values={"phone_numbers": phones}))
         elif isinstance(command, Unclear):
             outcome.unclear = command.intent or "nlu_fallback"
     if in_form or outcome.start_enquiry:

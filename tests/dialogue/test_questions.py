@@ -100,3 +100,15 @@ def test_a_weak_word_alone_is_no_question():
     assert turn("Was kostet ein Bahnticket nach München?") == ["unclear None"]
     assert turn("How much is a coffee?") == ["unclear None"]
     assert turn("How much is a coffee?", intent="out_of_scope") == ["out_of_scope"]
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_out_of_scope_says_how_to_reach_the_office(language):
+    """Issue 13: no information here, and the office's phone numbers from content/knowledge.yml."""
+    from actions.dialogue.commands import OutOfScope
+    from actions.dialogue.executor import execute
+    from actions.dialogue.understand import Context
+
+    (reply,) = execute([OutOfScope()], Context(language=language)).replies
+    assert reply.response == "utter_out_of_scope"
+    assert "99-2421" in reply.values["phone_numbers"] and "99-2422" in reply.values["phone_numbers"]
