@@ -25,7 +25,9 @@ def main() -> int:
               "one into var/secrets.env.", file=sys.stderr, flush=True)
         return 2
     os.umask(0o077)  # tracker database, logs: this user only
-    sys.argv = ["rasa", *sys.argv[1:]] + (["--auth-token", token] if token else [])
+    # "--auth-token=<token>", not two words: a generated token may start with "-", which
+    # argparse would take for an option ("expected one argument").
+    sys.argv = ["rasa", *sys.argv[1:]] + ([f"--auth-token={token}"] if token else [])
     from rasa.__main__ import main as rasa_main
 
     return rasa_main()

@@ -60,7 +60,7 @@ ROWS = [
     # Issue of a residence permit, one row per purpose, alternating languages.
     Row("issue-employment-de", "de", "Ich möchte eine Aufenthaltserlaubnis zum Arbeiten beantragen",
         "residence_permit_issue", "employment", "mehmet demir", "mehmet@example.org", "B",
-        {"title_kind": Press(r"^Kein Aufenthaltsdokument$")},
+        {"title_kind": Press(r"^Kein Aufenthaltstitel$")},
         {"given_names": "Mehmet", "family_name": "Demir", "title_kind": "none", "phone": "+491701234567"}),
     Row("issue-skilled-en", "en", "I want to apply for a residence permit as a skilled worker with vocational training",
         "residence_permit_issue", "skilled_worker_vocational", "Priya Sharma", "priya@example.org", "B",

@@ -1,0 +1,41 @@
+"""deploy/rasa/rasa_run.py hands the API token to Rasa inside the process, in a form argparse accepts."""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+LAUNCHER = Path(__file__).resolve().parents[2] / "deploy" / "rasa" / "rasa_run.py"
+
+
+def _launch(monkeypatch, token: str) -> list[str]:
+    """Run the launcher with a stand-in for Rasa's entry point; return the argv Rasa would see."""
+    seen: list[str] = []
+    fake_main = types.ModuleType("rasa.__main__")
+    fake_main.main = lambda: seen.extend(sys.argv) or 0
+    monkeypatch.setitem(sys.modules, "rasa", types.ModuleType("rasa"))
+    monkeypatch.setitem(sys.modules, "rasa.__main__", fake_main)
+    monkeypatch.setenv("INTAKE_RASA_TOKEN", token)
+    monkeypatch.setattr(sys, "argv", ["rasa_run.py", "run", "--enable-api", "--port", "5005"])
+    spec = importlib.util.spec_from_file_location("rasa_run", LAUNCHER)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    monkeypatch.setattr("os.umask", lambda _mask: 0)  # keep the test process's umask
+    assert module.main() == 0
+    return seen
+
+
+@pytest.mark.parametrize("token", ["-startswithdash0123456789", "plain0123456789abcdef", "--looks-like-an-option-1234"])
+def test_any_generated_token_reaches_rasa_intact(monkeypatch, token):
+    argv = _launch(monkeypatch, token)
+    parser = argparse.ArgumentParser()
+    parser.add_argument("command")
+    parser.add_argument("--enable-api", action="store_true")
+    parser.add_argument("--port")
+    parser.add_argument("-t", "--auth-token")
+    assert parser.parse_args(argv[1:]).auth_token == token
