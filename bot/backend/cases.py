@@ -81,10 +81,14 @@ def _submit_once(ctx: BackendContext, session: Session, sub: CaseSubmission) -> 
     own = session.scalar(
         select(Case).where(Case.match_key == key, Case.status == "open", Case.conversation_id == sub.conversation_id)
         .order_by(Case.id).limit(1))
+    matching = session.scalar(select(Case).where(Case.open_key == key))
+    if own is None and matching is not None and matching.conversation_id == sub.conversation_id:
+        # Committed by a concurrent request of this conversation between the two reads
+        # (PostgreSQL's READ COMMITTED sees it only in the second): still its own case.
+        own = matching
     if own is not None:
         add_entry(session, own, sub, "follow_up", ctx)
         return _receipt(ctx, session, own, sub.conversation_id, "follow_up"), None
-    matching = session.scalar(select(Case).where(Case.open_key == key))
     case = _create_case(ctx, session, sub, key, duplicate_of=matching)
     add_entry(session, case, sub, "initial", ctx)
     create_confirmation(ctx, session, case)
