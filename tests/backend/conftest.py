@@ -7,7 +7,6 @@ import secrets
 from collections.abc import Iterator
 from datetime import date
 
-import psycopg
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
@@ -15,8 +14,8 @@ from sqlalchemy import create_engine, text
 from bot.backend.app import create_app
 from bot.backend.models import Base
 from bot.config import Settings
+from tests.fixtures.postgres import fresh_databases, url_of
 
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
 INTERNAL = {"X-Internal-Token": "test-internal-token-0123456789"}
 UNITS = ["A1", "A2", "A3", "A4", "A5", "B1", "B2", "B3", "B4", "B5", "B6", "B7",
          "E1", "E2", "E3", "E4", "E5", "E-ZENTRAL"]
@@ -37,17 +36,8 @@ def staff(unit: str) -> dict[str, str]:
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """A fresh PostgreSQL database for this test session, dropped at the end."""
-    try:
-        admin = psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as exc:
-        pytest.skip(f"PostgreSQL not reachable on 127.0.0.1:5432 ({exc.__class__.__name__})")
-    name = f"intake_test_{secrets.token_hex(4)}"
-    admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+    with fresh_databases("intake_test") as (name,):
+        yield url_of(name)
 
 
 def _empty_postgres(url: str) -> None:

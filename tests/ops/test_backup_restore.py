@@ -17,7 +17,6 @@ import subprocess
 import tarfile
 from pathlib import Path
 
-import psycopg
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -26,8 +25,9 @@ from bot.backend.app import create_app
 from bot.backend.models import Case
 from bot.config import Settings
 from bot.ops import backup, restore
-from tests.backend.conftest import INTERNAL, PG_ADMIN, STAFF_TOKENS, staff, submission
+from tests.backend.conftest import INTERNAL, STAFF_TOKENS, staff, submission
 from tests.backend.helpers import PDF, PNG, upload
+from tests.fixtures.postgres import fresh_databases, url_of
 
 ATTACHMENTS = [(PDF, "application/pdf", "pass.pdf"), (PNG, "image/png", "photo.png")]
 
@@ -134,19 +134,8 @@ def test_sqlite_backup_restores_every_case_attachment_and_signed_pdf(tmp_path):
 
 @pytest.fixture
 def two_postgres_databases():
-    try:
-        admin = psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as exc:
-        pytest.skip(f"PostgreSQL not reachable on 127.0.0.1:5432 ({exc.__class__.__name__})")
-    names = [f"intake_backup_{secrets.token_hex(4)}" for _ in range(2)]
-    for name in names:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield [f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}" for name in names]
-    finally:
-        for name in names:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+    with fresh_databases("intake_backup", count=2) as names:
+        yield [url_of(name) for name in names]
 
 
 @pytest.mark.postgres

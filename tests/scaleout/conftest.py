@@ -6,11 +6,9 @@ a fresh PostgreSQL database created for this session and dropped afterwards.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-import psycopg
 import pytest
 import redis
 
@@ -18,8 +16,8 @@ from bot.config import PROJECT_ROOT
 from bot.runner.environment import RASA_BIN, child_env, free_port, rasa_env
 from bot.runner.readiness import rasa_model_loaded
 from bot.runner.services import ProcessService, wait_until_ready
+from tests.fixtures.postgres import fresh_databases
 
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
 REDIS_DB = 1
 ENDPOINTS = PROJECT_ROOT / "deploy" / "scale-out" / "endpoints.yml"
 LOGGING = PROJECT_ROOT / "deploy" / "rasa" / "logging.yml"
@@ -35,17 +33,8 @@ class RasaServer:
 @pytest.fixture(scope="session")
 def tracker_database() -> Iterator[str]:
     """A fresh PostgreSQL database for the tracker store; its name."""
-    try:
-        admin = psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as error:
-        pytest.skip(f"PostgreSQL not reachable on 127.0.0.1:5432 ({type(error).__name__})")
-    name = f"rasa_tracker_{secrets.token_hex(4)}"
-    admin.execute(f'CREATE DATABASE "{name}"')
-    try:
+    with fresh_databases("rasa_tracker") as (name,):
         yield name
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
 
 
 @pytest.fixture(scope="session")

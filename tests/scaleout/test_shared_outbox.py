@@ -13,30 +13,20 @@ import threading
 import time
 
 import httpx
-import psycopg
 import pytest
 
 from bot.config import PROJECT_ROOT
 from bot.models import CaseSubmission
 from tests.backend.conftest import submission
+from tests.fixtures.postgres import fresh_databases, url_of
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
 
 
 @pytest.fixture
 def outbox_database():
-    try:
-        admin = psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as exc:
-        pytest.skip(f"PostgreSQL not reachable on 127.0.0.1:5432 ({exc.__class__.__name__})")
-    name = f"intake_outbox_{secrets.token_hex(4)}"
-    admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+    with fresh_databases("intake_outbox") as (name,):
+        yield url_of(name)
 
 
 class SilentBackend:
