@@ -9,6 +9,11 @@ server and the gateway, uploads vs raw clamd INSTREAM, service start times and R
 rendering, and backend submissions (with the PDF fetched) on SQLite and PostgreSQL.
 Prints the targets as ratios and a table; writes reports/bench.json (profiles under
 reports/profiles/). ``--quick`` is a small smoke run.
+
+``--only submissions`` measures only the backend's submissions and PDFs (no Rasa, no stack):
+on SQLite and PostgreSQL, or with ``--side LABEL=CHECKOUT[:PROCESSES]`` (repeatable) several
+backends side by side on SQLite, e.g. main before a change and the branch after it,
+interleaved over ``--rounds``; writes reports/bench-submissions.json.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from bench import profiles, turns
 from bench.rasa_server import RasaServer
 from bench.report import machine, table, targets, write_json
 from bench.stack import TimedStack, bench_settings
-from bench.submissions import bench_submissions
+from bench.submissions import bench_submissions, compare_sides, comparison_table, parse_side
 from bench.training import bench_training
 from bench.uploads import SIZES, bench_uploads
 from bot.config import PROJECT_ROOT
@@ -122,15 +127,48 @@ def run(plan: dict, skip_training: bool) -> dict:
     return report
 
 
+def run_submissions(plan: dict, sides: list[str], rounds: int) -> tuple[dict, str]:
+    """Only the submissions part: this checkout on SQLite and PostgreSQL, or the given sides."""
+    report: dict = {"started": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": machine(),
+                    "plan": {"submissions": plan["submissions"], "rounds": rounds, "sides": sides}}
+    with tempfile.TemporaryDirectory(prefix="intake-bench-") as tmp:
+        if sides:
+            _section(report, "comparison", lambda: compare_sides(Path(tmp), [parse_side(s) for s in sides],
+                                                                 plan["submissions"], rounds))
+        else:
+            _section(report, "submissions", lambda: bench_submissions(Path(tmp), plan["submissions"]))
+    report["machine"]["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
+    load = f"load average at start {report['machine']['load_average']}, at end {report['machine']['load_average_end']}"
+    if "comparison" in report:
+        return report, f"{load}\n{comparison_table(report['comparison'])}"
+    return report, f"{load}\n{table(report)}"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the suite, print the table, write the JSON; exit 1 when a measurement failed."""
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small smoke run (no training, few repeats)")
     parser.add_argument("--skip-training", action="store_true", help="do not time a full rasa train")
-    parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "reports" / "bench.json")
+    parser.add_argument("--only", choices=["submissions"], help="run only this part")
+    parser.add_argument("--side", action="append", default=[], metavar="LABEL=CHECKOUT[:PROCESSES]",
+                        help="with --only submissions: a backend to compare (repeatable; first = baseline)")
+    parser.add_argument("--rounds", type=int, default=2, help="with --side: interleaved rounds")
+    parser.add_argument("--submissions", type=int, help="submissions per measurement (default 40, --quick 4)")
+    parser.add_argument("--out", type=Path)
     args = parser.parse_args(argv)
-    report = run(QUICK if args.quick else FULL, skip_training=args.skip_training or args.quick)
-    path = write_json(report, args.out)
+    plan = dict(QUICK if args.quick else FULL)
+    if args.submissions:
+        plan["submissions"] = args.submissions
+    if args.only == "submissions":
+        report, text = run_submissions(plan, args.side, args.rounds)
+        path = write_json(report, args.out or PROJECT_ROOT / "reports" / "bench-submissions.json")
+        print(text)
+        say(f"report written to {path}")
+        return 1 if report.get("errors") else 0
+    if args.side:
+        parser.error("--side needs --only submissions")
+    report = run(plan, skip_training=args.skip_training or args.quick)
+    path = write_json(report, args.out or PROJECT_ROOT / "reports" / "bench.json")
     print(table(report))
     say(f"report written to {path}")
     return 1 if report.get("errors") else 0
