@@ -22,7 +22,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.procs import tree_cpu_seconds
+from bench.procs import cpu_seconds, tree_cpu_seconds
 from bench.stats import summary_ms
 from bot.config import PROJECT_ROOT, Settings
 from bot.runner.environment import APP_PYTHON, child_env, free_port
@@ -175,9 +175,10 @@ def bench_database(var_dir: Path, database_url: str, count: int, concurrencies=(
 def _with_cpu(pid: int, count: int, measure) -> dict:
     """The measurement plus the backend's CPU (its render processes included) per case:
     unlike rates, that does not depend on how busy the shared machine is."""
-    before = tree_cpu_seconds(pid)
+    before, main_before = tree_cpu_seconds(pid), cpu_seconds(pid)
     result = measure()
     result["backend_cpu_ms_per_case"] = round((tree_cpu_seconds(pid) - before) * 1000 / count, 1)
+    result["backend_main_cpu_ms_per_case"] = round((cpu_seconds(pid) - main_before) * 1000 / count, 1)  # without renders
     return result
 
 
@@ -230,7 +231,7 @@ def _medians(runs: list[dict], concurrencies, fetches) -> dict[str, float]:
     medians = {}
     for fetch in fetches:
         for c in concurrencies:
-            for key in ("per_s", "pdfs_per_s", "backend_cpu_ms_per_case"):
+            for key in ("per_s", "pdfs_per_s", "backend_cpu_ms_per_case", "backend_main_cpu_ms_per_case"):
                 values = [run[fetch][str(c)].get(key, float("nan")) for run in runs]
                 medians[f"{fetch} {c} {key}"] = round(statistics.median(values), 2)
     return medians

@@ -14,7 +14,12 @@ glyphs used, so each process keeps:
   confirmation uses, plus whatever else a document needs (a Cyrillic name), cached by
   that extra set. Before the PDF is written, each document's font is swapped for the
   reduced one; fpdf2 then subsets 600 glyphs instead of 6000, and the embedded subset
-  is the same (same glyphs, same options).
+  is the same (same glyphs, same options);
+- per document, the width of every measured text, so fpdf2's line breaking (which
+  measures the whole line again for each character it adds) measures a line from its
+  last prefix (``_MeasuredFont``).
+
+The PDF bytes are exactly those fpdf2 writes on its own (tests/confirmation/test_font_cache.py).
 
 During layout a document's ``fontTools`` font is the full face opened lazily from bytes in
 memory (only shaping reads it, for glyph names). Shaping itself (uharfbuzz) reads the
@@ -45,7 +50,32 @@ DROPPED_BY_FPDF = ("FFTM", "GDEF", "GPOS", "GSUB", "MATH", "hdmx", "meta", "sbix
 # Characters nearly every confirmation prints: Latin with Latin-1 and Extended-A (German,
 # Turkish, Polish, ... names), general punctuation, the euro sign.
 BASE_CHARACTERS = frozenset([*range(0x20, 0x250), *range(0x2000, 0x2070), 0x20AC])
+MEMO_MAX_CHARS = 400  # longer texts (never a line) are measured the usual way, not remembered
 REDUCED_CACHE_SIZE = 64  # distinct extra glyph sets kept per face (a few hundred KiB each at most)
+
+
+class _MeasuredFont(TTFFont):
+    """fpdf2's TrueType font, measuring a line from the width of its last measured prefix.
+
+    fpdf2's line breaking measures the whole line again for every character it adds (a
+    Python sum over the line each time): about a third of a confirmation's render. The
+    widths are integers in font units, so ``prefix + last character`` is exactly the sum
+    fpdf2 computes; same floats, same PDF. Each document has its own memo (``_widths``).
+    """
+
+    def get_text_width(self, text: str, font_size_pt: float, text_shaping_params) -> tuple[int, float]:
+        widths = getattr(self, "_widths", None)
+        if text_shaping_params or widths is None or len(text) > MEMO_MAX_CHARS:
+            return super().get_text_width(text, font_size_pt, text_shaping_params)
+        if font_size_pt > self.biggest_size_pt:
+            self.biggest_size_pt = font_size_pt
+        units = widths.get(text)
+        if units is None:
+            prefix = widths.get(text[:-1])
+            units = (prefix + self.cw[ord(text[-1])] if prefix is not None and text
+                     else sum(self.cw[ord(c)] for c in text))
+            widths[text] = units
+        return len(text), units * font_size_pt * 0.001
 
 
 @dataclass
@@ -70,7 +100,7 @@ def _subset_options(keep_glyph_names: bool) -> ftsubset.Options:
 
 def _load_face(path: Path, style: str) -> _Face:
     """Parse the font file once; refuses what this cache does not handle (colour, CFF fonts)."""
-    prototype = TTFFont(FPDF(), path, f"prototype{style}", style)
+    prototype = _MeasuredFont(FPDF(), path, f"prototype{style}", style)
     if prototype.color_font is not None or prototype.is_cff or prototype.is_symbol:
         raise ValueError(f"{path.name}: only plain TrueType fonts are cached")
     stripped = ttLib.TTFont(str(path), recalcTimestamp=False, lazy=True)
@@ -112,6 +142,7 @@ def add_cached_font(pdf: FPDF, family: str, style: str, path: Path) -> None:
     font._hbfont = None  # noqa: SLF001 - created per document from the font file when shaping
     font.subset = SubsetMap(font)
     font.color_font = None
+    font._widths = {}  # noqa: SLF001 - this document's line widths (_MeasuredFont)
     pdf.fonts[fontkey] = font
     pdf._cached_font_faces = {**getattr(pdf, "_cached_font_faces", {}), fontkey: face}  # noqa: SLF001
 

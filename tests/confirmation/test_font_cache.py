@@ -75,3 +75,17 @@ def test_the_reduced_face_cache_is_bounded(monkeypatch):
     for data in SAMPLES.values():
         render_confirmation(data)
     assert all(len(face.reduced) <= 2 for face in font_cache._FACES.values())
+
+
+def test_line_widths_are_measured_from_their_prefix(monkeypatch):
+    """fpdf2 measures each growing line again per character; the memo makes that one addition."""
+    sums = []
+    original = font_cache.TTFFont.get_text_width
+    monkeypatch.setattr(font_cache.TTFFont, "get_text_width",
+                        lambda self, *args: sums.append(args[0]) or original(self, *args))
+    render_confirmation(SAMPLES["latin"])
+    memoised = len(sums)
+    monkeypatch.setattr(font_cache, "MEMO_MAX_CHARS", -1)  # every text measured by fpdf2's own sum
+    sums.clear()
+    render_confirmation(SAMPLES["latin"])
+    assert memoised * 20 < len(sums)  # nearly every measurement is a prefix plus one character
