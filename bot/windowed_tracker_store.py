@@ -14,6 +14,13 @@ Policies look back only a few turns (MemoizationPolicy's max_history, rules), sl
 carry everything the form collected, so decisions are the same; the database keeps
 every event (retention, staff, ``retrieve_full_tracker``). New events are appended after
 what is stored, counted from what was loaded.
+
+On SQLite the database is switched to write-ahead logging (as the backend's is): Rasa commits
+once per message, and in SQLite's default rollback-journal mode a commit creates, syncs and
+deletes a journal file (~24 ms on this machine's disk, a sixth of a turn); in WAL mode it
+appends to the log (well under 1 ms). ``synchronous`` stays at SQLite's default FULL, so a
+committed turn is as durable as before; readers (purge, console, backup's online copy,
+which includes the WAL) no longer wait for Rasa's writes.
 """
 
 from __future__ import annotations
@@ -37,6 +44,9 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, window_turns: Any = DEFAULT_WINDOW_TURNS, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.window_turns = max(1, int(window_turns))
+        if self.engine.dialect.name == "sqlite":
+            with self.engine.connect() as connection:  # the journal mode is stored in the file
+                connection.exec_driver_sql("PRAGMA journal_mode=WAL")
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         """The latest session, windowed to its recent turns."""
