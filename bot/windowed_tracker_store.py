@@ -18,7 +18,8 @@ what is stored, counted from what was loaded.
 On SQLite the database is switched to write-ahead logging (as the backend's is): Rasa commits
 once per message, and in SQLite's default rollback-journal mode a commit creates, syncs and
 deletes a journal file (~24 ms on this machine's disk, a sixth of a turn); in WAL mode it
-appends to the log (well under 1 ms). ``synchronous`` stays at SQLite's default FULL, so a
+appends to the log (well under 1 ms) as long as another connection is open (see
+``_held_connection``). ``synchronous`` stays at SQLite's default FULL, so a
 committed turn is as durable as before; readers (purge, console, backup's online copy,
 which includes the WAL) no longer wait for Rasa's writes.
 """
@@ -44,9 +45,15 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, window_turns: Any = DEFAULT_WINDOW_TURNS, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.window_turns = max(1, int(window_turns))
+        self._held_connection = None
         if self.engine.dialect.name == "sqlite":
             with self.engine.connect() as connection:  # the journal mode is stored in the file
                 connection.exec_driver_sql("PRAGMA journal_mode=WAL")
+            # SQLAlchemy opens and closes a SQLite connection per session (NullPool); closing
+            # the last one checkpoints and removes the log (another sync). One connection held
+            # open after one read (which attaches it to the log) leaves checkpoints to SQLite.
+            self._held_connection = self.engine.raw_connection()
+            self._held_connection.cursor().execute("SELECT count(*) FROM sqlite_master").fetchall()
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         """The latest session, windowed to its recent turns."""
