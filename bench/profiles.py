@@ -169,7 +169,8 @@ def round_trips(rasa_url: str) -> dict:
     """Action-server calls per turn kind in one scripted conversation, read from Rasa's tracker.
 
     A custom action logged in a turn is one call; a form run adds its ``validate_<form>``
-    call and, when it asks for a slot with a custom ``action_ask_...``, that call too.
+    call and, when it asks for a slot with a custom ``action_ask_...``, that call too, unless
+    Rasa sent the question the validation prepared (``prepared_question`` cleared).
     """
     from bench.turns import SCRIPTS
 
@@ -192,6 +193,9 @@ def round_trips(rasa_url: str) -> dict:
             # Rasa runs the ask action inside the form run: no action event of its own.
             slot = event["value"]
             calls[-1] += f"action_ask_{form}_{slot}" in custom or f"action_ask_{slot}" in custom
+        elif form and calls and event["event"] == "slot" and event.get("name") == "prepared_question" \
+                and event.get("value") is None:
+            calls[-1] -= 1  # Rasa sent the question the validation prepared: no ask call (bot/rasa_speedups.py)
     by_kind: dict[str, list[int]] = {}
     for (kind, _), count in zip(script, calls):
         by_kind.setdefault(kind, []).append(count)

@@ -1,4 +1,4 @@
-"""Two constant lookups Rasa 3.6 recomputes on every turn, computed once.
+"""What Rasa 3.6 repeats on every turn without need: two constant lookups, one round trip.
 
 Runs inside Rasa (imported by bot/language_policy.py, so wherever the product's model is
 loaded: `rasa run`, `rasa shell`, the benchmark's in-process agent). Rasa 3.6's
@@ -15,13 +15,23 @@ subclass of ``Event`` again for each event it reads: a tracker store load of ~80
 spent most of its time there. Every event type name is unique (rasa/shared/core/events.py),
 so a found class is remembered; an unknown name still goes the original way (default,
 ``None`` for "topic", or the ``ValueError``).
+
+A form turn called the action server twice: ``validate_enquiry_form``, then the form's
+custom ``action_ask_<slot>``. The validation action now also returns the next question,
+exactly as the ask action would send it, in the slot ``prepared_question``
+(actions/enquiry_form.py ``prepared_question``); the form sends it through Rasa's own
+response generation (``RemoteAction._utter_responses``, the code that renders an action
+server's answer) and clears the slot. Without a prepared question for that slot (a form
+resumed after another action, a validation that did not run) the ask action is called as
+before. This module imports no app code: the action server imports the slot name from here.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, Text
+from typing import Any, Callable, Dict, List, Text
 
 _INSTALLED = "_intake_cached_schema_validation"
+PREPARED_QUESTION_SLOT = "prepared_question"
 
 
 def cached_validation(schema: Dict[Text, Any]) -> Callable[[Any], None]:
@@ -49,8 +59,34 @@ def install() -> bool:
         return False
     _cache_event_classes()
     _validate_once()
+    _send_prepared_questions()
     setattr(RemoteAction, _INSTALLED, True)
     return True
+
+
+def _send_prepared_questions() -> None:
+    """FormAction asking for a slot with the question the validation action prepared, if any."""
+    import copy
+
+    from rasa.core.actions.action import RemoteAction
+    from rasa.core.actions.forms import FormAction
+    from rasa.shared.core.events import SlotSet
+
+    original = FormAction._ask_for_slot
+
+    async def _ask_for_slot(self: FormAction, domain: Any, nlg: Any, output_channel: Any, slot_name: Text,
+                            tracker: Any) -> List[Any]:
+        prepared = tracker.get_slot(PREPARED_QUESTION_SLOT) if PREPARED_QUESTION_SLOT in tracker.slots else None
+        if not (isinstance(prepared, dict) and prepared.get("field") == slot_name
+                and isinstance(prepared.get("messages"), list)):
+            return await original(self, domain, nlg, output_channel, slot_name, tracker)
+        # Rendered as an action server's answer is: response by name (conditions on the
+        # language slot), buttons and values as the action gave them.
+        messages = copy.deepcopy(prepared["messages"])
+        uttered = await RemoteAction._utter_responses(messages, output_channel, nlg, tracker)
+        return [*uttered, SlotSet(PREPARED_QUESTION_SLOT, None)]
+
+    FormAction._ask_for_slot = _ask_for_slot
 
 
 def _cache_event_classes() -> None:

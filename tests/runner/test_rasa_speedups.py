@@ -61,6 +61,38 @@ except ValueError as error:
 print(json.dumps(out))
 """
 
+PREPARED = r"""
+import asyncio, json
+from rasa.core.actions.forms import FormAction
+from rasa.core.channels.channel import CollectingOutputChannel
+from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import SlotSet
+from rasa.shared.core.trackers import DialogueStateTracker
+import bot.language_policy  # installs the speed-ups, as loading the model does
+
+domain = Domain.load("domain")
+nlg = TemplatedNaturalLanguageGenerator(domain.responses)
+form = FormAction("enquiry_form", None)  # no action endpoint: calling the action server would fail
+question = {"text": None, "buttons": [{"title": "Yes", "payload": "Yes"}], "elements": [], "custom": {},
+            "template": "utter_ask_pickup_by_proxy", "response": "utter_ask_pickup_by_proxy", "image": None,
+            "attachment": None}
+
+def ask(slot, prepared):
+    tracker = DialogueStateTracker.from_events("conv", [SlotSet("language", "en"),
+                                                        SlotSet("prepared_question", prepared)], domain.slots)
+    channel = CollectingOutputChannel()
+    try:
+        events = asyncio.run(form._ask_for_slot(domain, nlg, channel, slot, tracker))
+    except Exception as error:  # the fallback: Rasa calls action_ask_<slot> on the action server
+        return {"called_action_server": type(error).__name__}
+    return {"events": [e.as_dict() for e in events], "sent": channel.messages}
+
+print(json.dumps({"prepared": ask("pickup_by_proxy", {"field": "pickup_by_proxy", "messages": [question]}),
+                  "other_slot": ask("email", {"field": "pickup_by_proxy", "messages": [question]}),
+                  "none": ask("pickup_by_proxy", None)}))
+"""
+
 WAL = r"""
 import asyncio, json, sqlite3, sys
 from rasa.shared.core.domain import Domain
@@ -98,6 +130,18 @@ def test_event_classes_are_found_as_rasa_finds_them():
     assert out["same_classes"] and out["event_types"] > 20
     assert out["topic"] is None and out["default"] == "UserUttered"
     assert out["unknown"] == "Unknown event name 'no_such_event'."
+
+
+def test_the_form_sends_the_prepared_question_itself_and_else_calls_the_ask_action():
+    out = in_rasa(PREPARED)
+    bot, cleared = out["prepared"]["events"]
+    assert bot["event"] == "bot" and bot["data"]["buttons"] == [{"title": "Yes", "payload": "Yes"}]
+    assert "authorised person" in bot["text"]  # the English variation (language slot), rendered by Rasa
+    assert bot["metadata"]["utter_action"] == "utter_ask_pickup_by_proxy"
+    assert cleared == {"event": "slot", "timestamp": cleared["timestamp"], "name": "prepared_question", "value": None}
+    assert out["prepared"]["sent"] == []  # Rasa's processor sends the form's bot events, as for an action's
+    # Prepared for another slot, or nothing prepared: the ask action is called as before.
+    assert out["other_slot"] == out["none"] == {"called_action_server": "RasaException"}
 
 
 def test_the_sqlite_tracker_store_writes_ahead_and_still_stores_the_turn(tmp_path):
