@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import itertools
 import json
+
+import sqlalchemy as sa
 from typing import Any, Iterator, Optional, Text
 
 from rasa.core.tracker_store import SQLTrackerStore
@@ -36,19 +38,27 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from bot.tracker_window import window
 
 DEFAULT_WINDOW_TURNS = 20
+# endpoints.yml `synchronous:` on SQLite. FULL (default): a committed turn survives a power
+# loss. NORMAL: it survives a crash of Rasa, not of the machine; the commit then needs no
+# disk sync (the sync blocks Rasa's event loop, measured in docs/BENCHMARKS.md).
+SYNCHRONOUS = {"full": "FULL", "normal": "NORMAL"}
 _LOADED = "_intake_loaded_events"  # on a retrieved tracker: (events loaded, events stored then)
 
 
 class WindowedSQLTrackerStore(SQLTrackerStore):
     """SQLTrackerStore whose ``retrieve`` returns the session's state plus its recent turns."""
 
-    def __init__(self, *args: Any, window_turns: Any = DEFAULT_WINDOW_TURNS, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, window_turns: Any = DEFAULT_WINDOW_TURNS, synchronous: Any = "full",
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.window_turns = max(1, int(window_turns))
         self._held_connection = None
         if self.engine.dialect.name == "sqlite":
             with self.engine.connect() as connection:  # the journal mode is stored in the file
                 connection.exec_driver_sql("PRAGMA journal_mode=WAL")
+            self._synchronous = SYNCHRONOUS[str(synchronous).lower()]
+            if self._synchronous != "FULL":
+                sa.event.listen(self.engine, "connect", self._set_synchronous)
             # SQLAlchemy opens and closes a SQLite connection per session (NullPool); closing
             # the last one checkpoints and removes the log (another sync). One connection held
             # open after one read (which attaches it to the log) leaves checkpoints to SQLite.
@@ -66,6 +76,11 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
         tracker = DialogueStateTracker.from_dict(sender_id, [json.loads(row[2]) for row in kept], self.domain.slots)
         setattr(tracker, _LOADED, (len(tracker.events), len(rows)))
         return tracker
+
+    def _set_synchronous(self, dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA synchronous={self._synchronous}")
+        cursor.close()
 
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
         """Events added since this tracker was loaded (the parent counts stored rows instead)."""

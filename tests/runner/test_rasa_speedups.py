@@ -106,7 +106,12 @@ tracker = DialogueStateTracker.from_events("conv", [UserUttered("hi"), SlotSet("
 asyncio.run(store.save(tracker))
 loaded = asyncio.run(store.retrieve("conv"))
 mode = sqlite3.connect(sys.argv[1]).execute("PRAGMA journal_mode").fetchone()[0]
-print(json.dumps({"mode": mode, "language": loaded.get_slot("language")}))
+def synchronous(store):
+    with store.session_scope() as session:
+        return session.execute(__import__("sqlalchemy").text("PRAGMA synchronous")).scalar()
+normal = WindowedSQLTrackerStore(domain=domain, dialect="sqlite", db=sys.argv[1], synchronous="normal")
+print(json.dumps({"mode": mode, "language": loaded.get_slot("language"),
+                  "synchronous": [synchronous(store), synchronous(normal)]}))
 """
 
 
@@ -146,4 +151,4 @@ def test_the_form_sends_the_prepared_question_itself_and_else_calls_the_ask_acti
 
 def test_the_sqlite_tracker_store_writes_ahead_and_still_stores_the_turn(tmp_path):
     out = in_rasa(WAL, str(tmp_path / "tracker.sqlite3"))
-    assert out == {"mode": "wal", "language": "en"}
+    assert out == {"mode": "wal", "language": "en", "synchronous": [2, 1]}  # FULL by default; NORMAL on request
