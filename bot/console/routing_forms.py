@@ -57,6 +57,18 @@ def choices(project: Path) -> dict[str, list[str]]:
             "unit": [str(u) for u in routing.get("units") or {}], "region": [str(r) for r in routing.get("regions") or {}]}
 
 
+def value_labels(project: Path, language: str) -> dict[str, dict[str, str]]:
+    """What clients read for each listed value (concerns, purposes, titles of content/concerns.yml)."""
+    data = YamlDocument.read(project / CONCERNS).data
+
+    def named(table: dict, pick) -> dict[str, str]:
+        return {str(k): str(pick(v) or k) for k, v in (table or {}).items() if isinstance(v, dict)}
+
+    return {"concern": named(data.get("concerns"), lambda v: (v.get("name") or {}).get(language)),
+            "purpose": named(data.get("purposes"), lambda v: v.get(language)),
+            "title_kind": named(data.get("title_kinds"), lambda v: v.get(language))}
+
+
 def unit_names(project: Path, language: str) -> dict[str, str]:
     return {str(u): str((n or {}).get(language) or u) for u, n in (_document(project).data.get("units") or {}).items()}
 

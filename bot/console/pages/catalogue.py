@@ -44,7 +44,11 @@ def _rule_field(problem) -> str | None:
 def _concern_context(request: Request, form: concern_forms.ConcernForm) -> dict:
     language = texts.language_of(request)
     project = console_of(request).project
-    return {"form": form, "labels": concern_forms.field_labels(project, language),
+    labels = concern_forms.field_labels(project, language)
+    names = {"name_de": texts.text(language, "concern_name_de"), "name_en": texts.text(language, "concern_name_en"),
+             "unit_family": texts.text(language, "concern_department"),
+             "fields": texts.text(language, "concern_fields_caption")} | {f"field_{f}": l for f, l in labels.items()}
+    return {"form": form, "labels": labels, "field_names": names,
             "needed": concern_forms.case_fields(), "families": concern_forms.UNIT_FAMILIES}
 
 
@@ -81,16 +85,21 @@ def concern_save(request: Request, session: Editor, form: Form, concern: str):
 
 def _rule_context(request: Request, form: routing_forms.RuleForm, new: bool) -> dict:
     project = console_of(request).project
-    return {"form": form, "new": new, "choices": routing_forms.choices(project),
-            "units": routing_forms.unit_names(project, texts.language_of(request)),
+    language = texts.language_of(request)
+    names = {f"cond_{c}": texts.text(language, f"condition_{c}") for c in routing_forms.CONDITIONS} | {
+        "id": texts.text(language, "rule_id"), "unit": texts.text(language, "rule_unit"),
+        "conditions": texts.text(language, "rule_conditions")}
+    return {"form": form, "new": new, "choices": routing_forms.choices(project), "field_names": names,
+            "units": routing_forms.unit_names(project, language), "values": routing_forms.value_labels(project, language),
             "rules": [r.id for r in routing_forms.rules(project)], "chosen": routing_forms.CHOSEN}
 
 
 @router.get("/routing")
 def routing(request: Request, session: Editor):
     project = console_of(request).project
+    language = texts.language_of(request)
     return render(request, "edit_routing.html", session, rules=routing_forms.rules(project),
-                  units=routing_forms.unit_names(project, texts.language_of(request)))
+                  units=routing_forms.unit_names(project, language), values=routing_forms.value_labels(project, language))
 
 
 def _posted_rule(form: dict[str, str], choices: dict[str, list[str]]) -> routing_forms.RuleForm:
