@@ -16,7 +16,8 @@ from actions.dialogue.commands import (
     AskQuestion, Command, Implausible, NotCovered, OutOfScope, SetField, StartEnquiry, SwitchLanguage, Unclear,
 )
 from actions.dialogue.frame import QuestionFrame, read_details
-from actions.dialogue.vocabulary import Vocabulary, fold, load_vocabulary
+from actions.dialogue.vocabulary import Vocabulary, fold, load_vocabulary, without_occasions
+from bot.language import requested_language
 
 # The NLU's general-question intents and the topic each one asks about.
 INTENT_TOPICS = {
@@ -57,23 +58,54 @@ class Clause:
     topics: tuple[str, ...]
     details: QuestionFrame
     uncovered: bool
+    occasion: str | None = None   # a topic named only as what the question is for ("for my appointment")
+    refers: bool = False          # "dafür", "she": refers to the previous question
 
 
 def split_clauses(text: str, vocabulary: Vocabulary) -> list[str]:
     """The message cut at question marks and at "und"/"and" between questions."""
-    parts = [p for p in re.split(r"\?+", text) if p.strip()]
-    clauses: list[str] = []
-    for part in parts:
+    return [clause for clause, _ in split_marked(text, vocabulary)]
+
+
+def split_marked(text: str, vocabulary: Vocabulary) -> list[tuple[str, bool]]:
+    """The clauses, each with whether its part of the message ended in a question mark."""
+    parts = [(m.group(1), bool(m.group(2))) for m in re.finditer(r"([^?]+)(\?*)", text) if m.group(1).strip()]
+    clauses: list[tuple[str, bool]] = []
+    for part, asked in parts:
         pieces = [part]
         for separator in vocabulary.separators:
             pieces = [s for piece in pieces for s in re.split(re.escape(separator), piece, flags=re.IGNORECASE)]
-        clauses += [p.strip(" ,.;") for p in pieces if p.strip(" ,.;")]
+        clauses += [(p.strip(" ,.;"), asked) for p in pieces if p.strip(" ,.;")]
     return clauses
+
+
+def _strong_topics(folded: str, vocabulary: Vocabulary) -> tuple[tuple[str, ...], str | None]:
+    """The topics a clause asks about, and a topic named only as its occasion.
+
+    "what do I need to bring for my appointment": documents, for the appointment; a topic
+    word after an occasion word counts alone when nothing else is asked ("zum Termin?").
+    """
+    named = [topic.name for topic in vocabulary.topics if topic.strong.any(folded)]
+    covered = {c for topic in vocabulary.topics if topic.name in named for c in topic.covers}
+    named = [name for name in named if name not in covered]
+    core = without_occasions(folded, vocabulary.occasions)
+    asked = [name for name in named if _topic(name, vocabulary).strong.any(core)]
+    if len(asked) == len(named):
+        return tuple(named), None
+    occasion = next(name for name in named if name not in asked)
+    if not asked:
+        # Only an occasion named: a weak word outside it is the question ("was brng to the apointment").
+        asked = [t.name for t in vocabulary.topics if t.name != occasion and t.weak.any(core)]
+    return (tuple(asked), occasion) if asked else (tuple(named), None)
+
+
+def _topic(name: str, vocabulary: Vocabulary):
+    return next(t for t in vocabulary.topics if t.name == name)
 
 
 def _topics(folded: str, details: QuestionFrame, office: bool, intent_topic: str | None,
             context: bool, vocabulary: Vocabulary) -> tuple[str, ...]:
-    strong = [topic.name for topic in vocabulary.topics if topic.strong.any(folded)]
+    strong, _ = _strong_topics(folded, vocabulary)
     if strong:
         return tuple(strong)  # weak words beside a strong one are part of that question ("brauche ich einen Termin")
     found = []
@@ -92,14 +124,21 @@ def read_clause(text: str, intent_topic: str | None, context: bool, vocabulary: 
     office = vocabulary.office_words.any(folded)
     topics = _topics(folded, details, office, intent_topic, context, vocabulary)
     uncovered = vocabulary.not_covered.any(folded)
-    return Clause(text, folded, topics, details, uncovered)
+    _, occasion = _strong_topics(folded, vocabulary)
+    return Clause(text, folded, topics, details, uncovered, occasion, vocabulary.references.any(folded, typos=False))
 
 
 def is_question(text: str, vocabulary: Vocabulary) -> bool:
-    words = fold(text).split()
-    fillers = {"hey", "hi", "hallo", "moin", "ok", "okay", "so", "also", "und", "and", "ah", "oh", "wait", "moment", "sorry"}
-    while words and words[0] in fillers:
-        words = words[1:]
+    """A question mark, or a question word first after fillers ("yo can a friend ...")."""
+    folded = fold(text)
+    stripped = True
+    while folded and stripped:
+        stripped = False
+        for filler in vocabulary.fillers:
+            if folded == filler or folded.startswith(filler + " "):
+                folded, stripped = folded[len(filler):].strip(), True
+                break
+    words = folded.split()
     return "?" in text or bool(words) and words[0] in vocabulary.question_words
 
 
@@ -114,8 +153,11 @@ def concern_of(frame: QuestionFrame | None, vocabulary: Vocabulary) -> str | Non
 
 
 def language_switch(parse: Parse, vocabulary: Vocabulary) -> str | None:
+    """An explicit request for a language: the words of content/questions.yml, or the same
+    reading as the language the conversation is kept in (bot/language.py)."""
     folded = fold(parse.text)
-    return next((lang for lang, words in vocabulary.switch_language.items() if words.any(folded)), None)
+    listed = next((lang for lang, words in vocabulary.switch_language.items() if words.any(folded)), None)
+    return listed or requested_language(parse.text)
 
 
 def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Command]:
@@ -123,7 +165,10 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
 
     A clause without a topic that names a matter, a person or an age follows up the
     question before it; a clause without details takes them from the clause before it
-    in the same message, and the matter from the previous turn.
+    in the same message, and the matter from the previous turn. A clause that refers
+    back ("what does she need for that?") keeps the previous question's person, and
+    that question's topic becomes its occasion. A statement right after a question in
+    the same message ("... mitkommen? Er ist 4") completes that question.
     """
     intent_topic = INTENT_TOPICS.get(parse.intent or "") if parse.confidence >= 0.3 else None
     previous = context.frame
@@ -131,8 +176,9 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
         previous = replace(previous or QuestionFrame(), matter=_matter_of_concern(context.concern, vocabulary))
     commands: list[Command] = []
     in_message: QuestionFrame | None = None
-    texts = split_clauses(parse.text, vocabulary)
-    for number, text in enumerate(texts):
+    marked = split_marked(parse.text, vocabulary)
+    texts = [text for text, _ in marked]
+    for number, (text, asked) in enumerate(marked):
         clause = read_clause(text, intent_topic, previous is not None or in_message is not None, vocabulary)
         topics = clause.topics
         follows_up = previous is not None and previous.topic is not None and clause.details.has_details
@@ -141,8 +187,12 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
             topics = (intent_topic,)  # no topic word: the NLU's question intent names it
         if topics:
             base = in_message or (QuestionFrame(matter=previous.matter) if previous else QuestionFrame())
+            if clause.refers and previous is not None and in_message is None:
+                base = QuestionFrame(matter=previous.matter, title=previous.title, person=previous.person,
+                                     age=previous.age, occasion=previous.topic)
             details = clause.details if clause.details.has_details else QuestionFrame()
-            frames = [base.follow(replace(details, topic=topic)) for topic in topics]
+            frames = [_with_occasion(base.follow(replace(details, topic=topic)), clause.occasion or base.occasion)
+                      for topic in topics]
             if clause.uncovered or any(_unknown_fee(f, vocabulary) for f in frames):
                 commands.append(NotCovered(frames[0]))
             else:
@@ -152,6 +202,11 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
             frame = (in_message or QuestionFrame()).follow(replace(clause.details, topic="not_covered"))
             commands.append(NotCovered(frame))
             in_message = frame
+        elif follows_up and in_message is not None and not asked and isinstance(commands[-1:] and commands[-1], AskQuestion):
+            # "Muss mein Sohn mitkommen? Er ist 4": the statement completes the question before it.
+            frame = previous.follow(clause.details)
+            commands[-1] = NotCovered(frame) if _unknown_fee(frame, vocabulary) else AskQuestion(frame)
+            in_message = previous = frame
         elif follows_up:
             frame = previous.follow(clause.details)
             commands.append(NotCovered(frame) if _unknown_fee(frame, vocabulary) else AskQuestion(frame))
@@ -159,6 +214,11 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
         elif clause.details.has_details:
             in_message = (in_message or QuestionFrame()).follow(clause.details)
     return commands
+
+
+def _with_occasion(frame: QuestionFrame, occasion: str | None) -> QuestionFrame:
+    """The frame with what its question is for (never its own topic)."""
+    return replace(frame, occasion=occasion if occasion != frame.topic else None)
 
 
 def _matter_of_concern(concern: str, vocabulary: Vocabulary) -> str | None:

@@ -2,7 +2,8 @@
 
 Text and words are compared folded: lower case, umlauts and their spellings "ae/oe/ue"
 reduced to the plain vowel, "ß" to "ss". A single word of 6+ letters also matches with
-one typo (10+ letters: two); a word ending in "*" matches every ending.
+one typo (10+ letters: two), a word of 5 letters with one vowel left out inside it
+("brng" = "bring"); a word ending in "*" matches every ending.
 """
 
 from __future__ import annotations
@@ -80,6 +81,10 @@ class Words:
 
 
 def _typo_hit(word: str, tokens: list[str]) -> bool:
+    if len(word) == 5:
+        # Only a vowel dropped inside ("brng" = "bring"; "june" is no "junge").
+        return any(len(t) == 4 and any(word[:i] + word[i + 1:] == t for i in range(1, 4) if word[i] in "aeiou")
+                   for t in tokens)
     if len(word) < 6:
         return False
     limit = 2 if len(word) >= 10 else 1
@@ -91,6 +96,7 @@ class Topic:
     name: str
     strong: Words
     weak: Words
+    covers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -113,12 +119,15 @@ class Vocabulary:
     question_words: frozenset[str]
     separators: tuple[str, ...]
     switch_language: dict[str, Words]
+    occasions: tuple[str, ...] = ()      # "for my", "zum": a topic word after them is the occasion, not the question
+    references: Words = Words(())        # "dafür", "she": the clause refers to the previous question's person
+    fillers: frozenset[str] = frozenset()  # "hey", "yo", "also": skipped before a question word
 
 
 def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
     """The vocabulary from the parsed YAML; KeyError/TypeError name a malformed section."""
     return Vocabulary(
-        topics=tuple(Topic(name, Words.of(t.get("strong")), Words.of(t.get("weak")))
+        topics=tuple(Topic(name, Words.of(t.get("strong")), Words.of(t.get("weak")), tuple(t.get("covers") or ()))
                      for name, t in data["topics"].items()),
         matters=tuple(Matter(name, Words.of(m["words"]), m.get("concern"), m.get("fee"))
                       for name, m in data["matters"].items()),
@@ -130,7 +139,19 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
         question_words=frozenset(fold(w) for w in data["question_words"]),
         separators=tuple(data["separators"]),
         switch_language={k: Words.of(v) for k, v in data["switch_language"].items()},
+        occasions=tuple(fold(w) for w in data["occasions"]),
+        references=Words.of(data["references"]),
+        fillers=frozenset(fold(w) for w in data["fillers"]),
     )
+
+
+def without_occasions(folded: str, occasions: tuple[str, ...]) -> str:
+    """The folded text without occasion phrases and the word after them:
+    "what do i need to bring for my appointment" -> "what do i need to bring"."""
+    if not occasions:
+        return folded
+    pattern = r"\b(?:" + "|".join(re.escape(o) for o in sorted(occasions, key=len, reverse=True)) + r") [a-z0-9']+"
+    return " ".join(re.sub(pattern, " ", folded).split())
 
 
 @lru_cache
