@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from typing import Any
 
 from actions.dialogue.commands import (
-    AskQuestion, Command, Implausible, NotCovered, OutOfScope, SetField, StartEnquiry, SwitchLanguage, Unclear,
+    AskQuestion, CancelEnquiry, Command, CorrectField, GoBack, Implausible, NotCovered, OutOfScope, Puzzled, SetField,
+    SkipField, StartEnquiry, SwitchLanguage, Unclear,
 )
 from actions.dialogue.frame import QuestionFrame, read_details
-from actions.dialogue.vocabulary import Vocabulary, fold, load_vocabulary, without_occasions
+from actions.dialogue.vocabulary import Vocabulary, fold, is_whole, load_vocabulary, strip_fillers, without_occasions
 from bot.language import requested_language
 
 # The NLU's general-question intents and the topic each one asks about.
@@ -49,6 +51,21 @@ class Context:
     requested: str | None = None         # the field the form asks now (None: no enquiry running)
     concern: str | None = None           # the running enquiry's concern id
     offered: str | None = None           # the concern the last answer offered
+    reading: "FormReading | None" = None # inside the form: what the form's parsers made of the text
+
+
+@dataclass(frozen=True)
+class FormReading:
+    """What the form's field parsers (actions/extraction.py, the field registry) read in a turn.
+
+    The model decides what the turn is; the parsers only say what the text could be.
+    """
+
+    valid: bool = False                      # a value of the asked field
+    structured: bool = False                 # a value of a fixed-shape field (e-mail, date): never a command
+    optional: bool = False                   # the asked field may be skipped
+    declines: bool = False                   # "weiß nicht", "hab ich nicht": no value to give
+    correction: tuple[str, Any] | None = None  # (field, parsed value or None): an earlier answer changed
 
 
 @dataclass(frozen=True)
@@ -130,15 +147,7 @@ def read_clause(text: str, intent_topic: str | None, context: bool, vocabulary: 
 
 def is_question(text: str, vocabulary: Vocabulary) -> bool:
     """A question mark, or a question word first after fillers ("yo can a friend ...")."""
-    folded = fold(text)
-    stripped = True
-    while folded and stripped:
-        stripped = False
-        for filler in vocabulary.fillers:
-            if folded == filler or folded.startswith(filler + " "):
-                folded, stripped = folded[len(filler):].strip(), True
-                break
-    words = folded.split()
+    words = strip_fillers(fold(text), vocabulary.fillers).split()
     return "?" in text or bool(words) and words[0] in vocabulary.question_words
 
 
@@ -276,18 +285,50 @@ def _names_a_document_or_matter(folded: str, vocabulary: Vocabulary) -> bool:
 
 
 def interpret_in_form(parse: Parse, context: Context, vocabulary: Vocabulary | None = None) -> list[Command]:
-    """A turn while the form asks `context.requested`: a question, an implausible value, or the answer.
+    """A turn while the form asks `context.requested`, as commands: back, puzzled, cancel, a
+    question (answered, then the same field is asked again), an implausible value, a
+    correction of an earlier answer, skip, or the answer (SetField, parsed by the form).
 
-    Corrections, skip, back and cancel stay with the form (actions/enquiry_form.py) for now.
+    The summary (`confirmed`) and the choice of the matter (`concern`) stay with the form.
     """
     vocabulary = vocabulary or load_vocabulary()
+    reading = context.reading or FormReading()
     text = parse.text.strip()
-    if text.startswith("/") or context.requested in (None, "concern", "confirmed", "message"):
-        return [SetField(context.requested or "", text)]
-    if is_question(text, vocabulary):
+    requested = context.requested or ""
+    confident = parse.confidence >= CONFIDENT
+    if text.startswith("/"):
+        if parse.intent == "skip" and requested not in ("concern", "confirmed"):
+            return [SkipField(requested)]
+        if parse.intent in LEAVING_INTENTS:
+            return [CancelEnquiry()]
+        return [SetField(requested, text)]  # another button: its intent decides in the form
+    folded = fold(text)
+    moves = vocabulary.form_moves
+    if requested not in ("concern", "confirmed") and is_whole(moves["back"], folded, vocabulary.fillers):
+        return [GoBack()]
+    if requested != "confirmed" and is_whole(moves["puzzled"], folded, vocabulary.fillers):
+        return [Puzzled()]
+    if not reading.structured and (parse.intent in LEAVING_INTENTS and confident
+                              or is_whole(moves["cancel"], folded, vocabulary.fillers)):
+        return [CancelEnquiry()]
+    if requested in ("", "concern", "confirmed"):
+        return [SetField(requested, text)]
+    if requested != "message" and is_question(text, vocabulary):
         asked = questions(parse, context, vocabulary)
         if asked:
             return asked
-    if context.requested in FREE_TEXT_FIELDS and _names_a_document_or_matter(fold(text), vocabulary):
-        return [Implausible(context.requested)]
-    return [SetField(context.requested, text)]
+    if requested in FREE_TEXT_FIELDS and _names_a_document_or_matter(folded, vocabulary):
+        return [Implausible(requested)]
+    # A correction of an earlier answer; asked for the message, a long description is the answer.
+    if reading.correction and reading.correction[0] != requested and not (requested == "message" and len(text) > 80):
+        field, value = reading.correction
+        return [CorrectField(field, value, value is not None)]
+    wants_skip = (parse.intent == "skip" and confident or is_whole(moves["skip"], folded, vocabulary.fillers)
+                  or reading.declines)
+    if wants_skip and (reading.optional or not reading.valid):
+        return [SkipField(requested)]  # a required field: the executor says why it is needed
+    return [SetField(requested, text)]
+
+
+# Intents that leave the form (a rule of the stack carries it out).
+LEAVING_INTENTS = {"cancel", "start_over"}

@@ -9,7 +9,7 @@ one typo (10+ letters: two), a word of 5 letters with one vowel left out inside 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -122,6 +122,7 @@ class Vocabulary:
     occasions: tuple[str, ...] = ()      # "for my", "zum": a topic word after them is the occasion, not the question
     references: Words = Words(())        # "dafür", "she": the clause refers to the previous question's person
     fillers: frozenset[str] = frozenset()  # "hey", "yo", "also": skipped before a question word
+    form_moves: dict[str, Words] = field(default_factory=dict)  # back, puzzled, skip, cancel: whole messages
 
 
 def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
@@ -142,7 +143,29 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
         occasions=tuple(fold(w) for w in data["occasions"]),
         references=Words.of(data["references"]),
         fillers=frozenset(fold(w) for w in data["fillers"]),
+        form_moves={k: Words.of(v) for k, v in data["form_moves"].items()},
     )
+
+
+def strip_fillers(folded: str, fillers: frozenset[str]) -> str:
+    """The folded text without the fillers it starts with ("ok so can ..." -> "can ...")."""
+    stripped = True
+    while folded and stripped:
+        stripped = False
+        for filler in sorted(fillers, key=len, reverse=True):
+            if folded == filler or folded.startswith(filler + " "):
+                folded, stripped = folded[len(filler):].strip(), True
+                break
+    return folded
+
+
+def is_whole(words: Words, folded: str, fillers: frozenset[str] = frozenset()) -> bool:
+    """Whether the whole message is one of the phrases (a word of 6+ letters also with one typo)."""
+    rest = strip_fillers(folded, fillers) or folded  # "ok" or "ja" alone is no empty message
+    if rest in words.phrases or folded in words.phrases:
+        return True
+    return " " not in rest and bool(rest) and any(
+        " " not in p and not p.endswith("*") and _typo_hit(p, [rest]) for p in words.phrases)
 
 
 def without_occasions(folded: str, occasions: tuple[str, ...]) -> str:
