@@ -145,15 +145,21 @@ def read_clause(text: str, intent_topic: str | None, context: bool, vocabulary: 
     return Clause(text, folded, topics, details, uncovered, occasion, vocabulary.references.any(folded, typos=False))
 
 
-def is_question(text: str, vocabulary: Vocabulary) -> bool:
-    """A question mark, or a question word first after fillers ("yo can a friend ...")."""
-    words = strip_fillers(fold(text), vocabulary.fillers).split()
-    return "?" in text or bool(words) and words[0] in vocabulary.question_words
+def is_question(text: str, vocabulary: Vocabulary, anywhere: bool = False) -> bool:
+    """A question mark, or a question word first after fillers ("yo can a friend ...");
+    anywhere: also first in a later part ("termin verpennt, was mach ich jetzt")."""
+    parts = re.split(r"[,;:]| bzw\.? | und | and | but | aber ", text) if anywhere else [text]
+    for part in parts:
+        words = strip_fillers(fold(part), vocabulary.fillers).split()
+        if words and words[0] in vocabulary.question_words:
+            return True
+    return "?" in text
 
 
 def wants_enquiry(parse: Parse, vocabulary: Vocabulary) -> bool:
-    """The client says they want to send their matter (not only ask about it)."""
-    return vocabulary.applying.any(fold(parse.text))
+    """The client says they want to send their matter (not "I would like to know ...")."""
+    folded = fold(parse.text)
+    return vocabulary.applying.any(folded) and not vocabulary.asking.any(folded, typos=False)
 
 
 def concern_of(frame: QuestionFrame | None, vocabulary: Vocabulary) -> str | None:
@@ -191,7 +197,9 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
         clause = read_clause(text, intent_topic, previous is not None or in_message is not None, vocabulary)
         topics = clause.topics
         follows_up = previous is not None and previous.topic is not None and clause.details.has_details
-        if not topics and not clause.uncovered and intent_topic and not follows_up and number == 0 and not any(
+        same = (previous is not None and previous.topic is not None and in_message is None and len(marked) == 1
+                and len(clause.folded.split()) <= 8 and vocabulary.same_topic.any(clause.folded, typos=False))
+        if not topics and not clause.uncovered and intent_topic and not follows_up and not same and number == 0 and not any(
                 read_clause(t, None, True, vocabulary).topics for t in texts[1:]):
             topics = (intent_topic,)  # no topic word: the NLU's question intent names it
         if topics:
@@ -222,12 +230,29 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
             in_message = previous = frame
         elif clause.details.has_details:
             in_message = (in_message or QuestionFrame()).follow(clause.details)
+        elif same:
+            # "seit wann?", "why not just once?": asks on about the previous answer.
+            commands.append(AskQuestion(previous))
+            in_message = previous
     return commands
 
 
 def _with_occasion(frame: QuestionFrame, occasion: str | None) -> QuestionFrame:
     """The frame with what its question is for (never its own topic)."""
     return replace(frame, occasion=occasion if occasion != frame.topic else None)
+
+
+def _matter_follow_up(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Command]:
+    """A question the NLU reads as an enquiry but with no topic ("and a brand new one?"): the
+    previous question again, for the matter of that enquiry (never the start of the form)."""
+    from bot.catalogue import load_catalogue
+
+    concern = load_catalogue().by_intent(parse.intent or "")
+    matter = _matter_of_concern(concern.id, vocabulary) if concern else None
+    if context.frame is None or context.frame.topic is None or matter is None:
+        return []
+    frame = context.frame.follow(QuestionFrame(matter=matter))
+    return [NotCovered(frame) if _unknown_fee(frame, vocabulary) else AskQuestion(frame)]
 
 
 def _matter_of_concern(concern: str, vocabulary: Vocabulary) -> str | None:
@@ -256,10 +281,17 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
     enquiry_intent = (parse.intent or "").startswith("enquiry_") or parse.intent == "start_enquiry"
     # Asking vs applying: a question is answered (and the enquiry offered); a request starts it.
     named = concern_of(read_details(text, vocabulary), vocabulary) or context.offered
-    applying = not is_question(text, vocabulary) and (
+    folded = fold(text)
+    asking = vocabulary.asking.any(folded, typos=False)
+    applying = not is_question(text, vocabulary) and not asking and (
         wants_enquiry(parse, vocabulary) and (named or enquiry_intent)
-        or enquiry_intent and parse.confidence >= CONFIDENT
+        or enquiry_intent and parse.confidence >= CONFIDENT and not is_question(text, vocabulary, anywhere=True)
         or parse.intent == "affirm" and context.offered is not None)
+    # "Ich möchte verlängern, können Sie das bitte aufnehmen?": a request in a question's words.
+    applying = applying or not asked and bool(named) and wants_enquiry(parse, vocabulary) and (
+        vocabulary.requesting.any(folded, typos=False))
+    if not asked and not applying and enquiry_intent and is_question(text, vocabulary):
+        asked = _matter_follow_up(parse, context, vocabulary)
     if applying:
         asked = []  # "Bitte einen Termin vereinbaren", "my visa expires soon, please extend": no question in it
     commands += asked
@@ -269,7 +301,6 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
         commands.append(StartEnquiry(concern_of(details, vocabulary) or concern_of(frame, vocabulary) or context.offered))
     if asked or applying:
         return commands
-    folded = fold(text)
     if vocabulary.office_words.any(folded) and is_question(text, vocabulary) and parse.intent not in (
             "greet", "thank", "goodbye", "affirm", "deny", "bot_challenge", "insult"):
         return commands + [NotCovered(QuestionFrame(topic="not_covered"))]

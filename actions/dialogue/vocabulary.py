@@ -9,7 +9,7 @@ one typo (10+ letters: two), a word of 5 letters with one vowel left out inside 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -123,6 +123,9 @@ class Vocabulary:
     references: Words = Words(())        # "dafür", "she": the clause refers to the previous question's person
     fillers: frozenset[str] = frozenset()  # "hey", "yo", "also": skipped before a question word
     form_moves: dict[str, Words] = field(default_factory=dict)  # back, puzzled, skip, cancel: whole messages
+    asking: Words = Words(())          # "I would like to know ...": a wish to apply becomes a question
+    requesting: Words = Words(())      # "können Sie das aufnehmen?": a question becomes a request
+    same_topic: Words = Words(())      # "seit wann?", "why?": asks on about the previous answer
 
 
 def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
@@ -144,6 +147,9 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
         references=Words.of(data["references"]),
         fillers=frozenset(fold(w) for w in data["fillers"]),
         form_moves={k: Words.of(v) for k, v in data["form_moves"].items()},
+        asking=Words.of(data["asking"]),
+        requesting=Words.of(data["requesting"]),
+        same_topic=Words.of(data["same_topic"]),
     )
 
 
@@ -177,6 +183,19 @@ def without_occasions(folded: str, occasions: tuple[str, ...]) -> str:
     return " ".join(re.sub(pattern, " ", folded).split())
 
 
+def with_concern_names(vocabulary: Vocabulary, names: dict[str, list[str]]) -> Vocabulary:
+    """Each matter also named by its concern's names ("Terminanfrage", "Request for an appointment")."""
+    matters, named = [], set()
+    for matter in vocabulary.matters:  # the first matter of a concern takes its names
+        extra = tuple(fold(n) for n in names.get(matter.concern or "", [])) if matter.concern not in named else ()
+        named.add(matter.concern)
+        matters.append(replace(matter, words=Words(matter.words.phrases + extra)))
+    return replace(vocabulary, matters=tuple(matters))
+
+
 @lru_cache
 def load_vocabulary(path: Path = QUESTIONS_PATH) -> Vocabulary:
-    return parse_vocabulary(yaml.safe_load(path.read_text(encoding="utf-8")))
+    from bot.catalogue import load_catalogue
+
+    names = {c.id: list(c.name.values()) for c in load_catalogue().concerns.values()}
+    return with_concern_names(parse_vocabulary(yaml.safe_load(path.read_text(encoding="utf-8"))), names)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from actions.dialogue.commands import AskQuestion
+from actions.dialogue.frame import QuestionFrame
 from actions.dialogue.understand import Context
 from bot.language import choose_language, language_after_message
 from tests.dialogue.helpers import conversation, said, summary, turn
@@ -210,3 +211,73 @@ def test_in_the_form_a_process_question_is_answered_with_the_running_matter():
 
     assert form_turn("wait how often do I have to come for this?", "email") == ["ask visits extension"]
     assert context.requested == "email"
+
+
+# -- asking vs applying, said in other words ----------------------------------------------
+
+@pytest.mark.parametrize("text, intent, expected", [
+    # A wish to know is a question, whatever the NLU says.
+    ("I would like to know what an extension of my residence permit costs", "enquiry_extend_permit", ["ask fee extension"]),
+    ("ich möchte gern wissen wie teuer die verlängerung vom visum ist", "enquiry_extend_visa", ["ask fee visa_extension"]),
+    ("I want to ask about the fee for an extension", "faq_fees", ["ask fee extension"]),
+    # A question somewhere in the message: the enquiry intent alone does not start the form.
+    ("hab den termin nächste woche vergessen bzw kann nicht, was soll ich machen", "enquiry_appointment",
+     ["ask appointments appointment", "ask process appointment"]),
+    ("kan ich meine karte von jemand anderem abholen lassen", "enquiry_card_pickup", ["ask pickup relative"]),
+    ("I lost my card, what should I do?", "enquiry_lost_card", ["ask process lost_card"]),
+])
+def test_a_question_in_applying_words_is_answered(text, intent, expected):
+    assert turn(text, intent=intent) == expected
+
+
+@pytest.mark.parametrize("text, intent, expected", [
+    # A request in a question's words starts the enquiry.
+    ("Ich möchte meinen Aufenthaltstitel verlängern, könnten Sie das bitte aufnehmen?", "enquiry_extend_permit",
+     "start residence_permit_extension"),
+    ("could you please start an extension request for my blue card?", "enquiry_extend_permit",
+     "start residence_permit_extension"),
+    ("Could you please extend my visa?", "enquiry_extend_visa", "start visa_extension"),
+    ("I want to extend my visa, can you help", "enquiry_extend_visa", "start visa_extension"),
+    # The concern's own name (content/concerns.yml) names the matter.
+    ("Ich hätte gern eine Terminanfrage gestellt", None, "start appointment"),
+    ("I'd like to send a request for an appointment", None, "start appointment"),
+    ("I lost my card, what should I do", "enquiry_lost_card", "start lost_card"),
+])
+def test_a_request_in_other_words_starts_the_enquiry(text, intent, expected):
+    assert turn(text, intent=intent) == [expected]
+
+
+def test_a_follow_up_the_nlu_reads_as_an_enquiry_gives_that_matter_s_answer():
+    context = Context(frame=QuestionFrame(topic="fee", matter="extension"))
+    assert turn("and what about a completely new one?", context, intent="enquiry_new_permit") == ["ask fee issue"]
+    # Without a previous question nothing is guessed.
+    assert turn("and what about a completely new one?", intent="enquiry_new_permit") == ["unclear enquiry_new_permit"]
+
+
+@pytest.mark.parametrize("previous, text, intent, topic", [
+    ("visits", "und wieso das?", "faq_status", "visits"),
+    ("eat", "since when does it exist?", "faq_status", "eat"),
+    ("fiktion", "why?", "goodbye", "fiktion"),
+])
+def test_a_short_why_or_since_when_asks_on_about_the_previous_answer(previous, text, intent, topic):
+    assert turn(text, Context(frame=QuestionFrame(topic=previous)), intent=intent) == [f"ask {topic}"]
+
+
+def test_why_without_a_previous_question_is_left_to_the_nlu():
+    assert turn("why?", intent="goodbye") == ["unclear goodbye"]
+
+
+@pytest.mark.parametrize("text", [
+    "may I take a translator along to the appointment?", "Darf ich einen Dolmetscher zum Termin mitbringen?",
+    "do I get my money back if they say no?", "Bekomme ich die Gebühr zurück, wenn der Antrag abgelehnt wird?",
+])
+def test_questions_the_seeds_do_not_answer_get_the_honest_answer(text):
+    assert turn(text) == ["not_covered"]
+    [outcome] = conversation([text], "de")
+    assert PHONE in said(outcome)
+
+
+def test_a_family_member_joining_is_the_issue_of_a_permit_with_its_offer():
+    [outcome] = conversation(["my husband wants to join me in Berlin, what would his permit cost?"], "en")
+    assert "100" in said(outcome)
+    assert [b["payload"] for b in outcome.replies[-1].buttons] == ["/enquiry_new_permit"]
