@@ -20,9 +20,6 @@ TOPIC_ANSWERS = {
     "pickup": "faq_pickup_proxy", "fiktion": "faq_fiktionswirkung",
 }
 
-# Topics answered by one sentence of content/knowledge.yml (`sentences`, same name).
-SENTENCE_TOPICS = {"visits", "old_titles"}
-
 
 @dataclass(frozen=True)
 class Reply:
@@ -105,7 +102,8 @@ def compose(frame: QuestionFrame, language: str, vocabulary: Vocabulary | None =
         return _documents(frame, language)
     if topic == "process":
         return _process(frame, language)
-    if topic in SENTENCE_TOPICS:
+    if topic in kb.load_knowledge().sentences and topic not in TOPIC_ANSWERS:
+        # A topic with a sentence of its own name in content/knowledge.yml (visits, old_titles ...).
         return [Reply(text=kb.sentence(topic, language))]
     intent = TOPIC_ANSWERS.get(topic, "faq_not_covered")
     return [Reply(text=kb.answer(intent, language), answer=intent)]
