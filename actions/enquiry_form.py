@@ -34,7 +34,6 @@ from actions.uploads import report_upload, upload_limits
 from bot.catalogue import Concern, load_catalogue
 from bot.knowledge import format_date
 
-# Intents that leave the form through a rule (the form rejects the message).
 MAX_ATTEMPTS = 3
 # Which response explains an invalid answer: utter_invalid_<group>[_<code>].
 INVALID_SPECIFIC = {
