@@ -135,13 +135,24 @@ def _topics(folded: str, details: QuestionFrame, office: bool, intent_topic: str
     return tuple(found)
 
 
+def _without_matter_phrases(folded: str, vocabulary: Vocabulary) -> str:
+    """The text without phrases that name a matter ("neuen Pass" is a change of data, not the documents)."""
+    padded = f" {folded} "
+    for matter in vocabulary.matters:
+        for phrase in matter.words.phrases:
+            if " " in phrase and not phrase.endswith("*"):
+                padded = padded.replace(f" {phrase} ", " ")
+    return padded.strip()
+
+
 def read_clause(text: str, intent_topic: str | None, context: bool, vocabulary: Vocabulary) -> Clause:
     folded = fold(text)
     details = read_details(text, vocabulary, short=True)
     office = vocabulary.office_words.any(folded)
-    topics = _topics(folded, details, office, intent_topic, context, vocabulary)
+    asked = _without_matter_phrases(folded, vocabulary)
+    topics = _topics(asked, details, office, intent_topic, context, vocabulary)
     uncovered = vocabulary.not_covered.any(folded)
-    _, occasion = _strong_topics(folded, vocabulary)
+    _, occasion = _strong_topics(asked, vocabulary)
     return Clause(text, folded, topics, details, uncovered, occasion, vocabulary.references.any(folded, typos=False))
 
 

@@ -281,3 +281,22 @@ def test_a_family_member_joining_is_the_issue_of_a_permit_with_its_offer():
     [outcome] = conversation(["my husband wants to join me in Berlin, what would his permit cost?"], "en")
     assert "100" in said(outcome)
     assert [b["payload"] for b in outcome.replies[-1].buttons] == ["/enquiry_new_permit"]
+
+
+@pytest.mark.parametrize("texts, language, asked, words", [
+    (["which papers should I take along to the appointment?", "and for my kids?"], "en",
+     "ask documents appointment child", ["passport", "child"]),
+    (["Was ist eigentlich dieser eAT?", "und seit wann gibt es den?"], "de", "ask eat", ["01.09.2011"]),
+    (["how often do I need to come for the card?", "why not only once?"], "en", "ask visits", ["Bundesdruckerei"]),
+    (["Was kostet die Verlängerung?", "Und eine ganz neue?"], "de", "ask fee issue", ["100"]),
+])
+def test_follow_ups_in_other_words(texts, language, asked, words):
+    *_, last = conversation(texts, language)
+    assert summary(AskQuestion(last.frame)) == asked
+    for word in words:
+        assert word in said(last), (word, said(last))
+
+
+def test_the_sticker_in_the_passport_is_the_old_title_not_the_documents():
+    assert turn("When was the passport sticker replaced by the card?") == ["ask old_titles"]
+    assert turn("Ich habe einen neuen Pass, was muss ich tun?") == ["ask process data_change"]
