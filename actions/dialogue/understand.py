@@ -159,12 +159,12 @@ def read_clause(text: str, intent_topic: str | None, context: bool, vocabulary: 
 def is_question(text: str, vocabulary: Vocabulary, anywhere: bool = False) -> bool:
     """A question mark, or a question word first after fillers ("yo can a friend ...");
     anywhere: also first in a later part ("termin verpennt, was mach ich jetzt")."""
-    parts = re.split(r"[,;:]| bzw\.? | und | and | but | aber ", text) if anywhere else [text]
-    for part in parts:
-        words = strip_fillers(fold(part), vocabulary.fillers).split()
-        if words and words[0] in vocabulary.question_words:
-            return True
-    return "?" in text
+    words = strip_fillers(fold(text), vocabulary.fillers).split()
+    if "?" in text or words and words[0] in vocabulary.question_words:
+        return True
+    parts = re.split(r"[,;:]| bzw\.? | und | and | but | aber ", text)[1:] if anywhere else []
+    return any((words := strip_fillers(fold(part), vocabulary.fillers).split())
+               and words[0] in vocabulary.question_words_anywhere for part in parts)
 
 
 def wants_enquiry(parse: Parse, vocabulary: Vocabulary) -> bool:

@@ -126,6 +126,7 @@ class Vocabulary:
     asking: Words = Words(())          # "I would like to know ...": a wish to apply becomes a question
     requesting: Words = Words(())      # "können Sie das aufnehmen?": a question becomes a request
     same_topic: Words = Words(())      # "seit wann?", "why?": asks on about the previous answer
+    question_words_anywhere: frozenset[str] = frozenset()  # wh-words: a later part starting with one is a question
 
 
 def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
@@ -150,6 +151,7 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
         asking=Words.of(data["asking"]),
         requesting=Words.of(data["requesting"]),
         same_topic=Words.of(data["same_topic"]),
+        question_words_anywhere=frozenset(fold(w) for w in data["question_words_anywhere"]),
     )
 
 
