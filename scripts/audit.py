@@ -12,6 +12,8 @@ was checked and exits 0: the audit must not make an offline `make test` fail.
 
 The lock files are audited as lists of exact pins (name==version, markers ignored), so
 rasa.lock (Python 3.10) is audited from .venv (Python 3.11) without resolving anything.
+The pins go to pip-audit in chunks of 60, one process each, side by side: the services
+answer one package per request.
 
 Options: --service osv|pypi (only that one), --timeout S (per request, default 10),
 --cache-dir DIR (pip-audit's HTTP cache), --allowlist FILE, --from-json LOCK=FILE
@@ -42,6 +44,7 @@ SERVICES = ("osv", "pypi")
 # The whole step stays under a minute: a service slower than this counts as not answering.
 OVERALL_TIMEOUT_S = 50
 PROBE_TIMEOUT_S = 5
+CHUNK = 60  # pins per pip-audit process: 6 processes for the three locks
 
 PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)")
 
@@ -191,31 +194,39 @@ def probe(service: str, name: str, version: str, timeout: float) -> str:
 
 
 def run_service(service: str, timeout: float, cache_dir: str | None, workdir: Path, deadline: float) -> list[LockResult]:
-    """pip-audit on the three locks at once (one process each) against one service."""
-    processes = {}
+    """pip-audit on the three locks against one service, in parallel chunks of CHUNK pins:
+    the services answer one package per request, so a few hundred requests in a row
+    would take most of a minute on a slow line."""
+    processes = []
     for lock in LOCKS:
-        flat = workdir / f"{lock}.pins.txt"
-        flat.write_text("".join(f"{name}=={version}\n" for name, version in sorted(pins(REQUIREMENTS / lock).items())))
-        processes[lock] = subprocess.Popen(
-            pip_audit_command(flat, service, timeout, cache_dir),
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
-            env={**os.environ, "PYTHONWARNINGS": "ignore"})
-    results = []
-    for lock, process in processes.items():
+        pinned = sorted(pins(REQUIREMENTS / lock).items())
+        for start in range(0, len(pinned), CHUNK):
+            flat = workdir / f"{lock}.{start}.txt"
+            flat.write_text("".join(f"{name}=={version}\n" for name, version in pinned[start:start + CHUNK]))
+            processes.append((lock, subprocess.Popen(
+                pip_audit_command(flat, service, timeout, cache_dir),
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                env={**os.environ, "PYTHONWARNINGS": "ignore"})))
+    results = {lock: LockResult(lock) for lock in LOCKS}
+    for lock, process in processes:
+        result = results[lock]
         try:
             stdout, stderr = process.communicate(timeout=max(1.0, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)  # pip-audit and the pip it started
             process.communicate(timeout=5)
-            results.append(LockResult(lock, error=f"no complete answer within {OVERALL_TIMEOUT_S} s"))
+            result.error = f"no complete answer within {OVERALL_TIMEOUT_S} s"
             continue
         try:
-            data = json.loads(stdout)
+            part = parse_pip_audit_json(lock, json.loads(stdout))
         except json.JSONDecodeError:
-            results.append(LockResult(lock, error=short_error(stderr)))
+            result.error = short_error(stderr)
             continue
-        results.append(parse_pip_audit_json(lock, data))
-    return results
+        result.packages += part.packages
+        result.audited += part.audited
+        result.findings += part.findings
+        result.skipped += part.skipped
+    return list(results.values())
 
 
 def answered(results: list[LockResult]) -> bool:
