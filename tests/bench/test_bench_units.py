@@ -244,7 +244,8 @@ def test_comparison_reports_medians_and_ratios_to_the_first_side():
     from bench.submissions import _medians, comparison_table
 
     def run(receipts, pdfs, cpu, load):
-        entry = {"per_s": receipts, "pdfs_per_s": pdfs, "backend_cpu_ms_per_case": cpu, "failures": 0,
+        entry = {"per_s": receipts, "pdfs_per_s": pdfs, "backend_cpu_ms_per_case": cpu,
+                 "backend_main_cpu_ms_per_case": cpu / 5, "failures": 0,
                  "pdf": {"p50_ms": 100, "p95_ms": 200}}
         return {"after": {"8": entry}, "load": load}
 
@@ -257,7 +258,7 @@ def test_comparison_reports_medians_and_ratios_to_the_first_side():
         results[label]["ratio_to_before"] = {k: round(v / results["before"]["median"][k], 2)
                                              for k, v in results[label]["median"].items()}
     assert results["after"]["median"] == {"after 8 per_s": 45, "after 8 pdfs_per_s": 9,
-                                          "after 8 backend_cpu_ms_per_case": 50}
+                                          "after 8 backend_cpu_ms_per_case": 50, "after 8 backend_main_cpu_ms_per_case": 10}
     text = comparison_table(results)
     assert "| after | after | 8 | 45 | 9 | 50 | 100 / 200 | 0 | 1.8, 3.0, 0.5 | 5.0-6.0, 5.0-6.0, 5.0-6.0 |" in text
 
