@@ -13,8 +13,7 @@ from cryptography.x509.oid import NameOID
 from pyhanko.keys import load_cert_from_pemder
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.signers import pdf_cms
-from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko_certvalidator import ValidationContext
+from pyhanko.sign.validation import ValidationContext, validate_pdf_signature
 
 from bot.confirmation.pdf import render_confirmation
 from bot.confirmation.signing import ConfirmationSigner, SigningConfig
