@@ -27,8 +27,6 @@ from dataclasses import dataclass, field
 
 from bot.backend import confirmations
 from bot.backend.errors import BackendError
-from bot.confirmation.bench import sample_data
-from bot.confirmation.pdf import render_confirmation
 from bot.confirmation.signing import ConfirmationSigner, SigningConfig, config_from_settings
 from bot.ops.metrics import PDF_SECONDS
 
@@ -55,16 +53,11 @@ _PROCESS_SIGNER: ConfirmationSigner | None = None  # in a render process: its ow
 
 
 def _start_render_process(signing: SigningConfig) -> None:
-    """In a new render process: die with the backend, load the signing key once, and
-    render one sample so fonts (bot/confirmation/font_cache.py) are parsed before the
-    first client's PDF."""
+    """In a new render process: die with the backend, load the signing key once (the fonts
+    are parsed at its first render and kept: bot/confirmation/font_cache.py)."""
     global _PROCESS_SIGNER
     _die_with_parent()
     _PROCESS_SIGNER = ConfirmationSigner(signing)
-    try:
-        _PROCESS_SIGNER.sign(render_confirmation(sample_data()))
-    except Exception:  # noqa: BLE001 - the real render will fail and say so; the pool stays usable
-        log.exception("confirmation PDF warm-up render failed")
 
 
 def _render_in_process(document) -> bytes:
