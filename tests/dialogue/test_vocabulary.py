@@ -57,3 +57,12 @@ def test_every_topic_has_an_answer_in_both_languages():
 
 def test_every_form_move_list_is_there():
     assert set(load_vocabulary().form_moves) == {"back", "puzzled", "skip", "cancel"}
+
+
+@pytest.mark.parametrize("phrase, text, hit", [
+    ("in person", "do i have to come in persn", True), ("electronic residence card", "the electronc residence card", True),
+    ("switch to english", "swich to englsh pls", True), ("pick up", "pick upp", False),  # short words stay exact
+    ("in person", "in prison", False), ("new address", "my new adress", True),
+])
+def test_the_words_of_a_phrase_match_with_a_typo_each(phrase, text, hit):
+    assert Words.of([phrase]).any(fold(text)) is hit
