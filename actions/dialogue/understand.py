@@ -121,13 +121,14 @@ def _topic(name: str, vocabulary: Vocabulary):
 
 
 def _topics(folded: str, details: QuestionFrame, office: bool, intent_topic: str | None,
-            context: bool, vocabulary: Vocabulary) -> tuple[str, ...]:
+            context: bool, vocabulary: Vocabulary, question: bool = False) -> tuple[str, ...]:
     strong, _ = _strong_topics(folded, vocabulary)
     if strong:
         return tuple(strong)  # weak words beside a strong one are part of that question ("brauche ich einen Termin")
     found = []
     for topic in vocabulary.topics:
-        if topic.weak.any(folded) and (
+        weak = topic.weak.any(folded) or question and topic.weak_in_question.any(folded, typos=False)
+        if weak and (
             intent_topic == topic.name
             or topic.name in CONTEXT_TOPICS and (details.has_details or office or context)
         ):
@@ -145,12 +146,14 @@ def _without_matter_phrases(folded: str, vocabulary: Vocabulary) -> str:
     return padded.strip()
 
 
-def read_clause(text: str, intent_topic: str | None, context: bool, vocabulary: Vocabulary) -> Clause:
+def read_clause(text: str, intent_topic: str | None, context: bool, vocabulary: Vocabulary,
+                question: bool = False) -> Clause:
     folded = fold(text)
     details = read_details(text, vocabulary, short=True)
     office = vocabulary.office_words.any(folded)
     asked = _without_matter_phrases(folded, vocabulary)
-    topics = _topics(asked, details, office, intent_topic, context, vocabulary)
+    topics = _topics(asked, details, office, intent_topic, context, vocabulary,
+                     question or is_question(text, vocabulary))
     uncovered = vocabulary.not_covered.any(folded)
     _, occasion = _strong_topics(asked, vocabulary)
     return Clause(text, folded, topics, details, uncovered, occasion, vocabulary.references.any(folded, typos=False))
@@ -205,7 +208,7 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
     marked = split_marked(parse.text, vocabulary)
     texts = [text for text, _ in marked]
     for number, (text, asked) in enumerate(marked):
-        clause = read_clause(text, intent_topic, previous is not None or in_message is not None, vocabulary)
+        clause = read_clause(text, intent_topic, previous is not None or in_message is not None, vocabulary, asked)
         topics = clause.topics
         follows_up = previous is not None and previous.topic is not None and clause.details.has_details
         same = (previous is not None and previous.topic is not None and in_message is None and len(marked) == 1

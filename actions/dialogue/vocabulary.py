@@ -104,6 +104,7 @@ class Topic:
     strong: Words
     weak: Words
     covers: tuple[str, ...] = ()
+    weak_in_question: Words = Words(())
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,8 @@ class Vocabulary:
 def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
     """The vocabulary from the parsed YAML; KeyError/TypeError name a malformed section."""
     return Vocabulary(
-        topics=tuple(Topic(name, Words.of(t.get("strong")), Words.of(t.get("weak")), tuple(t.get("covers") or ()))
+        topics=tuple(Topic(name, Words.of(t.get("strong")), Words.of(t.get("weak")), tuple(t.get("covers") or ()),
+                           Words.of(t.get("weak_in_question")))
                      for name, t in data["topics"].items()),
         matters=tuple(Matter(name, Words.of(m["words"]), m.get("concern"), m.get("fee"))
                       for name, m in data["matters"].items()),
