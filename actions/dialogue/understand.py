@@ -66,6 +66,7 @@ class FormReading:
     optional: bool = False                   # the asked field may be skipped
     declines: bool = False                   # "weiß nicht", "hab ich nicht": no value to give
     correction: tuple[str, Any] | None = None  # (field, parsed value or None): an earlier answer changed
+    named: tuple[str, Any] | None = None       # another field named in the text, with a value read from it or None
 
 
 @dataclass(frozen=True)
@@ -358,6 +359,9 @@ def interpret_in_form(parse: Parse, context: Context, vocabulary: Vocabulary | N
         return [CancelEnquiry()]
     if requested in ("", "concern", "confirmed"):
         return [SetField(requested, text)]
+    correction = _correction(reading, requested, folded, vocabulary)
+    if correction and not read_clause(text, None, True, vocabulary).topics and not (requested == "message" and len(text) > 80):
+        return [correction]  # "can I change my nationality?" is a correction, not a question
     if requested != "message" and is_question(text, vocabulary):
         asked = questions(parse, context, vocabulary)
         if asked:
@@ -365,14 +369,27 @@ def interpret_in_form(parse: Parse, context: Context, vocabulary: Vocabulary | N
     if requested in FREE_TEXT_FIELDS and _names_a_document_or_matter(folded, vocabulary):
         return [Implausible(requested)]
     # A correction of an earlier answer; asked for the message, a long description is the answer.
-    if reading.correction and reading.correction[0] != requested and not (requested == "message" and len(text) > 80):
-        field, value = reading.correction
-        return [CorrectField(field, value, value is not None)]
+    if correction and not (requested == "message" and len(text) > 80):
+        return [correction]
     wants_skip = (parse.intent == "skip" and confident or is_whole(moves["skip"], folded, vocabulary.fillers)
                   or reading.declines)
     if wants_skip and (reading.optional or not reading.valid):
         return [SkipField(requested)]  # a required field: the executor says why it is needed
     return [SetField(requested, text)]
+
+
+def _correction(reading: FormReading, requested: str, folded: str, vocabulary: Vocabulary) -> CorrectField | None:
+    """A change of an earlier answer: read by the form's change words, or another field's name
+    said with a correcting word of content/questions.yml ("nein, mein Geburtstag ist ...")."""
+    if reading.correction and reading.correction[0] != requested:
+        field, value = reading.correction
+        if value is None and reading.named and reading.named[0] == field:
+            value = reading.named[1]
+        return CorrectField(field, value, value is not None)
+    if reading.named and reading.named[0] != requested and vocabulary.form_moves["correcting"].any(folded, typos=False):
+        field, value = reading.named
+        return CorrectField(field, value, value is not None)
+    return None
 
 
 # Intents that leave the form (a rule of the stack carries it out).
