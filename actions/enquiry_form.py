@@ -33,6 +33,7 @@ from actions.fields import age_on, today
 from actions.uploads import report_upload, upload_limits
 from bot.catalogue import Concern, load_catalogue
 from bot.knowledge import format_date
+from bot.rasa_speedups import PREPARED_QUESTION_SLOT
 
 MAX_ATTEMPTS = 3
 # Which response explains an invalid answer: utter_invalid_<group>[_<code>].
@@ -116,7 +117,7 @@ class ValidateEnquiryForm(FormValidationAction):
         missing = missing_fields(slots)
         if not missing:
             return events + [SlotSet("requested_slot", None)]
-        return events + [SlotSet("requested_slot", missing[0])]
+        return events + [SlotSet("requested_slot", missing[0]), prepared_question(missing[0], slots, language)]
 
     # -- the first message ------------------------------------------------------------
 
@@ -417,8 +418,19 @@ def summary_text(slots: dict[str, Any], language: str) -> str:
     return "\n".join(lines)
 
 
+def prepared_question(field: str, slots: dict[str, Any], language: str) -> SlotSet:
+    """The next question exactly as its ask action would send it, handed to Rasa in a slot.
+
+    Rasa's form then sends it itself (bot/rasa_speedups.py) instead of calling the action
+    server a second time for ``action_ask_<field>``: one round trip per form turn (issue 17).
+    """
+    dispatcher = CollectingDispatcher()
+    ask(dispatcher, field, slots, language)
+    return SlotSet(PREPARED_QUESTION_SLOT, {"field": field, "messages": dispatcher.messages})
+
+
 class ActionAskField(Action, ABC):
-    """Asks one question of the form, with choices and a skip button where they apply."""
+    """Asks one question of the form when Rasa has no prepared one (a form resumed without validation)."""
 
     @property
     @abstractmethod
@@ -429,32 +441,35 @@ class ActionAskField(Action, ABC):
         return f"action_ask_{self.field}"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
-        language = language_of(tracker)
-        slots = {name: tracker.get_slot(name) for name in FORM_SLOTS}
-        concern = current_concern(slots)
-        catalogue = load_catalogue()
-        buttons: list[dict[str, str]] = []
-        kwargs: dict[str, Any] = {}
-        if self.field == "concern":
-            buttons = [{"title": c.label(language), "payload": f"/{c.intent}"} for c in catalogue.concerns.values()]
-        elif self.field == "purpose" and concern:
-            buttons = [{"title": catalogue.purpose_label(p, language), "payload": catalogue.purpose_label(p, language)} for p in concern.purposes]
-        elif self.field == "title_kind":
-            buttons = [{"title": catalogue.title_label(k, language), "payload": catalogue.title_label(k, language)} for k in catalogue.title_kinds]
-        elif self.field == "pickup_by_proxy":
-            buttons = [button("buttons", "yes", language, label("buttons", "yes", language)),
-                       button("buttons", "no", language, label("buttons", "no", language))]
-        elif self.field == "address":
-            kwargs["area"] = extraction.f._office()["area_name"][language]
-        elif self.field == "confirmed":
-            kwargs["summary"] = summary_text(slots, language)
-            buttons = [button("buttons", "submit", language, "/affirm"),
-                       button("buttons", "change", language, "/correct_field"),
-                       button("buttons", "cancel", language, "/cancel")]
-        if concern is not None and concern.is_optional(self.field):
-            buttons.append(button("buttons", "skip", language, "/skip"))
-        dispatcher.utter_message(response=f"utter_ask_{self.field}", buttons=buttons or None, **kwargs)
+        ask(dispatcher, self.field, {name: tracker.get_slot(name) for name in FORM_SLOTS}, language_of(tracker))
         return []
+
+
+def ask(dispatcher: CollectingDispatcher, field: str, slots: dict[str, Any], language: str) -> None:
+    """One question of the form, with choices and a skip button where they apply."""
+    concern = current_concern(slots)
+    catalogue = load_catalogue()
+    buttons: list[dict[str, str]] = []
+    kwargs: dict[str, Any] = {}
+    if field == "concern":
+        buttons = [{"title": c.label(language), "payload": f"/{c.intent}"} for c in catalogue.concerns.values()]
+    elif field == "purpose" and concern:
+        buttons = [{"title": catalogue.purpose_label(p, language), "payload": catalogue.purpose_label(p, language)} for p in concern.purposes]
+    elif field == "title_kind":
+        buttons = [{"title": catalogue.title_label(k, language), "payload": catalogue.title_label(k, language)} for k in catalogue.title_kinds]
+    elif field == "pickup_by_proxy":
+        buttons = [button("buttons", "yes", language, label("buttons", "yes", language)),
+                   button("buttons", "no", language, label("buttons", "no", language))]
+    elif field == "address":
+        kwargs["area"] = extraction.f._office()["area_name"][language]
+    elif field == "confirmed":
+        kwargs["summary"] = summary_text(slots, language)
+        buttons = [button("buttons", "submit", language, "/affirm"),
+                   button("buttons", "change", language, "/correct_field"),
+                   button("buttons", "cancel", language, "/cancel")]
+    if concern is not None and concern.is_optional(field):
+        buttons.append(button("buttons", "skip", language, "/skip"))
+    dispatcher.utter_message(response=f"utter_ask_{field}", buttons=buttons or None, **kwargs)
 
 
 # One ask action per question; rasa-sdk registers instances found at module level.
