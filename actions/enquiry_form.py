@@ -37,12 +37,6 @@ from bot.knowledge import format_date
 # Intents that leave the form through a rule (the form rejects the message).
 LEAVING_INTENTS = {"cancel", "start_over"}
 MAX_ATTEMPTS = 3
-# Which response explains an invalid answer: utter_invalid_<group>[_<code>].
-INVALID_SPECIFIC = {
-    ("name", "digits"), ("date", "no_year"), ("date_of_birth", "future"), ("date_of_birth", "range"),
-    ("title_expiry", "range"), ("address", "postal_code"), ("address", "area"),
-    ("title_kind", "which_visa"), ("message", "too_long"), ("message", "too_short"),
-}
 FAMILY_PURPOSES = {"family_spouse", "family_child", "family_parent"}
 # Typed words that skip even when the NLU does not say so.
 SKIP_WORDS = {"skip", "überspringen", "ueberspringen"}
@@ -87,10 +81,12 @@ def missing_fields(slots: dict[str, Any]) -> list[str]:
 
 
 def invalid_response(field: str, code: str, domain: dict) -> str:
+    """Which response explains an invalid answer: utter_invalid_<field or group>_<code> where
+    the domain has one ("utter_invalid_date_of_birth_future"), else utter_invalid_<group>."""
     group = INVALID_GROUP.get(field, field)
-    for key in ((field, code), (group, code)):
-        name = f"utter_invalid_{key[0]}_{key[1]}"
-        if key in INVALID_SPECIFIC and name in domain.get("responses", {}):
+    for key in (field, group):
+        name = f"utter_invalid_{key}_{code}"
+        if code != "format" and name in domain.get("responses", {}):
             return name
     return f"utter_invalid_{group}"
 

@@ -15,29 +15,13 @@ from typing import Any
 from actions import field_registry as registry
 from actions import fields as f
 from bot.catalogue import Concern
+from bot.fields import load_registry
 
-# Which field a client means when they name it ("E-Mail", "date of birth").
+# Which field a client means when they name it ("E-Mail", "date of birth"): each field's
+# `words` in content/fields.yml, and the words for the whole name.
 FIELD_WORDS: dict[str, list[str]] = {
-    "date_of_birth": ["geburtsdatum", "geburtstag", "geb.", "date of birth", "birthday", "birth date", "dob", "birthdate"],
-    "place_of_birth": ["geburtsort", "place of birth", "birthplace", "born in", "geboren in"],
-    "given_names": ["vorname", "vornamen", "first name", "given name", "given names", "forename"],
-    "family_name": ["nachname", "familienname", "surname", "last name", "family name"],
-    "nationality": ["staatsangehörigkeit", "staatsangehoerigkeit", "nationalität", "nationalitaet", "nationality", "citizenship"],
-    "email": ["e-mail", "email", "mail", "e-mail-adresse", "email address"],
-    "phone": ["telefon", "telefonnummer", "handy", "handynummer", "phone", "mobile", "phone number"],
-    "address": ["anschrift", "adresse", "address", "wohnadresse"],
-    "title_kind": ["aufenthaltstitel", "titel", "dokument", "kind of title", "title", "document"],
-    "title_serial": ["seriennummer", "kartennummer", "serial number", "card number", "serial"],
-    "title_expiry": ["ablaufdatum", "gültig bis", "gueltig bis", "expiry", "expiry date", "expires", "valid until", "läuft ab", "laeuft ab"],
-    "purpose": ["zweck", "purpose"],
-    "message": ["nachricht", "message", "beschreibung", "description"],
-    "existing_case_number": ["aktenzeichen", "vorgangsnummer", "case number", "file number", "geschäftszeichen"],
-    "principal_case_number": ["vorgangsnummer des familienmitglieds", "family member's case number",
-                              "family member’s case number", "nummer des familienmitglieds"],
-    "pickup_by_proxy": ["abholung durch bevollmächtigte", "abholung durch bevollmaechtigte", "bevollmächtigte",
-                        "bevollmächtigte person", "vollmacht", "pick-up by an authorised person",
-                        "authorised person", "authorized person"],
-    "name": ["name", "namen"],
+    **{spec.id: list(spec.words) for spec in load_registry().fields},
+    "name": list(load_registry().whole_name_words),
 }
 
 _CHANGE_WORDS = re.compile(

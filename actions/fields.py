@@ -188,26 +188,42 @@ def find_date(text: str, default_year: int | None = None) -> Parsed:
     return Parsed(error="format")
 
 
-def parse_date_of_birth(text: str, default_year: int | None = None) -> Parsed:
+def parse_date_within(text: str, default_year: int | None = None, *, years_back: int | None = None,
+                      years_ahead: int | None = None, not_in_future: bool = False,
+                      year_missing: str = "error") -> Parsed:
+    """A date inside the limits of its field's `validation:` (content/fields.yml).
+
+    year_missing "this_year": "4 March" is this year; otherwise the client is asked for the year.
+    Errors: "future" (not_in_future), "range" (outside years_back/years_ahead of today's year).
+    """
+    if default_year is None and year_missing == "this_year":
+        default_year = today().year
     parsed = find_date(text, default_year)
     if not parsed.ok:
         return parsed
-    born: date = parsed.value
-    if born > today():
+    day: date = parsed.value
+    if not_in_future and day > today():
         return Parsed(error="future")
-    if born.year < today().year - 120:
+    if years_back is not None and day.year < today().year - years_back:
+        return Parsed(error="range")
+    if years_ahead is not None and day.year > today().year + years_ahead:
         return Parsed(error="range")
     return parsed
+
+
+def _validation(field: str) -> dict[str, Any]:
+    from bot.fields import load_registry  # the limits live in content/fields.yml
+
+    spec = load_registry().get(field)
+    return dict(spec.validation) if spec else {}
+
+
+def parse_date_of_birth(text: str, default_year: int | None = None) -> Parsed:
+    return parse_date_within(text, default_year, **_validation("date_of_birth"))
 
 
 def parse_title_expiry(text: str, default_year: int | None = None) -> Parsed:
-    parsed = find_date(text, default_year if default_year else today().year)
-    if not parsed.ok:
-        return parsed
-    expiry: date = parsed.value
-    if not (today().year - 10 <= expiry.year <= today().year + 15):
-        return Parsed(error="range")
-    return parsed
+    return parse_date_within(text, default_year, **_validation("title_expiry"))
 
 
 def age_on(born: date, day: date) -> int:
@@ -488,15 +504,15 @@ def parse_yes_no(text: str) -> Parsed:
     return Parsed(error="format")
 
 
-class Message(BaseModel):
-    value: str = Field(min_length=2, max_length=2000)
+def parse_text(text: str, min_length: int = 1, max_length: int = 2000) -> Parsed:
+    """Free text within its field's length limits (errors "too_short", "too_long")."""
+    text = text.strip()
+    if len(text) > max_length:
+        return Parsed(error="too_long")
+    if len(text) < min_length:
+        return Parsed(error="too_short")
+    return Parsed(text)
 
 
 def parse_message(text: str) -> Parsed:
-    text = text.strip()
-    if len(text) > 2000:
-        return Parsed(error="too_long")
-    try:
-        return Parsed(Message(value=text).value)
-    except ValidationError:
-        return Parsed(error="too_short")
+    return parse_text(text, **_validation("message"))
