@@ -21,7 +21,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import extraction
 from actions.answers import INTERRUPTION_INTENTS, answer_interruption, offered_concern
-from actions.field_registry import FIELDS, FORM_SLOTS, FREE_TEXT_FIELDS, INVALID_GROUP, STRUCTURED_FIELDS
+from actions.field_registry import BY_ID, FIELDS, FORM_SLOTS, FREE_TEXT_FIELDS, INVALID_GROUP, STRUCTURED_FIELDS
 from actions.field_registry import show as show_value
 from actions.common import SKIPPED, button, label, language_of, latest_intent, latest_text
 from actions.dialogue.commands import AskQuestion, Implausible, NotCovered
@@ -74,6 +74,11 @@ def required_fields(slots: dict[str, Any]) -> list[str]:
         if field == "given_names" and "family_name" not in concern.field_ids():
             needed.append("family_name")
     return needed + ["confirmed"]
+
+
+def slots_of(field: str) -> tuple[str, ...]:
+    """The slots one field fills (the address also its postal code; content/fields.yml kind)."""
+    return BY_ID[field].spec.slots if field in BY_ID else (field,)
 
 
 def missing_fields(slots: dict[str, Any]) -> list[str]:
@@ -224,7 +229,7 @@ class ValidateEnquiryForm(FormValidationAction):
         # The answer to a later question ("name@example.org" when asked for the birthday): keep it.
         later = self._answers_to_other_questions(text, slots, requested)
         if later:
-            labels_ = ", ".join(label("fields", f, language) for f in later if f != "postal_code")
+            labels_ = ", ".join(label("fields", f, language) for f in later if f in BY_ID)
             dispatcher.utter_message(response="utter_noted_for_later", field_label=labels_)
             return {**keep, **later}
 
@@ -265,9 +270,7 @@ class ValidateEnquiryForm(FormValidationAction):
             dispatcher.utter_message(response="utter_cannot_go_back")
             return None
         previous = answered[-1]
-        cleared = {previous: None}
-        if previous == "address":
-            cleared["postal_code"] = None
+        cleared = {slot: None for slot in slots_of(previous)}
         if previous == "family_name" and slots.get("given_names"):
             cleared["given_names"] = None  # the name was one question ("Wie heißen Sie?")
             previous = "given_names"
@@ -341,12 +344,9 @@ class ValidateEnquiryForm(FormValidationAction):
 
     def _apply_correction(self, dispatcher, slots, correction, language) -> dict[str, Any]:
         field, parsed = correction
-        if field == "address":
-            field_slots = ("address", "postal_code")
-        elif field == "given_names" and parsed is None:
+        field_slots = slots_of(field)
+        if field == "given_names" and parsed is None:
             field_slots = ("given_names", "family_name")
-        else:
-            field_slots = (field,)
         if parsed is not None:
             updates = extraction.to_slots(field, parsed.value)
             dispatcher.utter_message(response="utter_field_corrected", field_label=label("fields", field, language))
@@ -467,16 +467,17 @@ class ActionAskField(Action, ABC):
         catalogue = load_catalogue()
         buttons: list[dict[str, str]] = []
         kwargs: dict[str, Any] = {}
+        kind = BY_ID[self.field].spec.kind if self.field in BY_ID else self.field  # choices come with the kind
         if self.field == "concern":
             buttons = [{"title": c.label(language), "payload": f"/{c.intent}"} for c in catalogue.concerns.values()]
-        elif self.field == "purpose" and concern:
+        elif kind == "purpose" and concern:
             buttons = [{"title": catalogue.purpose_label(p, language), "payload": catalogue.purpose_label(p, language)} for p in concern.purposes]
-        elif self.field == "title_kind":
+        elif kind == "title_kind":
             buttons = [{"title": catalogue.title_label(k, language), "payload": catalogue.title_label(k, language)} for k in catalogue.title_kinds]
-        elif self.field == "pickup_by_proxy":
+        elif kind == "yes_no":
             buttons = [button("buttons", "yes", language, label("buttons", "yes", language)),
                        button("buttons", "no", language, label("buttons", "no", language))]
-        elif self.field == "address":
+        elif kind == "address":
             kwargs["area"] = extraction.f._office()["area_name"][language]
         elif self.field == "confirmed":
             kwargs["summary"] = summary_text(slots, language)

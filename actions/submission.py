@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import backend_client, outbox
 from actions.common import SKIPPED, language_of
 from actions.enquiry_form import required_fields
-from actions.field_registry import CASE_SLOTS, FORM_SLOTS, NOTE_FIELDS
+from actions.field_registry import CASE_SLOTS, FIELDS, FORM_SLOTS, NOTE_FIELDS
 from bot.fields import load_registry
 from bot.models import CaseReceipt, CaseSubmission
 
@@ -26,8 +26,7 @@ def _value(tracker: Tracker, name: str) -> Any:
     (an answer left over after a change, e.g. an expiry date of a title changed to one that never expires)."""
     value = tracker.get_slot(name)
     asked = required_fields({n: tracker.get_slot(n) for n in FORM_SLOTS})
-    if name == "postal_code":
-        name = "address"
+    name = next((spec.id for spec in FIELDS if name in spec.spec.slots), name)  # postal_code: asked with the address
     if name not in asked and name != "concern":
         return None
     return None if value in (SKIPPED, "") else value
@@ -94,7 +93,7 @@ def announce_receipt(dispatcher: CollectingDispatcher, receipt: CaseReceipt, con
 def cleared_form() -> list[EventType]:
     """Forget the enquiry's personal data once it is with the backend (or cancelled)."""
     return [SlotSet(name, None) for name in FORM_SLOTS] + [
-        SlotSet("postal_code", None), SlotSet("skipped_fields", []), SlotSet("failed_attempts", {}),
+        SlotSet("skipped_fields", []), SlotSet("failed_attempts", {}),
         SlotSet("submission_id", None), SlotSet("requested_slot", None),
     ]
 
