@@ -240,7 +240,10 @@ def domain_text(registry: Registry) -> str:
 
 
 def write_domain(root: Path = PROJECT_ROOT) -> bool:
-    """Regenerate <root>/domain/fields.yml; True when it changed."""
+    """Regenerate <root>/domain/fields.yml; True when it changed (a project without
+    content/fields.yml keeps its domain as it is)."""
+    if not (root / FIELDS_FILE).exists():
+        return False
     text = domain_text(read_registry(root))
     target = root / DOMAIN_FILE
     if target.exists() and target.read_text(encoding="utf-8") == text:
