@@ -255,26 +255,25 @@ def write_domain(root: Path = PROJECT_ROOT) -> bool:
 
 
 def domain_drift(root: Path = PROJECT_ROOT) -> list[tuple[str, str]]:
-    """(field, what differs) between content/fields.yml and the generated domain/fields.yml."""
+    """(field, part) of content/fields.yml that the generated domain/fields.yml lacks or has
+    differently ("its slot 'x'", "its question 'utter_ask_x'"); "(all)" when edited by hand."""
     registry = read_registry(root)
     expected = domain_parts(registry)
     path = root / DOMAIN_FILE
     actual = (yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None) or {}
+    slots, actions, responses = actual.get("slots") or {}, actual.get("actions") or [], actual.get("responses") or {}
     found = []
     for spec in registry.fields:
-        for name in spec.slots:
-            if name not in (actual.get("slots") or {}):
-                found.append((spec.id, f"its slot '{name}' is missing"))
-        if f"action_ask_{spec.id}" not in (actual.get("actions") or []):
-            found.append((spec.id, f"its ask action 'action_ask_{spec.id}' is missing"))
-        for response, key in ((f"utter_ask_{spec.id}", "ask"), (f"utter_invalid_{spec.id}", "invalid_text")):
-            if response in expected["responses"] and (actual.get("responses") or {}).get(response) != expected["responses"][response]:
-                found.append((spec.id, f"its response '{response}' is missing or differs from the field's '{key}'"))
+        found += [(spec.id, f"its slot '{name}'") for name in spec.slots if name not in slots]
+        if f"action_ask_{spec.id}" not in actions:
+            found.append((spec.id, f"its ask action 'action_ask_{spec.id}'"))
+        for response in (f"utter_ask_{spec.id}", f"utter_invalid_{spec.id}"):
+            if response in expected["responses"] and responses.get(response) != expected["responses"][response]:
+                found.append((spec.id, f"its response '{response}'"))
     known = {s for spec in registry.fields for s in spec.slots}
-    for name in set(actual.get("slots") or {}) - known:
-        found.append((name, "has a slot but is no longer a field"))
+    found += [(name, f"the slot '{name}' of a field that no longer exists") for name in set(slots) - known]
     if not found and path.read_text(encoding="utf-8") != domain_text(registry):
-        found.append(("(all)", "the file was edited by hand"))
+        found.append(("(all)", "the generated text (edited by hand)"))
     return found
 
 
@@ -287,8 +286,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.check:
             drift = domain_drift(args.project)
-            for field_id, what in drift:
-                print(f"{DOMAIN_FILE}: field '{field_id}': {what} -> run `python -m bot.fields --write`")
+            for field_id, part in drift:
+                print(f"{DOMAIN_FILE}: field '{field_id}': {part} is missing or differs from {FIELDS_FILE} "
+                      "-> run `python -m bot.fields --write`")
             return 1 if drift else 0
         changed = write_domain(args.project)
     except FieldsError as error:
