@@ -23,6 +23,11 @@ def test_no_regex_with_words_in_the_answer_readers(source):
     assert _counter().word_regexes(ROOT / source) == []
 
 
+def test_the_question_reader_keeps_only_an_id_format():
+    """bot/knowledge.py: the one pattern left is the enquiry_<name> format of 'offer:', not language."""
+    assert [text for _, text in _counter().word_regexes(ROOT / "bot" / "knowledge.py")] == ["enquiry_[a-z_]+"]
+
+
 def test_the_counter_finds_words_in_a_regex(tmp_path):
     sample = tmp_path / "sample.py"
     sample.write_text('import re\nA = re.compile(r"\\b(?:ich bin|i am)\\s+")\nB = re.compile(r"^\\s*\\d{5}\\b")\n')
@@ -31,6 +36,7 @@ def test_the_counter_finds_words_in_a_regex(tmp_path):
 
 @pytest.mark.parametrize("content, sources", [
     ("content/answer_words.yml", ["actions/fields.py", "actions/extraction.py"]),
+    ("content/matter_words.yml", ["bot/knowledge.py"]),
 ])
 def test_every_word_list_is_read_by_the_code(content, sources):
     code = "".join((ROOT / s).read_text(encoding="utf-8") for s in sources)
