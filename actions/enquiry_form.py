@@ -33,6 +33,7 @@ from actions.fields import age_on, today
 from actions.uploads import report_upload, upload_limits
 from bot.catalogue import Concern, load_catalogue
 from bot.knowledge import format_date
+from bot.rasa_speedups import PREPARED_QUESTION_SLOT
 
 MAX_ATTEMPTS = 3
 FAMILY_PURPOSES = {"family_spouse", "family_child", "family_parent"}
@@ -119,7 +120,7 @@ class ValidateEnquiryForm(FormValidationAction):
         missing = missing_fields(slots)
         if not missing:
             return events + [SlotSet("requested_slot", None)]
-        return events + [SlotSet("requested_slot", missing[0])]
+        return events + [SlotSet("requested_slot", missing[0]), prepared_question(missing[0], slots, language)]
 
     # -- the first message ------------------------------------------------------------
 
@@ -221,9 +222,14 @@ class ValidateEnquiryForm(FormValidationAction):
             extraction.parse_field(requested, text, slots, concern).ok)
         found = extraction.find_correction(text, slots, concern) if typed else None
         correction = (found[0], found[1].value if found[1] is not None else None) if found else None
+        named = extraction.named_field(text) if typed else None
+        named = "given_names" if named == "name" else named
+        if named and _names_field(text, requested):
+            named = None  # "no phone, only e-mail" while the phone is asked: about the asked field
         reading = FormReading(valid=parsed_ok, structured=parsed_ok and requested in STRUCTURED_FIELDS,
                               optional=concern is not None and concern.is_optional(requested),
-                              declines=typed and extraction.means_skip(text), correction=correction)
+                              declines=typed and extraction.means_skip(text), correction=correction,
+                              named=(named, _value_in(named, text, slots, concern)) if named else None)
         return Context(language=language, frame=QuestionFrame.from_slot(tracker.get_slot("question_frame")),
                        requested=requested, concern=concern.id if concern else None, reading=reading)
 
@@ -386,6 +392,26 @@ class ValidateEnquiryForm(FormValidationAction):
         return changes
 
 
+def _names_field(text: str, field: str) -> bool:
+    """Whether the text names this field ("phone" in "no phone, only e-mail")."""
+    words = extraction.FIELD_WORDS.get(field, []) + (extraction.FIELD_WORDS.get("name", []) if field in (
+        "given_names", "family_name") else [])
+    return any(extraction._word_hit(text, word) for word in words)
+
+
+def _value_in(field: str, text: str, slots: dict[str, Any], concern: Concern | None) -> Any:
+    """A value of a fixed-shape field said in a sentence ("no, my birthday is 4.5.1990"): the
+    shortest ending of the text that parses. Names and other free text: None (asked again)."""
+    if field not in STRUCTURED_FIELDS:
+        return None
+    words = text.split()
+    for start in range(len(words) - 1, -1, -1):
+        parsed = extraction.parse_field(field, " ".join(words[start:]).strip(" .!"), slots, concern)
+        if parsed.ok:
+            return parsed.value
+    return None
+
+
 _PHONE_ONLY = re.compile(r"^\s*(?:\+|00|0)\d[\d\s/()-]{6,}\d\s*$")
 
 
@@ -417,8 +443,19 @@ def summary_text(slots: dict[str, Any], language: str) -> str:
     return "\n".join(lines)
 
 
+def prepared_question(field: str, slots: dict[str, Any], language: str) -> SlotSet:
+    """The next question exactly as its ask action would send it, handed to Rasa in a slot.
+
+    Rasa's form then sends it itself (bot/rasa_speedups.py) instead of calling the action
+    server a second time for ``action_ask_<field>``: one round trip per form turn (issue 17).
+    """
+    dispatcher = CollectingDispatcher()
+    ask(dispatcher, field, slots, language)
+    return SlotSet(PREPARED_QUESTION_SLOT, {"field": field, "messages": dispatcher.messages})
+
+
 class ActionAskField(Action, ABC):
-    """Asks one question of the form, with choices and a skip button where they apply."""
+    """Asks one question of the form when Rasa has no prepared one (a form resumed without validation)."""
 
     @property
     @abstractmethod
@@ -429,33 +466,36 @@ class ActionAskField(Action, ABC):
         return f"action_ask_{self.field}"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
-        language = language_of(tracker)
-        slots = {name: tracker.get_slot(name) for name in FORM_SLOTS}
-        concern = current_concern(slots)
-        catalogue = load_catalogue()
-        buttons: list[dict[str, str]] = []
-        kwargs: dict[str, Any] = {}
-        kind = BY_ID[self.field].spec.kind if self.field in BY_ID else self.field  # choices come with the kind
-        if self.field == "concern":
-            buttons = [{"title": c.label(language), "payload": f"/{c.intent}"} for c in catalogue.concerns.values()]
-        elif kind == "purpose" and concern:
-            buttons = [{"title": catalogue.purpose_label(p, language), "payload": catalogue.purpose_label(p, language)} for p in concern.purposes]
-        elif kind == "title_kind":
-            buttons = [{"title": catalogue.title_label(k, language), "payload": catalogue.title_label(k, language)} for k in catalogue.title_kinds]
-        elif kind == "yes_no":
-            buttons = [button("buttons", "yes", language, label("buttons", "yes", language)),
-                       button("buttons", "no", language, label("buttons", "no", language))]
-        elif kind == "address":
-            kwargs["area"] = extraction.f._office()["area_name"][language]
-        elif self.field == "confirmed":
-            kwargs["summary"] = summary_text(slots, language)
-            buttons = [button("buttons", "submit", language, "/affirm"),
-                       button("buttons", "change", language, "/correct_field"),
-                       button("buttons", "cancel", language, "/cancel")]
-        if concern is not None and concern.is_optional(self.field):
-            buttons.append(button("buttons", "skip", language, "/skip"))
-        dispatcher.utter_message(response=f"utter_ask_{self.field}", buttons=buttons or None, **kwargs)
+        ask(dispatcher, self.field, {name: tracker.get_slot(name) for name in FORM_SLOTS}, language_of(tracker))
         return []
+
+
+def ask(dispatcher: CollectingDispatcher, field: str, slots: dict[str, Any], language: str) -> None:
+    """One question of the form, with choices and a skip button where they apply."""
+    concern = current_concern(slots)
+    catalogue = load_catalogue()
+    buttons: list[dict[str, str]] = []
+    kwargs: dict[str, Any] = {}
+    kind = BY_ID[field].spec.kind if field in BY_ID else field  # choices come with the kind (content/fields.yml)
+    if field == "concern":
+        buttons = [{"title": c.label(language), "payload": f"/{c.intent}"} for c in catalogue.concerns.values()]
+    elif kind == "purpose" and concern:
+        buttons = [{"title": catalogue.purpose_label(p, language), "payload": catalogue.purpose_label(p, language)} for p in concern.purposes]
+    elif kind == "title_kind":
+        buttons = [{"title": catalogue.title_label(k, language), "payload": catalogue.title_label(k, language)} for k in catalogue.title_kinds]
+    elif kind == "yes_no":
+        buttons = [button("buttons", "yes", language, label("buttons", "yes", language)),
+                   button("buttons", "no", language, label("buttons", "no", language))]
+    elif kind == "address":
+        kwargs["area"] = extraction.f._office()["area_name"][language]
+    elif field == "confirmed":
+        kwargs["summary"] = summary_text(slots, language)
+        buttons = [button("buttons", "submit", language, "/affirm"),
+                   button("buttons", "change", language, "/correct_field"),
+                   button("buttons", "cancel", language, "/cancel")]
+    if concern is not None and concern.is_optional(field):
+        buttons.append(button("buttons", "skip", language, "/skip"))
+    dispatcher.utter_message(response=f"utter_ask_{field}", buttons=buttons or None, **kwargs)
 
 
 # One ask action per question; rasa-sdk registers instances found at module level.

@@ -26,7 +26,10 @@ def _loader_problem(file: str, error: Exception, key: str = "loader_refuses") ->
     text = str(error)
     for prefix in (file, file.rsplit("/", 1)[-1]):
         text = text.removeprefix(f"{prefix}, ").removeprefix(f"{prefix}: ")
-    return problem(file, key, message=text)
+    said = {}
+    if getattr(error, "key", ""):  # the loader says it in German too (bot/backend/routing.py)
+        said = {"error_key": error.key, "place": tuple(error.place.items()), "error_values": tuple(error.values.items())}
+    return problem(file, key, message=text, **said)
 
 
 def _knowledge_entries(project: Project, data: LineMap) -> list[Problem]:
