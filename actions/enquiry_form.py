@@ -219,9 +219,14 @@ class ValidateEnquiryForm(FormValidationAction):
             extraction.parse_field(requested, text, slots, concern).ok)
         found = extraction.find_correction(text, slots, concern) if typed else None
         correction = (found[0], found[1].value if found[1] is not None else None) if found else None
+        named = extraction.named_field(text) if typed else None
+        named = "given_names" if named == "name" else named
+        if named and _names_field(text, requested):
+            named = None  # "no phone, only e-mail" while the phone is asked: about the asked field
         reading = FormReading(valid=parsed_ok, structured=parsed_ok and requested in STRUCTURED_FIELDS,
                               optional=concern is not None and concern.is_optional(requested),
-                              declines=typed and extraction.means_skip(text), correction=correction)
+                              declines=typed and extraction.means_skip(text), correction=correction,
+                              named=(named, _value_in(named, text, slots, concern)) if named else None)
         return Context(language=language, frame=QuestionFrame.from_slot(tracker.get_slot("question_frame")),
                        requested=requested, concern=concern.id if concern else None, reading=reading)
 
@@ -385,6 +390,26 @@ class ValidateEnquiryForm(FormValidationAction):
             else:
                 dispatcher.utter_message(response="utter_pickup_proxy_info")
         return changes
+
+
+def _names_field(text: str, field: str) -> bool:
+    """Whether the text names this field ("phone" in "no phone, only e-mail")."""
+    words = extraction.FIELD_WORDS.get(field, []) + (extraction.FIELD_WORDS.get("name", []) if field in (
+        "given_names", "family_name") else [])
+    return any(extraction._word_hit(text, word) for word in words)
+
+
+def _value_in(field: str, text: str, slots: dict[str, Any], concern: Concern | None) -> Any:
+    """A value of a fixed-shape field said in a sentence ("no, my birthday is 4.5.1990"): the
+    shortest ending of the text that parses. Names and other free text: None (asked again)."""
+    if field not in STRUCTURED_FIELDS:
+        return None
+    words = text.split()
+    for start in range(len(words) - 1, -1, -1):
+        parsed = extraction.parse_field(field, " ".join(words[start:]).strip(" .!"), slots, concern)
+        if parsed.ok:
+            return parsed.value
+    return None
 
 
 _PHONE_ONLY = re.compile(r"^\s*(?:\+|00|0)\d[\d\s/()-]{6,}\d\s*$")
