@@ -21,7 +21,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import extraction
 from actions.answers import INTERRUPTION_INTENTS, answer_interruption, offered_concern
-from actions.field_registry import FIELDS, FORM_SLOTS, FREE_TEXT_FIELDS, INVALID_GROUP, STRUCTURED_FIELDS
+from actions.field_registry import BY_ID, FIELDS, FORM_SLOTS, FREE_TEXT_FIELDS, INVALID_GROUP, STRUCTURED_FIELDS
 from actions.field_registry import show as show_value
 from actions.common import SKIPPED, button, label, language_of, latest_intent, latest_text
 from actions.dialogue.commands import CancelEnquiry, Command, GoBack, Puzzled
@@ -36,16 +36,12 @@ from bot.knowledge import format_date
 from bot.rasa_speedups import PREPARED_QUESTION_SLOT
 
 MAX_ATTEMPTS = 3
-# Which response explains an invalid answer: utter_invalid_<group>[_<code>].
-INVALID_SPECIFIC = {
-    ("name", "digits"), ("date", "no_year"), ("date_of_birth", "future"), ("date_of_birth", "range"),
-    ("title_expiry", "range"), ("address", "postal_code"), ("address", "area"),
-    ("title_kind", "which_visa"), ("message", "too_long"), ("message", "too_short"),
-}
 FAMILY_PURPOSES = {"family_spouse", "family_child", "family_parent"}
 # Fields one question fills together: going back to or changing one clears them all.
-QUESTION_GROUPS = {"given_names": ("given_names", "family_name"), "family_name": ("given_names", "family_name"),
-                   "address": ("address", "postal_code")}
+# A field's own slots come from its kind (content/fields.yml: the address also fills the postal
+# code); the name question ("Wie heißen Sie?") fills given and family name.
+QUESTION_GROUPS = {field.id: field.spec.slots for field in FIELDS if len(field.spec.slots) > 1}
+QUESTION_GROUPS.update({"given_names": ("given_names", "family_name"), "family_name": ("given_names", "family_name")})
 
 
 def current_concern(slots: dict[str, Any]) -> Concern | None:
@@ -75,15 +71,22 @@ def required_fields(slots: dict[str, Any]) -> list[str]:
     return needed + ["confirmed"]
 
 
+def slots_of(field: str) -> tuple[str, ...]:
+    """The slots one field fills (the address also its postal code; content/fields.yml kind)."""
+    return BY_ID[field].spec.slots if field in BY_ID else (field,)
+
+
 def missing_fields(slots: dict[str, Any]) -> list[str]:
     return [f for f in required_fields(slots) if slots.get(f) in (None, "")]
 
 
 def invalid_response(field: str, code: str, domain: dict) -> str:
+    """Which response explains an invalid answer: utter_invalid_<field or group>_<code> where
+    the domain has one ("utter_invalid_date_of_birth_future"), else utter_invalid_<group>."""
     group = INVALID_GROUP.get(field, field)
-    for key in ((field, code), (group, code)):
-        name = f"utter_invalid_{key[0]}_{key[1]}"
-        if key in INVALID_SPECIFIC and name in domain.get("responses", {}):
+    for key in (field, group):
+        name = f"utter_invalid_{key}_{code}"
+        if code != "format" and name in domain.get("responses", {}):
             return name
     return f"utter_invalid_{group}"
 
@@ -205,7 +208,7 @@ class ValidateEnquiryForm(FormValidationAction):
         # The answer to a later question ("name@example.org" when asked for the birthday): keep it.
         later = self._answers_to_other_questions(text, slots, requested)
         if later:
-            labels_ = ", ".join(label("fields", f, language) for f in later if f != "postal_code")
+            labels_ = ", ".join(label("fields", f, language) for f in later if f in BY_ID)
             dispatcher.utter_message(response="utter_noted_for_later", field_label=labels_)
             return {**keep, **later}
 
@@ -323,12 +326,9 @@ class ValidateEnquiryForm(FormValidationAction):
 
     def _apply_correction(self, dispatcher, slots, correction, language) -> dict[str, Any]:
         field, parsed = correction
-        if field == "address":
-            field_slots = ("address", "postal_code")
-        elif field == "given_names" and parsed is None:
+        field_slots = slots_of(field)
+        if field == "given_names" and parsed is None:
             field_slots = ("given_names", "family_name")
-        else:
-            field_slots = (field,)
         if parsed is not None:
             updates = extraction.to_slots(field, parsed.value)
             dispatcher.utter_message(response="utter_field_corrected", field_label=label("fields", field, language))
@@ -476,16 +476,17 @@ def ask(dispatcher: CollectingDispatcher, field: str, slots: dict[str, Any], lan
     catalogue = load_catalogue()
     buttons: list[dict[str, str]] = []
     kwargs: dict[str, Any] = {}
+    kind = BY_ID[field].spec.kind if field in BY_ID else field  # choices come with the kind (content/fields.yml)
     if field == "concern":
         buttons = [{"title": c.label(language), "payload": f"/{c.intent}"} for c in catalogue.concerns.values()]
-    elif field == "purpose" and concern:
+    elif kind == "purpose" and concern:
         buttons = [{"title": catalogue.purpose_label(p, language), "payload": catalogue.purpose_label(p, language)} for p in concern.purposes]
-    elif field == "title_kind":
+    elif kind == "title_kind":
         buttons = [{"title": catalogue.title_label(k, language), "payload": catalogue.title_label(k, language)} for k in catalogue.title_kinds]
-    elif field == "pickup_by_proxy":
+    elif kind == "yes_no":
         buttons = [button("buttons", "yes", language, label("buttons", "yes", language)),
                    button("buttons", "no", language, label("buttons", "no", language))]
-    elif field == "address":
+    elif kind == "address":
         kwargs["area"] = extraction.f._office()["area_name"][language]
     elif field == "confirmed":
         kwargs["summary"] = summary_text(slots, language)

@@ -89,11 +89,16 @@ def check_knowledge_sources(project: Project) -> list[Problem]:
 def check_concern_catalogue(project: Project) -> list[Problem]:
     """The concern catalogue loads, and every concern's intent exists in the domain with examples in both languages."""
     from bot.catalogue import CatalogueError, parse_catalogue
+    from bot.fields import FieldsError, read_registry
 
     path = project.root / CONCERNS
     data = project.load(path)
     try:
-        catalogue = parse_catalogue(yaml.safe_load(path.read_text(encoding="utf-8")))
+        field_ids = read_registry(project.root).ids
+    except FieldsError:
+        raise Skip("content/fields.yml does not load (see the check 'fields')") from None
+    try:
+        catalogue = parse_catalogue(yaml.safe_load(path.read_text(encoding="utf-8")), field_ids)
     except CatalogueError as error:
         return [_loader_problem(CONCERNS, error)]
     concerns = data.get("concerns") or {}
