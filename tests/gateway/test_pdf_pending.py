@@ -150,3 +150,35 @@ def test_an_embedding_page_may_read_retry_after(tmp_path):
     response = TestClient(gateway_app(settings)).get("/downloads/short", headers={"Origin": "https://office.example"})
     exposed = {h.strip().lower() for h in response.headers["access-control-expose-headers"].split(",")}
     assert {"retry-after", "content-disposition"} <= exposed
+
+
+def test_the_telegram_bridge_client_reads_the_real_gateways_pending_answer(stack, held):
+    """The bridge's GatewayClient against the real gateway app and backend: ConfirmationPending with
+    the Retry-After it will wait, then the PDF once rendered."""
+    import asyncio
+
+    from bot.channels.telegram.gateway import ConfirmationPending, GatewayClient
+
+    client, backend, settings = stack
+    receipt = _submit(backend, telegram_conversation(conversation_key(settings), CHAT_ID))
+    link = f"/downloads/{receipt['download_token']}"
+
+    async def fetch() -> bytes:
+        bridge_client = GatewayClient("http://gateway", TOKEN, transport=httpx.ASGITransport(app=client.app))
+        try:
+            return await bridge_client.download(link, CHAT_ID)
+        finally:
+            await bridge_client.aclose()
+
+    with pytest.raises(ConfirmationPending) as pending:
+        asyncio.run(fetch())
+    assert pending.value.retry_after == 2
+    held.gate.set()
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            assert asyncio.run(fetch()).startswith(b"%PDF")
+            break
+        except ConfirmationPending:
+            assert time.monotonic() < deadline, "the PDF never became ready"
+            time.sleep(0.2)
