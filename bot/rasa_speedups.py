@@ -24,6 +24,15 @@ response generation (``RemoteAction._utter_responses``, the code that renders an
 server's answer) and clears the slot. Without a prepared question for that slot (a form
 resumed after another action, a validation that did not run) the ask action is called as
 before. This module imports no app code: the action server imports the slot name from here.
+
+Not a speed-up but a guard of the same kind: Rasa's circuit breaker
+(``MessageProcessor.is_action_limit_reached``) counts the actions since the last
+``action_listen`` in the tracker, and the two-stage fallback's clarification writes a new
+``action_listen`` + user message into the tracker. A fallback that clarifies into another
+fallback therefore never trips the breaker: one message kept Rasa's only event loop busy
+for minutes (seen in CI with fuzzed input, with a 5-turn tracker window), every other
+client timing out. The guard also counts the predictions of the message being handled and
+stops at twice Rasa's limit.
 """
 
 from __future__ import annotations
@@ -60,6 +69,7 @@ def install() -> bool:
     _cache_event_classes()
     _validate_once()
     _send_prepared_questions()
+    _bound_predictions_per_message()
     setattr(RemoteAction, _INSTALLED, True)
     return True
 
@@ -87,6 +97,33 @@ def _send_prepared_questions() -> None:
         return [*uttered, SlotSet(PREPARED_QUESTION_SLOT, None)]
 
     FormAction._ask_for_slot = _ask_for_slot
+
+
+_PREDICTIONS = "_intake_predictions_this_message"
+
+
+def _bound_predictions_per_message() -> None:
+    """Rasa's action limit, counted per handled message as well as per tracker segment."""
+    from rasa.core.processor import MessageProcessor
+
+    original_loop = MessageProcessor._run_prediction_loop
+    original_limit = MessageProcessor.is_action_limit_reached
+
+    async def _run_prediction_loop(self: MessageProcessor, output_channel: Any, tracker: Any) -> None:
+        setattr(tracker, _PREDICTIONS, 0)
+        return await original_loop(self, output_channel, tracker)
+
+    def is_action_limit_reached(self: MessageProcessor, tracker: Any, should_predict_another_action: bool) -> bool:
+        predictions = getattr(tracker, _PREDICTIONS, 0) + 1
+        setattr(tracker, _PREDICTIONS, predictions)
+        if original_limit(self, tracker, should_predict_another_action):
+            return True
+        # Not `and should_predict_another_action`: after a clarification the latest action is
+        # action_listen, for which Rasa says "predict no other" and then predicts anyway.
+        return predictions > 2 * self.max_number_of_predictions
+
+    MessageProcessor._run_prediction_loop = _run_prediction_loop
+    MessageProcessor.is_action_limit_reached = is_action_limit_reached
 
 
 def _cache_event_classes() -> None:

@@ -85,6 +85,9 @@ async def converse(request: Request, conversation_id: str, recipient: str, messa
     except AssistantUnavailable as exc:
         log.warning("chat: assistant unavailable (%s)", exc)
         return JSONResponse(notice(recipient, "service_unavailable"), status_code=503)
+    if not answers:  # Rasa stopped without a word (its action limit): never leave a client unanswered
+        log.warning("chat: the assistant sent no answer")
+        return JSONResponse(notice(recipient, "no_answer"))
     return JSONResponse(addressed_to(recipient, answers))
 
 

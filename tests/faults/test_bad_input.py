@@ -86,3 +86,14 @@ def test_malformed_requests_never_break_the_chat_api(webhook, body):
 def test_the_assistant_still_answers_normally_afterwards(webhook):
     response = webhook(json={"sender": new_sender(), "message": "Hallo", "metadata": {"language": "de"}})
     assert response.status_code == 200 and "Guten Tag" in response.text
+
+
+def test_a_run_of_hostile_messages_in_one_conversation_is_answered_every_time(webhook):
+    """Found by the fuzzing above: after "<script>…", "<img …>" started a two-stage fallback
+    that never ended (Rasa's only event loop busy for minutes, every client timing out).
+    The same messages in the same order, each answered promptly with at least one message."""
+    sender = new_sender()
+    for text in NASTY_TEXTS:
+        response = webhook(json={"sender": sender, "message": text, "metadata": {"language": "de"}})
+        assert response.status_code == 200, (NASTY_TEXTS.index(text), response.status_code)
+        assert response.json(), NASTY_TEXTS.index(text)

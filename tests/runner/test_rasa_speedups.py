@@ -152,3 +152,43 @@ def test_the_form_sends_the_prepared_question_itself_and_else_calls_the_ask_acti
 def test_the_sqlite_tracker_store_writes_ahead_and_still_stores_the_turn(tmp_path):
     out = in_rasa(WAL, str(tmp_path / "tracker.sqlite3"))
     assert out == {"mode": "wal", "language": "en", "synchronous": [2, 1]}  # FULL by default; NORMAL on request
+
+
+LOOPING_FALLBACK = r"""
+import asyncio, json
+from rasa.core.processor import MessageProcessor
+from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+import bot.language_policy  # installs the guard, as loading the model does
+
+processor = MessageProcessor.__new__(MessageProcessor)
+processor.max_number_of_predictions = 10
+predicted = []
+
+async def predict_until_stopped(self, output_channel, tracker):
+    # What the two-stage fallback's clarification does to the tracker on every round:
+    # an action, then a fresh action_listen and user message (Rasa's breaker resets there).
+    while not self.is_action_limit_reached(tracker, True):
+        predicted.append(1)
+        tracker.update(ActionExecuted("action_two_stage_fallback"))
+        tracker.update(ActionExecuted("action_listen"))
+        tracker.update(UserUttered("?", {"name": "nlu_fallback", "confidence": 0.1}))
+        if len(predicted) > 1000:
+            break
+
+tracker = DialogueStateTracker("fuzz", [])
+loop_wrapper = MessageProcessor._run_prediction_loop  # the guard's wrapper: it calls Rasa's loop,
+cell = [c for c in loop_wrapper.__closure__ if callable(c.cell_contents) and c.cell_contents is not loop_wrapper][0]
+cell.cell_contents = predict_until_stopped  # here a loop that predicts until the limit says stop
+asyncio.run(loop_wrapper(processor, None, tracker))
+first = len(predicted)
+predicted.clear()
+asyncio.run(loop_wrapper(processor, None, tracker))  # the next message starts counting afresh
+print(json.dumps({"first": first, "second": len(predicted)}))
+"""
+
+
+def test_a_fallback_that_clarifies_into_another_fallback_stops_at_twice_rasas_limit():
+    """Rasa's own breaker resets at every clarification's action_listen: 1000+ rounds without the guard."""
+    out = in_rasa(LOOPING_FALLBACK)
+    assert out == {"first": 20, "second": 20}, out
