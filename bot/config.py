@@ -32,6 +32,10 @@ class Settings(BaseSettings):
     internal_token: str = ""
     # Token of Rasa's HTTP API (`rasa run --auth-token`), generated like internal_token.
     rasa_token: str = ""
+    # What Rasa shows the action server (endpoints.yml header X-Intake-Action-Token); the
+    # action server refuses every other call. Empty: the run command generates one into
+    # var/secrets.env and gives it to Rasa and the action server only.
+    actions_token: str = ""
     # Bearer token Prometheus sends to /metrics; empty = metrics off (make run generates one).
     metrics_token: str = ""
     # JSON log lines (one object a line) instead of plain text: INTAKE_LOG_FORMAT=json.
