@@ -21,6 +21,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import extraction
 from actions.answers import INTERRUPTION_INTENTS, answer_interruption, offered_concern
+from actions.follow_up import handle_follow_up, has_reference
 from actions.field_registry import FIELDS, FORM_SLOTS, FREE_TEXT_FIELDS, INVALID_GROUP, STRUCTURED_FIELDS
 from actions.field_registry import show as show_value
 from actions.common import SKIPPED, button, label, language_of, latest_intent, latest_text
@@ -53,6 +54,10 @@ BACK_WORDS = {"zurück", "zurueck", "zuruck", "back", "go back", "previous", "vo
 PUZZLED_WORDS = {"", "hä", "hae", "hä hä", "häh", "haeh", "was", "wie bitte", "what", "huh", "sorry", "pardon",
                  "wat", "was meinen sie", "what do you mean", "i don't understand", "i dont understand",
                  "verstehe nicht", "versteh ich nicht", "ich verstehe nicht", "keine ahnung was sie meinen"}
+
+
+# Slot: the concern the client named when the document held changed it (domain/core.yml).
+CONCERN_NAMED = "concern_named"
 
 
 def current_concern(slots: dict[str, Any]) -> Concern | None:
@@ -103,6 +108,7 @@ class ValidateEnquiryForm(FormValidationAction):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         slots = {name: tracker.get_slot(name) for name in FORM_SLOTS}
+        slots[CONCERN_NAMED] = tracker.get_slot(CONCERN_NAMED)
         requested = tracker.get_slot("requested_slot")
         text = latest_text(tracker)
         intent, confidence = latest_intent(tracker)
@@ -116,6 +122,8 @@ class ValidateEnquiryForm(FormValidationAction):
             if outcome is None:
                 return []  # not an answer: reject, so a rule handles it (cancel, restart)
             updates.update(outcome)
+        if updates.get("concern") and updates["concern"] != slots.get("concern"):
+            updates[CONCERN_NAMED] = None  # the client chose another concern: that one is named now
 
         slots.update(updates)
         updates.update(self._notes(dispatcher, slots, updates, language))
@@ -131,7 +139,7 @@ class ValidateEnquiryForm(FormValidationAction):
     def _on_activation(self, dispatcher, tracker, slots, text, intent, language) -> dict[str, Any]:
         catalogue = load_catalogue()
         updates: dict[str, Any] = {name: None for name in FORM_SLOTS}
-        updates.update(skipped_fields=[], failed_attempts={}, submission_id=None)
+        updates.update(skipped_fields=[], failed_attempts={}, submission_id=None, **{CONCERN_NAMED: None})
         concern = catalogue.by_intent(intent or "")
         if concern is None and slots.get("concern"):
             concern = catalogue.concerns.get(slots["concern"])  # chosen by the conversation model (action_converse)
@@ -175,6 +183,13 @@ class ValidateEnquiryForm(FormValidationAction):
             return keep
         if intent == "switch_language" and (is_payload or confidence >= 0.6):
             dispatcher.utter_message(response="utter_language_switched")
+            return keep
+        if not is_payload and has_reference(text):
+            # Case number + follow-up key (or the PDF's verification code): a follow-up to an
+            # existing case, never the answer to this question (it would become a name, a case
+            # number field, a message). Handled as one; then the same question again.
+            dispatcher.utter_message(response="utter_follow_up_in_enquiry")
+            await handle_follow_up(dispatcher, tracker)
             return keep
 
         if requested == "confirmed":
@@ -394,6 +409,27 @@ class ValidateEnquiryForm(FormValidationAction):
 
     # -- notes the client should hear once ------------------------------------------------
 
+    @staticmethod
+    def _concern_for_title(dispatcher, slots, concern, title_kind: str, language: str) -> dict[str, Any]:
+        """The document held decides (content/concerns.yml, concern_by_title), from the concern the
+        client NAMED: a D-visa holder who asks to "extend the visa" applies for a residence permit
+        (§ 81 Abs. 4 S. 1); corrected to a Schengen visa, it is a visa extension again."""
+        catalogue = load_catalogue()
+        named_id = slots.get(CONCERN_NAMED) or concern.id
+        named = catalogue.concerns.get(named_id) or concern
+        target = named.concern_by_title.get(title_kind) or named.id
+        title = catalogue.title_label(title_kind, language)
+        if target == concern.id:
+            return {}
+        changes: dict[str, Any] = {"concern": target, CONCERN_NAMED: None if target == named.id else named.id}
+        if target == named.id:
+            dispatcher.utter_message(response="utter_concern_back_to_named", title=title,
+                                     concern_label=named.label(language))
+        else:
+            dispatcher.utter_message(response="utter_concern_follows_title", title=title,
+                                     concern_label=catalogue.concerns[target].label(language))
+        return changes
+
     def _notes(self, dispatcher, slots, updates, language) -> dict[str, Any]:
         """Notes the client should hear once; returns slot changes they imply."""
         concern = current_concern(slots)
@@ -404,13 +440,8 @@ class ValidateEnquiryForm(FormValidationAction):
                 dispatcher.utter_message(response="utter_title_expired_note", expiry=format_date(expiry, language))
         if updates.get("title_kind") == "schengen_visa" and concern:
             dispatcher.utter_message(response="utter_schengen_note")
-        if concern and (target := concern.concern_by_title.get(updates.get("title_kind") or "")):
-            # The document held decides (content/concerns.yml, concern_by_title): a D-visa holder
-            # who asks to "extend the visa" applies for a residence permit (§ 81 Abs. 4 S. 1).
-            changes["concern"] = target
-            dispatcher.utter_message(response="utter_concern_follows_title",
-                                     title=load_catalogue().title_label(updates["title_kind"], language),
-                                     concern_label=load_catalogue().concerns[target].label(language))
+        if concern and updates.get("title_kind"):
+            changes.update(self._concern_for_title(dispatcher, slots, concern, updates["title_kind"], language))
         if updates.get("pickup_by_proxy") == "yes":
             born = slots.get("date_of_birth")
             if born and age_on(date.fromisoformat(born), today()) < 16:

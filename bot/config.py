@@ -43,6 +43,10 @@ class Settings(BaseSettings):
     # Key of the keyed hash that turns public senders and Telegram chat ids into internal
     # conversation ids (bot/gateway/identity.py); empty = var/secrets.env (generated).
     conversation_key: str = ""
+    # Key of the follow-up keys clients use to add to their case from another conversation
+    # (bot/backend/security.follow_up_key); backend only. Empty = var/secrets.env (generated).
+    # Replacing it withdraws every key given out (clients then add from their own chat).
+    follow_up_secret: str = ""
 
     rasa_port: int = 5005
     actions_port: int = 5055
