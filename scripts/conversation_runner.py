@@ -24,8 +24,11 @@ from bot.staffcheck.conversations import (  # noqa: E402
 from bot.staffcheck.project import Project  # noqa: E402
 
 CONVERSATIONS_DIR = ROOT / "tests" / "evaluation" / "conversations"
-# The evaluation sets by name: "heldout" was written blind (never seen while building the model).
-SETS = {"conversations": CONVERSATIONS_DIR, "heldout": ROOT / "tests" / "evaluation" / "heldout"}
+# The evaluation sets by name: "heldout", "fresh" and "final" were written blind (never seen while
+# building the model); "fresh" is the larger one of issue 14, "final" is played once at the end
+# of a session's work (issue 14) and then replaced by a new set.
+SETS = {"conversations": CONVERSATIONS_DIR, "heldout": ROOT / "tests" / "evaluation" / "heldout",
+        "fresh": ROOT / "tests" / "evaluation" / "fresh", "final": ROOT / "tests" / "evaluation" / "final"}
 
 
 def markers() -> tuple[dict[str, list[str]], list[str]]:

@@ -4,6 +4,8 @@ Usage (from the project directory):
     .venv/bin/python scripts/evaluate.py              # conversation evaluation + NLU evaluation
     .venv/bin/python scripts/evaluate.py --conversations-only [--url http://127.0.0.1:8080] [--kind follow_up]
     .venv/bin/python scripts/evaluate.py --conversations-only --set heldout   # the blind held-out set
+    .venv/bin/python scripts/evaluate.py --conversations-only --set fresh     # the fresh blind set (issue 14)
+    .venv/bin/python scripts/evaluate.py --conversations-only --set final     # the final blind set (issue 14; once per session)
     .venv/bin/python scripts/evaluate.py --nlu-only   # NLU evaluation only (about 1-2 minutes)
 
 Conversation evaluation: the multi-turn conversations of tests/evaluation/conversations/{de,en}.yml
@@ -94,8 +96,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--url", help="gateway of a running assistant (default: start a private stack)")
     parser.add_argument("--kind", action="append", help="only conversations of this kind (repeatable)")
     parser.add_argument("--set", choices=sorted(SETS), default="conversations",
-                        help="conversation set: tests/evaluation/conversations (default) or the blind "
-                        "tests/evaluation/heldout (report: reports/heldout-evaluation.md)")
+                        help="conversation set: tests/evaluation/conversations (default) or one of the blind "
+                        "sets tests/evaluation/heldout, tests/evaluation/fresh and tests/evaluation/final "
+                        "(report: reports/<set>-evaluation.md)")
     parser.add_argument("--out", type=Path, default=ROOT / "reports", help="report directory (default reports/)")
     args = parser.parse_args(argv)
     if not args.nlu_only:

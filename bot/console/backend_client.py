@@ -22,9 +22,11 @@ class BackendUnavailable(RuntimeError):
 
 
 class BackendClient:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, http=httpx) -> None:
+        """http: anything with httpx's request(); the tests pass the real backend app's TestClient."""
         self.settings = settings
         self.url = settings.backend_url.rstrip("/")
+        self.http = http
 
     def _token(self, unit: str) -> str:
         configured = self.settings.staff_tokens.strip()
@@ -40,7 +42,7 @@ class BackendClient:
 
     def _call(self, method: str, unit: str, path: str, **params) -> httpx.Response:
         try:
-            response = httpx.request(method, f"{self.url}/staff/api{path}", params=params or None, timeout=15.0,
+            response = self.http.request(method, f"{self.url}/staff/api{path}", params=params or None, timeout=15.0,
                                      headers={"Authorization": f"Bearer {self._token(unit)}"})
         except httpx.HTTPError as error:
             raise BackendUnavailable(f"the backend did not answer ({type(error).__name__})") from None

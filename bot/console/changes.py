@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.staffcheck import Options, run_checks
+from bot.staffcheck import Options, messages, run_checks
 from bot.staffcheck.project import Project
 from bot.staffcheck.report import Problem
 
@@ -153,7 +153,7 @@ def apply(store: Store, project: Path, user: str, edit: Edit, reverts: int | Non
         before = {rel: path.read_text(encoding="utf-8") if path.exists() else "" for rel, path in paths.items()}
         files = {rel: (before[rel], text) for rel, text in edit.files.items() if before[rel] != text}
         if not files:
-            raise Rejected([Problem(file="", what="nothing was changed", fix="change a field, then save")])
+            raise Rejected([messages.problem("", "nothing_changed")])
         problems = new_problems(project, {rel: after for rel, (_, after) in files.items()})
         if problems:
             raise Rejected(problems)

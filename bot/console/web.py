@@ -15,6 +15,7 @@ from jinja2 import pass_context
 
 from bot.config import Settings
 from bot.console import sessions, texts
+from bot.staffcheck import messages
 from bot.console.store import Store
 
 HERE = Path(__file__).resolve().parent
@@ -30,6 +31,15 @@ def _t(context, _key: str, /, **values):
 
 
 templates.env.globals["t"] = _t
+
+
+@pass_context
+def _problem(context, problem, part: str) -> str:
+    """In templates problem(p, part) with part what, fix or name: a check's message in the page's language."""
+    return getattr(messages, part)(problem, context.get("lang", texts.DEFAULT))
+
+
+templates.env.globals["problem"] = _problem
 MAX_FORM_FIELD = 100_000  # characters; the largest file edited as a whole is under 10 000
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.staffcheck import content, dialogue, nlu, rasa_validate, responses
+from bot.staffcheck import content, dialogue, messages, nlu, rasa_validate, responses
 from bot.staffcheck.project import DataFileError, Project
 from bot.staffcheck.report import CheckResult, Problem
 
@@ -68,8 +68,7 @@ def run_check(check: Check, project: Project, options: Options) -> CheckResult:
     except content.Skip as reason:
         result.skipped = str(reason)
     except DataFileError as error:
-        result.problems = [Problem(error.file, line=error.line, what=f"this file is not valid YAML ({error.problem})",
-                                   fix="correct the indentation or quoting at that line (compare with the entries around it)")]
+        result.problems = [messages.problem(error.file, "not_valid_yaml", line=error.line, problem=error.problem)]
     return result
 
 

@@ -7,6 +7,7 @@ import importlib
 import yaml
 
 from bot.staffcheck.project import LANGUAGES, LineMap, Project, line_of
+from bot.staffcheck.messages import problem
 from bot.staffcheck.report import Problem
 
 KNOWLEDGE = "content/knowledge.yml"
@@ -20,12 +21,12 @@ class Skip(Exception):
     """The check cannot run here (a part it needs is missing); the message says why."""
 
 
-def _loader_problem(file: str, error: Exception, fix: str) -> Problem:
-    """A loader's own staff-readable message, as one problem."""
+def _loader_problem(file: str, error: Exception, key: str = "loader_refuses") -> Problem:
+    """A loader's own staff-readable message (English only so far), as one problem."""
     text = str(error)
     for prefix in (file, file.rsplit("/", 1)[-1]):
         text = text.removeprefix(f"{prefix}, ").removeprefix(f"{prefix}: ")
-    return Problem(file=file, what=text, fix=fix)
+    return problem(file, key, message=text)
 
 
 def _knowledge_entries(project: Project, data: LineMap) -> list[Problem]:
@@ -34,24 +35,19 @@ def _knowledge_entries(project: Project, data: LineMap) -> list[Problem]:
     facts = data.get("facts") or {}
     for key, entry in facts.items() if isinstance(facts, dict) else ():
         if not isinstance(entry, dict) or not str(entry.get("source") or "").strip():
-            problems.append(Problem(KNOWLEDGE, line=line_of(facts, key), name=f"fact '{key}'",
-                                    what="has no 'source:' (where the office published this value)",
-                                    fix="add a line 'source: \"<document>: <quoted sentence>\"' under the fact"))
+            problems.append(problem(KNOWLEDGE, "fact_without_source", line=line_of(facts, key), name=f"fact '{key}'"))
     answers = data.get("answers") or {}
     for intent, entry in answers.items() if isinstance(answers, dict) else ():
-        where = {"file": KNOWLEDGE, "line": line_of(answers, intent), "name": f"answer '{intent}'"}
+        where = {"line": line_of(answers, intent), "name": f"answer '{intent}'"}
         entry = entry if isinstance(entry, dict) else {}
-        for language, word in zip(LANGUAGES, ("German", "English")):
+        for language in LANGUAGES:
             if not str(entry.get(language) or "").strip():
-                problems.append(Problem(**where, what=f"has no {word} text ('{language}:')",
-                                        fix=f"add '{language}: |-' followed by the {word} answer, indented"))
+                problems.append(problem(KNOWLEDGE, "answer_without_text", **where, language=language))
         sources = entry.get("sources")
         if not isinstance(sources, list) or not any(str(s).strip() for s in sources):
-            problems.append(Problem(**where, what="has no 'sources:' list",
-                                    fix="add 'sources:' with at least one line '- \"<document>: <quoted sentence>\"'"))
+            problems.append(problem(KNOWLEDGE, "answer_without_sources", **where))
         if intent not in project.domain.intents:
-            problems.append(Problem(**where, what=f"answers the intent '{intent}', which is not in domain/core.yml",
-                                    fix="correct the name to an existing intent, or add the intent (see docs/STAFF-GUIDE.md)"))
+            problems.append(problem(KNOWLEDGE, "answer_unknown_intent", **where, intent=intent))
     return problems
 
 
@@ -62,9 +58,8 @@ def _unanswered_questions(project: Project, answers: dict) -> list[Problem]:
     for step in project.steps:
         if (step.kind == "intent" and step.block in blocks and step.name.startswith("faq_")
                 and step.name not in answers):
-            problems.append(Problem(step.file, line=step.line, name=f"intent '{step.name}'",
-                                    what=f"is answered from {KNOWLEDGE}, but that file has no answer for it",
-                                    fix=f"add an entry '{step.name}:' under 'answers:' in {KNOWLEDGE} with de, en and sources"))
+            problems.append(problem(step.file, "question_without_answer", line=step.line, name=f"intent '{step.name}'",
+                                    file=KNOWLEDGE, intent=step.name))
     return problems
 
 
@@ -72,7 +67,7 @@ def check_knowledge_sources(project: Project) -> list[Problem]:
     """Every fact has a source; every answer has de and en text and sources; every asked question has an answer."""
     path = project.root / KNOWLEDGE
     if not path.exists():
-        return [Problem(KNOWLEDGE, what="the file is missing", fix="restore it from version control (git checkout content/knowledge.yml)")]
+        return [problem(KNOWLEDGE, "file_missing", file=KNOWLEDGE)]
     data = project.load(path) or LineMap()
     problems = _knowledge_entries(project, data)
     problems += _unanswered_questions(project, data.get("answers") or {})
@@ -84,7 +79,7 @@ def check_knowledge_sources(project: Project) -> list[Problem]:
         try:
             knowledge.parse_knowledge(yaml.safe_load(path.read_text(encoding="utf-8")))
         except ValueError as error:
-            problems.append(_loader_problem(KNOWLEDGE, error, "correct the entry named above (the assistant refuses to start with this file)"))
+            problems.append(_loader_problem(KNOWLEDGE, error))
     return problems
 
 
@@ -97,19 +92,18 @@ def check_concern_catalogue(project: Project) -> list[Problem]:
     try:
         catalogue = parse_catalogue(yaml.safe_load(path.read_text(encoding="utf-8")))
     except CatalogueError as error:
-        return [_loader_problem(CONCERNS, error, "correct the entry named above (the assistant refuses to start with this file)")]
+        return [_loader_problem(CONCERNS, error)]
     concerns = data.get("concerns") or {}
     problems = []
     for concern in catalogue.concerns.values():
-        where = {"file": CONCERNS, "line": line_of(concerns, concern.id), "name": f"concern '{concern.id}'"}
+        where = {"line": line_of(concerns, concern.id), "name": f"concern '{concern.id}'"}
         if concern.intent not in project.domain.intents:
-            problems.append(Problem(**where, what=f"names the intent '{concern.intent}', which is not listed in domain/core.yml",
-                                    fix=f"add '- {concern.intent}' under 'intents:' in domain/core.yml, or correct the intent name"))
+            problems.append(problem(CONCERNS, "concern_unknown_intent", **where, intent=concern.intent))
             continue
         for language in LANGUAGES:
             if not any(e.intent == concern.intent and e.language == language for e in project.examples):
-                problems.append(Problem(**where, what=f"its intent '{concern.intent}' has no training examples in data/nlu/{language}/",
-                                        fix=f"add '- intent: {concern.intent}' with example sentences to data/nlu/{language}/enquiries.yml"))
+                problems.append(problem(CONCERNS, "concern_intent_without_examples", **where, intent=concern.intent,
+                                        language=language))
     return problems
 
 
@@ -131,5 +125,5 @@ def check_routing_rules(project: Project) -> list[Problem]:
     try:
         loader(catalogue, project.root / ROUTING)
     except (ValueError, OSError) as error:
-        return [_loader_problem(ROUTING, error, "correct the rule or field named above (the backend refuses to start with this file)")]
+        return [_loader_problem(ROUTING, error, "routing_loader_refuses")]
     return []

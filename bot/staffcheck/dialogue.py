@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.staffcheck.project import Project
+from bot.staffcheck.messages import problem
 from bot.staffcheck.report import Problem
 
 # Intents Rasa defines itself (rasa.shared.core.constants.DEFAULT_INTENTS, Rasa 3.6).
@@ -25,23 +26,11 @@ def check_rules_and_stories(project: Project) -> list[Problem]:
     problems = []
     for step in project.steps:
         if step.kind == "intent" and step.name not in domain.intents and step.name not in RASA_INTENTS:
-            problems.append(Problem(
-                file=step.file, line=step.line, name=step.block,
-                what=f"uses the intent '{step.name}', which is not listed under 'intents:' in domain/core.yml",
-                fix=f"add '- {step.name}' to the intents in domain/core.yml (with training examples), or correct the spelling",
-            ))
+            problems.append(problem(step.file, "rule_unknown_intent", line=step.line, name=step.block, intent=step.name))
         if step.kind == "action" and step.name not in known_actions:
-            problems.append(Problem(
-                file=step.file, line=step.line, name=step.block,
-                what=f"runs '{step.name}', which is neither a response nor an action of the domain",
-                fix=f"add the response '{step.name}' to a domain/responses_*.yml file (or the action to domain/core.yml), or correct the spelling",
-            ))
+            problems.append(problem(step.file, "rule_unknown_action", line=step.line, name=step.block, action=step.name))
     used = {step.name for step in project.steps if step.kind == "intent"} | FORM_INTENTS
     for intent, (file, line) in domain.intents.items():
         if intent not in used:
-            problems.append(Problem(
-                file=file, line=line, name=f"intent '{intent}'",
-                what="no rule or story reacts to this intent, so the assistant would do nothing when it is recognised",
-                fix=f"add a rule for '{intent}' in data/rules/ (see docs/STAFF-GUIDE.md), or remove the intent and its examples",
-            ))
+            problems.append(problem(file, "intent_unused", line=line, name=f"intent '{intent}'", intent=intent))
     return problems

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from bot.staffcheck.project import LANGUAGES, Example, Project, normalise
+from bot.staffcheck.messages import problem
 from bot.staffcheck.report import Problem
 
 LANGUAGE_NAMES = {"de": "German", "en": "English"}
@@ -25,13 +26,11 @@ def check_examples_per_language(project: Project, minimum: int = 10) -> list[Pro
             if have >= minimum:
                 continue
             seen = first_file.get((intent, language))
-            file = seen.file if seen else f"data/nlu/{language}/"
-            where_fix = (f"under '- intent: {intent}' in {seen.file}" if seen
-                         else f"as a new block '- intent: {intent}' in a file of data/nlu/{language}/")
-            problems.append(Problem(
-                file=file, line=seen.line if seen else 0, name=f"intent '{intent}'",
-                what=f"has {have} {LANGUAGE_NAMES[language]} example{'s' if have != 1 else ''}, at least {minimum} are needed",
-                fix=f"add {minimum - have} more {LANGUAGE_NAMES[language]} example sentences {where_fix}",
+            problems.append(problem(
+                seen.file if seen else f"data/nlu/{language}/", "too_few_examples" if seen else "too_few_examples_no_block",
+                line=seen.line if seen else 0, name=f"intent '{intent}'", intent=intent, language=language,
+                have=have, plural="s" if have != 1 else "", minimum=minimum, missing=minimum - have,
+                **({"file": seen.file} if seen else {}),
             ))
     return problems
 
@@ -48,9 +47,6 @@ def check_duplicate_examples(project: Project) -> list[Problem]:
             continue
         first = examples[0]
         others = "; ".join(f"'{e.intent}' in {e.file}:{e.line}" for e in examples[1:] if e.intent != first.intent)
-        problems.append(Problem(
-            file=first.file, line=first.line, name=f"intent '{first.intent}'",
-            what=f"the example '{first.text}' also appears under {others}; the assistant cannot learn which one is meant",
-            fix="keep the sentence under the one intent it really belongs to and delete or reword the other copy",
-        ))
+        problems.append(problem(first.file, "example_in_two_intents", line=first.line, name=f"intent '{first.intent}'",
+                                text=first.text, others=others))
     return problems

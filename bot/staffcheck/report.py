@@ -14,6 +14,10 @@ class Problem:
     fix: str
     name: str = ""  # e.g. "intent 'faq_fees'" or "response 'utter_greet'"
     line: int = 0
+    # The message's key in content/staffcheck.yml and its values: the console shows it in German
+    # too (bot/staffcheck/messages.py). Empty for messages that exist in English only.
+    key: str = field(default="", compare=False)
+    values: tuple = field(default=(), compare=False)
 
     def where(self) -> str:
         place = f"{self.file}:{self.line}" if self.line else self.file

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from bot.staffcheck.project import LANGUAGES, PLACEHOLDER, Project, Response
+from bot.staffcheck.messages import problem
 from bot.staffcheck.report import Problem
 
 # A response name written out in the action code: "utter_greet" or 'utter_greet'.
@@ -43,15 +44,16 @@ def _response_problems(response: Response) -> list[Problem]:
     for variation in response.variations:
         language = _condition_language(variation) if isinstance(variation, dict) else None
         if language not in LANGUAGES or language in by_language:
-            label = "a variation without a language condition" if language is None else f"a second or unknown variation for language '{language}'"
-            problems.append(Problem(**where, what=f"has {label}",
-                                    fix="keep exactly two variations, one with condition language=de and one with language=en"))
+            if language is None:
+                problems.append(problem(where["file"], "variation_without_language", line=where["line"], name=where["name"]))
+            else:
+                problems.append(problem(where["file"], "variation_second_language", line=where["line"], name=where["name"],
+                                        language=language))
             continue
         by_language[language] = variation
     for language in LANGUAGES:
         if language not in by_language:
-            problems.append(Problem(**where, what=f"has no {'German' if language == 'de' else 'English'} variation",
-                                    fix=f"add a variation with '- condition: [{{type: slot, name: language, value: {language}}}]' and the text"))
+            problems.append(problem(where["file"], "variation_missing", line=where["line"], name=where["name"], language=language))
     if len(by_language) == 2:
         problems.extend(_compare_variations(by_language["de"], by_language["en"], where))
     return problems
@@ -65,12 +67,12 @@ def _compare_variations(de: dict, en: dict, where: dict) -> list[Problem]:
     if de_slots != en_slots:
         only_de = ", ".join(f"{{{s}}}" for s in sorted(de_slots - en_slots)) or "none"
         only_en = ", ".join(f"{{{s}}}" for s in sorted(en_slots - de_slots)) or "none"
-        problems.append(Problem(**where, what=f"the German and English texts use different placeholders (only German: {only_de}; only English: {only_en})",
-                                fix="use the same {names} in both texts; spell them exactly as in the other language"))
+        problems.append(problem(where["file"], "placeholders_differ", line=where["line"], name=where["name"],
+                                only_de=only_de, only_en=only_en))
     de_buttons, en_buttons = len(de.get("buttons") or []), len(en.get("buttons") or [])
     if de_buttons != en_buttons:
-        problems.append(Problem(**where, what=f"the German variation has {de_buttons} button(s), the English one {en_buttons}",
-                                fix="give both languages the same buttons (same payloads, translated titles)"))
+        problems.append(problem(where["file"], "buttons_differ", line=where["line"], name=where["name"],
+                                de_buttons=de_buttons, en_buttons=en_buttons))
     return problems
 
 
@@ -142,9 +144,6 @@ def check_action_responses_exist(project: Project) -> list[Problem]:
         if ref.name in known or ref.name in seen:
             continue
         seen.add(ref.name)
-        problems.append(Problem(
-            file=ref.file, line=ref.line, name=f"response '{ref.name}'",
-            what="the action code sends this response but no file in domain/ defines it (the client would see nothing)",
-            fix=f"add '{ref.name}:' with a German and an English variation to a domain/responses_*.yml file, or correct the name",
-        ))
+        problems.append(problem(ref.file, "action_response_missing", line=ref.line, name=f"response '{ref.name}'",
+                                response=ref.name))
     return problems

@@ -137,3 +137,18 @@ def test_the_consoles_own_refusals_of_a_form_come_in_german(console, editor):
     assert response.status_code == 422 and "Der Wert muss" in response.text and "the value must" not in response.text
     response = editor.post("/history/999/revert", data={"csrf": csrf})
     assert "Diese Änderung gibt es nicht" in response.text
+
+
+def test_the_checks_problems_on_save_come_in_the_readers_language(console, editor):
+    """The staff checks' own words (content/staffcheck.yml), not only the console's: German for a German reader."""
+    values = {"intent": "parking", "source": "Hausordnung", "examples_de": "wo kann ich parken",
+              "examples_en": "where can i park", "answer_de": "Parkhaus P7.", "answer_en": "Car park P7."}
+    csrf = csrf_of(editor.get("/edit/new-question").text)
+    english = editor.post("/edit/new-question", data={"csrf": csrf, **values})
+    assert english.status_code == 422 and "has 1 German example, at least 10 are needed" in english.text
+    editor.headers["Accept-Language"] = "de"
+    german = editor.post("/edit/new-question", data={"csrf": csrf, **values})
+    assert german.status_code == 422
+    assert "hat 1 Beispiel(e) auf Deutsch, mindestens 10 sind nötig" in german.text
+    assert "weitere Beispielsätze auf Deutsch" in german.text and "Intent &#39;faq_parking&#39;" in german.text
+    assert "at least 10 are needed" not in german.text and "example sentences" not in german.text

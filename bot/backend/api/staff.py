@@ -52,6 +52,7 @@ class CaseSummary(BaseModel):
     flags: list[str] = []
     possible_duplicate_of: LinkedCase | None = None
     linked_unverified: list[LinkedCase] = []
+    follow_ups: int = 0  # entries after the first submission (same conversation, or by case number + code)
 
 
 class Attachment(BaseModel):
@@ -100,9 +101,10 @@ def _summary(case: Case) -> CaseSummary:
         [HAS_POSSIBLE_DUPLICATES] if case.possible_duplicates else [])
     return CaseSummary(
         **{name: getattr(case, name) for name in CaseSummary.model_fields
-           if name not in ("flags", "possible_duplicate_of", "linked_unverified")},
+           if name not in ("flags", "possible_duplicate_of", "linked_unverified", "follow_ups")},
         flags=flags, possible_duplicate_of=_linked(case.duplicate_of) if case.duplicate_of else None,
         linked_unverified=[_linked(d) for d in case.possible_duplicates],
+        follow_ups=sum(1 for e in case.entries if e.kind != "initial"),
     )
 
 
@@ -164,7 +166,8 @@ def list_cases(
     if received_to:
         query = query.where(Case.received_at < datetime.combine(received_to + timedelta(days=1), time(), OFFICE_TZ))
     with transaction(ctx.sessions) as session:
-        rows = session.scalars(query.options(selectinload(Case.duplicate_of), selectinload(Case.possible_duplicates))
+        rows = session.scalars(query.options(selectinload(Case.duplicate_of), selectinload(Case.possible_duplicates),
+                                             selectinload(Case.entries))
                                .order_by(Case.received_at.desc(), Case.id.desc()).limit(LIST_LIMIT)).all()
         audit.record(ctx, session, unit=unit, action="list")
         return [_summary(c) for c in rows]

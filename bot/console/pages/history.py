@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
 from bot.console import changes, texts
+from bot.staffcheck import messages
 from bot.console.web import Editor, Form, console_of, render
 
 router = APIRouter()
@@ -27,5 +28,5 @@ def revert(request: Request, session: Editor, form: Form, change_id: int):
                       entries=changes.history(console.store), saved=0, error=texts.say(texts.language_of(request), conflict))
     except changes.Rejected as rejected:
         return render(request, "history.html", session, status_code=422, entries=changes.history(console.store),
-                      saved=0, error=texts.text(texts.language_of(request), "undo_problem", reason="; ".join(str(p) for p in rejected.problems)))
+                      saved=0, error=texts.text(texts.language_of(request), "undo_problem", reason="; ".join(messages.said(p, texts.language_of(request)) for p in rejected.problems)))
     return RedirectResponse(f"/history?saved={new_id}", status_code=303)

@@ -7,6 +7,7 @@ import re
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import RedirectResponse
 
+from bot.console import links
 from bot.console.backend_client import BackendUnavailable
 from bot.console.web import Form, UnitMember, console_of, render
 
@@ -29,7 +30,9 @@ def inbox(request: Request, session: UnitMember, status: str = ""):
     except BackendUnavailable as error:
         raise HTTPException(503, "case_store_unreachable") from None
     console.store.audit(session.user.name, "list", unit=unit)
-    return render(request, "inbox.html", session, cases=cases, status=status)
+    return render(request, "inbox.html", session, cases=cases, status=status,
+                  links={c["case_number"]: links.links_of(c, unit) for c in cases},
+                  follow_ups={c["case_number"]: links.follow_ups(c) for c in cases})
 
 
 @router.get("/{case_number}")
@@ -42,7 +45,8 @@ def case(request: Request, session: UnitMember, case_number: str, message: str =
     console.store.audit(session.user.name, "read", unit=unit, case_number=number, ok=found is not None)
     if found is None:
         raise HTTPException(404, "no_such_case")
-    return render(request, "case.html", session, case=found, message=message)
+    return render(request, "case.html", session, case=found, message=message,
+                  links=links.links_of(found, unit), follow_ups=links.follow_ups(found))
 
 
 @router.post("/{case_number}/done")

@@ -8,6 +8,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse
 
 from bot.console import changes, editing, learning, texts
+from bot.staffcheck import messages
 from bot.console.web import Editor, Form, console_of, render
 from bot.staffcheck.project import LANGUAGES
 
@@ -45,7 +46,7 @@ def as_example(request: Request, session: Editor, form: Form, item_id: int):
         return _back(request, session, texts.text(texts.language_of(request), "not_saved_because", reason=texts.say(texts.language_of(request), error)))
     except changes.Rejected as rejected:
         return _back(request, session, texts.text(texts.language_of(request), "not_saved_because",
-                                                       reason="; ".join(f"{p.what} ({p.fix})" for p in rejected.problems)))
+                                                       reason="; ".join(messages.said(p, texts.language_of(request)) for p in rejected.problems)))
     learning.decide(console.store, item_id, session.user.name, "used", f"example of {intent} ({language}), change {change_id}")
     return RedirectResponse(f"/learn?done=example", status_code=303)
 
