@@ -4,13 +4,22 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 PY := .venv/bin/python
 
-.PHONY: help install train run shell validate evaluate test test-fast bench backup restore clean
+.PHONY: help install lock audit train run shell validate evaluate test test-fast bench backup restore clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
 
 install: ## install what is missing: Debian packages, .venv, .venv-rasa, node_modules
 	@scripts/install.sh
+
+# docs/DEPENDENCIES.md: the inputs are requirements/*.in and rasa.txt, the hashed locks are written.
+lock: ## regenerate requirements/{app,dev,rasa}.lock with hashes from their inputs (UPGRADE=1, UPGRADE_PACKAGE=name)
+	@scripts/install.sh --for-validate
+	@scripts/lock.sh
+
+audit: ## known vulnerabilities in the three lock files (pip-audit; allow-list requirements/audit-allowlist.txt; skipped offline)
+	@scripts/install.sh --for-validate
+	@$(PY) scripts/audit.py
 
 train: install ## train the Rasa model, only when config.yml, domain/ or data/ changed
 	@$(PY) -m bot.runner.training
@@ -33,8 +42,9 @@ evaluate: install ## conversation evaluation set per kind and language, and NLU 
 
 # Each step runs even when an earlier one failed (more to learn from one run); the
 # last line names the steps that failed.
-test: install ## every test: the staff data checks, training, pytest tests/
+test: install ## every test: the dependency audit, the staff data checks, training, pytest tests/
 	@failed=""; \
+	$(PY) scripts/audit.py || failed="$$failed audit"; \
 	$(MAKE) --no-print-directory validate || failed="$$failed validate"; \
 	$(MAKE) --no-print-directory train || failed="$$failed train"; \
 	$(PY) -m pytest tests || failed="$$failed pytest"; \

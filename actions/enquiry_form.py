@@ -25,18 +25,16 @@ from actions.follow_up import handle_follow_up, has_reference
 from actions.field_registry import FIELDS, FORM_SLOTS, FREE_TEXT_FIELDS, INVALID_GROUP, STRUCTURED_FIELDS
 from actions.field_registry import show as show_value
 from actions.common import SKIPPED, button, label, language_of, latest_intent, latest_text
-from actions.dialogue.commands import AskQuestion, Implausible, NotCovered
-from actions.dialogue.executor import execute
+from actions.dialogue.commands import CancelEnquiry, Command, GoBack, Puzzled
+from actions.dialogue.executor import FormState, execute_in_form
 from actions.dialogue.frame import QuestionFrame
-from actions.dialogue.understand import Context, Parse, interpret_in_form
+from actions.dialogue.understand import Context, FormReading, Parse, interpret_in_form
 from actions.replies import send
 from actions.fields import age_on, today
 from actions.uploads import report_upload, upload_limits
 from bot.catalogue import Concern, load_catalogue
 from bot.knowledge import format_date
 
-# Intents that leave the form through a rule (the form rejects the message).
-LEAVING_INTENTS = {"cancel", "start_over"}
 MAX_ATTEMPTS = 3
 # Which response explains an invalid answer: utter_invalid_<group>[_<code>].
 INVALID_SPECIFIC = {
@@ -45,15 +43,9 @@ INVALID_SPECIFIC = {
     ("title_kind", "which_visa"), ("message", "too_long"), ("message", "too_short"),
 }
 FAMILY_PURPOSES = {"family_spouse", "family_child", "family_parent"}
-# Typed words that skip even when the NLU does not say so.
-SKIP_WORDS = {"skip", "überspringen", "ueberspringen"}
-# Typed words that go back to the previous question (the NLU may read them as "start over").
-BACK_WORDS = {"zurück", "zurueck", "zuruck", "back", "go back", "previous", "vorherige frage", "eine frage zurück",
-              "zurück bitte", "back please"}
-# "?", "hä?", "what?": the client did not understand the question.
-PUZZLED_WORDS = {"", "hä", "hae", "hä hä", "häh", "haeh", "was", "wie bitte", "what", "huh", "sorry", "pardon",
-                 "wat", "was meinen sie", "what do you mean", "i don't understand", "i dont understand",
-                 "verstehe nicht", "versteh ich nicht", "ich verstehe nicht", "keine ahnung was sie meinen"}
+# Fields one question fills together: going back to or changing one clears them all.
+QUESTION_GROUPS = {"given_names": ("given_names", "family_name"), "family_name": ("given_names", "family_name"),
+                   "address": ("address", "postal_code")}
 
 
 # Slot: the concern the client named when the document held changed it (domain/core.yml).
@@ -161,19 +153,17 @@ class ValidateEnquiryForm(FormValidationAction):
     # -- an answer to the requested question -------------------------------------------
 
     async def _on_answer(self, dispatcher, tracker, domain, slots, requested, text, intent, confidence, language):
+        """The turn as the conversation model reads it (actions/dialogue/): a move (back,
+        puzzled, cancel, a question, a correction, skip) carried out by its executor, or a
+        value for the asked field, read here by the field's parser."""
         concern = current_concern(slots)
         is_payload = text.startswith("/")
         keep = {"failed_attempts": tracker.get_slot("failed_attempts") or {}}  # an event keeps the form active
-        typed = text.lower().strip(" .!?¿")
-        if typed in BACK_WORDS and requested not in ("concern", "confirmed"):
-            return self._go_back(dispatcher, slots, requested, language) or keep
-        if typed in PUZZLED_WORDS and not is_payload and requested != "confirmed":
-            dispatcher.utter_message(response="utter_question_help")
-            return keep
-        if intent in LEAVING_INTENTS and (
-            is_payload or (confidence >= 0.6 and not self._is_structured_answer(requested, text, slots, concern))
-        ):
-            return None
+        context = self._context(tracker, slots, requested, text, language, concern)
+        commands = interpret_in_form(Parse(text, intent, confidence), context)
+        state = self._state(slots, requested, language, concern)
+        if commands and isinstance(commands[0], (GoBack, Puzzled, CancelEnquiry)):
+            return self._carry_out(dispatcher, tracker, domain, commands, context, state, keep, concern)
         if intent == "goodbye" and confidence >= 0.6 and requested != "message":
             # "thx bye" in the middle: nothing is sent yet, say so instead of only asking again.
             dispatcher.utter_message(response="utter_enquiry_not_sent")
@@ -197,23 +187,11 @@ class ValidateEnquiryForm(FormValidationAction):
         if requested == "concern":
             return self._on_concern_answer(dispatcher, slots, text, intent, language)
 
-        # The conversation model: a question is answered (the form then asks again); a
-        # document's name typed where a name is asked is no name.
-        moved = self._model_move(dispatcher, tracker, domain, slots, requested, text, intent, confidence, language, concern)
+        # A question (answered; the form then asks again), a document's name where a name is
+        # asked, a correction of an earlier answer, or skip.
+        moved = self._carry_out(dispatcher, tracker, domain, commands, context, state, keep, concern)
         if moved is not None:
-            return {**keep, **moved}
-
-        # A correction of an earlier answer ("my date of birth is actually 4 March").
-        # Long free-text descriptions are the answer, even when they say "falsch".
-        correction = extraction.find_correction(text, slots, concern)
-        if correction and correction[0] != requested and not (requested == "message" and len(text) > 80):
-            return self._apply_correction(dispatcher, slots, correction, language)
-
-        wants_skip = (intent == "skip" and (is_payload or confidence >= 0.6)
-                      or text.lower().strip(" .!") in SKIP_WORDS or extraction.means_skip(text))
-        optional = concern is not None and concern.is_optional(requested)
-        if wants_skip and (optional or is_payload):
-            return self._skip(dispatcher, slots, requested, concern)
+            return moved
 
         # A general question in the middle ("Was kostet das?"): free-text fields would take it as an answer.
         asks = intent in INTERRUPTION_INTENTS and (is_payload or confidence >= 0.5)
@@ -237,8 +215,6 @@ class ValidateEnquiryForm(FormValidationAction):
         if is_payload:
             # A button of an earlier message ("Try again"): just ask the question again.
             return keep
-        if wants_skip:
-            return self._skip(dispatcher, slots, requested, concern)  # required: says why it is needed
 
         # The answer to a later question ("name@example.org" when asked for the birthday): keep it.
         later = self._answers_to_other_questions(text, slots, requested)
@@ -249,18 +225,39 @@ class ValidateEnquiryForm(FormValidationAction):
 
         return self._invalid(dispatcher, tracker, domain, requested, parsed, concern)
 
-    def _model_move(self, dispatcher, tracker, domain, slots, requested, text, intent, confidence, language, concern):
-        """Slot updates when the model reads the turn as a question or an implausible value, else None."""
-        context = Context(language=language, frame=QuestionFrame.from_slot(tracker.get_slot("question_frame")),
-                          requested=requested, concern=concern.id if concern else None)
-        commands = interpret_in_form(Parse(text, intent, confidence), context)
-        if any(isinstance(c, Implausible) for c in commands):
-            return self._invalid(dispatcher, tracker, domain, requested, None, concern)
-        if not any(isinstance(c, (AskQuestion, NotCovered)) for c in commands):
+    @staticmethod
+    def _context(tracker, slots, requested, text, language, concern) -> Context:
+        """The model's view of the turn: the asked field and what its parser makes of the text."""
+        typed = not text.startswith("/")
+        parsed_ok = typed and requested not in ("concern", "confirmed") and bool(text) and (
+            extraction.parse_field(requested, text, slots, concern).ok)
+        found = extraction.find_correction(text, slots, concern) if typed else None
+        correction = (found[0], found[1].value if found[1] is not None else None) if found else None
+        reading = FormReading(valid=parsed_ok, structured=parsed_ok and requested in STRUCTURED_FIELDS,
+                              optional=concern is not None and concern.is_optional(requested),
+                              declines=typed and extraction.means_skip(text), correction=correction)
+        return Context(language=language, frame=QuestionFrame.from_slot(tracker.get_slot("question_frame")),
+                       requested=requested, concern=concern.id if concern else None, reading=reading)
+
+    @staticmethod
+    def _state(slots, requested, language, concern) -> FormState:
+        fields = tuple(f for f in required_fields(slots) if f not in ("concern", "confirmed"))
+        return FormState(requested=requested, fields=fields, values=slots,
+                         labels={f: label("fields", f, language) for f in fields},
+                         optional=frozenset(f for f in fields if concern is not None and concern.is_optional(f)),
+                         skipped=tuple(slots.get("skipped_fields") or ()), skip_value=SKIPPED,
+                         groups=QUESTION_GROUPS, store=extraction.to_slots)
+
+    def _carry_out(self, dispatcher, tracker, domain, commands: list[Command], context, state, keep, concern):
+        """Slot updates of a move by the executor; None when the turn is a value for the field,
+        and also None for cancel (the form rejects the turn, a rule ends the enquiry)."""
+        outcome = execute_in_form(commands, context, state)
+        if outcome.leave or not outcome.moved:
             return None
-        outcome = execute(commands, context, in_form=True)
+        if outcome.invalid:
+            return self._invalid(dispatcher, tracker, domain, state.requested, None, concern)
         send(dispatcher, outcome.replies)
-        return {"question_frame": outcome.frame.as_slot() if outcome.frame else None}
+        return {**keep, **outcome.updates}
 
     @staticmethod
     def _answers_to_other_questions(text: str, slots: dict[str, Any], requested: str) -> dict[str, Any]:
@@ -275,26 +272,6 @@ class ValidateEnquiryForm(FormValidationAction):
                 found[key] = value
         return found
 
-    def _go_back(self, dispatcher, slots, requested, language) -> dict[str, Any] | None:
-        """Clear the answer before the current question so the form asks it again."""
-        fields = [f for f in required_fields(slots) if f not in ("concern", "confirmed")]
-        earlier = fields[: fields.index(requested)] if requested in fields else []
-        answered = [f for f in earlier if slots.get(f) not in (None, "")]
-        if not answered:
-            dispatcher.utter_message(response="utter_cannot_go_back")
-            return None
-        previous = answered[-1]
-        cleared = {previous: None}
-        if previous == "address":
-            cleared["postal_code"] = None
-        if previous == "family_name" and slots.get("given_names"):
-            cleared["given_names"] = None  # the name was one question ("Wie heißen Sie?")
-            previous = "given_names"
-        dispatcher.utter_message(response="utter_going_back", field_label=label("fields", previous, language))
-        if previous in (slots.get("skipped_fields") or []):
-            cleared["skipped_fields"] = [f for f in slots["skipped_fields"] if f != previous]
-        return cleared
-
     def _on_concern_answer(self, dispatcher, slots, text, intent, language):
         """The client chooses the matter: a button (its intent) or words naming it."""
         catalogue = load_catalogue()
@@ -308,11 +285,6 @@ class ValidateEnquiryForm(FormValidationAction):
         dispatcher.utter_message(response="utter_enquiry_start", concern_label=concern.label(language))
         dispatcher.utter_message(response="utter_upload_hint", **upload_limits())
         return {"concern": concern.id}
-
-    @staticmethod
-    def _is_structured_answer(requested, text, slots, concern) -> bool:
-        """A valid value of a fixed-shape field (e-mail, date, phone ...) for the question asked."""
-        return requested in STRUCTURED_FIELDS and extraction.parse_field(requested, text, slots, concern).ok
 
     def _on_summary_answer(self, dispatcher, slots, text, intent, confidence, language, concern):
         """At the summary: a change, a question, the explicit yes, or a no."""
@@ -374,14 +346,6 @@ class ValidateEnquiryForm(FormValidationAction):
             dispatcher.utter_message(response="utter_field_will_change", field_label=label("fields", field, language))
         updates["confirmed"] = None
         return updates
-
-    def _skip(self, dispatcher, slots, requested, concern) -> dict[str, Any]:
-        if concern is not None and concern.is_optional(requested):
-            dispatcher.utter_message(response="utter_field_skipped")
-            skipped = list(slots.get("skipped_fields") or []) + [requested]
-            return {requested: SKIPPED, "skipped_fields": skipped}
-        dispatcher.utter_message(response="utter_cannot_skip")
-        return {requested: None}
 
     def _invalid(self, dispatcher, tracker, domain, requested, parsed, concern) -> dict[str, Any]:
         attempts = dict(tracker.get_slot("failed_attempts") or {})

@@ -25,7 +25,11 @@ _WORDS = {
         termin unterlagen gebühren gebuehren kosten kostet ausweis abholen abholung geburtsdatum
         staatsangehörigkeit staatsangehoerigkeit anliegen frage antrag niederlassungserlaubnis
         blaue karte visum studium arbeit ehefrau ehemann kind kinder deutsch deutschland verloren
-        gestohlen geht gibt soll sollte dass weil wenn dann hier dort etwas nichts alles""".split()
+        gestohlen geht gibt soll sollte dass weil wenn dann hier dort etwas nichts alles
+        diese dieser dieses diesem diesen genau eigentlich denn nur sein seine seinen ihre ihren ihrem unser unsere
+        uns euch sich wird werden wurde waren gilt gültig gueltig lange wieviel viel viele oft immer nie gleich
+        halt ob bis seit vom beim unter ohne durch sehr ganz welchen wieso sohn tochter frau mann jemand andere
+        anderer muss mus brauch hab hin mitkommen mitbringen bekomme kriege gehen kommen""".split()
     ),
     "en": set(
         """i you he she we they my me mine am is are was were have has had do does did don't dont
@@ -33,9 +37,12 @@ _WORDS = {
         morning evening how what when why where who which can could would will want need must
         should the a an of for with from to at by on in into about yes yeah yep nope sure
         now today tomorrow residence permit extend extension renew appointment documents fees
-        cost costs card pick pickup birth date nationality question application settlement
-        blue visa study work wife husband child children english germany lost stolen it this
-        that there here something nothing everything get got your our their""".split()
+        cost costs pick pickup birth date nationality question application settlement
+        study work wife husband child children english germany lost stolen it this
+        that there here something nothing everything get got your our their
+        much many times often long valid old does his her them these those than then just really actually
+        gonna gotta wanna there's it's i'm ready friend kids kid son daughter bring go come fee price cheaper
+        someone somebody anyone else should""".split()
     ),
 }
 
@@ -146,7 +153,10 @@ def choose_language(text: str, current: str | None, preset: str | None) -> str:
         return asked
     if text and not text.startswith("/"):
         detected = detect_language(text)
-        if detected and (current is None or _clearly_other(text, current)):
+        # Decided by the whole message, with a margin: one foreign-looking or misspelt word
+        # ("was is diese fiktionswirkunk") never moves a conversation, nor a channel's preset.
+        kept = current if current in SUPPORTED else preset if preset in SUPPORTED else None
+        if detected and (kept is None or detected == kept or _clearly_other(text, kept)):
             return detected
     if current in SUPPORTED:
         return current

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Installs whatever is missing for `make run` / `make test`; fast when all is there.
 #   Debian packages (as root; otherwise prints the apt-get line to run),
-#   .venv (Python 3.11, requirements/app.lock), .venv-rasa (Python 3.10, Rasa 3.6),
-#   node_modules (npm ci) and Rasa's own home directory.
-# A venv is (re)installed only when its lock file's sha256 differs from the stamp in it.
+#   .venv (Python 3.11, requirements/app.lock + dev.lock), .venv-rasa (Python 3.10,
+#   Rasa 3.6, requirements/rasa.lock), node_modules (npm ci) and Rasa's own home directory.
+# Every package comes from a hashed lock file (`make lock` writes them) and is installed
+# with --require-hashes: a file whose hash is not in the lock is refused.
+# A venv is (re)installed only when its lock files' sha256 differs from the stamp in it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(clamav-daemon clamav-testfiles chromium poppler-utils fonts-dejavu-core prometheus)
 APP_LOCK=requirements/app.lock
+DEV_LOCK=requirements/dev.lock
 RASA_LOCK=requirements/rasa.lock
 STAMP_NAME=.installed-lock-sha256
 
@@ -48,12 +51,14 @@ find_python() {
     fail "Python $minor not found (install it, e.g. \`pyenv install $pyenv_version\`)"
 }
 
-# ensure_venv DIR PYTHON LOCK PIP_ARGS...: create DIR and install LOCK unless its stamp matches.
+# ensure_venv DIR PYTHON "LOCK..." PIP_ARGS...: create DIR and install the locks unless
+# the stamp matches, then check that the installed packages' requirements are consistent.
 ensure_venv() {
-    local dir=$1 python=$2 lock=$3
+    local dir=$1 python=$2 locks=$3
     shift 3
     local want
-    want=$(sha256sum "$lock" | cut -d' ' -f1)
+    # shellcheck disable=SC2086  # the lock list is word-split on purpose
+    want=$(cat $locks | sha256sum | cut -d' ' -f1)
     if [ -x "$dir/bin/python" ] && [ "$(cat "$dir/$STAMP_NAME" 2>/dev/null)" = "$want" ]; then
         return 0
     fi
@@ -61,8 +66,10 @@ ensure_venv() {
         say "creating $dir with $python"
         "$python" -m venv "$dir"
     fi
-    say "installing $lock into $dir (this takes a while the first time) ..."
-    "$dir/bin/python" -m pip install --quiet --disable-pip-version-check "$@"
+    say "installing $locks into $dir (this takes a while the first time) ..."
+    "$dir/bin/python" -m pip install --quiet --disable-pip-version-check --require-hashes "$@"
+    "$dir/bin/python" -m pip check --disable-pip-version-check >/dev/null \
+        || fail "$dir: inconsistent packages after installing $locks ($dir/bin/python -m pip check says which)"
     echo "$want" > "$dir/$STAMP_NAME"
 }
 
@@ -72,7 +79,10 @@ FOR_VALIDATE=false
 [ "${1:-}" = "--for-validate" ] && FOR_VALIDATE=true
 
 $FOR_VALIDATE || install_debian_packages
-ensure_venv .venv "$(find_python 3.11.7 3.11)" "$APP_LOCK" -r "$APP_LOCK"
+# .venv runs the services (app.lock) and the tests, benchmark and tools (dev.lock, pinned
+# to app.lock's versions); a production machine installs app.lock alone.
+ensure_venv .venv "$(find_python 3.11.7 3.11)" "$APP_LOCK $DEV_LOCK" -r "$APP_LOCK" -r "$DEV_LOCK"
+# --no-deps: rasa.lock is complete (uv resolved it for Python 3.10); pip check verifies it.
 ensure_venv .venv-rasa "$(find_python 3.10.13 3.10)" "$RASA_LOCK" --no-deps -r "$RASA_LOCK"
 if $FOR_VALIDATE; then
     mkdir -p .home-rasa

@@ -49,6 +49,37 @@ class Implausible:
 
 
 @dataclass(frozen=True)
+class SkipField:
+    """Skip the asked field (refused with a reason when it is required)."""
+
+    field: str
+
+
+@dataclass(frozen=True)
+class GoBack:
+    """Ask the previous answered question again."""
+
+
+@dataclass(frozen=True)
+class CorrectField:
+    """Change an earlier answer: the new value when the message gives one, else ask the field again."""
+
+    field: str
+    value: object = None
+    has_value: bool = False
+
+
+@dataclass(frozen=True)
+class CancelEnquiry:
+    """Leave the enquiry (nothing is sent); a rule of the stack carries it out."""
+
+
+@dataclass(frozen=True)
+class Puzzled:
+    """The client did not understand the question ("hä?", "what do you mean")."""
+
+
+@dataclass(frozen=True)
 class OutOfScope:
     """Nothing to do with residence matters."""
 
@@ -60,4 +91,7 @@ class Unclear:
     intent: str | None
 
 
-Command = AskQuestion | NotCovered | StartEnquiry | SwitchLanguage | SetField | Implausible | OutOfScope | Unclear
+Command = (AskQuestion | NotCovered | StartEnquiry | SwitchLanguage | SetField | Implausible | OutOfScope | Unclear
+           | SkipField | GoBack | CorrectField | CancelEnquiry | Puzzled)
+# What a client turn inside the enquiry form can be besides a value for the asked field.
+FORM_MOVES = (SkipField, GoBack, CorrectField, CancelEnquiry, Puzzled)

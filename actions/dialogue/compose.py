@@ -71,6 +71,9 @@ def _fiktion(frame: QuestionFrame, language: str) -> list[Reply]:
 
 
 def _documents(frame: QuestionFrame, language: str) -> list[Reply]:
+    if frame.occasion == "pickup":
+        # "what does she need for that?" after a pick-up question: the authorisation, not the client's list.
+        return [Reply(text=kb.sentence("pickup_documents", language))]
     replies = [Reply(text=kb.answer("faq_documents", language), answer="faq_documents")]
     if frame.person == "child" or frame.minor:
         replies.append(Reply(text=kb.sentence("documents_child", language)))
@@ -99,6 +102,9 @@ def compose(frame: QuestionFrame, language: str, vocabulary: Vocabulary | None =
         return _documents(frame, language)
     if topic == "process":
         return _process(frame, language)
+    if topic in kb.load_knowledge().sentences and topic not in TOPIC_ANSWERS:
+        # A topic with a sentence of its own name in content/knowledge.yml (visits, old_titles ...).
+        return [Reply(text=kb.sentence(topic, language))]
     intent = TOPIC_ANSWERS.get(topic, "faq_not_covered")
     return [Reply(text=kb.answer(intent, language), answer=intent)]
 

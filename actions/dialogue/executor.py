@@ -1,14 +1,18 @@
-"""Applies a turn's commands in order: the replies, the frame to keep, whether the form starts.
+"""Applies a turn's commands in order: the replies, the frame to keep, whether the form starts;
+inside the enquiry form, the moves (back, skip, correct, cancel, a question) as slot changes.
 
-Pure: the Rasa action (actions/converse.py) sends the replies and turns the rest into events.
+Pure: the Rasa actions (actions/converse.py, actions/enquiry_form.py) send the replies and
+turn the rest into events.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, Callable
 
 from actions.dialogue.commands import (
-    AskQuestion, Command, NotCovered, OutOfScope, StartEnquiry, SwitchLanguage, Unclear,
+    AskQuestion, CancelEnquiry, Command, CorrectField, GoBack, Implausible, NotCovered, OutOfScope, Puzzled,
+    SkipField, StartEnquiry, SwitchLanguage, Unclear,
 )
 from actions.dialogue.compose import Reply, compose, not_covered
 from actions.dialogue.frame import QuestionFrame
@@ -80,3 +84,86 @@ def execute(commands: list[Command], context: Context, in_form: bool = False,
             outcome.replies[-1] = Reply(text=last.text, response=last.response, buttons=button.buttons,
                                         values=last.values, answer=last.answer)
     return outcome
+
+
+# -- inside the enquiry form --------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FormState:
+    """What the form knows when a turn comes in (built by actions/enquiry_form.py)."""
+
+    requested: str
+    fields: tuple[str, ...]                  # the form's questions for this concern, in order
+    values: dict[str, Any]                   # the answers so far (slot values)
+    labels: dict[str, str]                   # field id -> its name in the client's language
+    optional: frozenset[str] = frozenset()   # fields the client may skip
+    skipped: tuple[str, ...] = ()
+    skip_value: str = "__skipped__"
+    groups: dict[str, tuple[str, ...]] = field(default_factory=dict)  # fields one question fills together
+    store: Callable[[str, Any], dict[str, Any]] = lambda name, value: {name: value}  # a value as slots
+
+
+@dataclass
+class FormOutcome:
+    replies: list[Reply] = field(default_factory=list)
+    updates: dict[str, Any] = field(default_factory=dict)
+    moved: bool = False      # the turn was a move (not a value for the asked field)
+    leave: bool = False      # cancel: the form rejects the turn and a rule ends it
+    invalid: bool = False    # not a possible value of the asked field (the form counts attempts)
+
+
+def _go_back(state: FormState) -> FormOutcome:
+    """Clear the answer before the asked question, so the form asks it again."""
+    earlier = state.fields[: state.fields.index(state.requested)] if state.requested in state.fields else ()
+    answered = [f for f in earlier if state.values.get(f) not in (None, "")]
+    if not answered:
+        return FormOutcome([Reply(response="utter_cannot_go_back")], moved=True)
+    group = state.groups.get(answered[-1], (answered[-1],))
+    updates: dict[str, Any] = {name: None for name in group}
+    if any(name in state.skipped for name in group):
+        updates["skipped_fields"] = [f for f in state.skipped if f not in group]
+    reply = Reply(response="utter_going_back", values={"field_label": state.labels.get(group[0], group[0])})
+    return FormOutcome([reply], updates, moved=True)
+
+
+def _skip(state: FormState, name: str) -> FormOutcome:
+    if name in state.optional:
+        updates = {name: state.skip_value, "skipped_fields": [*state.skipped, name]}
+        return FormOutcome([Reply(response="utter_field_skipped")], updates, moved=True)
+    return FormOutcome([Reply(response="utter_cannot_skip")], {name: None}, moved=True)
+
+
+def _correct(state: FormState, command: CorrectField) -> FormOutcome:
+    label = {"field_label": state.labels.get(command.field, command.field)}
+    if command.has_value:
+        updates = dict(state.store(command.field, command.value))
+        reply = Reply(response="utter_field_corrected", values=label)
+    else:
+        updates = {name: None for name in state.groups.get(command.field, (command.field,))}
+        reply = Reply(response="utter_field_will_change", values=label)
+    return FormOutcome([reply], {**updates, "confirmed": None}, moved=True)
+
+
+def execute_in_form(commands: list[Command], context: Context, state: FormState,
+                    vocabulary: Vocabulary | None = None) -> FormOutcome:
+    """The form's moves: back, puzzled, cancel, skip, correct, a question (answered; the
+    form then asks the same field again) or an implausible value. A SetField is left to
+    the form's parser (moved stays False)."""
+    for command in commands:
+        if isinstance(command, GoBack):
+            return _go_back(state)
+        if isinstance(command, Puzzled):
+            return FormOutcome([Reply(response="utter_question_help")], moved=True)
+        if isinstance(command, CancelEnquiry):
+            return FormOutcome(moved=True, leave=True)
+        if isinstance(command, SkipField):
+            return _skip(state, command.field)
+        if isinstance(command, CorrectField):
+            return _correct(state, command)
+        if isinstance(command, Implausible):
+            return FormOutcome(moved=True, invalid=True)
+    if any(isinstance(c, (AskQuestion, NotCovered)) for c in commands):
+        answered = execute(commands, context, in_form=True, vocabulary=vocabulary)
+        frame = answered.frame.as_slot() if answered.frame else None
+        return FormOutcome(answered.replies, {"question_frame": frame}, moved=True)
+    return FormOutcome()

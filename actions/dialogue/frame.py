@@ -25,6 +25,7 @@ class QuestionFrame:
     title: str | None = None      # the document held: schengen_visa, national_visa, blue_card
     person: str | None = None     # None (the client), "child" or "relative"
     age: int | None = None
+    occasion: str | None = None   # the topic the question is for ("documents" for the "pickup")
 
     @property
     def minor(self) -> bool:
@@ -37,7 +38,7 @@ class QuestionFrame:
     def from_slot(cls, value: Any) -> "QuestionFrame | None":
         if not isinstance(value, dict):
             return None
-        known = {k: value.get(k) for k in ("topic", "matter", "title", "person", "age")}
+        known = {k: value.get(k) for k in ("topic", "matter", "title", "person", "age", "occasion")}
         if known["age"] is not None and not isinstance(known["age"], int):
             known["age"] = None
         return cls(**known)
@@ -45,6 +46,8 @@ class QuestionFrame:
     def follow(self, change: "QuestionFrame") -> "QuestionFrame":
         """This frame with what a follow-up states; a new person drops the old age."""
         updated = replace(self, **{k: v for k, v in asdict(change).items() if v is not None})
+        if change.topic and change.topic != self.topic and change.occasion is None:
+            updated = replace(updated, occasion=None)  # the occasion belonged to the other question
         if change.person and change.age is None and change.person != self.person:
             updated = replace(updated, age=None)
         if change.age is not None and change.person is None and self.person is None:

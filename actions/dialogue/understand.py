@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from typing import Any
 
 from actions.dialogue.commands import (
-    AskQuestion, Command, Implausible, NotCovered, OutOfScope, SetField, StartEnquiry, SwitchLanguage, Unclear,
+    AskQuestion, CancelEnquiry, Command, CorrectField, GoBack, Implausible, NotCovered, OutOfScope, Puzzled, SetField,
+    SkipField, StartEnquiry, SwitchLanguage, Unclear,
 )
 from actions.dialogue.frame import QuestionFrame, read_details
-from actions.dialogue.vocabulary import Vocabulary, fold, load_vocabulary
+from actions.dialogue.vocabulary import Vocabulary, fold, is_whole, load_vocabulary, strip_fillers, without_occasions
+from bot.language import requested_language
 
 # The NLU's general-question intents and the topic each one asks about.
 INTENT_TOPICS = {
@@ -48,6 +51,21 @@ class Context:
     requested: str | None = None         # the field the form asks now (None: no enquiry running)
     concern: str | None = None           # the running enquiry's concern id
     offered: str | None = None           # the concern the last answer offered
+    reading: "FormReading | None" = None # inside the form: what the form's parsers made of the text
+
+
+@dataclass(frozen=True)
+class FormReading:
+    """What the form's field parsers (actions/extraction.py, the field registry) read in a turn.
+
+    The model decides what the turn is; the parsers only say what the text could be.
+    """
+
+    valid: bool = False                      # a value of the asked field
+    structured: bool = False                 # a value of a fixed-shape field (e-mail, date): never a command
+    optional: bool = False                   # the asked field may be skipped
+    declines: bool = False                   # "weiß nicht", "hab ich nicht": no value to give
+    correction: tuple[str, Any] | None = None  # (field, parsed value or None): an earlier answer changed
 
 
 @dataclass(frozen=True)
@@ -57,23 +75,54 @@ class Clause:
     topics: tuple[str, ...]
     details: QuestionFrame
     uncovered: bool
+    occasion: str | None = None   # a topic named only as what the question is for ("for my appointment")
+    refers: bool = False          # "dafür", "she": refers to the previous question
 
 
 def split_clauses(text: str, vocabulary: Vocabulary) -> list[str]:
     """The message cut at question marks and at "und"/"and" between questions."""
-    parts = [p for p in re.split(r"\?+", text) if p.strip()]
-    clauses: list[str] = []
-    for part in parts:
+    return [clause for clause, _ in split_marked(text, vocabulary)]
+
+
+def split_marked(text: str, vocabulary: Vocabulary) -> list[tuple[str, bool]]:
+    """The clauses, each with whether its part of the message ended in a question mark."""
+    parts = [(m.group(1), bool(m.group(2))) for m in re.finditer(r"([^?]+)(\?*)", text) if m.group(1).strip()]
+    clauses: list[tuple[str, bool]] = []
+    for part, asked in parts:
         pieces = [part]
         for separator in vocabulary.separators:
             pieces = [s for piece in pieces for s in re.split(re.escape(separator), piece, flags=re.IGNORECASE)]
-        clauses += [p.strip(" ,.;") for p in pieces if p.strip(" ,.;")]
+        clauses += [(p.strip(" ,.;"), asked) for p in pieces if p.strip(" ,.;")]
     return clauses
+
+
+def _strong_topics(folded: str, vocabulary: Vocabulary) -> tuple[tuple[str, ...], str | None]:
+    """The topics a clause asks about, and a topic named only as its occasion.
+
+    "what do I need to bring for my appointment": documents, for the appointment; a topic
+    word after an occasion word counts alone when nothing else is asked ("zum Termin?").
+    """
+    named = [topic.name for topic in vocabulary.topics if topic.strong.any(folded)]
+    covered = {c for topic in vocabulary.topics if topic.name in named for c in topic.covers}
+    named = [name for name in named if name not in covered]
+    core = without_occasions(folded, vocabulary.occasions)
+    asked = [name for name in named if _topic(name, vocabulary).strong.any(core)]
+    if len(asked) == len(named):
+        return tuple(named), None
+    occasion = next(name for name in named if name not in asked)
+    if not asked:
+        # Only an occasion named: a weak word outside it is the question ("was brng to the apointment").
+        asked = [t.name for t in vocabulary.topics if t.name != occasion and t.weak.any(core)]
+    return (tuple(asked), occasion) if asked else (tuple(named), None)
+
+
+def _topic(name: str, vocabulary: Vocabulary):
+    return next(t for t in vocabulary.topics if t.name == name)
 
 
 def _topics(folded: str, details: QuestionFrame, office: bool, intent_topic: str | None,
             context: bool, vocabulary: Vocabulary) -> tuple[str, ...]:
-    strong = [topic.name for topic in vocabulary.topics if topic.strong.any(folded)]
+    strong, _ = _strong_topics(folded, vocabulary)
     if strong:
         return tuple(strong)  # weak words beside a strong one are part of that question ("brauche ich einen Termin")
     found = []
@@ -86,26 +135,42 @@ def _topics(folded: str, details: QuestionFrame, office: bool, intent_topic: str
     return tuple(found)
 
 
+def _without_matter_phrases(folded: str, vocabulary: Vocabulary) -> str:
+    """The text without phrases that name a matter ("neuen Pass" is a change of data, not the documents)."""
+    padded = f" {folded} "
+    for matter in vocabulary.matters:
+        for phrase in matter.words.phrases:
+            if " " in phrase and not phrase.endswith("*"):
+                padded = padded.replace(f" {phrase} ", " ")
+    return padded.strip()
+
+
 def read_clause(text: str, intent_topic: str | None, context: bool, vocabulary: Vocabulary) -> Clause:
     folded = fold(text)
     details = read_details(text, vocabulary, short=True)
     office = vocabulary.office_words.any(folded)
-    topics = _topics(folded, details, office, intent_topic, context, vocabulary)
+    asked = _without_matter_phrases(folded, vocabulary)
+    topics = _topics(asked, details, office, intent_topic, context, vocabulary)
     uncovered = vocabulary.not_covered.any(folded)
-    return Clause(text, folded, topics, details, uncovered)
+    _, occasion = _strong_topics(asked, vocabulary)
+    return Clause(text, folded, topics, details, uncovered, occasion, vocabulary.references.any(folded, typos=False))
 
 
-def is_question(text: str, vocabulary: Vocabulary) -> bool:
-    words = fold(text).split()
-    fillers = {"hey", "hi", "hallo", "moin", "ok", "okay", "so", "also", "und", "and", "ah", "oh", "wait", "moment", "sorry"}
-    while words and words[0] in fillers:
-        words = words[1:]
-    return "?" in text or bool(words) and words[0] in vocabulary.question_words
+def is_question(text: str, vocabulary: Vocabulary, anywhere: bool = False) -> bool:
+    """A question mark, or a question word first after fillers ("yo can a friend ...");
+    anywhere: also first in a later part ("termin verpennt, was mach ich jetzt")."""
+    words = strip_fillers(fold(text), vocabulary.fillers).split()
+    if "?" in text or words and words[0] in vocabulary.question_words:
+        return True
+    parts = re.split(r"[,;:]| bzw\.? | und | and | but | aber ", text)[1:] if anywhere else []
+    return any((words := strip_fillers(fold(part), vocabulary.fillers).split())
+               and words[0] in vocabulary.question_words_anywhere for part in parts)
 
 
 def wants_enquiry(parse: Parse, vocabulary: Vocabulary) -> bool:
-    """The client says they want to send their matter (not only ask about it)."""
-    return vocabulary.applying.any(fold(parse.text))
+    """The client says they want to send their matter (not "I would like to know ...")."""
+    folded = fold(parse.text)
+    return vocabulary.applying.any(folded) and not vocabulary.asking.any(folded, typos=False)
 
 
 def concern_of(frame: QuestionFrame | None, vocabulary: Vocabulary) -> str | None:
@@ -114,8 +179,11 @@ def concern_of(frame: QuestionFrame | None, vocabulary: Vocabulary) -> str | Non
 
 
 def language_switch(parse: Parse, vocabulary: Vocabulary) -> str | None:
+    """An explicit request for a language: the words of content/questions.yml, or the same
+    reading as the language the conversation is kept in (bot/language.py)."""
     folded = fold(parse.text)
-    return next((lang for lang, words in vocabulary.switch_language.items() if words.any(folded)), None)
+    listed = next((lang for lang, words in vocabulary.switch_language.items() if words.any(folded)), None)
+    return listed or requested_language(parse.text)
 
 
 def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Command]:
@@ -123,7 +191,10 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
 
     A clause without a topic that names a matter, a person or an age follows up the
     question before it; a clause without details takes them from the clause before it
-    in the same message, and the matter from the previous turn.
+    in the same message, and the matter from the previous turn. A clause that refers
+    back ("what does she need for that?") keeps the previous question's person, and
+    that question's topic becomes its occasion. A statement right after a question in
+    the same message ("... mitkommen? Er ist 4") completes that question.
     """
     intent_topic = INTENT_TOPICS.get(parse.intent or "") if parse.confidence >= 0.3 else None
     previous = context.frame
@@ -131,18 +202,25 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
         previous = replace(previous or QuestionFrame(), matter=_matter_of_concern(context.concern, vocabulary))
     commands: list[Command] = []
     in_message: QuestionFrame | None = None
-    texts = split_clauses(parse.text, vocabulary)
-    for number, text in enumerate(texts):
+    marked = split_marked(parse.text, vocabulary)
+    texts = [text for text, _ in marked]
+    for number, (text, asked) in enumerate(marked):
         clause = read_clause(text, intent_topic, previous is not None or in_message is not None, vocabulary)
         topics = clause.topics
         follows_up = previous is not None and previous.topic is not None and clause.details.has_details
-        if not topics and not clause.uncovered and intent_topic and not follows_up and number == 0 and not any(
+        same = (previous is not None and previous.topic is not None and in_message is None and len(marked) == 1
+                and len(clause.folded.split()) <= 8 and vocabulary.same_topic.any(clause.folded, typos=False))
+        if not topics and not clause.uncovered and intent_topic and not follows_up and not same and number == 0 and not any(
                 read_clause(t, None, True, vocabulary).topics for t in texts[1:]):
             topics = (intent_topic,)  # no topic word: the NLU's question intent names it
         if topics:
             base = in_message or (QuestionFrame(matter=previous.matter) if previous else QuestionFrame())
+            if clause.refers and previous is not None and in_message is None:
+                base = QuestionFrame(matter=previous.matter, title=previous.title, person=previous.person,
+                                     age=previous.age, occasion=previous.topic)
             details = clause.details if clause.details.has_details else QuestionFrame()
-            frames = [base.follow(replace(details, topic=topic)) for topic in topics]
+            frames = [_with_occasion(base.follow(replace(details, topic=topic)), clause.occasion or base.occasion)
+                      for topic in topics]
             if clause.uncovered or any(_unknown_fee(f, vocabulary) for f in frames):
                 commands.append(NotCovered(frames[0]))
             else:
@@ -152,13 +230,40 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
             frame = (in_message or QuestionFrame()).follow(replace(clause.details, topic="not_covered"))
             commands.append(NotCovered(frame))
             in_message = frame
+        elif follows_up and in_message is not None and not asked and isinstance(commands[-1:] and commands[-1], AskQuestion):
+            # "Muss mein Sohn mitkommen? Er ist 4": the statement completes the question before it.
+            frame = previous.follow(clause.details)
+            commands[-1] = NotCovered(frame) if _unknown_fee(frame, vocabulary) else AskQuestion(frame)
+            in_message = previous = frame
         elif follows_up:
             frame = previous.follow(clause.details)
             commands.append(NotCovered(frame) if _unknown_fee(frame, vocabulary) else AskQuestion(frame))
             in_message = previous = frame
         elif clause.details.has_details:
             in_message = (in_message or QuestionFrame()).follow(clause.details)
+        elif same:
+            # "seit wann?", "why not just once?": asks on about the previous answer.
+            commands.append(AskQuestion(previous))
+            in_message = previous
     return commands
+
+
+def _with_occasion(frame: QuestionFrame, occasion: str | None) -> QuestionFrame:
+    """The frame with what its question is for (never its own topic)."""
+    return replace(frame, occasion=occasion if occasion != frame.topic else None)
+
+
+def _matter_follow_up(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Command]:
+    """A question the NLU reads as an enquiry but with no topic ("and a brand new one?"): the
+    previous question again, for the matter of that enquiry (never the start of the form)."""
+    from bot.catalogue import load_catalogue
+
+    concern = load_catalogue().by_intent(parse.intent or "")
+    matter = _matter_of_concern(concern.id, vocabulary) if concern else None
+    if context.frame is None or context.frame.topic is None or matter is None:
+        return []
+    frame = context.frame.follow(QuestionFrame(matter=matter))
+    return [NotCovered(frame) if _unknown_fee(frame, vocabulary) else AskQuestion(frame)]
 
 
 def _matter_of_concern(concern: str, vocabulary: Vocabulary) -> str | None:
@@ -187,10 +292,17 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
     enquiry_intent = (parse.intent or "").startswith("enquiry_") or parse.intent == "start_enquiry"
     # Asking vs applying: a question is answered (and the enquiry offered); a request starts it.
     named = concern_of(read_details(text, vocabulary), vocabulary) or context.offered
-    applying = not is_question(text, vocabulary) and (
+    folded = fold(text)
+    asking = vocabulary.asking.any(folded, typos=False)
+    applying = not is_question(text, vocabulary) and not asking and (
         wants_enquiry(parse, vocabulary) and (named or enquiry_intent)
-        or enquiry_intent and parse.confidence >= CONFIDENT
+        or enquiry_intent and parse.confidence >= CONFIDENT and not is_question(text, vocabulary, anywhere=True)
         or parse.intent == "affirm" and context.offered is not None)
+    # "Ich möchte verlängern, können Sie das bitte aufnehmen?": a request in a question's words.
+    applying = applying or not asked and bool(named) and wants_enquiry(parse, vocabulary) and (
+        vocabulary.requesting.any(folded, typos=False))
+    if not asked and not applying and enquiry_intent and is_question(text, vocabulary):
+        asked = _matter_follow_up(parse, context, vocabulary)
     if applying:
         asked = []  # "Bitte einen Termin vereinbaren", "my visa expires soon, please extend": no question in it
     commands += asked
@@ -200,7 +312,6 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
         commands.append(StartEnquiry(concern_of(details, vocabulary) or concern_of(frame, vocabulary) or context.offered))
     if asked or applying:
         return commands
-    folded = fold(text)
     if vocabulary.office_words.any(folded) and is_question(text, vocabulary) and parse.intent not in (
             "greet", "thank", "goodbye", "affirm", "deny", "bot_challenge", "insult"):
         return commands + [NotCovered(QuestionFrame(topic="not_covered"))]
@@ -216,18 +327,50 @@ def _names_a_document_or_matter(folded: str, vocabulary: Vocabulary) -> bool:
 
 
 def interpret_in_form(parse: Parse, context: Context, vocabulary: Vocabulary | None = None) -> list[Command]:
-    """A turn while the form asks `context.requested`: a question, an implausible value, or the answer.
+    """A turn while the form asks `context.requested`, as commands: back, puzzled, cancel, a
+    question (answered, then the same field is asked again), an implausible value, a
+    correction of an earlier answer, skip, or the answer (SetField, parsed by the form).
 
-    Corrections, skip, back and cancel stay with the form (actions/enquiry_form.py) for now.
+    The summary (`confirmed`) and the choice of the matter (`concern`) stay with the form.
     """
     vocabulary = vocabulary or load_vocabulary()
+    reading = context.reading or FormReading()
     text = parse.text.strip()
-    if text.startswith("/") or context.requested in (None, "concern", "confirmed", "message"):
-        return [SetField(context.requested or "", text)]
-    if is_question(text, vocabulary):
+    requested = context.requested or ""
+    confident = parse.confidence >= CONFIDENT
+    if text.startswith("/"):
+        if parse.intent == "skip" and requested not in ("concern", "confirmed"):
+            return [SkipField(requested)]
+        if parse.intent in LEAVING_INTENTS:
+            return [CancelEnquiry()]
+        return [SetField(requested, text)]  # another button: its intent decides in the form
+    folded = fold(text)
+    moves = vocabulary.form_moves
+    if requested not in ("concern", "confirmed") and is_whole(moves["back"], folded, vocabulary.fillers):
+        return [GoBack()]
+    if requested != "confirmed" and is_whole(moves["puzzled"], folded, vocabulary.fillers):
+        return [Puzzled()]
+    if not reading.structured and (parse.intent in LEAVING_INTENTS and confident
+                              or is_whole(moves["cancel"], folded, vocabulary.fillers)):
+        return [CancelEnquiry()]
+    if requested in ("", "concern", "confirmed"):
+        return [SetField(requested, text)]
+    if requested != "message" and is_question(text, vocabulary):
         asked = questions(parse, context, vocabulary)
         if asked:
             return asked
-    if context.requested in FREE_TEXT_FIELDS and _names_a_document_or_matter(fold(text), vocabulary):
-        return [Implausible(context.requested)]
-    return [SetField(context.requested, text)]
+    if requested in FREE_TEXT_FIELDS and _names_a_document_or_matter(folded, vocabulary):
+        return [Implausible(requested)]
+    # A correction of an earlier answer; asked for the message, a long description is the answer.
+    if reading.correction and reading.correction[0] != requested and not (requested == "message" and len(text) > 80):
+        field, value = reading.correction
+        return [CorrectField(field, value, value is not None)]
+    wants_skip = (parse.intent == "skip" and confident or is_whole(moves["skip"], folded, vocabulary.fillers)
+                  or reading.declines)
+    if wants_skip and (reading.optional or not reading.valid):
+        return [SkipField(requested)]  # a required field: the executor says why it is needed
+    return [SetField(requested, text)]
+
+
+# Intents that leave the form (a rule of the stack carries it out).
+LEAVING_INTENTS = {"cancel", "start_over"}

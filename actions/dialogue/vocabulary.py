@@ -2,13 +2,14 @@
 
 Text and words are compared folded: lower case, umlauts and their spellings "ae/oe/ue"
 reduced to the plain vowel, "ß" to "ss". A single word of 6+ letters also matches with
-one typo (10+ letters: two); a word ending in "*" matches every ending.
+one typo (10+ letters: two), a word of 5 letters with one vowel left out inside it
+("brng" = "bring"); a word ending in "*" matches every ending.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -80,6 +81,10 @@ class Words:
 
 
 def _typo_hit(word: str, tokens: list[str]) -> bool:
+    if len(word) == 5:
+        # Only a vowel dropped inside ("brng" = "bring"; "june" is no "junge").
+        return any(len(t) == 4 and any(word[:i] + word[i + 1:] == t for i in range(1, 4) if word[i] in "aeiou")
+                   for t in tokens)
     if len(word) < 6:
         return False
     limit = 2 if len(word) >= 10 else 1
@@ -91,6 +96,7 @@ class Topic:
     name: str
     strong: Words
     weak: Words
+    covers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -113,12 +119,20 @@ class Vocabulary:
     question_words: frozenset[str]
     separators: tuple[str, ...]
     switch_language: dict[str, Words]
+    occasions: tuple[str, ...] = ()      # "for my", "zum": a topic word after them is the occasion, not the question
+    references: Words = Words(())        # "dafür", "she": the clause refers to the previous question's person
+    fillers: frozenset[str] = frozenset()  # "hey", "yo", "also": skipped before a question word
+    form_moves: dict[str, Words] = field(default_factory=dict)  # back, puzzled, skip, cancel: whole messages
+    asking: Words = Words(())          # "I would like to know ...": a wish to apply becomes a question
+    requesting: Words = Words(())      # "können Sie das aufnehmen?": a question becomes a request
+    same_topic: Words = Words(())      # "seit wann?", "why?": asks on about the previous answer
+    question_words_anywhere: frozenset[str] = frozenset()  # wh-words: a later part starting with one is a question
 
 
 def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
     """The vocabulary from the parsed YAML; KeyError/TypeError name a malformed section."""
     return Vocabulary(
-        topics=tuple(Topic(name, Words.of(t.get("strong")), Words.of(t.get("weak")))
+        topics=tuple(Topic(name, Words.of(t.get("strong")), Words.of(t.get("weak")), tuple(t.get("covers") or ()))
                      for name, t in data["topics"].items()),
         matters=tuple(Matter(name, Words.of(m["words"]), m.get("concern"), m.get("fee"))
                       for name, m in data["matters"].items()),
@@ -130,9 +144,60 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
         question_words=frozenset(fold(w) for w in data["question_words"]),
         separators=tuple(data["separators"]),
         switch_language={k: Words.of(v) for k, v in data["switch_language"].items()},
+        occasions=tuple(fold(w) for w in data["occasions"]),
+        references=Words.of(data["references"]),
+        fillers=frozenset(fold(w) for w in data["fillers"]),
+        form_moves={k: Words.of(v) for k, v in data["form_moves"].items()},
+        asking=Words.of(data["asking"]),
+        requesting=Words.of(data["requesting"]),
+        same_topic=Words.of(data["same_topic"]),
+        question_words_anywhere=frozenset(fold(w) for w in data["question_words_anywhere"]),
     )
+
+
+def strip_fillers(folded: str, fillers: frozenset[str]) -> str:
+    """The folded text without the fillers it starts with ("ok so can ..." -> "can ...")."""
+    stripped = True
+    while folded and stripped:
+        stripped = False
+        for filler in sorted(fillers, key=len, reverse=True):
+            if folded == filler or folded.startswith(filler + " "):
+                folded, stripped = folded[len(filler):].strip(), True
+                break
+    return folded
+
+
+def is_whole(words: Words, folded: str, fillers: frozenset[str] = frozenset()) -> bool:
+    """Whether the whole message is one of the phrases (a word of 6+ letters also with one typo)."""
+    rest = strip_fillers(folded, fillers) or folded  # "ok" or "ja" alone is no empty message
+    if rest in words.phrases or folded in words.phrases:
+        return True
+    return " " not in rest and bool(rest) and any(
+        " " not in p and not p.endswith("*") and _typo_hit(p, [rest]) for p in words.phrases)
+
+
+def without_occasions(folded: str, occasions: tuple[str, ...]) -> str:
+    """The folded text without occasion phrases and the word after them:
+    "what do i need to bring for my appointment" -> "what do i need to bring"."""
+    if not occasions:
+        return folded
+    pattern = r"\b(?:" + "|".join(re.escape(o) for o in sorted(occasions, key=len, reverse=True)) + r") [a-z0-9']+"
+    return " ".join(re.sub(pattern, " ", folded).split())
+
+
+def with_concern_names(vocabulary: Vocabulary, names: dict[str, list[str]]) -> Vocabulary:
+    """Each matter also named by its concern's names ("Terminanfrage", "Request for an appointment")."""
+    matters, named = [], set()
+    for matter in vocabulary.matters:  # the first matter of a concern takes its names
+        extra = tuple(fold(n) for n in names.get(matter.concern or "", [])) if matter.concern not in named else ()
+        named.add(matter.concern)
+        matters.append(replace(matter, words=Words(matter.words.phrases + extra)))
+    return replace(vocabulary, matters=tuple(matters))
 
 
 @lru_cache
 def load_vocabulary(path: Path = QUESTIONS_PATH) -> Vocabulary:
-    return parse_vocabulary(yaml.safe_load(path.read_text(encoding="utf-8")))
+    from bot.catalogue import load_catalogue
+
+    names = {c.id: list(c.name.values()) for c in load_catalogue().concerns.values()}
+    return with_concern_names(parse_vocabulary(yaml.safe_load(path.read_text(encoding="utf-8"))), names)

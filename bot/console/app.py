@@ -46,7 +46,7 @@ def create_app(settings: Settings, console: Console | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(signin.router)
     app.include_router(language.router)
-    for name in ("edit", "learn", "train", "history", "inbox"):
+    for name in ("catalogue", "edit", "learn", "train", "history", "inbox"):
         module = __import__(f"bot.console.pages.{name}", fromlist=["router"])
         app.include_router(module.router)
 

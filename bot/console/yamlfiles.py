@@ -125,3 +125,54 @@ def parse_examples(block: Any) -> list[str]:
         if text.startswith("- "):
             found.append(text[2:].strip())
     return found
+
+
+def _flow_list_span(lines: list[str], mapping: Any, key: str) -> tuple[int, int, int] | None:
+    """Lines [start, end) and column of a ``key: [a, b, ...]`` flow list in the file (it may wrap)."""
+    if key not in mapping:
+        return None
+    line, col = mapping.lc.key(key)
+    depth = 0
+    for number in range(line, len(lines)):
+        segment = lines[number][col:] if number == line else lines[number]
+        depth += segment.count("[") - segment.count("]")
+        if depth <= 0:
+            return line, number + 1, col
+    raise ValueError(f"the list '{key}' has no closing ']'")
+
+
+def _flow_list_lines(key: str, items: list[str], col: int, width: int = 93) -> list[str]:
+    """``key: [a, b,`` wrapped at ``width`` with continuation lines under the first item, as written by hand."""
+    prefix = " " * col + f"{key}: ["
+    lines, current = [], prefix
+    for index, item in enumerate(items):
+        piece = item + ("," if index < len(items) - 1 else "")
+        if current.strip() and not current.endswith("[") and len(current) + 1 + len(piece) + (index == len(items) - 1) > width:
+            lines.append(current)
+            current = " " * len(prefix) + piece
+        else:
+            current += ("" if current.endswith("[") or not current.strip() else " ") + piece
+    return [line + "\n" for line in [*lines, current + "]"]]
+
+
+def set_flow_lists(text: str, mapping: Any, lists: dict[str, list[str] | None], after: dict[str, str]) -> str:
+    """Rewrite flow lists of one mapping (loaded from ``text``) in place, keeping every other byte.
+
+    ``lists``: key -> new items, or None to remove the key; a key the mapping lacks is added on
+    the line after the value of ``after[key]`` (which must exist). Hand-written wrapping is kept.
+    """
+    lines = text.splitlines(True)
+    edits = []  # (start, end, new lines)
+    for key, items in lists.items():
+        span = _flow_list_span(lines, mapping, key)
+        if span is None:
+            if items is None:
+                continue
+            anchor = _flow_list_span(lines, mapping, after[key])
+            edits.append((anchor[1], anchor[1], _flow_list_lines(key, items, anchor[2])))
+        else:
+            start, end, col = span
+            edits.append((start, end, [] if items is None else _flow_list_lines(key, items, col)))
+    for start, end, new in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
+        lines[start:end] = new
+    return "".join(lines)

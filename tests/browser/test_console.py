@@ -1,5 +1,8 @@
 """The staff console in Debian's chromium against the whole product (`stack` fixture).
 
+The forms for concerns and routing rules need no other service: that test runs the
+console alone (`console_only`), on a git copy of the project.
+
 An editor turns a failed client message into a training example, adds a new question
 with German and English answers, trains, makes the model live, and the chat answers the
 new question in both languages without a restart; rollback brings the old answer back.
@@ -15,12 +18,15 @@ import os
 import random
 import re
 import subprocess
+import threading
+import time
 import uuid
 
 import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
+from bot.config import Settings
 from bot.runner.environment import APP_PYTHON
 from test_widget_accessibility import run_axe
 from widget_helpers import PROJECT_ROOT
@@ -199,3 +205,70 @@ def test_a_unit_user_sees_only_their_units_cases(stack, console_page):
     check_page(page)
     page.get_by_role("link", name="English").click()
     expect(page.get_by_role("heading", name=f"Cases of unit {own['unit']}")).to_be_visible()
+
+
+@pytest.fixture
+def console_only(tmp_path):
+    """The console by itself on a free loopback port (no Rasa, no backend); its URL and project."""
+    import uvicorn
+
+    from bot.console import accounts
+    from bot.console.app import create_app
+    from tests.fixtures.stack import console_project
+
+    settings = Settings(var_dir=tmp_path / "var", console_project_dir=console_project(tmp_path / "project"),
+                        rasa_port=9, backend_port=9)
+    app = create_app(settings)
+    accounts.add_user(app.state.console.store, "rita.editor", PASSWORD, "editor")
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "the console did not start"
+        time.sleep(0.05)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    yield type("Console", (), {"console_url": f"http://127.0.0.1:{port}", "project": settings.console_project_dir})
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_an_editor_changes_a_concern_and_a_routing_rule_in_forms(console_only, console_page):
+    """German reader: a concern's name and fields, then a new routing rule, refused once with the field named."""
+    page, url = console_page, console_only.console_url
+    sign_in(page, console_only, "rita.editor")
+    page.goto(f"{url}/edit")
+    page.get_by_role("link", name="Deutsch").click()
+    page.get_by_role("link", name="Anliegen und die Angaben, die sie brauchen").click()
+    page.get_by_role("link", name="Verlängerung eines Visums im Bundesgebiet").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Verlängerung eines Visums im Bundesgebiet")
+    check_page(page, "console-concern")
+    page.get_by_label("Name auf Deutsch").fill("Verlängerung eines Schengen-Visums im Bundesgebiet")
+    page.get_by_label("Telefon").select_option("no")
+    page.get_by_label("Aktenzeichen", exact=True).select_option("optional")
+    assert page.get_by_label("E-Mail").locator("option").all_inner_texts() == ["Pflichtangabe"]  # every case needs it
+    page.get_by_role("button", name="Prüfen und speichern").click()
+    expect(page.get_by_role("status")).to_contain_text("Gespeichert")
+    concerns = (console_only.project / "content/concerns.yml").read_text()
+    assert 'name: {de: "Verlängerung eines Schengen-Visums im Bundesgebiet"' in concerns
+    assert "    optional: [existing_case_number]\n" in concerns and "# Concern catalogue" in concerns
+
+    page.goto(f"{url}/edit/routing")
+    check_page(page, "console-routing")
+    page.get_by_role("link", name="Neue Regel").click()
+    page.get_by_label("Kennung der Regel").fill("e1-ukraine")
+    page.get_by_label("Position").select_option("e5-europe")
+    page.get_by_label("Sachgebiet, das den Fall bekommt").select_option("E1")
+    page.get_by_role("group", name="Abteilung (des Anliegens oder Zwecks)").get_by_label("E", exact=True).check()
+    page.get_by_label("Staatsangehörigkeit").fill("UKR, UKX")
+    page.get_by_role("button", name="Prüfen und speichern").click()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("„UKX“ ist weder ein Ländercode")
+    check_page(page, "console-rule-problem")
+    expect(alert.get_by_role("link")).to_have_attribute("href", "#cond_nationality")  # the field to fix
+    page.get_by_label("Staatsangehörigkeit").fill("UKR")
+    page.get_by_role("button", name="Prüfen und speichern").click()
+    expect(page.get_by_role("status")).to_contain_text("Gespeichert")
+    expect(page.locator(".change").first).to_contain_text("e1-ukraine")
+    routing = (console_only.project / "content/routing.yml").read_text()
+    assert "  - id: e1-ukraine\n    unit: E1\n    when: {unit_family: E, nationality: UKR}\n  - id: e5-europe\n" in routing

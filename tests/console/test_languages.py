@@ -59,6 +59,9 @@ GERMAN_PAGES = [  # (account, path, a German text of that page, its English coun
     ("anna.editor", "/history", "Verlauf der Änderungen", "History of changes"),
     ("anna.editor", "/edit/new-question", "Kurzname der Frage", "Short name of the question"),
     ("anna.editor", "/edit/responses/utter_greet", "Beide Sprachen speichern", "Save both languages"),
+    ("anna.editor", "/edit/concerns/visa_extension", "Angaben, die der Assistent erfragt", "Fields the assistant asks"),
+    ("anna.editor", "/edit/routing", "Regeln in der Reihenfolge, in der sie geprüft werden", "Rules in the order they are checked"),
+    ("anna.editor", "/edit/routing/new", "Anfangsbuchstabe des Familiennamens", "First letter of the family name"),
     # No backend in these tests: the inbox answers with its refusal, which must be German too.
     ("ben.unit", "/inbox", "Der Fallspeicher ist gerade nicht erreichbar", "The case store is not reachable"),
 ]

@@ -9,8 +9,10 @@ from tests.console.conftest import PASSWORD, client, csrf_of, signed_in
 
 EDITOR_PAGES = ["/learn", "/edit", "/edit/examples/faq_fees", "/edit/responses/utter_greet",
                 "/edit/facts/fee_issue_eur", "/edit/answers/faq_fees", "/edit/new-question", "/history", "/train",
-                "/edit/file/routing"]
-EDITOR_POSTS = ["/edit/new-question", "/edit/file/routing", "/edit/examples/faq_fees/de", "/edit/facts/fee_issue_eur",
+                "/edit/file/routing", "/edit/concerns", "/edit/concerns/visa_extension", "/edit/routing",
+                "/edit/routing/rules/a-vietnam", "/edit/routing/new"]
+EDITOR_POSTS = ["/edit/new-question", "/edit/file/routing", "/edit/concerns/visa_extension",
+                "/edit/routing/rules/a-vietnam", "/edit/routing/new", "/edit/examples/faq_fees/de", "/edit/facts/fee_issue_eur",
                 "/history/1/revert", "/train/start", "/train/go-live", "/train/rollback", "/learn/1/dismiss"]
 
 

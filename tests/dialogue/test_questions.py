@@ -38,7 +38,7 @@ QUESTIONS = [
     ("Do I have to show up in person?", ["ask appearance"]),
     ("Are fingerprints taken from children?", ["ask appearance child"]),
     # pick-up
-    ("Kann meine Schwester die Karte abholen?", ["ask pickup"]),
+    ("Kann meine Schwester die Karte abholen?", ["ask pickup relative"]),
     ("Wer darf den eAT abholen?", ["ask pickup"]),
     ("Can my wife collect the card?", ["ask pickup relative"]),
     ("Is a pickup by my friend possible?", ["ask pickup relative"]),

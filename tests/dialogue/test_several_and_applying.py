@@ -97,3 +97,29 @@ def test_accepting_the_offer_starts_the_offered_enquiry(text):
 
 def test_a_button_is_left_to_its_intent():
     assert turn("/enquiry_extend_visa", intent="enquiry_extend_visa") == ["unclear enquiry_extend_visa"]
+
+
+def _first_messages_of_the_stack_tests():
+    from tests.e2e.test_every_concern import ROWS
+
+    return [(row.id, row.start, row.concern) for row in ROWS if isinstance(row.start, str)]
+
+
+@pytest.mark.parametrize("row, text, concern", _first_messages_of_the_stack_tests())
+def test_every_opening_of_the_stack_tests_starts_its_enquiry(row, text, concern):
+    """The first messages tests/e2e/test_every_concern.py types (seconds here, minutes there)."""
+    from bot.catalogue import load_catalogue
+
+    intent = load_catalogue().concerns[concern].intent
+    commands = turn(text, intent=intent)
+    # (a national visa's extension becomes the issue of a permit in the form: content/concerns.yml)
+    assert commands[-1].startswith("start"), (row, commands)
+
+
+@pytest.mark.parametrize("text", [
+    "Ich bin mit einem Deutschen verheiratet und brauche eine Aufenthaltserlaubnis",
+    "ich wohne hier seit 2019 und muss meinen Titel verlängern",
+    "I need a residence permit for my new job",
+])
+def test_a_statement_with_a_verb_first_after_und_is_no_question(text):
+    assert turn(text, intent="enquiry_new_permit")[-1].startswith("start")

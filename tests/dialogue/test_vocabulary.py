@@ -40,3 +40,20 @@ def test_every_section_loads_and_every_offered_concern_exists():
 def test_a_missing_section_is_an_error():
     with pytest.raises(KeyError):
         parse_vocabulary({"topics": {}})
+
+
+def test_every_topic_has_an_answer_in_both_languages():
+    """A topic added to content/questions.yml needs an answer: composed, an answer, or a sentence of its name."""
+    from actions.dialogue.compose import compose
+    from actions.dialogue.frame import QuestionFrame
+
+    for topic in load_vocabulary().topics:
+        for language in ("de", "en"):
+            replies = compose(QuestionFrame(topic=topic.name), language)
+            assert replies and all(r.text for r in replies), (topic.name, language)
+            if topic.name != "not_covered":
+                assert "keine verlässliche Auskunft" not in replies[0].text, topic.name
+
+
+def test_every_form_move_list_is_there():
+    assert set(load_vocabulary().form_moves) == {"back", "puzzled", "skip", "cancel"}

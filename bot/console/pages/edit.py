@@ -30,8 +30,9 @@ def field_for(problem, template: str) -> str | None:
     return f"{kind}_{language}" if language and kind in kinds else None
 
 
-def _save_or_show(request: Request, session, edit_factory, template: str, **context):
-    """Build and apply the change; on a problem show the same form again with the problems."""
+def _save_or_show(request: Request, session, edit_factory, template: str, field_of=None, **context):
+    """Build and apply the change; on a problem show the same form again with the problems
+    (each linked to its form field: ``field_of(problem)``, by default found by file and language)."""
     console = console_of(request)
     try:
         edit = edit_factory()
@@ -39,7 +40,7 @@ def _save_or_show(request: Request, session, edit_factory, template: str, **cont
     except editing.EditError as error:
         context.update(field_error={error.field: texts.say(texts.language_of(request), error)})
     except changes.Rejected as rejected:
-        context.update(problems=[(p, field_for(p, template)) for p in rejected.problems])
+        context.update(problems=[(p, field_of(p) if field_of else field_for(p, template)) for p in rejected.problems])
     return render(request, template, session, status_code=422, **context)
 
 

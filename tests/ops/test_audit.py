@@ -1,0 +1,148 @@
+"""The dependency audit step (scripts/audit.py): allow-listed advisories pass, new ones
+fail, an unreachable service skips with one line, and the allow-list names reasons."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from scripts import audit
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Replaces pip-audit's OSV service inside the pip-audit processes that scripts/audit.py
+# starts: the real pip-audit CLI reads the pins and writes its JSON, only the answers
+# come from INTAKE_TEST_ADVISORIES ({"name==version": [{"id", "aliases", "fix"}]}). The
+# variable is taken out of the environment first: pip-audit starts `python -m pip`, which
+# must not load the fake again (it would start pip again, and so on).
+FAKE_SERVICE = textwrap.dedent('''
+    import json, os
+    _SPEC = os.environ.pop("INTAKE_TEST_ADVISORIES", None)
+    if _SPEC:
+        from packaging.version import Version
+        from pip_audit._service import interface, osv
+        _ADVISORIES = json.loads(open(_SPEC).read())
+
+        def _query(self, spec):
+            found = _ADVISORIES.get(f"{spec.canonical_name}=={spec.version}", [])
+            return spec, [interface.VulnerabilityResult(id=item["id"], description="test advisory",
+                                                        fix_versions=[Version(item["fix"])],
+                                                        aliases=set(item["aliases"]))
+                          for item in found]
+
+        osv.OsvService.query = _query
+''')
+
+REASON = "Rasa 3.6 pins it; reachable only through a feature this product never configures"
+
+
+@pytest.fixture
+def fake_service(tmp_path, monkeypatch):
+    """The OSV service answering with the given advisories for real pins of the locks."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(FAKE_SERVICE)
+    monkeypatch.setenv("PYTHONPATH", str(site))
+    monkeypatch.setattr(audit, "probe", lambda *args: "")  # no network: the probe would fail
+
+    def answer(advisories: dict) -> None:
+        spec = tmp_path / "advisories.json"
+        spec.write_text(json.dumps(advisories))
+        monkeypatch.setenv("INTAKE_TEST_ADVISORIES", str(spec))
+
+    return answer
+
+
+def pin(lock: str, package: str) -> str:
+    return f"{package}=={audit.pins(audit.REQUIREMENTS / lock)[package]}"
+
+
+def run_main(tmp_path, capsys, allowlist_text: str) -> tuple[int, str]:
+    allowlist = tmp_path / "allowlist.txt"
+    allowlist.write_text(allowlist_text)
+    code = audit.main(["--service", "osv", "--allowlist", str(allowlist), "--cache-dir", str(tmp_path / "cache")])
+    return code, capsys.readouterr().out
+
+
+def test_an_advisory_not_in_the_allowlist_fails_and_an_allowed_one_passes(fake_service, tmp_path, capsys):
+    sentry, jinja = pin("rasa.lock", "sentry-sdk"), pin("app.lock", "jinja2")
+    fake_service({
+        sentry: [{"id": "GHSA-g92j-qhmh-64v2", "aliases": ["CVE-2024-40647"], "fix": "1.45.1"}],
+        jinja: [{"id": "PYSEC-2099-7", "aliases": ["CVE-2099-12345"], "fix": "99.0"}],
+    })
+    only_sentry = f"GHSA-g92j-qhmh-64v2 | rasa.lock | sentry-sdk | {REASON}\n"
+    code, out = run_main(tmp_path, capsys, only_sentry)
+    assert code == 1, out
+    assert f"audit: NEW: app.lock: jinja2 {jinja.split('==')[1]} PYSEC-2099-7 (CVE-2099-12345), fixed in 99.0" in out
+    assert "allowed (" in out and "sentry-sdk" in out
+    assert "audit: FAILED: 1 advisories" in out.splitlines()[-1]
+
+    # The same advisory allowed by its alias, for its lock: passes.
+    both = only_sentry + f"CVE-2099-12345 | app.lock | jinja2 | {REASON}\n"
+    code, out = run_main(tmp_path, capsys, both)
+    assert code == 0, out
+    assert out.splitlines()[-1].startswith("audit: passed: 2 allowed advisories, none new")
+    assert "3 of 3" not in out and "audit: rasa.lock: " in out  # every lock reported
+
+
+def test_an_allowance_counts_only_for_its_own_lock(fake_service, tmp_path, capsys):
+    """rasa.lock's reasons do not cover the same package in the services' environment."""
+    fake_service({pin("dev.lock", "redis"): [{"id": "GHSA-2222-3333-4444", "aliases": [], "fix": "99.0"}]})
+    code, out = run_main(tmp_path, capsys, f"GHSA-2222-3333-4444 | rasa.lock | redis | {REASON}\n")
+    assert code == 1, out
+    assert "audit: NEW: dev.lock: redis" in out
+    assert "no longer reported, remove from" in out  # the rasa.lock entry matched nothing
+
+
+def test_no_advisories_passes(fake_service, tmp_path, capsys):
+    fake_service({})
+    code, out = run_main(tmp_path, capsys, "")
+    assert code == 0, out
+    for lock in audit.LOCKS:
+        count = len(audit.pins(audit.REQUIREMENTS / lock))
+        assert f"audit: {lock}: {count} of {count} packages checked (osv), no known vulnerabilities" in out
+
+
+def test_unreachable_service_skips_with_one_line_quickly(tmp_path):
+    """Offline (here: every HTTPS request through a proxy that refuses connections)."""
+    env = {key: value for key, value in os.environ.items() if key.lower() not in ("no_proxy", "https_proxy", "http_proxy")}
+    env.update(HTTPS_PROXY="http://127.0.0.1:1", HTTP_PROXY="http://127.0.0.1:1")
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, "scripts/audit.py", "--cache-dir", str(tmp_path / "cache")],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    seconds = time.monotonic() - started
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("audit: skipped, nothing was checked"), result.stdout
+    assert "osv: connection refused" in lines[0] and "pypi: connection refused" in lines[0]
+    assert seconds < 20
+
+
+def test_the_allowlist_names_a_reason_for_each_advisory_in_its_lock():
+    entries = audit.read_allowlist(audit.ALLOWLIST)
+    assert entries, "the Rasa 3.6 environment has known advisories"
+    for entry in entries:
+        assert entry.package in audit.pins(audit.REQUIREMENTS / entry.lock), \
+            f"{entry.advisory}: {entry.package} is not in {entry.lock} (line {entry.line}): remove the entry"
+        assert len(entry.reason.split()) >= 8
+    assert len({(entry.advisory, entry.lock, entry.package) for entry in entries}) == len(entries), "duplicates"
+
+
+@pytest.mark.parametrize(("line", "complaint"), [
+    ("GHSA-g92j-qhmh-64v2 | rasa.lock | sentry-sdk", "want 'advisory | lock | package | reason'"),
+    ("GHSA-g92j-qhmh-64v2 | rasa.lock | sentry-sdk | not used", "must say why"),
+    ("GHSA-g92j-qhmh-64v2 | prod.lock | sentry-sdk | " + REASON, "is not one of"),
+    ("sentry is fine | rasa.lock | sentry-sdk | " + REASON, "is not an advisory id"),
+])
+def test_an_allowlist_entry_without_a_reason_or_id_is_refused(tmp_path, line, complaint):
+    path = tmp_path / "allowlist.txt"
+    path.write_text("# comment\n\n" + line + "\n")
+    with pytest.raises(audit.AllowlistError, match=complaint):
+        audit.read_allowlist(path)
