@@ -40,8 +40,12 @@ def strict_gateway(stack):
     port = free_port()
     settings = stack.settings.model_copy(update={**TIMING_PROOF, "gateway_port": port})
     url = f"http://127.0.0.1:{port}"
+    # settle_s: 2 cores shared by several people's stacks; when another process takes the free
+    # port first, our gateway exits at bind, but /health answered from THAT process (generous
+    # test limits: all 14 flood requests 200). Alive after the settle time = the port is ours.
     service = ProcessService("gateway-strict", [APP_PYTHON, "-m", "bot.gateway"], child_env(settings),
-                             stack.var_dir / "log" / "gateway-strict.log", lambda: http_ok(f"{url}/health"))
+                             stack.var_dir / "log" / "gateway-strict.log", lambda: http_ok(f"{url}/health"),
+                             settle_s=5.0)
     service.launch()
     try:
         wait_until_ready(service, lambda _s: None)
@@ -82,7 +86,9 @@ def test_a_chat_flood_from_one_client_is_refused_while_another_client_is_served(
     assert len([r for r in flood if r.status_code == 200]) <= 8 and len(refused) >= 6, [r.status_code for r in flood]
     for response in refused:
         _assert_refusal(response)
-    assert served.status_code == 200 and "Guten Tag" in served.text, served.text
+    # Served, not refused. (Which language greets "Hallo" sent with the channel preset "en" is the
+    # conversation model's decision: since e5eab73 the preset is kept for a one-word greeting.)
+    assert served.status_code == 200 and served.json()[0]["text"] and "Please wait" not in served.text, served.text
 
 
 def test_one_conversation_flooding_from_many_addresses_is_refused(strict_gateway):
