@@ -33,6 +33,7 @@ shell: install ## talk to the assistant in the terminal (`rasa shell`) against t
 # validate needs only the Python environments: no root, browser or ClamAV (staff laptops, CI lint jobs).
 validate: ## staff data checks (what the staff console also checks on every save)
 	@scripts/install.sh --for-validate
+	@$(PY) -m bot.fields --write || true  # a broken content/fields.yml is reported by the checks below
 	@if [ -x scripts/validate ]; then scripts/validate; \
 	elif [ -f scripts/validate.py ]; then $(PY) scripts/validate.py; \
 	else echo "validate: no staff data checks yet (scripts/validate)"; fi

@@ -9,6 +9,7 @@ import yaml
 from rasa_sdk import Tracker
 
 from bot.config import CONTENT_DIR
+from bot.fields import load_registry
 
 SKIPPED = "__skipped__"  # slot value of an optional field the client chose to skip
 
@@ -23,6 +24,8 @@ def labels() -> dict[str, Any]:
 
 
 def label(section: str, key: str, language: str) -> str:
+    if section == "fields" and (text := load_registry().label(key, language)):
+        return text  # a field's label is in its entry of content/fields.yml
     entry = labels()[section].get(key) or {}
     return entry.get(language) or entry.get("de") or key
 

@@ -22,7 +22,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import extraction
 from actions.answers import INTERRUPTION_INTENTS, answer_interruption, offered_concern
 from actions.follow_up import handle_follow_up, has_reference
-from actions.field_registry import FIELDS, FORM_SLOTS, FREE_TEXT_FIELDS, INVALID_GROUP, STRUCTURED_FIELDS
+from actions.field_registry import BY_ID, FIELDS, FORM_SLOTS, FREE_TEXT_FIELDS, INVALID_GROUP, STRUCTURED_FIELDS
 from actions.field_registry import show as show_value
 from actions.common import SKIPPED, button, label, language_of, latest_intent, latest_text
 from actions.dialogue.commands import CancelEnquiry, Command, GoBack, Puzzled
@@ -34,18 +34,15 @@ from actions.fields import age_on, today
 from actions.uploads import report_upload, upload_limits
 from bot.catalogue import Concern, load_catalogue
 from bot.knowledge import format_date
+from bot.rasa_speedups import PREPARED_QUESTION_SLOT
 
 MAX_ATTEMPTS = 3
-# Which response explains an invalid answer: utter_invalid_<group>[_<code>].
-INVALID_SPECIFIC = {
-    ("name", "digits"), ("date", "no_year"), ("date_of_birth", "future"), ("date_of_birth", "range"),
-    ("title_expiry", "range"), ("address", "postal_code"), ("address", "area"),
-    ("title_kind", "which_visa"), ("message", "too_long"), ("message", "too_short"),
-}
 FAMILY_PURPOSES = {"family_spouse", "family_child", "family_parent"}
 # Fields one question fills together: going back to or changing one clears them all.
-QUESTION_GROUPS = {"given_names": ("given_names", "family_name"), "family_name": ("given_names", "family_name"),
-                   "address": ("address", "postal_code")}
+# A field's own slots come from its kind (content/fields.yml: the address also fills the postal
+# code); the name question ("Wie heißen Sie?") fills given and family name.
+QUESTION_GROUPS = {field.id: field.spec.slots for field in FIELDS if len(field.spec.slots) > 1}
+QUESTION_GROUPS.update({"given_names": ("given_names", "family_name"), "family_name": ("given_names", "family_name")})
 
 
 # Slot: the concern the client named when the document held changed it (domain/core.yml).
@@ -79,15 +76,22 @@ def required_fields(slots: dict[str, Any]) -> list[str]:
     return needed + ["confirmed"]
 
 
+def slots_of(field: str) -> tuple[str, ...]:
+    """The slots one field fills (the address also its postal code; content/fields.yml kind)."""
+    return BY_ID[field].spec.slots if field in BY_ID else (field,)
+
+
 def missing_fields(slots: dict[str, Any]) -> list[str]:
     return [f for f in required_fields(slots) if slots.get(f) in (None, "")]
 
 
 def invalid_response(field: str, code: str, domain: dict) -> str:
+    """Which response explains an invalid answer: utter_invalid_<field or group>_<code> where
+    the domain has one ("utter_invalid_date_of_birth_future"), else utter_invalid_<group>."""
     group = INVALID_GROUP.get(field, field)
-    for key in ((field, code), (group, code)):
-        name = f"utter_invalid_{key[0]}_{key[1]}"
-        if key in INVALID_SPECIFIC and name in domain.get("responses", {}):
+    for key in (field, group):
+        name = f"utter_invalid_{key}_{code}"
+        if code != "format" and name in domain.get("responses", {}):
             return name
     return f"utter_invalid_{group}"
 
@@ -124,7 +128,7 @@ class ValidateEnquiryForm(FormValidationAction):
         missing = missing_fields(slots)
         if not missing:
             return events + [SlotSet("requested_slot", None)]
-        return events + [SlotSet("requested_slot", missing[0])]
+        return events + [SlotSet("requested_slot", missing[0]), prepared_question(missing[0], slots, language)]
 
     # -- the first message ------------------------------------------------------------
 
@@ -219,7 +223,7 @@ class ValidateEnquiryForm(FormValidationAction):
         # The answer to a later question ("name@example.org" when asked for the birthday): keep it.
         later = self._answers_to_other_questions(text, slots, requested)
         if later:
-            labels_ = ", ".join(label("fields", f, language) for f in later if f != "postal_code")
+            labels_ = ", ".join(label("fields", f, language) for f in later if f in BY_ID)
             dispatcher.utter_message(response="utter_noted_for_later", field_label=labels_)
             return {**keep, **later}
 
@@ -233,9 +237,14 @@ class ValidateEnquiryForm(FormValidationAction):
             extraction.parse_field(requested, text, slots, concern).ok)
         found = extraction.find_correction(text, slots, concern) if typed else None
         correction = (found[0], found[1].value if found[1] is not None else None) if found else None
+        named = extraction.named_field(text) if typed else None
+        named = "given_names" if named == "name" else named
+        if named and _names_field(text, requested):
+            named = None  # "no phone, only e-mail" while the phone is asked: about the asked field
         reading = FormReading(valid=parsed_ok, structured=parsed_ok and requested in STRUCTURED_FIELDS,
                               optional=concern is not None and concern.is_optional(requested),
-                              declines=typed and extraction.means_skip(text), correction=correction)
+                              declines=typed and extraction.means_skip(text), correction=correction,
+                              named=(named, _value_in(named, text, slots, concern)) if named else None)
         return Context(language=language, frame=QuestionFrame.from_slot(tracker.get_slot("question_frame")),
                        requested=requested, concern=concern.id if concern else None, reading=reading)
 
@@ -332,12 +341,9 @@ class ValidateEnquiryForm(FormValidationAction):
 
     def _apply_correction(self, dispatcher, slots, correction, language) -> dict[str, Any]:
         field, parsed = correction
-        if field == "address":
-            field_slots = ("address", "postal_code")
-        elif field == "given_names" and parsed is None:
+        field_slots = slots_of(field)
+        if field == "given_names" and parsed is None:
             field_slots = ("given_names", "family_name")
-        else:
-            field_slots = (field,)
         if parsed is not None:
             updates = extraction.to_slots(field, parsed.value)
             dispatcher.utter_message(response="utter_field_corrected", field_label=label("fields", field, language))
@@ -417,6 +423,26 @@ class ValidateEnquiryForm(FormValidationAction):
         return changes
 
 
+def _names_field(text: str, field: str) -> bool:
+    """Whether the text names this field ("phone" in "no phone, only e-mail")."""
+    words = extraction.FIELD_WORDS.get(field, []) + (extraction.FIELD_WORDS.get("name", []) if field in (
+        "given_names", "family_name") else [])
+    return any(extraction._word_hit(text, word) for word in words)
+
+
+def _value_in(field: str, text: str, slots: dict[str, Any], concern: Concern | None) -> Any:
+    """A value of a fixed-shape field said in a sentence ("no, my birthday is 4.5.1990"): the
+    shortest ending of the text that parses. Names and other free text: None (asked again)."""
+    if field not in STRUCTURED_FIELDS:
+        return None
+    words = text.split()
+    for start in range(len(words) - 1, -1, -1):
+        parsed = extraction.parse_field(field, " ".join(words[start:]).strip(" .!"), slots, concern)
+        if parsed.ok:
+            return parsed.value
+    return None
+
+
 _PHONE_ONLY = re.compile(r"^\s*(?:\+|00|0)\d[\d\s/()-]{6,}\d\s*$")
 
 
@@ -448,8 +474,19 @@ def summary_text(slots: dict[str, Any], language: str) -> str:
     return "\n".join(lines)
 
 
+def prepared_question(field: str, slots: dict[str, Any], language: str) -> SlotSet:
+    """The next question exactly as its ask action would send it, handed to Rasa in a slot.
+
+    Rasa's form then sends it itself (bot/rasa_speedups.py) instead of calling the action
+    server a second time for ``action_ask_<field>``: one round trip per form turn (issue 17).
+    """
+    dispatcher = CollectingDispatcher()
+    ask(dispatcher, field, slots, language)
+    return SlotSet(PREPARED_QUESTION_SLOT, {"field": field, "messages": dispatcher.messages})
+
+
 class ActionAskField(Action, ABC):
-    """Asks one question of the form, with choices and a skip button where they apply."""
+    """Asks one question of the form when Rasa has no prepared one (a form resumed without validation)."""
 
     @property
     @abstractmethod
@@ -460,32 +497,36 @@ class ActionAskField(Action, ABC):
         return f"action_ask_{self.field}"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
-        language = language_of(tracker)
-        slots = {name: tracker.get_slot(name) for name in FORM_SLOTS}
-        concern = current_concern(slots)
-        catalogue = load_catalogue()
-        buttons: list[dict[str, str]] = []
-        kwargs: dict[str, Any] = {}
-        if self.field == "concern":
-            buttons = [{"title": c.label(language), "payload": f"/{c.intent}"} for c in catalogue.concerns.values()]
-        elif self.field == "purpose" and concern:
-            buttons = [{"title": catalogue.purpose_label(p, language), "payload": catalogue.purpose_label(p, language)} for p in concern.purposes]
-        elif self.field == "title_kind":
-            buttons = [{"title": catalogue.title_label(k, language), "payload": catalogue.title_label(k, language)} for k in catalogue.title_kinds]
-        elif self.field == "pickup_by_proxy":
-            buttons = [button("buttons", "yes", language, label("buttons", "yes", language)),
-                       button("buttons", "no", language, label("buttons", "no", language))]
-        elif self.field == "address":
-            kwargs["area"] = extraction.f._office()["area_name"][language]
-        elif self.field == "confirmed":
-            kwargs["summary"] = summary_text(slots, language)
-            buttons = [button("buttons", "submit", language, "/affirm"),
-                       button("buttons", "change", language, "/correct_field"),
-                       button("buttons", "cancel", language, "/cancel")]
-        if concern is not None and concern.is_optional(self.field):
-            buttons.append(button("buttons", "skip", language, "/skip"))
-        dispatcher.utter_message(response=f"utter_ask_{self.field}", buttons=buttons or None, **kwargs)
+        ask(dispatcher, self.field, {name: tracker.get_slot(name) for name in FORM_SLOTS}, language_of(tracker))
         return []
+
+
+def ask(dispatcher: CollectingDispatcher, field: str, slots: dict[str, Any], language: str) -> None:
+    """One question of the form, with choices and a skip button where they apply."""
+    concern = current_concern(slots)
+    catalogue = load_catalogue()
+    buttons: list[dict[str, str]] = []
+    kwargs: dict[str, Any] = {}
+    kind = BY_ID[field].spec.kind if field in BY_ID else field  # choices come with the kind (content/fields.yml)
+    if field == "concern":
+        buttons = [{"title": c.label(language), "payload": f"/{c.intent}"} for c in catalogue.concerns.values()]
+    elif kind == "purpose" and concern:
+        buttons = [{"title": catalogue.purpose_label(p, language), "payload": catalogue.purpose_label(p, language)} for p in concern.purposes]
+    elif kind == "title_kind":
+        buttons = [{"title": catalogue.title_label(k, language), "payload": catalogue.title_label(k, language)} for k in catalogue.title_kinds]
+    elif kind == "yes_no":
+        buttons = [button("buttons", "yes", language, label("buttons", "yes", language)),
+                   button("buttons", "no", language, label("buttons", "no", language))]
+    elif kind == "address":
+        kwargs["area"] = extraction.f._office()["area_name"][language]
+    elif field == "confirmed":
+        kwargs["summary"] = summary_text(slots, language)
+        buttons = [button("buttons", "submit", language, "/affirm"),
+                   button("buttons", "change", language, "/correct_field"),
+                   button("buttons", "cancel", language, "/cancel")]
+    if concern is not None and concern.is_optional(field):
+        buttons.append(button("buttons", "skip", language, "/skip"))
+    dispatcher.utter_message(response=f"utter_ask_{field}", buttons=buttons or None, **kwargs)
 
 
 # One ask action per question; rasa-sdk registers instances found at module level.

@@ -14,59 +14,24 @@ from typing import Any
 
 from actions import field_registry as registry
 from actions import fields as f
+from actions.dialogue.vocabulary import fold, load_vocabulary
 from bot.catalogue import Concern
+from bot.fields import load_registry
 
-# Which field a client means when they name it ("E-Mail", "date of birth").
+# Which field a client means when they name it ("E-Mail", "date of birth"): each field's
+# `words` in content/fields.yml, and the words for the whole name.
 FIELD_WORDS: dict[str, list[str]] = {
-    "date_of_birth": ["geburtsdatum", "geburtstag", "geb.", "date of birth", "birthday", "birth date", "dob", "birthdate"],
-    "place_of_birth": ["geburtsort", "place of birth", "birthplace", "born in", "geboren in"],
-    "given_names": ["vorname", "vornamen", "first name", "given name", "given names", "forename"],
-    "family_name": ["nachname", "familienname", "surname", "last name", "family name"],
-    "nationality": ["staatsangehörigkeit", "staatsangehoerigkeit", "nationalität", "nationalitaet", "nationality", "citizenship"],
-    "email": ["e-mail", "email", "mail", "e-mail-adresse", "email address"],
-    "phone": ["telefon", "telefonnummer", "handy", "handynummer", "phone", "mobile", "phone number"],
-    "address": ["anschrift", "adresse", "address", "wohnadresse"],
-    "title_kind": ["aufenthaltstitel", "titel", "dokument", "kind of title", "title", "document"],
-    "title_serial": ["seriennummer", "kartennummer", "serial number", "card number", "serial"],
-    "title_expiry": ["ablaufdatum", "gültig bis", "gueltig bis", "expiry", "expiry date", "expires", "valid until", "läuft ab", "laeuft ab"],
-    "purpose": ["zweck", "purpose"],
-    "message": ["nachricht", "message", "beschreibung", "description"],
-    "existing_case_number": ["aktenzeichen", "vorgangsnummer", "case number", "file number", "geschäftszeichen"],
-    "principal_case_number": ["vorgangsnummer des familienmitglieds", "family member's case number",
-                              "family member’s case number", "nummer des familienmitglieds"],
-    "pickup_by_proxy": ["abholung durch bevollmächtigte", "abholung durch bevollmaechtigte", "bevollmächtigte",
-                        "bevollmächtigte person", "vollmacht", "pick-up by an authorised person",
-                        "authorised person", "authorized person"],
-    "name": ["name", "namen"],
+    **{spec.id: list(spec.words) for spec in load_registry().fields},
+    "name": list(load_registry().whole_name_words),
 }
 
-_CHANGE_WORDS = re.compile(
-    r"\b(ändern|aendern|änderung|korrigieren|korrektur|berichtigen|falsch|vertippt|stimmt nicht|"
-    r"eigentlich|richtig ist|richtige|sondern|change|correct|correction|fix|update|wrong|actually|mistake|"
-    r"typo|should be|ist nicht|is not|isn't)\b",
-    re.IGNORECASE,
-)
+_CHANGE_WORDS = re.compile(rf"\b{f.any_of('change_words')}\b", re.IGNORECASE)
 _VALUE_AFTER = re.compile(
-    r"\b(?:ist|lautet|is|should be|richtig ist|sondern|to|auf|in|=|:)\s+(?:eigentlich\s+|actually\s+|doch\s+)?(?P<value>.+)$",
-    re.IGNORECASE,
-)
-
-
+    rf"\b{f.any_of('new_value_after')}\s+(?:{f.any_of('new_value_fillers')}\s+)?(?P<value>.+)$", re.IGNORECASE)
 # Answers that mean "I have none / I do not know" to an optional question.
 _SKIP_ANSWER = re.compile(
-    r"^\s*(?:(?:ähm|äh|hm+|also|sorry|leider|oh)\b[\s,.!]*)*"
-    r"(skip|überspringen|ueberspringen|weiter|weiß nicht|weiss nicht|weis nicht|keine ahnung|k\.?\s?a\.?|"
-    r"nein|nee|nö|noe|no|nope|none|keine|keins|keinen|kein|nichts|nix|nada|nothing|n/?a|-+|"
-    r"(?:ich )?(?:habe|hab) (?:ich )?(?:keine?n?|nicht|noch keine?n?)(?: \w+)?|"
-    r"(?:i )?(?:don'?t|do not) (?:know|have (?:one|any|it))|no idea|not sure|i have none|idk|dunno|"
-    r"(?:nein|no),? (?:danke|thanks|thank you)|(?:möchte|will) ich nicht angeben|prefer not to say)"
-    r"\s*[.!]*\s*$",
-    re.IGNORECASE,
-)
-# Question words that start a general question rather than an answer.
-_QUESTION_START = re.compile(
-    r"^\s*(was|wie|wo|wann|warum|wieso|weshalb|welche[rsmn]?|wer|kann|können|koennen|muss|müssen|"
-    r"brauche|darf|gibt es|ist es|what|how|where|when|why|which|who|can|could|do|does|is|are|should|must|may)\b",
+    rf"^\s*(?:{f.any_of('hesitations')}\b[\s,.!]*)*"
+    rf"(?:{f.any_of('skip_answers')}|{f.any_of('skip_have_none')}(?:\s+\w+)?)\s*[.!]*\s*$",
     re.IGNORECASE,
 )
 
@@ -77,8 +42,10 @@ def means_skip(text: str) -> bool:
 
 
 def looks_like_question(text: str) -> bool:
-    """A general question rather than an answer: a question mark, or a question word first."""
-    return "?" in text or bool(_QUESTION_START.match(text)) and len(text.split()) >= 3
+    """A general question rather than an answer: a question mark, or a question word first
+    (content/questions.yml `question_words`) in three words or more."""
+    words = fold(text).split()
+    return "?" in text or bool(words) and words[0] in load_vocabulary().question_words and len(text.split()) >= 3
 
 
 def _word_hit(text: str, word: str) -> bool:
@@ -141,33 +108,33 @@ def find_correction(text: str, known: dict[str, Any], concern: Concern | None) -
 
 
 _INTRO_NAME = re.compile(
-    r"\b(?:ich bin|ich hei(?:ß|ss)e|mein name ist|my name is|i am|i'm|name:)\s+"
+    rf"\b{f.any_of('name_intros_in_passing')}\s+"
     r"(?P<name>[^\W\d_][^\W\d_'’.-]*(?:[ '’-][^\W\d_][^\W\d_'’.-]*){1,4})",
     re.IGNORECASE,
 )
-_BORN = re.compile(r"\b(?:geboren(?: am)?|geb\.?(?: am)?|born(?: on)?|date of birth:?|geburtsdatum:?|dob:?)\s+(?P<rest>.{4,30})", re.IGNORECASE)
+_BORN = re.compile(rf"\b{f.any_of('born_on')}\s+(?P<rest>.{{4,30}})", re.IGNORECASE)
 # "geb. 12.5.1988 in Izmir", "born in Lagos", "in Ankara geboren".
 _BORN_IN = re.compile(
-    r"\b(?:(?:geboren|geb\.?|born)(?:\s+(?:am|on))?(?:\s+[\d./-]+(?:\s+\d{4})?|\s+\d{1,2}\.?\s+[^\W\d_]+\.?,?\s+\d{4}|\s+[^\W\d_]+\.?\s+\d{1,2},?\s+\d{4})?,?\s+in"
-    r"|geburtsort:?|place of birth:?)\s+(?P<place>[^\W\d_][\w'’-]*(?:[ -][A-ZÄÖÜ][\w'’-]*)?)"
-    r"|\bin\s+(?P<place2>[A-ZÄÖÜ][\w'’-]*)\s+geboren\b",
+    rf"\b(?:{f.any_of('born')}(?:\s+{f.any_of('on_day')})?"
+    r"(?:\s+[\d./-]+(?:\s+\d{4})?|\s+\d{1,2}\.?\s+[^\W\d_]+\.?,?\s+\d{4}|\s+[^\W\d_]+\.?\s+\d{1,2},?\s+\d{4})?,?"
+    rf"\s+{f.any_of('born_in')}|{f.any_of('place_labels')}:?)\s+(?P<place>[^\W\d_][\w'’-]*(?:[ -][A-ZÄÖÜ][\w'’-]*)?)"
+    rf"|\b{f.any_of('born_in')}\s+(?P<place2>[A-ZÄÖÜ][\w'’-]*)\s+{f.any_of('place_outros')}\b",
     re.IGNORECASE,
 )
 # "aus der Türkei", "from Syria", "Staatsangehörigkeit: syrisch", or an adjective alone ("türkisch").
 _NATIONALITY_AFTER = re.compile(
-    r"\b(?:ich komme aus|komme aus|ich bin aus|i am from|i'm from|im from|from|staatsangeh(?:ö|oe)rigkeit:?|"
-    r"nationality:?|citizen of|b(?:ü|ue)rger von)\s+(?:der |dem |the )?(?P<country>[^\W\d_]+(?: [^\W\d_]+)?)",
+    rf"\b{f.any_of('nationality_in_passing')}\s+(?:{f.any_of('articles')}\s+)?(?P<country>[^\W\d_]+(?: [^\W\d_]+)?)",
     re.IGNORECASE,
 )
-_NATIONALITY_ADJECTIVE = re.compile(r"(isch|ish|ian|ese|i)$")
+_NATIONALITY_ADJECTIVE = re.compile(rf"{f.any_of('adjective_endings')}$")
 _EXPIRES = re.compile(
-    r"\b(?:läuft|laeuft|lauft|gültig bis|gueltig bis|gültig bis zum|gilt bis|valid until|valid till|expires?(?: on)?|expiring(?: on)?|"
-    r"abläuft am|ablaeuft am|ablauf(?:datum)?:?)\s+(?:am\s+|on\s+|zum\s+)?(?P<rest>.{4,30})",
+    rf"\b{f.any_of('expires')}\s+(?:{f.any_of('expires_on')}\s+)?(?P<rest>.{{4,30}})",
     re.IGNORECASE,
 )
 TITLE_MENTION_CONCERNS = {"residence_permit_extension", "visa_extension", "settlement_permit"}
 TITLE_WANTED = {"settlement_permit": "settlement_permit"}
-_NOT_NAMES = {"verheiratet", "married", "student", "studentin", "from", "aus", "here", "hier", "not", "nicht", "a", "an", "the", "ein", "eine"}
+_NOT_NAMES = set(f.words("not_names"))
+_NAME_STOPS = set(f.words("name_stops"))
 
 
 def volunteered_facts(text: str, known: dict[str, Any], concern: Concern | None) -> dict[str, Any]:
@@ -179,7 +146,7 @@ def volunteered_facts(text: str, known: dict[str, Any], concern: Concern | None)
         # Stop at connectors: "Max Mustermann und ich" -> "Max Mustermann".
         cut = []
         for w in words:
-            if w.lower().strip(".,") in {"und", "and", "geboren", "geb", "born", "aus", "from", "ich", "i", "mein", "my"}:
+            if w.lower().strip(".,") in _NAME_STOPS:
                 break
             cut.append(w)
         if len(cut) >= 2 and cut[0].lower() not in _NOT_NAMES and all(w[0].isupper() for w in cut):

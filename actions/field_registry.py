@@ -1,11 +1,10 @@
-"""One place per field of the enquiry: how it is read, checked, shown, asked and sent.
+"""The fields of the enquiry as the form uses them: content/fields.yml plus a parser per kind.
 
-The form (actions/enquiry_form.py), the summary, the submission (bot.models.CaseSubmission)
-and the corrections derive from this table. A new field is one entry here, plus what
-lives outside Python by necessity: its question `utter_ask_<id>` and invalid answer
-responses (domain/), its slot and ask action (domain/core.yml, checked against this
-table by tests/actions/test_field_registry.py), its label (content/labels.yml `fields`),
-the concerns that ask it (content/concerns.yml) and the case column (bot/models.py).
+Every field is one entry of content/fields.yml (bot.fields): its kind, validation,
+question, label, words and case column. This module adds what only code can say, once
+per *kind*: how an answer of that kind is read, how it fills slots and how its value is
+shown. The form (actions/enquiry_form.py), the summary, the submission and the
+corrections derive from ``FIELDS``; a new field of a known kind needs no code at all.
 """
 
 from __future__ import annotations
@@ -16,13 +15,14 @@ from typing import Any, Callable
 
 from actions import fields as f
 from actions.common import label
-from bot.catalogue import FIELD_IDS, Concern, load_catalogue
+from bot.catalogue import Concern, load_catalogue
+from bot.fields import KINDS, FieldSpec, load_registry
 from bot.knowledge import format_date
 
 Parser = Callable[[str, dict[str, Any], "Concern | None"], f.Parsed]
 
 
-def _earlier_year(field: str, parse: Callable[..., f.Parsed]) -> Parser:
+def _earlier_year(field: str, parse: Callable[[str, int | None], f.Parsed]) -> Parser:
     """A date parser that takes the year of the value given before ("no, the 4th")."""
     def parser(text: str, known: dict[str, Any], concern: Concern | None) -> f.Parsed:
         previous = known.get(field)
@@ -42,15 +42,60 @@ def _show_date(value: Any, language: str) -> str:
     return format_date(date.fromisoformat(value), language)
 
 
+# Per kind: (parser for a field spec, slot values of a parsed value, display of a slot value).
+PARSERS: dict[str, Callable[[FieldSpec], Parser]] = {
+    "text": lambda spec: _text(lambda text: f.parse_text(text, **spec.validation)),
+    "full_name": lambda spec: _text(f.parse_full_name),
+    "name": lambda spec: _text(f.clean_name),
+    "place": lambda spec: _text(f.parse_place),
+    "nationality": lambda spec: _text(f.parse_nationality),
+    "purpose": lambda spec: lambda text, known, concern: f.parse_purpose(text, concern.purposes if concern else ()),
+    "title_kind": lambda spec: _text(f.parse_title_kind),
+    "date": lambda spec: _earlier_year(spec.id, lambda text, year: f.parse_date_within(text, year, **spec.validation)),
+    "email": lambda spec: _text(f.parse_email),
+    "phone": lambda spec: _text(f.parse_phone),
+    "address": lambda spec: _text(f.parse_address),
+    "case_number": lambda spec: _text(f.parse_case_number),
+    "title_serial": lambda spec: _text(f.parse_title_serial),
+    "yes_no": lambda spec: _text(f.parse_yes_no),
+}
+SLOT_VALUES: dict[str, Callable[[str, Any], dict[str, Any]]] = {
+    # "Max Mustermann" fills given and family name at once.
+    "full_name": lambda field, value: {"given_names": value[0], **({"family_name": value[1]} if value[1] else {})},
+    "address": lambda field, value: {"address": value["address"], "postal_code": value["postal_code"]},
+    "yes_no": lambda field, value: {field: "yes" if value else "no"},
+}
+SHOW: dict[str, Callable[[Any, str], str]] = {
+    "date": _show_date,
+    "nationality": lambda v, lang: f.country_name(v, lang),
+    "title_kind": lambda v, lang: load_catalogue().title_label(v, lang),
+    "purpose": lambda v, lang: load_catalogue().purpose_label(v, lang),
+    "yes_no": lambda v, lang: label("values", "yes" if v == "yes" else "no", lang),
+}
+if set(PARSERS) != set(KINDS):
+    raise RuntimeError(f"actions/field_registry.py and bot.fields.KINDS disagree: {set(PARSERS) ^ set(KINDS)}")
+
+
 @dataclass(frozen=True)
 class FormField:
-    id: str
+    spec: FieldSpec
     parse: Parser
-    invalid: str | None = None    # response group: utter_invalid_<invalid>[_<code>] (default: the id)
-    structured: bool = False      # fixed shape (e-mail, date ...): a valid one is never a leave-intent
-    free_text: bool = False       # takes almost any text: a question typed there is a question
-    show: Callable[[Any, str], str] = lambda value, language: str(value)
-    case_date: bool = False       # sent to the backend as a date
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @property
+    def invalid(self) -> str:
+        return self.spec.invalid_group
+
+    @property
+    def structured(self) -> bool:
+        return KINDS[self.spec.kind].structured
+
+    @property
+    def free_text(self) -> bool:
+        return KINDS[self.spec.kind].free_text
 
     @property
     def prompt(self) -> str:
@@ -59,72 +104,27 @@ class FormField:
     def label(self, language: str) -> str:
         return label("fields", self.id, language)
 
+    def show(self, value: Any, language: str) -> str:
+        return SHOW.get(self.spec.kind, lambda v, lang: str(v))(value, language)
+
     def to_slots(self, value: Any) -> dict[str, Any]:
         """Slot values of a parsed value (dates as ISO strings)."""
-        if isinstance(value, date):
-            return {self.id: value.isoformat()}
-        return {self.id: value}
+        if self.spec.kind in SLOT_VALUES:
+            return SLOT_VALUES[self.spec.kind](self.id, value)
+        return {self.id: value.isoformat() if isinstance(value, date) else value}
 
 
-@dataclass(frozen=True)
-class NameField(FormField):
-    """ "Max Mustermann" fills given and family name at once."""
-
-    def to_slots(self, value: Any) -> dict[str, Any]:
-        given, family = value
-        return {"given_names": given, **({"family_name": family} if family else {})}
-
-
-@dataclass(frozen=True)
-class AddressField(FormField):
-    def to_slots(self, value: Any) -> dict[str, Any]:
-        return {"address": value["address"], "postal_code": value["postal_code"]}
-
-
-@dataclass(frozen=True)
-class YesNoField(FormField):
-    def to_slots(self, value: Any) -> dict[str, Any]:
-        return {self.id: "yes" if value else "no"}
-
-
-FIELDS: tuple[FormField, ...] = (
-    FormField("purpose", lambda text, known, concern: f.parse_purpose(text, concern.purposes if concern else ()),
-              free_text=True, show=lambda v, lang: load_catalogue().purpose_label(v, lang)),
-    NameField("given_names", _text(f.parse_full_name), invalid="name", free_text=True),
-    FormField("family_name", _text(f.clean_name), invalid="name", free_text=True),
-    FormField("date_of_birth", _earlier_year("date_of_birth", f.parse_date_of_birth), invalid="date",
-              structured=True, show=_show_date, case_date=True),
-    FormField("place_of_birth", _text(f.parse_place), invalid="place", free_text=True),
-    FormField("nationality", _text(f.parse_nationality), free_text=True,
-              show=lambda v, lang: f.country_name(v, lang)),
-    FormField("email", _text(f.parse_email), structured=True),
-    FormField("phone", _text(f.parse_phone), structured=True),
-    AddressField("address", _text(f.parse_address), structured=True),
-    FormField("existing_case_number", _text(f.parse_case_number), invalid="case_number", structured=True),
-    FormField("principal_case_number", _text(f.parse_case_number), invalid="case_number", structured=True),
-    FormField("title_kind", _text(f.parse_title_kind), free_text=True,
-              show=lambda v, lang: load_catalogue().title_label(v, lang)),
-    FormField("title_serial", _text(f.parse_title_serial), structured=True),
-    FormField("title_expiry", _earlier_year("title_expiry", f.parse_title_expiry), invalid="date",
-              structured=True, show=_show_date, case_date=True),
-    YesNoField("pickup_by_proxy", _text(f.parse_yes_no), invalid="yes_no",
-               show=lambda v, lang: label("values", "yes" if v == "yes" else "no", lang)),
-    FormField("message", _text(f.parse_message)),
-)
+FIELDS: tuple[FormField, ...] = tuple(FormField(spec, PARSERS[spec.kind](spec)) for spec in load_registry().fields)
 BY_ID: dict[str, FormField] = {field.id: field for field in FIELDS}
-# Slots the form fills besides the fields: the concern first, the postal code (with the
-# address), the confirmation last.
-FORM_SLOTS: tuple[str, ...] = ("concern", *[s for field in FIELDS for s in
-                                            ((field.id, "postal_code") if field.id == "address" else (field.id,))],
-                               "confirmed")
+# Slots the form fills: the concern first, each field's slots, the confirmation last.
+FORM_SLOTS: tuple[str, ...] = ("concern", *[s for field in FIELDS for s in field.spec.slots], "confirmed")
 STRUCTURED_FIELDS = frozenset(field.id for field in FIELDS if field.structured)
 FREE_TEXT_FIELDS = frozenset(field.id for field in FIELDS if field.free_text)
-INVALID_GROUP = {field.id: field.invalid for field in FIELDS if field.invalid}
+INVALID_GROUP = {field.id: field.invalid for field in FIELDS if field.invalid != field.id}
 # Case columns filled from slots of the same name (bot.models.CaseSubmission).
-CASE_SLOTS: tuple[str, ...] = tuple(s for s in FORM_SLOTS if s not in ("concern", "confirmed", "pickup_by_proxy"))
-
-if set(BY_ID) != set(FIELD_IDS):  # the concern catalogue checks concerns.yml against FIELD_IDS
-    raise RuntimeError(f"actions/field_registry.py and bot.catalogue.FIELD_IDS disagree: {set(BY_ID) ^ set(FIELD_IDS)}")
+CASE_SLOTS: tuple[str, ...] = tuple(load_registry().case_columns())
+# Fields without a column: sent as a line "[<id>: <value>]" of the case's message.
+NOTE_FIELDS: tuple[str, ...] = tuple(field.id for field in FIELDS if not field.spec.case.column)
 
 
 def parse(field: str, text: str, known: dict[str, Any], concern: Concern | None) -> f.Parsed:

@@ -45,23 +45,40 @@ def today() -> date:
     return datetime.now(BERLIN).date()
 
 
+# --- the words of answers (content/answer_words.yml) ---------------------------------
+
+@lru_cache
+def answer_words() -> dict[str, Any]:
+    """content/answer_words.yml, read once: the words staff may change."""
+    return yaml.safe_load((CONTENT_DIR / "answer_words.yml").read_text(encoding="utf-8"))
+
+
+def words(section: str) -> list[str]:
+    """The words of one section; a bare yes/no/on/off (read by YAML as true/false) is refused."""
+    found = answer_words()[section]
+    if any(isinstance(w, bool) for w in found):
+        raise ValueError(f"content/answer_words.yml, '{section}': quote yes, no, on and off (\"on\")")
+    return [str(w) for w in found]
+
+
+def any_of(phrases: list[str] | str) -> str:
+    """A regex group matching any of the phrases (a section name or a list), longest first;
+    a space in a phrase matches any run of spaces."""
+    phrases = words(phrases) if isinstance(phrases, str) else phrases
+    escaped = [re.escape(p).replace(r"\ ", r"\s+") for p in sorted(set(phrases), key=len, reverse=True)]
+    return "(?:" + "|".join(escaped) + ")"
+
+
 # --- names -------------------------------------------------------------------
 
 _NAME_PREFIXES = re.compile(
-    r"^\s*(?:(?:ja|jo|ok|okay|also|gerne?|klar|sure|yes|yeah|well|hallo|hi|hello)\b[\s,.!:]*)*"
-    r"(ich hei(ß|ss)e|ich bin|mein (vor|nach|familien)?name ist|my (first |last |family |given )?name is|"
-    r"name:?|i am|i'm|im|it'?s|es ist|das ist|this is)\s+",
+    rf"^\s*(?:{any_of('openers')}\b[\s,.!:]*)*{any_of('name_intros')}\s+",
     re.IGNORECASE,
 )
 # Words that are an answer, not a name or a place ("ja" to "Wie heißen Sie?").
-NOT_A_VALUE = {"ja", "nein", "yes", "no", "ok", "okay", "jep", "nope", "nee", "danke", "thanks", "hallo", "hello", "hi"}
+NOT_A_VALUE = set(words("not_a_value"))
 # Words of replies like "nein doch nicht", "weiss nicht", "I don't know": none of them makes a name or a place.
-FILLER_WORDS = NOT_A_VALUE | {
-    "doch", "nicht", "noch", "mal", "bitte", "please", "sorry", "weiss", "weiß", "weis", "keine", "kein", "ahnung",
-    "ich", "hab", "habe", "i", "dont", "don't", "do", "not", "know", "idk", "nothing", "nichts", "thx", "danke",
-    "stop", "stopp", "zurück", "zurueck", "back", "what", "was", "hä", "hae", "huh", "wie", "warum", "why", "egal",
-    "jetzt", "now", "wait", "warte", "moment", "na", "also", "eh", "ähm", "äh", "hm", "hmm", "the", "and", "und",
-}
+FILLER_WORDS = NOT_A_VALUE | set(words("filler_words"))
 
 
 def is_filler(text: str) -> bool:
@@ -77,7 +94,7 @@ def _is_domain_word(text: str) -> bool:
     words = {_fold(w) for table in ("title_kinds", "concerns") for ws in tables[table].values() for w in ws}
     return folded in words
 # Lower-case particles of family names that stay lower-case ("van der", "al", "de").
-_NAME_PARTICLES = {"von", "van", "der", "den", "de", "da", "di", "del", "della", "la", "le", "du", "zu", "al", "el", "bin", "ibn"}
+_NAME_PARTICLES = set(words("name_particles"))
 
 
 def _capitalise(name: str) -> str:
@@ -134,15 +151,9 @@ def parse_full_name(text: str) -> Parsed:
 
 # --- dates -------------------------------------------------------------------
 
-_MONTHS = {
-    "jan": 1, "januar": 1, "january": 1, "jänner": 1, "feb": 2, "februar": 2, "february": 2,
-    "mär": 3, "mar": 3, "märz": 3, "maerz": 3, "marz": 3, "march": 3, "apr": 4, "april": 4,
-    "mai": 5, "may": 5, "jun": 6, "juni": 6, "june": 6, "jul": 7, "juli": 7, "july": 7,
-    "aug": 8, "august": 8, "sep": 9, "sept": 9, "september": 9, "okt": 10, "oct": 10,
-    "oktober": 10, "october": 10, "nov": 11, "november": 11, "dez": 12, "dec": 12,
-    "dezember": 12, "december": 12,
-}
+_MONTHS = {str(name): int(month) for month, names in answer_words()["months"].items() for name in names}
 _MONTH_RE = "|".join(sorted((re.escape(m) for m in _MONTHS), key=len, reverse=True))
+_ORDINAL, _DAY_OF = any_of("ordinal_endings"), any_of("day_of")
 _DATE_PATTERNS: list[tuple[re.Pattern, Callable[[re.Match], tuple[int | None, int, int]]]] = [
     (re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b"), lambda m: (int(m[1]), int(m[2]), int(m[3]))),
     (re.compile(r"\b(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})\b"), lambda m: (_year(m[3]), int(m[2]), int(m[1]))),
@@ -150,9 +161,9 @@ _DATE_PATTERNS: list[tuple[re.Pattern, Callable[[re.Match], tuple[int | None, in
     (re.compile(r"\b(\d{1,2})(?:\s*[.,/-]\s*|\s+)(\d{1,2})(?:\s*[.,/-]\s*|\s+)(\d{4})\b"),
      lambda m: (int(m[3]), int(m[2]), int(m[1]))),
     (re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b"), lambda m: (int(m[3]), int(m[2]), int(m[1]))),
-    (re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\.?\s*(?:of\s+)?({_MONTH_RE})\.?,?\s*(\d{{4}}|\d{{2}})?\b", re.IGNORECASE),
+    (re.compile(rf"\b(\d{{1,2}}){_ORDINAL}?\.?\s*(?:{_DAY_OF}\s+)?({_MONTH_RE})\.?,?\s*(\d{{4}}|\d{{2}})?\b", re.IGNORECASE),
      lambda m: (_year(m[3]) if m[3] else None, _MONTHS[m[2].lower()], int(m[1]))),
-    (re.compile(rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s*(\d{{4}})?\b", re.IGNORECASE),
+    (re.compile(rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}}){_ORDINAL}?,?\s*(\d{{4}})?\b", re.IGNORECASE),
      lambda m: (int(m[3]) if m[3] else None, _MONTHS[m[1].lower()], int(m[2]))),
     (re.compile(r"\b(\d{1,2})\.(\d{1,2})\.?(?!\d)"), lambda m: (None, int(m[2]), int(m[1]))),
 ]
@@ -188,26 +199,42 @@ def find_date(text: str, default_year: int | None = None) -> Parsed:
     return Parsed(error="format")
 
 
-def parse_date_of_birth(text: str, default_year: int | None = None) -> Parsed:
+def parse_date_within(text: str, default_year: int | None = None, *, years_back: int | None = None,
+                      years_ahead: int | None = None, not_in_future: bool = False,
+                      year_missing: str = "error") -> Parsed:
+    """A date inside the limits of its field's `validation:` (content/fields.yml).
+
+    year_missing "this_year": "4 March" is this year; otherwise the client is asked for the year.
+    Errors: "future" (not_in_future), "range" (outside years_back/years_ahead of today's year).
+    """
+    if default_year is None and year_missing == "this_year":
+        default_year = today().year
     parsed = find_date(text, default_year)
     if not parsed.ok:
         return parsed
-    born: date = parsed.value
-    if born > today():
+    day: date = parsed.value
+    if not_in_future and day > today():
         return Parsed(error="future")
-    if born.year < today().year - 120:
+    if years_back is not None and day.year < today().year - years_back:
+        return Parsed(error="range")
+    if years_ahead is not None and day.year > today().year + years_ahead:
         return Parsed(error="range")
     return parsed
+
+
+def _validation(field: str) -> dict[str, Any]:
+    from bot.fields import load_registry  # the limits live in content/fields.yml
+
+    spec = load_registry().get(field)
+    return dict(spec.validation) if spec else {}
+
+
+def parse_date_of_birth(text: str, default_year: int | None = None) -> Parsed:
+    return parse_date_within(text, default_year, **_validation("date_of_birth"))
 
 
 def parse_title_expiry(text: str, default_year: int | None = None) -> Parsed:
-    parsed = find_date(text, default_year if default_year else today().year)
-    if not parsed.ok:
-        return parsed
-    expiry: date = parsed.value
-    if not (today().year - 10 <= expiry.year <= today().year + 15):
-        return Parsed(error="range")
-    return parsed
+    return parse_date_within(text, default_year, **_validation("title_expiry"))
 
 
 def age_on(born: date, day: date) -> int:
@@ -216,19 +243,16 @@ def age_on(born: date, day: date) -> int:
 
 # --- places and countries --------------------------------------------------------
 
-_PLACE_WORDS = re.compile(
-    r"^\s*(?:(?:ja|ok|okay|also|klar|sure|yes|well)\b[\s,.!:]*)*"
-    r"(?:ich bin (?:in )?|ich wurde (?:in )?|i was born in |i was born |born in |geboren in |geburtsort:? |"
-    r"place of birth:? |in )?",
-    re.IGNORECASE,
-)
+_PLACE_WORDS = re.compile(rf"^\s*(?:{any_of('openers')}\b[\s,.!:]*)*(?:{any_of('place_intros')}\s+)?", re.IGNORECASE)
+_PLACE_AFTER = re.compile(rf"\s+{any_of('place_outros')}\s*[.!]?$", re.IGNORECASE)
+_PLACE_IN = re.compile(rf"^{any_of('born_in')}\s+", re.IGNORECASE)
 
 
 def parse_place(text: str) -> Parsed:
     """The town of birth, also from 'Ich bin in Ankara geboren' or 'I was born in Mumbai'."""
     text = _PLACE_WORDS.sub("", text.strip(), count=1)
-    text = re.sub(r"\s+(geboren|zur welt gekommen)\s*[.!]?$", "", text, flags=re.IGNORECASE)
-    text = re.sub(r"^in\s+", "", text.strip(), flags=re.IGNORECASE)
+    text = _PLACE_AFTER.sub("", text)
+    text = _PLACE_IN.sub("", text.strip())
     if not text or len(text) > 100 or text.lower().strip(" .!") in NOT_A_VALUE or "?" in text or is_filler(text) or _is_domain_word(text):
         return Parsed(error="format")
     if sum(ch.isdigit() for ch in text) > 0:
@@ -277,20 +301,27 @@ def nationality_aliases() -> dict[str, str]:
             if code not in ("XXA", "XXX") for w in words}
 
 
+@lru_cache
+def _nationality_words() -> tuple[re.Pattern, ...]:
+    """Patterns over folded text (umlauts written out) from content/answer_words.yml."""
+    def folded(section: str) -> str:
+        return any_of([_fold(w) for w in words(section)])
+    return (re.compile(rf"^\s*{folded('nationality_intros')}\s+"),
+            re.compile(rf"^{folded('nationality_have')}\s+(?:{folded('articles')}\b)?\s*"),
+            re.compile(rf"^{folded('articles')}\s+"),
+            re.compile(rf"\s+{folded('nationality_nouns')}$"))
+
+
 def parse_nationality(text: str) -> Parsed:
     """ISO alpha-3 code from a country name, adjective or alias in German or English."""
     cleaned = _fold(text)
+    intros, have, articles, nouns = _nationality_words()
     for _ in range(2):  # "ich bin aus Indien": two prefixes
-        cleaned = re.sub(
-            r"^\s*(ich bin|i am|i'm|im|meine staatsangehoerigkeit ist|my nationality is|nationality:?|"
-            r"staatsangehoerigkeit:?|aus|from|citizen of|buerger von|ich komme aus|i come from)\s+",
-            "", cleaned,
-        )
-    cleaned = re.sub(r"^(ich habe|ich hab|i have|i hold|habe|have)\s+(die|eine|einen|den|a|an|the)?\s*", "", cleaned)
-    cleaned = re.sub(r"^(der|die|dem|den|the)\s+", "", cleaned).strip(" .,!")
+        cleaned = intros.sub("", cleaned)
+    cleaned = have.sub("", cleaned)
+    cleaned = articles.sub("", cleaned).strip(" .,!")
     # "türkische Staatsangehörigkeit", "Indian citizen", "syrischer Pass": the adjective counts.
-    cleaned = re.sub(r"\s+(staatsangehoerigkeit|staatsbuergerschaft|nationalitaet|nationality|citizenship|"
-                     r"citizen|pass|passport|reisepass)$", "", cleaned).strip(" .,!")
+    cleaned = nouns.sub("", cleaned).strip(" .,!")
     if not cleaned:
         return Parsed(error="format")
     index = _country_index()
@@ -350,9 +381,12 @@ def parse_email(text: str) -> Parsed:
     return Parsed(result.normalized)
 
 
+_PHONE_PREFIX = re.compile(rf"^\s*{any_of('phone_prefixes')}\s*:?\s*", re.IGNORECASE)
+
+
 def parse_phone(text: str) -> Parsed:
     """International format; a German number starting with 0 gets +49."""
-    raw = re.sub(r"^\s*(tel\.?|telefon|phone|handy|mobile|mobil|nummer|number)\s*:?\s*", "", text.strip(), flags=re.IGNORECASE)
+    raw = _PHONE_PREFIX.sub("", text.strip())
     # A number inside a sentence: "meine Nummer ist 0170 1234567".
     found = re.search(r"(\+|\b00|\b0)[\d\s()/.-]{6,}\d", raw)
     if found and re.search(r"[^\d+\s()/.-]", raw):
@@ -488,15 +522,15 @@ def parse_yes_no(text: str) -> Parsed:
     return Parsed(error="format")
 
 
-class Message(BaseModel):
-    value: str = Field(min_length=2, max_length=2000)
+def parse_text(text: str, min_length: int = 1, max_length: int = 2000) -> Parsed:
+    """Free text within its field's length limits (errors "too_short", "too_long")."""
+    text = text.strip()
+    if len(text) > max_length:
+        return Parsed(error="too_long")
+    if len(text) < min_length:
+        return Parsed(error="too_short")
+    return Parsed(text)
 
 
 def parse_message(text: str) -> Parsed:
-    text = text.strip()
-    if len(text) > 2000:
-        return Parsed(error="too_long")
-    try:
-        return Parsed(Message(value=text).value)
-    except ValidationError:
-        return Parsed(error="too_short")
+    return parse_text(text, **_validation("message"))

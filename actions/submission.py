@@ -14,7 +14,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import backend_client, outbox
 from actions.common import SKIPPED, language_of
 from actions.enquiry_form import required_fields
-from actions.field_registry import CASE_SLOTS, FIELDS, FORM_SLOTS
+from actions.field_registry import CASE_SLOTS, FIELDS, FORM_SLOTS, NOTE_FIELDS
+from bot.fields import load_registry
 from bot.models import CaseReceipt, CaseSubmission
 
 log = logging.getLogger(__name__)
@@ -25,8 +26,7 @@ def _value(tracker: Tracker, name: str) -> Any:
     (an answer left over after a change, e.g. an expiry date of a title changed to one that never expires)."""
     value = tracker.get_slot(name)
     asked = required_fields({n: tracker.get_slot(n) for n in FORM_SLOTS})
-    if name == "postal_code":
-        name = "address"
+    name = next((spec.id for spec in FIELDS if name in spec.spec.slots), name)  # postal_code: asked with the address
     if name not in asked and name != "concern":
         return None
     return None if value in (SKIPPED, "") else value
@@ -35,16 +35,16 @@ def _value(tracker: Tracker, name: str) -> Any:
 def build_submission(tracker: Tracker, upload_ids: list[str]) -> CaseSubmission:
     """The case as the backend receives it, validated by the shared pydantic model."""
     channel = (tracker.latest_message.get("metadata") or {}).get("channel") or tracker.get_latest_input_channel() or "rest"
-    pickup = _value(tracker, "pickup_by_proxy")
-    message = _value(tracker, "message")
-    if pickup == "yes":
-        message = ((message or "") + "\n[pickup_by_proxy: yes]").strip()
-    # Every case column filled from the slot of the same name (actions/field_registry.py).
+    # Every case column filled from the slot of the same name (content/fields.yml `case`).
+    columns = load_registry().case_columns()
     fields = {name: _value(tracker, name) for name in CASE_SLOTS}
-    for spec in FIELDS:
-        if spec.case_date and fields.get(spec.id):
-            fields[spec.id] = date.fromisoformat(fields[spec.id])
-    fields["message"] = message
+    for name, column in columns.items():
+        if column.type == "date" and fields.get(name):
+            fields[name] = date.fromisoformat(fields[name])
+    notes = [f"[{field}: {value}]" for field in NOTE_FIELDS
+             if (value := _value(tracker, field)) not in (None, "no")]  # a "no" needs no note
+    if notes:
+        fields["message"] = "\n".join([fields.get("message") or "", *notes]).strip()
     return CaseSubmission(
         idempotency_key=f"{tracker.sender_id[:60]}:{tracker.get_slot('submission_id')}",
         conversation_id=tracker.sender_id,
@@ -98,7 +98,7 @@ def announce_receipt(dispatcher: CollectingDispatcher, receipt: CaseReceipt, con
 def cleared_form() -> list[EventType]:
     """Forget the enquiry's personal data once it is with the backend (or cancelled)."""
     return [SlotSet(name, None) for name in FORM_SLOTS] + [
-        SlotSet("postal_code", None), SlotSet("skipped_fields", []), SlotSet("failed_attempts", {}),
+        SlotSet("skipped_fields", []), SlotSet("failed_attempts", {}),
         SlotSet("submission_id", None), SlotSet("requested_slot", None), SlotSet("concern_named", None),
     ]
 

@@ -8,7 +8,8 @@ concurrent conversations, the growth over 200 turns, pyinstrument profiles of th
 server and the gateway, uploads vs raw clamd INSTREAM, service start times and RSS, PDF
 rendering, and backend submissions (with the PDF fetched) on SQLite and PostgreSQL.
 Prints the targets as ratios and a table; writes reports/bench.json (profiles under
-reports/profiles/). ``--quick`` is a small smoke run.
+reports/profiles/). ``--quick`` is a small smoke run; ``--only turns,profiles`` runs just
+those parts (the stack and the stock Rasa start only when a part needs them).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from bench.uploads import SIZES, bench_uploads
 from bot.config import PROJECT_ROOT
 from bot.runner.training import ensure_model
 
+PARTS = ("training", "turns", "profiles", "uploads", "pdf", "submissions")
 FULL = {"concurrency": 20, "single_rounds": 6, "growth_turns": 210, "profile_repeats": 30, "rasa_profile_turns": 42,
         "upload_sizes": SIZES, "upload_repeats": 5, "pdf_n": 50, "submissions": 40}
 QUICK = {"concurrency": 3, "single_rounds": 2, "growth_turns": 30, "profile_repeats": 3, "rasa_profile_turns": 7,
@@ -85,7 +87,7 @@ def measure_profiles(stack: TimedStack, plan: dict, work: Path) -> dict:
     return found
 
 
-def measure_stack(report: dict, work: Path, plan: dict) -> None:
+def measure_stack(report: dict, work: Path, plan: dict, parts: set[str]) -> None:
     """Start the product and a stock Rasa beside it, then the measurements that need them running."""
     model = ensure_model(log=say)
     stack = TimedStack(bench_settings(work / "stack"), model, out=say)
@@ -93,33 +95,49 @@ def measure_stack(report: dict, work: Path, plan: dict) -> None:
         os.environ["INTAKE_RASA_TOKEN"] = stack.settings.rasa_token  # Rasa's HTTP API (bench/turns.rasa_api)
         report["startup_s"] = {**stack.ready_s, "total": round(sum(stack.ready_s.values()), 2)}
         report["rss_idle_mib"] = stack.rss_mib()
-        with RasaServer(model, work / "bare", work / "bare.log", rest_channel=True) as bare:
-            report["startup_s"]["stock_rasa"] = round(bare.start_s, 2)
-            measure_turns(report, stack, bare, plan)
-        _section(report, "profiles", lambda: measure_profiles(stack, plan, work))
-        _section(report, "uploads", lambda: bench_uploads(stack.gateway_url, stack.settings.clamd_socket,
-                                                          plan["upload_repeats"], plan["upload_sizes"],
-                                                          stack.log_path("gateway")))
+        if "turns" in parts:
+            with RasaServer(model, work / "bare", work / "bare.log", rest_channel=True) as bare:
+                report["startup_s"]["stock_rasa"] = round(bare.start_s, 2)
+                measure_turns(report, stack, bare, plan)
+        if "profiles" in parts:
+            _section(report, "profiles", lambda: measure_profiles(stack, plan, work))
+        if "uploads" in parts:
+            _section(report, "uploads", lambda: bench_uploads(stack.gateway_url, stack.settings.clamd_socket,
+                                                              plan["upload_repeats"], plan["upload_sizes"],
+                                                              stack.log_path("gateway")))
         report["rss_after_load_mib"] = stack.rss_mib()
 
 
-def run(plan: dict, skip_training: bool) -> dict:
+def run(plan: dict, skip_training: bool, parts: set[str] = set(PARTS)) -> dict:
     """Every measurement in one report dict."""
     from bot.confirmation.bench import bench_render
 
     report: dict = {"started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                    "machine": machine(), "plan": {k: list(v) if isinstance(v, tuple) else v for k, v in plan.items()}}
+                    "machine": machine(), "plan": {k: list(v) if isinstance(v, tuple) else v for k, v in plan.items()},
+                    "parts": [part for part in PARTS if part in parts]}
     with tempfile.TemporaryDirectory(prefix="intake-bench-") as tmp:
         work = Path(tmp)
-        if not skip_training:
+        if not skip_training and "training" in parts:
             _section(report, "training", lambda: bench_training(work / "train"))
-        _section(report, "stack", lambda: measure_stack(report, work, plan))
-        report.pop("stack", None)  # measure_stack fills its own keys
-        _section(report, "pdf", lambda: bench_render(plan["pdf_n"]))
-        _section(report, "submissions", lambda: bench_submissions(work / "submissions", plan["submissions"]))
+        if parts & {"turns", "profiles", "uploads"}:
+            _section(report, "stack", lambda: measure_stack(report, work, plan, parts))
+            report.pop("stack", None)  # measure_stack fills its own keys
+        if "pdf" in parts:
+            _section(report, "pdf", lambda: bench_render(plan["pdf_n"]))
+        if "submissions" in parts:
+            _section(report, "submissions", lambda: bench_submissions(work / "submissions", plan["submissions"]))
     report["machine"]["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     report["targets"] = targets(report)
     return report
+
+
+def parse_parts(value: str) -> set[str]:
+    """The parts named in `--only` (comma-separated), each one of PARTS."""
+    parts = {part.strip() for part in value.split(",") if part.strip()}
+    unknown = parts - set(PARTS)
+    if unknown or not parts:
+        raise argparse.ArgumentTypeError(f"unknown part(s) {sorted(unknown)}; choose from {', '.join(PARTS)}")
+    return parts
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -127,9 +145,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small smoke run (no training, few repeats)")
     parser.add_argument("--skip-training", action="store_true", help="do not time a full rasa train")
+    parser.add_argument("--only", type=parse_parts, default=set(PARTS), metavar="PART[,PART]",
+                        help=f"run only these parts ({', '.join(PARTS)}), e.g. --only turns")
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "reports" / "bench.json")
     args = parser.parse_args(argv)
-    report = run(QUICK if args.quick else FULL, skip_training=args.skip_training or args.quick)
+    report = run(QUICK if args.quick else FULL, skip_training=args.skip_training or args.quick, parts=args.only)
     path = write_json(report, args.out)
     print(table(report))
     say(f"report written to {path}")

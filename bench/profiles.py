@@ -25,9 +25,15 @@ TOP_FRAMES = 12
 
 def tracker(rasa_url: str, sender: str) -> dict:
     """The conversation's whole tracker as Rasa sends it to the action server."""
-    response = httpx.get(rasa_api(f"{rasa_url}/conversations/{sender}/tracker"), params={"include_events": "ALL"}, timeout=30)
+    # The events parameter goes into the URL itself: httpx's `params` would replace the token.
+    response = httpx.get(_with(rasa_api(f"{rasa_url}/conversations/{sender}/tracker"), "include_events=ALL"), timeout=30)
     response.raise_for_status()
     return response.json()
+
+
+def _with(url: str, query: str) -> str:
+    """The URL with one more query parameter."""
+    return f"{url}{'&' if '?' in url else '?'}{query}"
 
 
 def domain(rasa_url: str) -> dict:
@@ -72,17 +78,22 @@ def top_frames(profiler, limit: int = TOP_FRAMES) -> list[dict]:
 
 
 def profile_actions(rasa_url: str, repeats: int = 40) -> dict:
-    """pyinstrument over rasa_sdk's executor running the general-question and slot-mapping actions."""
+    """pyinstrument over rasa_sdk's executor running a general question's and a form answer's actions."""
     from pyinstrument import Profiler
     from rasa_sdk.executor import ActionExecutor
 
-    sender = f"bench-profile-{uuid.uuid4().hex}"
-    talk(rasa_url, sender, ["Hallo", "Was kostet eine Verlängerung?"])
-    state, domain_dict = tracker(rasa_url, sender), domain(rasa_url)
+    domain_dict = domain(rasa_url)
+    # A general question (the conversation model's action) and a form answer (the form's
+    # validation and its question), each with the tracker Rasa had at that point.
+    asking, answering = f"bench-profile-{uuid.uuid4().hex}", f"bench-profile-{uuid.uuid4().hex}"
+    talk(rasa_url, asking, ["Hallo", "Was kostet eine Verlängerung?"])
+    talk(rasa_url, answering, ["Ich möchte meine Aufenthaltserlaubnis verlängern", "Studium"])
+    general, form = tracker(rasa_url, asking), tracker(rasa_url, answering)
+    # (The form's question comes back with the validation: no ask action call, bot/rasa_speedups.py.)
+    calls = [action_call("action_converse", asking, general, domain_dict),
+             action_call("validate_enquiry_form", answering, form, domain_dict)]
     executor = ActionExecutor()
     executor.register_package("actions")
-    calls = [action_call(name, sender, state, domain_dict) for name in domain_dict.get("actions", [])
-             if name in ("action_validate_slot_mappings", "action_answer_question")]
 
     async def replay() -> None:
         for _ in range(repeats):
@@ -132,7 +143,7 @@ def profile_gateway(settings, repeats: int = 30) -> dict:
 
 
 def action_call_growth(rasa_url: str, actions_url: str, repeats: int = 20) -> dict:
-    """The action server's /webhook time for one general-question action with the tracker at turn 10 and 200."""
+    """The action server's /webhook time for the general-question action with the tracker at turn 10 and 200."""
     sender = f"bench-calls-{uuid.uuid4().hex}"
     domain_dict = domain(rasa_url)
     texts = ["Hallo"] + [GROWTH_CYCLE[n % len(GROWTH_CYCLE)] for n in range(1, 200)]
@@ -141,7 +152,7 @@ def action_call_growth(rasa_url: str, actions_url: str, repeats: int = 20) -> di
         for label, (first, upto) in (("turn_10", (0, 10)), ("turn_200", (10, 200))):
             talk(rasa_url, sender, texts[first:upto])
             state = tracker(rasa_url, sender)
-            body = action_call("action_answer_question", sender, state, domain_dict)
+            body = action_call("action_converse", sender, state, domain_dict)
             timings = []
             for _ in range(repeats):
                 started = time.perf_counter()
@@ -157,7 +168,8 @@ def round_trips(rasa_url: str) -> dict:
     """Action-server calls per turn kind in one scripted conversation, read from Rasa's tracker.
 
     A custom action logged in a turn is one call; a form run adds its ``validate_<form>``
-    call and, when it asks for a slot with a custom ``action_ask_...``, that call too.
+    call and, when it asks for a slot with a custom ``action_ask_...``, that call too, unless
+    Rasa sent the question the validation prepared (``prepared_question`` cleared).
     """
     from bench.turns import SCRIPTS
 
@@ -180,6 +192,9 @@ def round_trips(rasa_url: str) -> dict:
             # Rasa runs the ask action inside the form run: no action event of its own.
             slot = event["value"]
             calls[-1] += f"action_ask_{form}_{slot}" in custom or f"action_ask_{slot}" in custom
+        elif form and calls and event["event"] == "slot" and event.get("name") == "prepared_question" \
+                and event.get("value") is None:
+            calls[-1] -= 1  # Rasa sent the question the validation prepared: no ask call (bot/rasa_speedups.py)
     by_kind: dict[str, list[int]] = {}
     for (kind, _), count in zip(script, calls):
         by_kind.setdefault(kind, []).append(count)

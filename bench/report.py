@@ -99,6 +99,9 @@ def _turn_rows(report: dict) -> list[tuple[str, str]]:
     if rasa := profiles.get("rasa"):
         rows.append(("profile rasa (cProfile, ms per turn)", f"{rasa['per_turn_ms']} ms/turn unprofiled; "
                      + "; ".join(f"{part} {ms}" for part, ms in rasa["parts_ms_per_turn"].items())))
+        for kind, parts in (rasa.get("spans_ms_by_kind") or {}).items():
+            rows.append((f"spans in Rasa, {kind} (median ms)", "; ".join(
+                f"{part} {value}" for part, value in parts.items() if part != "turns")))
     for name in ("action_server", "gateway"):
         if entry := profiles.get(name):
             heaviest = "; ".join(f"{f['function']} {f['share']:.0%}" for f in entry["top"][:3])

@@ -13,12 +13,10 @@ from pathlib import Path
 import yaml
 
 from bot.config import CONTENT_DIR
+from bot.fields import load_registry
 
-FIELD_IDS = (
-    "given_names", "family_name", "date_of_birth", "place_of_birth", "nationality",
-    "email", "phone", "address", "existing_case_number", "principal_case_number",
-    "title_kind", "title_serial", "title_expiry", "purpose", "pickup_by_proxy", "message",
-)
+# The enquiry's fields, one entry each in content/fields.yml.
+FIELD_IDS: tuple[str, ...] = load_registry().ids
 
 
 class CatalogueError(ValueError):
@@ -79,7 +77,7 @@ class Catalogue:
         return bool(self.title_kinds.get(kind, {}).get("expires", False))
 
 
-def _parse_fields(concern_id: str, raw: list, optional: list) -> tuple[Field, ...]:
+def _parse_fields(concern_id: str, raw: list, optional: list, field_ids: tuple[str, ...]) -> tuple[Field, ...]:
     for name in optional:
         if name not in raw:
             raise CatalogueError(
@@ -89,17 +87,17 @@ def _parse_fields(concern_id: str, raw: list, optional: list) -> tuple[Field, ..
     fields = []
     for item in raw:
         name = str(item)
-        if name not in FIELD_IDS:
+        if name not in field_ids:
             raise CatalogueError(
                 f"content/concerns.yml, concern '{concern_id}': unknown field '{name}'. "
-                f"Known fields: {', '.join(FIELD_IDS)}"
+                f"Known fields (content/fields.yml): {', '.join(field_ids)}"
             )
         fields.append(Field(name, name in optional))
     return tuple(fields)
 
 
-def parse_catalogue(data: dict) -> Catalogue:
-    """Build and check a catalogue from the parsed YAML."""
+def parse_catalogue(data: dict, field_ids: tuple[str, ...] = FIELD_IDS) -> Catalogue:
+    """Build and check a catalogue from the parsed YAML (fields: the ids of content/fields.yml)."""
     purposes = data.get("purposes") or {}
     title_kinds = data.get("title_kinds") or {}
     concerns: dict[str, Concern] = {}
@@ -121,7 +119,7 @@ def parse_catalogue(data: dict) -> Catalogue:
             name=dict(raw["name"]),
             unit_family=raw["unit_family"],
             purposes=tuple(raw.get("purposes") or ()),
-            fields=_parse_fields(cid, raw["fields"], raw.get("optional") or []),
+            fields=_parse_fields(cid, raw["fields"], raw.get("optional") or [], field_ids),
             concern_by_title=dict(raw.get("concern_by_title") or {}),
         )
     for cid, concern in concerns.items():

@@ -278,38 +278,52 @@ def _fold(text: str) -> str:
     return text
 
 
-_VISA = re.compile(r"\bvis(?:um|a|en|as)\b|\bvisum|schengen")
-_EXTEND = re.compile(r"verl[aey]e?n(?:g|ger)|verleng|erneuer|\bext[ae]n[dts]|\bextn|renew|prolong")
-_ISSUE = re.compile(r"erteil|beantrag|\bneu(?:e|en|er|es)?\b|erstantrag|\berst(?:e|en|er|mals|malig)\b"
-                    r"|\bissu|\bapply|applica|\bnew\b|\bfirst\b|\bget\b|\bbekomm")
-_OTHER_MATTER = re.compile(r"niederlass|settlement|permanent|unbefrist|dauer(?:aufenthalt|haft)"
-                           r"|\bpr\b|einbuerger|citizenship|\bpass\b|passport|fiktionsbesch"
-                           r"|blaue\w* karte|blue ?card|\bbk\b")
-_MINOR_WORD = re.compile(
-    r"\b(?:kind|kinder|kindes|kids?|child|children|childs|minors?|minderjaehrig\w*|minderjarig\w*"
-    r"|sohn|soehne|son|sons|tochter|toechter|tocher|daughters?|daugh?th?ers?|doughters?|dauthers?|baby|babys|babies|saeugling|enkel\w*"
-    r"|jugendlich\w*|teen\w*|boy|girl|junge|maedchen|infant|toddler|schueler\w*|unter 18|under 18)\b"
-)
-_ADULT_WORD = re.compile(r"\b(?:erwachsen\w*|adults?|volljaehrig\w*|grown[- ]up)\b")
+# The words of questions (content/matter_words.yml); the code keeps only the shape of each pattern.
+MATTER_WORDS_PATH = CONTENT_DIR / "matter_words.yml"
+
+
+@lru_cache
+def _matter_words() -> dict[str, Any]:
+    return yaml.safe_load(MATTER_WORDS_PATH.read_text(encoding="utf-8"))
+
+
+def _any(words: list) -> str:
+    if any(isinstance(w, bool) for w in words):
+        raise KnowledgeError("content/matter_words.yml: quote yes, no, on and off (\"on\")")
+    folded = sorted({_fold(str(w)) for w in words}, key=len, reverse=True)
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in folded)
+
+
+def _words(section: str) -> str:
+    """One group matching the section's words: contains (anywhere), starts (at a word's start),
+    words (whole words), ends (where a word ends)."""
+    entry = _matter_words()[section]
+    shapes = {"contains": "(?:{})", "starts": r"\b(?:{})", "words": r"\b(?:{})\b", "ends": r"(?:{})\b"}
+    parts = [shape.format(_any(entry[key])) for key, shape in shapes.items() if entry.get(key)]
+    return "(?:" + "|".join(parts) + ")"
+
+
+_VISA = re.compile(_words("visa"))
+_EXTEND = re.compile(_words("extend"))
+_ISSUE = re.compile(_words("issue"))
+_OTHER_MATTER = re.compile(_words("other_matter"))
+_MINOR_WORD = re.compile(_words("minor"))
+_ADULT_WORD = re.compile(_words("adult"))
 # After a number: words that show it is not an age (money, durations, dates, times).
-_NOT_AGE = (r"(?!\s*(?:euro|eur\b|€|%|uhr|wochen|weeks?|monat|months?|tage?n?\b|days?|stunden|hours?|mal\b|times)"
-            r"|[.:/,]\d|\.\s*(?:\d|jan|feb|maer|mar|apr|mai|may|jun|jul|aug|sep|okt|oct|nov|dez|dec))")
-_YEARS = r"(?:jahre?n?|years?|yrs?)"
+_NOT_AGE = rf"(?!\s*{_words('not_age_after')}|[.:/,]\d|\.\s*(?:\d|{_words('months_after_day')}))"
+_YEARS = _words("years")
 # Unambiguous ages, most explicit first: "12 Jahre alt", "12-jährig", "12yo", "Kind von 12",
 # "son (12)", "kid 15", "aged 15", "im Alter von 12", "sie ist 8", "I'm 17".
 _AGE_PATTERNS = (
-    re.compile(r"\b(\d{1,2})\s*-?\s*" + _YEARS + r"\s*(?:alt|old)\b"),
-    re.compile(r"\b(\d{1,2})\s*-?\s*(?:jaehrig|jahrig|year-old|years-old|y/?o\b|j\.)"),
-    re.compile(_MINOR_WORD.pattern + r"[\s,:()-]{0,3}(?:von|of|mit|with|aged?|age|alter)?\s*(\d{1,2})\b" + _NOT_AGE),
-    re.compile(r"\b(?:aged?|alter(?: von)?|age of)\s*:?\s*(\d{1,2})\b" + _NOT_AGE),
-    re.compile(r"\b(?:ist|is|wird|turns?|bin|am|i'm|he's|she's|hes|shes)\s+"
-               r"(?:erst\s+|only\s+|gerade\s+|just\s+|now\s+|jetzt\s+)?(\d{1,2})\b" + _NOT_AGE),
+    re.compile(rf"\b(\d{{1,2}})\s*-?\s*{_YEARS}\s*{_words('old')}"),
+    re.compile(rf"\b(\d{{1,2}})\s*-?\s*{_words('age_endings')}"),
+    re.compile(rf"{_MINOR_WORD.pattern}[\s,:()-]{{0,3}}{_words('age_connectors')}?\s*(\d{{1,2}})\b{_NOT_AGE}"),
+    re.compile(rf"{_words('age_intros')}\s*:?\s*(\d{{1,2}})\b{_NOT_AGE}"),
+    re.compile(rf"{_words('age_verbs')}\s+(?:{_words('age_fillers')}\s+)?(\d{{1,2}})\b{_NOT_AGE}"),
 )
 # A bare "18 years" / "15 Jahre" is an age unless a word before it makes it a duration.
-_BARE_YEARS = re.compile(r"(?:\b([a-z]+)\s+)?\b(\d{1,2})\s*" + _YEARS + r"\b(?!\s*(?:ago|her\b|lang|long|gueltig|valid))")
-_DURATION_WORDS = {"fuer", "for", "seit", "since", "vor", "um", "in", "nach", "after", "alle", "every",
-                   "letzte", "letzten", "last", "next", "naechste", "naechsten", "noch", "mehr", "more",
-                   "weitere", "weiteren", "another", "additional", "extra", "bis", "until", "within", "innerhalb"}
+_BARE_YEARS = re.compile(rf"(?:\b([a-z]+)\s+)?\b(\d{{1,2}})\s*{_YEARS}\b(?!\s*{_words('not_age_after_years')})")
+_DURATION_WORDS = {_fold(str(w)) for w in _matter_words()["duration_words"]}
 
 
 def _fee_case(folded: str) -> str | None:

@@ -25,9 +25,14 @@ from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot import rasa_speedups
 from bot.language import language_after_message, normalise_language_code
 
 LANGUAGE_SLOT = "language"
+
+# Every Rasa that loads the product's model loads this module first: the action server's
+# answers are validated with a schema checked once, not per call (bot/rasa_speedups.py).
+rasa_speedups.install()
 
 
 def language_event(tracker: DialogueStateTracker) -> List[SlotSet]:

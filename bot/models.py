@@ -1,8 +1,9 @@
 """Models exchanged between the services (action server, gateway, backend, channels).
 
-The single definition of what a case looks like on the wire. The action server
-validates each field with the helpers in ``actions/fields.py`` before it builds
-a ``CaseSubmission``; the backend validates the submission again on receipt.
+The single definition of what a case looks like on the wire: ``CaseSubmission`` is built
+from the `case` columns of content/fields.yml. The action server validates each field with
+the helpers in ``actions/fields.py`` before it builds a ``CaseSubmission``; the backend
+validates the submission again on receipt.
 """
 
 from __future__ import annotations
@@ -10,7 +11,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import Enum
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, create_model
+
+from bot.fields import CaseColumn, load_registry
 
 
 class Language(str, Enum):
@@ -55,8 +60,8 @@ class UploadRecord(BaseModel):
     verdict: ScanVerdict
 
 
-class CaseSubmission(BaseModel):
-    """Everything the assistant gathered, as the backend receives it."""
+class _CaseBase(BaseModel):
+    """What every case carries besides its fields: who sent it, how, and when."""
 
     model_config = ConfigDict(str_strip_whitespace=True)
 
@@ -66,31 +71,42 @@ class CaseSubmission(BaseModel):
     language: Language = Language.de
 
     concern: str = Field(min_length=1, max_length=60)  # id in content/concerns.yml
-    purpose: str | None = Field(None, max_length=60)  # id of a purpose of that concern
-
-    given_names: str = Field(min_length=1, max_length=100)
-    family_name: str = Field(min_length=1, max_length=100)
-    date_of_birth: date
-    place_of_birth: str | None = Field(None, max_length=100)
-    nationality: str = Field(min_length=3, max_length=3)  # ISO 3166 alpha-3; XXA stateless, XXX unknown
-    email: EmailStr
-    phone: str | None = Field(None, max_length=30)
-    address: str | None = Field(None, max_length=200)
-    postal_code: str | None = Field(None, max_length=10)
-    existing_case_number: str | None = Field(None, max_length=40)
-    principal_case_number: str | None = Field(None, max_length=40)  # family members
-
-    title_kind: TitleKind | None = None
-    title_serial: str | None = Field(None, max_length=20)
-    title_expiry: date | None = None
-
-    message: str | None = Field(None, max_length=2000)
     upload_ids: list[str] = Field(default_factory=list, max_length=5)
 
     # When the client confirmed the summary to the assistant (aware, UTC): the moment of
     # receipt (issue 13). The backend bounds it (never in the future, never older than
     # the outbox's maximum age), so a caller cannot backdate a case.
     confirmed_at: datetime | None = None
+
+
+# The wire type of each `case: {type: ...}` in content/fields.yml.
+_CASE_TYPES: dict[str, Any] = {"text": str, "date": date, "email": EmailStr, "country": str, "title_kind": TitleKind}
+
+
+def _case_field(column: CaseColumn) -> tuple[Any, Any]:
+    """(annotation, pydantic Field) of one case column."""
+    kind = _CASE_TYPES[column.type]
+    limits: dict[str, Any] = {}
+    if column.type == "country":
+        limits = {"min_length": 3, "max_length": 3}  # ISO 3166 alpha-3; XXA stateless, XXX unknown
+    elif kind is str:
+        limits = {"min_length": 1} if column.required else {}
+        if column.max_length:
+            limits["max_length"] = column.max_length
+    if column.required:
+        return kind, Field(..., **limits)
+    return kind | None, Field(None, **limits)
+
+
+def _case_submission() -> type[BaseModel]:
+    columns = load_registry().case_columns()
+    return create_model("CaseSubmission", __base__=_CaseBase, __module__=__name__,
+                        __doc__="Everything the assistant gathered, as the backend receives it: the "
+                                "fields are the `case` columns of content/fields.yml.",
+                        **{name: _case_field(column) for name, column in columns.items()})
+
+
+CaseSubmission = _case_submission()
 
 
 class CaseReceipt(BaseModel):

@@ -22,6 +22,7 @@ import math
 import time
 
 from limits import RateLimitItem, parse_many
+from limits.aio.storage import MemoryStorage
 from limits.storage import storage_from_string
 from limits.aio.strategies import MovingWindowRateLimiter
 
@@ -42,12 +43,38 @@ def _async_uri(uri: str) -> tuple[str, dict]:
     return f"async+{uri}", options
 
 
+class PrunedOncePerSecondMemoryStorage(MemoryStorage):
+    """The library's asyncio memory storage, dropping expired entries at most once a second.
+
+    limits 5.8 starts a pass over *every* key (with a thread hop per key) after each hit: with
+    40 keys ~3 ms CPU per chat request, with 400 keys ~8 ms (docs/BENCHMARKS.md, issue 17).
+    The counts do not depend on that pass (a moving window compares entry times), it only
+    frees memory, so once a second is enough.
+    """
+
+    PRUNE_INTERVAL_S = 1.0
+
+    def __init__(self, uri: str | None = None, **options: object) -> None:
+        super().__init__(uri, **options)
+        self._pruned_at = float("-inf")
+        self.prune_passes = 0
+
+    async def _MemoryStorage__schedule_expiry(self) -> None:  # the base class's private hook
+        now = time.monotonic()
+        if now - self._pruned_at < self.PRUNE_INTERVAL_S:
+            return
+        self._pruned_at = now
+        self.prune_passes += 1
+        await super()._MemoryStorage__schedule_expiry()
+
+
 class Limiter:
     """Counts hits per rule and key; says how long to wait when a limit is reached."""
 
     def __init__(self, storage_uri: str, key_secret: str) -> None:
         uri, options = _async_uri(storage_uri)
-        self.storage = storage_from_string(uri, **options)
+        memory = uri == "async+memory://"
+        self.storage = PrunedOncePerSecondMemoryStorage() if memory else storage_from_string(uri, **options)
         self.strategy = MovingWindowRateLimiter(self.storage)
         self._secret = (key_secret or "rate-limit").encode("utf-8")
         self._warned_at = 0.0

@@ -14,12 +14,22 @@ Policies look back only a few turns (MemoizationPolicy's max_history, rules), sl
 carry everything the form collected, so decisions are the same; the database keeps
 every event (retention, staff, ``retrieve_full_tracker``). New events are appended after
 what is stored, counted from what was loaded.
+
+On SQLite the database is switched to write-ahead logging (as the backend's is): Rasa commits
+once per message, and in SQLite's default rollback-journal mode a commit creates, syncs and
+deletes a journal file (~24 ms on this machine's disk, a sixth of a turn); in WAL mode it
+appends to the log (well under 1 ms) as long as another connection is open (see
+``_held_connection``). ``synchronous`` stays at SQLite's default FULL, so a
+committed turn is as durable as before; readers (purge, console, backup's online copy,
+which includes the WAL) no longer wait for Rasa's writes.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+
+import sqlalchemy as sa
 from typing import Any, Iterator, Optional, Text
 
 from rasa.core.tracker_store import SQLTrackerStore
@@ -28,15 +38,32 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from bot.tracker_window import window
 
 DEFAULT_WINDOW_TURNS = 20
+# endpoints.yml `synchronous:` on SQLite. FULL (default): a committed turn survives a power
+# loss. NORMAL: it survives a crash of Rasa, not of the machine; the commit then needs no
+# disk sync (the sync blocks Rasa's event loop, measured in docs/BENCHMARKS.md).
+SYNCHRONOUS = {"full": "FULL", "normal": "NORMAL"}
 _LOADED = "_intake_loaded_events"  # on a retrieved tracker: (events loaded, events stored then)
 
 
 class WindowedSQLTrackerStore(SQLTrackerStore):
     """SQLTrackerStore whose ``retrieve`` returns the session's state plus its recent turns."""
 
-    def __init__(self, *args: Any, window_turns: Any = DEFAULT_WINDOW_TURNS, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, window_turns: Any = DEFAULT_WINDOW_TURNS, synchronous: Any = "full",
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.window_turns = max(1, int(window_turns))
+        self._held_connection = None
+        if self.engine.dialect.name == "sqlite":
+            with self.engine.connect() as connection:  # the journal mode is stored in the file
+                connection.exec_driver_sql("PRAGMA journal_mode=WAL")
+            self._synchronous = SYNCHRONOUS[str(synchronous).lower()]
+            if self._synchronous != "FULL":
+                sa.event.listen(self.engine, "connect", self._set_synchronous)
+            # SQLAlchemy opens and closes a SQLite connection per session (NullPool); closing
+            # the last one checkpoints and removes the log (another sync). One connection held
+            # open after one read (which attaches it to the log) leaves checkpoints to SQLite.
+            self._held_connection = self.engine.raw_connection()
+            self._held_connection.cursor().execute("SELECT count(*) FROM sqlite_master").fetchall()
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         """The latest session, windowed to its recent turns."""
@@ -49,6 +76,11 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
         tracker = DialogueStateTracker.from_dict(sender_id, [json.loads(row[2]) for row in kept], self.domain.slots)
         setattr(tracker, _LOADED, (len(tracker.events), len(rows)))
         return tracker
+
+    def _set_synchronous(self, dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA synchronous={self._synchronous}")
+        cursor.close()
 
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
         """Events added since this tracker was loaded (the parent counts stored rows instead)."""

@@ -66,6 +66,7 @@ class FormReading:
     optional: bool = False                   # the asked field may be skipped
     declines: bool = False                   # "weiß nicht", "hab ich nicht": no value to give
     correction: tuple[str, Any] | None = None  # (field, parsed value or None): an earlier answer changed
+    named: tuple[str, Any] | None = None       # another field named in the text, with a value read from it or None
 
 
 @dataclass(frozen=True)
@@ -121,13 +122,14 @@ def _topic(name: str, vocabulary: Vocabulary):
 
 
 def _topics(folded: str, details: QuestionFrame, office: bool, intent_topic: str | None,
-            context: bool, vocabulary: Vocabulary) -> tuple[str, ...]:
+            context: bool, vocabulary: Vocabulary, question: bool = False) -> tuple[str, ...]:
     strong, _ = _strong_topics(folded, vocabulary)
     if strong:
         return tuple(strong)  # weak words beside a strong one are part of that question ("brauche ich einen Termin")
     found = []
     for topic in vocabulary.topics:
-        if topic.weak.any(folded) and (
+        weak = topic.weak.any(folded) or question and topic.weak_in_question.any(folded, typos=False)
+        if weak and (
             intent_topic == topic.name
             or topic.name in CONTEXT_TOPICS and (details.has_details or office or context)
         ):
@@ -145,12 +147,14 @@ def _without_matter_phrases(folded: str, vocabulary: Vocabulary) -> str:
     return padded.strip()
 
 
-def read_clause(text: str, intent_topic: str | None, context: bool, vocabulary: Vocabulary) -> Clause:
+def read_clause(text: str, intent_topic: str | None, context: bool, vocabulary: Vocabulary,
+                question: bool = False) -> Clause:
     folded = fold(text)
     details = read_details(text, vocabulary, short=True)
     office = vocabulary.office_words.any(folded)
     asked = _without_matter_phrases(folded, vocabulary)
-    topics = _topics(asked, details, office, intent_topic, context, vocabulary)
+    topics = _topics(asked, details, office, intent_topic, context, vocabulary,
+                     question or is_question(text, vocabulary))
     uncovered = vocabulary.not_covered.any(folded)
     _, occasion = _strong_topics(asked, vocabulary)
     return Clause(text, folded, topics, details, uncovered, occasion, vocabulary.references.any(folded, typos=False))
@@ -205,7 +209,7 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
     marked = split_marked(parse.text, vocabulary)
     texts = [text for text, _ in marked]
     for number, (text, asked) in enumerate(marked):
-        clause = read_clause(text, intent_topic, previous is not None or in_message is not None, vocabulary)
+        clause = read_clause(text, intent_topic, previous is not None or in_message is not None, vocabulary, asked)
         topics = clause.topics
         follows_up = previous is not None and previous.topic is not None and clause.details.has_details
         same = (previous is not None and previous.topic is not None and in_message is None and len(marked) == 1
@@ -355,6 +359,9 @@ def interpret_in_form(parse: Parse, context: Context, vocabulary: Vocabulary | N
         return [CancelEnquiry()]
     if requested in ("", "concern", "confirmed"):
         return [SetField(requested, text)]
+    correction = _correction(reading, requested, folded, vocabulary)
+    if correction and not read_clause(text, None, True, vocabulary).topics and not (requested == "message" and len(text) > 80):
+        return [correction]  # "can I change my nationality?" is a correction, not a question
     if requested != "message" and is_question(text, vocabulary):
         asked = questions(parse, context, vocabulary)
         if asked:
@@ -362,14 +369,27 @@ def interpret_in_form(parse: Parse, context: Context, vocabulary: Vocabulary | N
     if requested in FREE_TEXT_FIELDS and _names_a_document_or_matter(folded, vocabulary):
         return [Implausible(requested)]
     # A correction of an earlier answer; asked for the message, a long description is the answer.
-    if reading.correction and reading.correction[0] != requested and not (requested == "message" and len(text) > 80):
-        field, value = reading.correction
-        return [CorrectField(field, value, value is not None)]
+    if correction and not (requested == "message" and len(text) > 80):
+        return [correction]
     wants_skip = (parse.intent == "skip" and confident or is_whole(moves["skip"], folded, vocabulary.fillers)
                   or reading.declines)
     if wants_skip and (reading.optional or not reading.valid):
         return [SkipField(requested)]  # a required field: the executor says why it is needed
     return [SetField(requested, text)]
+
+
+def _correction(reading: FormReading, requested: str, folded: str, vocabulary: Vocabulary) -> CorrectField | None:
+    """A change of an earlier answer: read by the form's change words, or another field's name
+    said with a correcting word of content/questions.yml ("nein, mein Geburtstag ist ...")."""
+    if reading.correction and reading.correction[0] != requested:
+        field, value = reading.correction
+        if value is None and reading.named and reading.named[0] == field:
+            value = reading.named[1]
+        return CorrectField(field, value, value is not None)
+    if reading.named and reading.named[0] != requested and vocabulary.form_moves["correcting"].any(folded, typos=False):
+        field, value = reading.named
+        return CorrectField(field, value, value is not None)
+    return None
 
 
 # Intents that leave the form (a rule of the stack carries it out).

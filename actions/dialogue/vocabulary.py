@@ -3,7 +3,7 @@
 Text and words are compared folded: lower case, umlauts and their spellings "ae/oe/ue"
 reduced to the plain vowel, "ß" to "ss". A single word of 6+ letters also matches with
 one typo (10+ letters: two), a word of 5 letters with one vowel left out inside it
-("brng" = "bring"); a word ending in "*" matches every ending.
+("brng" = "bring"), and so do the words of a phrase; a word ending in "*" matches every ending.
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ class Words:
                 if any(t.startswith(stem) for t in tokens) if " " not in stem else f" {stem}" in padded:
                     hits.append(phrase)
             elif " " in phrase:
-                if f" {phrase} " in padded:
+                if f" {phrase} " in padded or typos and _phrase_typo_hit(phrase.split(), tokens):
                     hits.append(phrase)
             elif phrase in tokens or typos and _typo_hit(phrase, tokens):
                 hits.append(phrase)
@@ -78,6 +78,13 @@ class Words:
 
     def any(self, folded: str, typos: bool = True) -> bool:
         return bool(self.found(folded, typos))
+
+
+def _phrase_typo_hit(words: list[str], tokens: list[str]) -> bool:
+    """The phrase's words in a row, each the same or (5+ letters) with a typo ("in persn", "pick upp")."""
+    n = len(words)
+    return any(all(t == w or len(w) >= 5 and _typo_hit(w, [t]) for w, t in zip(words, tokens[i:i + n]))
+               for i in range(len(tokens) - n + 1))
 
 
 def _typo_hit(word: str, tokens: list[str]) -> bool:
@@ -97,6 +104,7 @@ class Topic:
     strong: Words
     weak: Words
     covers: tuple[str, ...] = ()
+    weak_in_question: Words = Words(())
 
 
 @dataclass(frozen=True)
@@ -132,7 +140,8 @@ class Vocabulary:
 def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
     """The vocabulary from the parsed YAML; KeyError/TypeError name a malformed section."""
     return Vocabulary(
-        topics=tuple(Topic(name, Words.of(t.get("strong")), Words.of(t.get("weak")), tuple(t.get("covers") or ()))
+        topics=tuple(Topic(name, Words.of(t.get("strong")), Words.of(t.get("weak")), tuple(t.get("covers") or ()),
+                           Words.of(t.get("weak_in_question")))
                      for name, t in data["topics"].items()),
         matters=tuple(Matter(name, Words.of(m["words"]), m.get("concern"), m.get("fee"))
                       for name, m in data["matters"].items()),

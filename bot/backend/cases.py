@@ -7,6 +7,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 import re
 import unicodedata
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pycountry
@@ -22,6 +23,7 @@ from bot.backend.context import BackendContext
 from bot.backend.db import transaction, writer_slot
 from bot.backend.errors import BackendError
 from bot.backend.models import Case, CaseCounter, CaseEntry, Upload
+from bot.fields import CaseColumn, load_registry
 from bot.models import CaseFollowUp, CaseReceipt, CaseSubmission
 
 log = logging.getLogger(__name__)
@@ -141,6 +143,26 @@ def receipt_time(ctx: BackendContext, confirmed_at: datetime | None) -> datetime
     return min(confirmed_at, now).astimezone(UTC)
 
 
+def _stored(column: CaseColumn, value: Any) -> Any:
+    """A submitted value as its column holds it (content/fields.yml `case: type`)."""
+    if value is None:
+        return None
+    if column.type == "title_kind":
+        return value.value
+    if column.type == "country":
+        return value.upper()
+    return str(value) if column.type == "email" else value
+
+
+def case_columns(sub: CaseSubmission) -> dict[str, Any]:
+    """The case table's columns of the submitted fields (the message goes into the entry).
+
+    A field whose column the table lacks is refused by the staff check `fields` (make validate).
+    """
+    return {name: _stored(column, getattr(sub, name)) for name, column in load_registry().case_columns().items()
+            if name != "message" and name in Case.__table__.columns}
+
+
 def _create_case(ctx: BackendContext, session: Session, sub: CaseSubmission, key: str,
                  duplicate_of: Case | None) -> Case:
     """A new case routed by its own particulars; a possible duplicate holds no open_key."""
@@ -157,14 +179,9 @@ def _create_case(ctx: BackendContext, session: Session, sub: CaseSubmission, key
         case_number=_next_case_number(session, now.astimezone(OFFICE_TZ).year),
         status="open", open_key=None if duplicate_of else key, match_key=key,
         duplicate_of_id=duplicate_of.id if duplicate_of else None, unit=decision.unit, rule=decision.rule,
-        concern=sub.concern, purpose=sub.purpose, conversation_id=sub.conversation_id,
-        channel=sub.channel, language=sub.language.value, given_names=sub.given_names,
-        family_name=sub.family_name, date_of_birth=sub.date_of_birth, place_of_birth=sub.place_of_birth,
-        nationality=sub.nationality.upper(), email=str(sub.email), phone=sub.phone, address=sub.address,
-        postal_code=sub.postal_code, existing_case_number=sub.existing_case_number,
-        principal_case_number=sub.principal_case_number,
-        title_kind=sub.title_kind.value if sub.title_kind else None, title_serial=sub.title_serial,
-        title_expiry=sub.title_expiry, received_at=received_at,
+        concern=sub.concern, conversation_id=sub.conversation_id,
+        channel=sub.channel, language=sub.language.value, received_at=received_at,
+        **case_columns(sub),
     )
     session.add(case)
     session.flush()

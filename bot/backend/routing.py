@@ -34,7 +34,15 @@ _RULE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
 
 
 class RoutingError(ValueError):
-    """The routing file is malformed; the message names the rule and the field."""
+    """The routing file is malformed; the message names the rule and the field.
+
+    ``key``, ``place`` and ``values`` say the same for the staff console in German
+    (content/staffcheck.yml, ``routing_errors``); the message itself stays English.
+    """
+
+    def __init__(self, message: str, key: str = "", place: dict | None = None, **values) -> None:
+        super().__init__(message)
+        self.key, self.place, self.values = key, place or {}, values
 
 
 @dataclass(frozen=True)
@@ -138,113 +146,123 @@ def load_routing(catalogue: Catalogue, path: Path = ROUTING_FILE) -> RoutingTabl
         with open(path, encoding="utf-8") as fh:
             data = yaml.safe_load(fh)
     except yaml.YAMLError as exc:
-        raise RoutingError(f"{path.name}: not valid YAML: {exc}") from exc
+        raise RoutingError(f"{path.name}: not valid YAML: {exc}", "not_yaml", problem=str(exc)) from exc
     table = parse_routing(data, catalogue, source=path.name)
     if not table.principal_unit_label:
         raise RoutingError(f"{path.name}: 'principal_unit_label' is missing (what a family member is told "
-                           "instead of the principal's unit)")
+                           "instead of the principal's unit)", "key_missing", name="principal_unit_label")
     return table
 
 
 def parse_routing(data: object, catalogue: Catalogue, source: str = "routing.yml") -> RoutingTable:
     """Build a routing table from parsed YAML, with errors naming the rule and field."""
     if not isinstance(data, dict):
-        raise RoutingError(f"{source}: expected a mapping with default_unit, units, regions, rules")
+        raise RoutingError(f"{source}: expected a mapping with default_unit, units, regions, rules", "not_a_mapping")
     for key in ("default_unit", "units", "rules"):
         if key not in data:
-            raise RoutingError(f"{source}: '{key}' is missing")
+            raise RoutingError(f"{source}: '{key}' is missing", "key_missing", name=key)
     units = _parse_units(data["units"], source)
     if data["default_unit"] not in units:
-        raise RoutingError(f"{source}: default_unit '{data['default_unit']}' is not listed under 'units'")
+        raise RoutingError(f"{source}: default_unit '{data['default_unit']}' is not listed under 'units'",
+                           "default_unit_unknown", unit=data["default_unit"])
     regions = _parse_regions(data.get("regions") or {}, source)
     if not isinstance(data["rules"], list):
-        raise RoutingError(f"{source}: 'rules' must be a list")
+        raise RoutingError(f"{source}: 'rules' must be a list", "rules_not_list")
     rules: list[Rule] = []
     for index, raw in enumerate(data["rules"]):
         rule = _parse_rule(raw, index, units, regions, catalogue, source)
         if any(r.id == rule.id for r in rules):
-            raise RoutingError(f"{source}, rule '{rule.id}': the id is used twice")
+            raise RoutingError(f"{source}, rule '{rule.id}': the id is used twice", "rule_id_twice", {"rule": rule.id})
         rules.append(rule)
     principal_label = data.get("principal_unit_label") or {}
     if not isinstance(principal_label, dict) or (principal_label and not {"de", "en"} <= set(principal_label)):
-        raise RoutingError(f"{source}: 'principal_unit_label' needs a German (de) and an English (en) text")
+        raise RoutingError(f"{source}: 'principal_unit_label' needs a German (de) and an English (en) text",
+                           "unit_needs_names", {"field": "principal_unit_label"})
     return RoutingTable(default_unit=data["default_unit"], units=units, regions=regions, rules=tuple(rules),
                         principal_unit_label={k: str(v) for k, v in principal_label.items()})
 
 
 def _parse_units(raw: object, source: str) -> dict[str, dict[str, str]]:
     if not isinstance(raw, dict) or not raw:
-        raise RoutingError(f"{source}: 'units' must map unit ids to names in de and en")
+        raise RoutingError(f"{source}: 'units' must map unit ids to names in de and en", "units_not_mapping")
     for unit, names in raw.items():
         if not isinstance(names, dict) or not {"de", "en"} <= set(names):
-            raise RoutingError(f"{source}, unit '{unit}': needs a German (de) and an English (en) name")
+            raise RoutingError(f"{source}, unit '{unit}': needs a German (de) and an English (en) name",
+                               "unit_needs_names", {"unit": str(unit)})
     return {str(u): {k: str(v) for k, v in n.items()} for u, n in raw.items()}
 
 
 def _parse_regions(raw: object, source: str) -> dict[str, frozenset[str]]:
     if not isinstance(raw, dict):
-        raise RoutingError(f"{source}: 'regions' must map region names to lists of alpha-3 codes")
+        raise RoutingError(f"{source}: 'regions' must map region names to lists of alpha-3 codes", "regions_not_mapping")
     regions: dict[str, frozenset[str]] = {}
     seen: dict[str, str] = {}
     for name, codes in raw.items():
-        where = f"{source}, region '{name}'"
+        where, place = f"{source}, region '{name}'", {"region": str(name)}
         if not re.fullmatch(r"[a-z][a-z0-9_]*", str(name)):
-            raise RoutingError(f"{where}: region names are lower case (codes are upper case)")
+            raise RoutingError(f"{where}: region names are lower case (codes are upper case)", "region_name_case", place)
         if not isinstance(codes, list) or not codes:
-            raise RoutingError(f"{where}: expected a non-empty list of alpha-3 codes")
+            raise RoutingError(f"{where}: expected a non-empty list of alpha-3 codes", "region_needs_codes", place)
         for code in codes:
-            _check_code(code, where)
+            _check_code(code, where, place)
             if code in seen:
-                raise RoutingError(f"{where}: '{code}' is already in region '{seen[code]}'")
+                raise RoutingError(f"{where}: '{code}' is already in region '{seen[code]}'", "code_in_two_regions", place,
+                                   code=code, other=seen[code])
             seen[code] = name
         regions[name] = frozenset(codes)
     return regions
 
 
-def _check_code(code: object, where: str) -> None:
+def _check_code(code: object, where: str, place: dict, key: str = "not_a_code") -> None:
     if not isinstance(code, str) or not (code in EXTRA_NATIONALITIES or pycountry.countries.get(alpha_3=code)):
-        raise RoutingError(f"{where}: '{code}' is not an ISO 3166 alpha-3 code")
+        raise RoutingError(f"{where}: '{code}' is not an ISO 3166 alpha-3 code", key, place, code=str(code))
 
 
-def _as_list(value: object, where: str) -> list:
+def _as_list(value: object, where: str, place: dict) -> list:
     values = value if isinstance(value, list) else [value]
     if not values or any(not isinstance(v, str) for v in values):
-        raise RoutingError(f"{where}: expected a value or a list of values (text)")
+        raise RoutingError(f"{where}: expected a value or a list of values (text)", "expected_values", place)
     return values
 
 
 def _parse_rule(raw: object, index: int, units: dict, regions: dict, catalogue: Catalogue,
                 source: str) -> Rule:
+    number = {"number": index + 1}
     if not isinstance(raw, dict):
-        raise RoutingError(f"{source}, rule #{index + 1}: expected a mapping with id, unit, when")
+        raise RoutingError(f"{source}, rule #{index + 1}: expected a mapping with id, unit, when", "rule_not_mapping", number)
     rule_id = raw.get("id")
     if not isinstance(rule_id, str) or not _RULE_ID.match(rule_id):
-        raise RoutingError(f"{source}, rule #{index + 1}: 'id' must be lower-case letters, digits, '-'")
-    where = f"{source}, rule '{rule_id}'"
+        raise RoutingError(f"{source}, rule #{index + 1}: 'id' must be lower-case letters, digits, '-'", "rule_id_format", number)
+    where, place = f"{source}, rule '{rule_id}'", {"rule": rule_id}
     if rule_id in (FAMILY_RULE, DEFAULT_RULE):
-        raise RoutingError(f"{where}: this id is reserved")
+        raise RoutingError(f"{where}: this id is reserved", "rule_id_reserved", place)
     unknown = set(raw) - {"id", "unit", "when", "note"}
     if unknown:
-        raise RoutingError(f"{where}: unknown key(s) {sorted(unknown)}; allowed: id, unit, when, note")
+        raise RoutingError(f"{where}: unknown key(s) {sorted(unknown)}; allowed: id, unit, when, note",
+                           "rule_unknown_keys", place, keys=", ".join(sorted(map(str, unknown))))
     if raw.get("unit") not in units:
-        raise RoutingError(f"{where}, field 'unit': '{raw.get('unit')}' is not listed under 'units'")
+        raise RoutingError(f"{where}, field 'unit': '{raw.get('unit')}' is not listed under 'units'",
+                           "rule_unit_unknown", place | {"field": "unit"}, unit=str(raw.get("unit")))
     when = raw.get("when")
     if not isinstance(when, dict) or not when:
-        raise RoutingError(f"{where}, field 'when': needs at least one condition of {', '.join(CONDITIONS)}")
+        raise RoutingError(f"{where}, field 'when': needs at least one condition of {', '.join(CONDITIONS)}",
+                           "rule_when_missing", place | {"field": "when"}, allowed=", ".join(CONDITIONS))
     values: dict[str, frozenset[str]] = {}
     surname: tuple[tuple[str, str], ...] = ()
     for name, value in when.items():
         if name not in CONDITIONS:
-            raise RoutingError(f"{where}: unknown condition '{name}'; allowed: {', '.join(CONDITIONS)}")
-        items = _as_list(value, f"{where}, field '{name}'")
+            raise RoutingError(f"{where}: unknown condition '{name}'; allowed: {', '.join(CONDITIONS)}",
+                               "rule_unknown_condition", place, name=str(name), allowed=", ".join(CONDITIONS))
+        at = place | {"field": name}
+        items = _as_list(value, f"{where}, field '{name}'", at)
         if name == "surname":
-            surname = tuple(_parse_range(item, f"{where}, field 'surname'") for item in items)
+            surname = tuple(_parse_range(item, f"{where}, field 'surname'", at) for item in items)
         else:
-            values[name] = _check_values(name, items, f"{where}, field '{name}'", regions, catalogue)
+            values[name] = _check_values(name, items, f"{where}, field '{name}'", at, regions, catalogue)
     return Rule(id=rule_id, unit=raw["unit"], values=values, surname=surname)
 
 
-def _check_values(name: str, items: list[str], where: str, regions: dict, catalogue: Catalogue) -> frozenset:
+def _check_values(name: str, items: list[str], where: str, place: dict, regions: dict, catalogue: Catalogue) -> frozenset:
     known = {
         "concern": set(catalogue.concerns),
         "purpose": set(catalogue.purposes),
@@ -257,20 +275,22 @@ def _check_values(name: str, items: list[str], where: str, regions: dict, catalo
             if item in regions:
                 codes |= regions[item]
             else:
-                _check_code(item, f"{where} (neither a region of this file nor a code)")
+                _check_code(item, f"{where} (neither a region of this file nor a code)", place, "neither_region_nor_code")
                 codes.add(item)
         return frozenset(codes)
     for item in items:
         if item not in known[name]:
-            raise RoutingError(f"{where}: unknown {name} '{item}'; known: {', '.join(sorted(known[name]))}")
+            raise RoutingError(f"{where}: unknown {name} '{item}'; known: {', '.join(sorted(known[name]))}",
+                               "rule_unknown_value", place, item=item, known=", ".join(sorted(known[name])))
     return frozenset(items)
 
 
-def _parse_range(item: str, where: str) -> tuple[str, str]:
+def _parse_range(item: str, where: str, place: dict) -> tuple[str, str]:
     match = _RANGE.match(item.strip().upper())
     if not match:
-        raise RoutingError(f"{where}: '{item}' is not a letter range like 'A-C' or a single letter")
+        raise RoutingError(f"{where}: '{item}' is not a letter range like 'A-C' or a single letter", "surname_not_range",
+                           place, item=item)
     low, high = match.group(1), match.group(2) or match.group(1)
     if low > high:
-        raise RoutingError(f"{where}: range '{item}' runs backwards")
+        raise RoutingError(f"{where}: range '{item}' runs backwards", "surname_backwards", place, item=item)
     return low, high

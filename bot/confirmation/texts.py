@@ -12,6 +12,7 @@ import pycountry
 import yaml
 
 from bot.config import CONTENT_DIR
+from bot.fields import load_registry
 
 LANGUAGES = ("de", "en")
 TEXTS_PATH = CONTENT_DIR / "confirmation.yml"
@@ -53,7 +54,13 @@ def load_texts(path: Path = TEXTS_PATH) -> dict:
 
 
 def text(key: str, language: str, **values: object) -> str:
-    """The text at a dotted key (e.g. ``fields.unit``) in one language, placeholders filled."""
+    """The text at a dotted key (e.g. ``fields.unit``) in one language, placeholders filled.
+
+    ``fields.<id>`` of an enquiry field is its label in content/fields.yml.
+    """
+    section, _, name = key.partition(".")
+    if section == "fields" and name not in load_texts()["fields"] and (label := load_registry().label(name, language)):
+        return label
     entry = load_texts()
     for part in key.split("."):
         entry = entry[part]

@@ -12,9 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ruamel.yaml.comments import CommentedSeq
+
 from bot.console.changes import Edit
 from bot.console.editing import EditError
-from bot.console.yamlfiles import YamlDocument, set_flow_lists
+from bot.console.yamlfiles import NotFlowList, YamlDocument, set_flow_lists
 from bot.staffcheck.project import LANGUAGES
 
 CONCERNS = "content/concerns.yml"
@@ -91,6 +93,12 @@ def concern_form(project: Path, concern: str) -> ConcernForm:
                        str(entry.get("unit_family") or ""), asks, [str(p) for p in entry.get("purposes") or []])
 
 
+def _flow(items: list[str]) -> CommentedSeq:
+    seq = CommentedSeq(items)
+    seq.fa.set_flow_style()
+    return seq
+
+
 def set_concern(project: Path, concern: str, names: dict[str, str], unit_family: str, asks: dict[str, str]) -> Edit:
     """Names, department and asked fields of one concern; refused with the field to fix."""
     original = _document(project)
@@ -119,10 +127,17 @@ def set_concern(project: Path, concern: str, names: dict[str, str], unit_family:
     # The lists are rewritten in the file's own hand-wrapped layout; then the names with ruamel.
     lists = {"fields": fields, "optional": optional or None}
     unchanged = {"fields": before, "optional": [str(f) for f in entry.get("optional") or []] or None}
-    text = set_flow_lists(original.original, entry, {k: v for k, v in lists.items() if v != unchanged[k]},
-                          after={"optional": "fields"})
-    doc = YamlDocument(text)
-    entry = _entry(doc, concern)
+    changed = {k: v for k, v in lists.items() if v != unchanged[k]}
+    try:
+        doc = YamlDocument(set_flow_lists(original.original, entry, changed, after={"optional": "fields"}))
+        entry = _entry(doc, concern)
+    except NotFlowList:  # written as "- item" lines by hand: ruamel rewrites the lists
+        doc = original
+        for key, items in changed.items():
+            if items is None:
+                del entry[key]
+            else:
+                entry[key] = _flow(items)
     for language in LANGUAGES:
         entry["name"][language] = clean[language]
     entry["unit_family"] = unit_family

@@ -127,10 +127,17 @@ def parse_examples(block: Any) -> list[str]:
     return found
 
 
+class NotFlowList(ValueError):
+    """The list is written as a block ("- item" lines): set_flow_lists leaves it to ruamel."""
+
+
 def _flow_list_span(lines: list[str], mapping: Any, key: str) -> tuple[int, int, int] | None:
     """Lines [start, end) and column of a ``key: [a, b, ...]`` flow list in the file (it may wrap)."""
     if key not in mapping:
         return None
+    value = mapping[key]
+    if not (hasattr(value, "fa") and value.fa.flow_style()):
+        raise NotFlowList(key)
     line, col = mapping.lc.key(key)
     depth = 0
     for number in range(line, len(lines)):

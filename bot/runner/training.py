@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from bot.config import PROJECT_ROOT
+from bot.fields import FieldsError, write_domain
 from bot.runner.environment import RASA_BIN, rasa_env
 
 MODEL_INPUTS = ("config.yml", "domain", "data")
@@ -106,7 +107,16 @@ def _train(fp: str, log: Callable[[str], None], output, root: Path = PROJECT_ROO
 
 
 def ensure_model(log: Callable[[str], None] = print, output=None, root: Path = PROJECT_ROOT) -> Path:
-    """The model for the current data of ``root``: present, copied from the cache, or trained now."""
+    """The model for the current data of ``root``: present, copied from the cache, or trained now.
+
+    domain/fields.yml is regenerated from content/fields.yml first (bot.fields), so a changed
+    field is trained with its question and slot.
+    """
+    try:
+        if write_domain(root):
+            log("train: domain/fields.yml regenerated from content/fields.yml")
+    except FieldsError as error:
+        raise TrainingError(str(error)) from error
     fp = fingerprint(root)
     model = _models_dir(root) / f"{fp}.tar.gz"
     cached = CACHE_DIR / f"{fp}.tar.gz"

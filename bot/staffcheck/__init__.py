@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.staffcheck import content, dialogue, messages, nlu, rasa_validate, responses
+from bot.staffcheck import content, dialogue, fields, messages, nlu, rasa_validate, responses
 from bot.staffcheck.project import DataFileError, Project
 from bot.staffcheck.report import CheckResult, Problem
 
@@ -48,6 +48,8 @@ CHECKS = (
           _plain(lambda p, o: dialogue.check_rules_and_stories(p))),
     Check("knowledge", "every fact and answer in content/knowledge.yml has a source",
           _plain(lambda p, o: content.check_knowledge_sources(p))),
+    Check("fields", "every field is defined once, in content/fields.yml; domain/fields.yml matches it",
+          _plain(lambda p, o: fields.check_fields(p))),
     Check("concerns", "the concern catalogue loads and its intents have examples",
           _plain(lambda p, o: content.check_concern_catalogue(p))),
     Check("routing", "the routing rules load",

@@ -26,7 +26,10 @@ def _loader_problem(file: str, error: Exception, key: str = "loader_refuses") ->
     text = str(error)
     for prefix in (file, file.rsplit("/", 1)[-1]):
         text = text.removeprefix(f"{prefix}, ").removeprefix(f"{prefix}: ")
-    return problem(file, key, message=text)
+    said = {}
+    if getattr(error, "key", ""):  # the loader says it in German too (bot/backend/routing.py)
+        said = {"error_key": error.key, "place": tuple(error.place.items()), "error_values": tuple(error.values.items())}
+    return problem(file, key, message=text, **said)
 
 
 def _knowledge_entries(project: Project, data: LineMap) -> list[Problem]:
@@ -86,11 +89,16 @@ def check_knowledge_sources(project: Project) -> list[Problem]:
 def check_concern_catalogue(project: Project) -> list[Problem]:
     """The concern catalogue loads, and every concern's intent exists in the domain with examples in both languages."""
     from bot.catalogue import CatalogueError, parse_catalogue
+    from bot.fields import FieldsError, read_registry
 
     path = project.root / CONCERNS
     data = project.load(path)
     try:
-        catalogue = parse_catalogue(yaml.safe_load(path.read_text(encoding="utf-8")))
+        field_ids = read_registry(project.root).ids
+    except FieldsError:
+        raise Skip("content/fields.yml does not load (see the check 'fields')") from None
+    try:
+        catalogue = parse_catalogue(yaml.safe_load(path.read_text(encoding="utf-8")), field_ids)
     except CatalogueError as error:
         return [_loader_problem(CONCERNS, error)]
     concerns = data.get("concerns") or {}

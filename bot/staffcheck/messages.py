@@ -23,7 +23,18 @@ def catalogue() -> dict:
     return yaml.safe_load(MESSAGES.read_text(encoding="utf-8"))
 
 
+def _loader_message(language: str, values: dict) -> str:
+    """A loader's message in the language: its place ("rule 'x', field 'unit'"), then what is wrong."""
+    places = catalogue()["routing_places"]
+    place = dict(values["place"])
+    where = ", ".join(places[part][language].format(**place) for part in places if part in place)
+    what = catalogue()["routing_errors"][values["error_key"]][language].format(**dict(values["error_values"]))
+    return f"{where}: {what}" if where else what
+
+
 def _fill(template: str, language: str, values: dict) -> str:
+    if "error_key" in values and language != ENGLISH:
+        values = {**values, "message": _loader_message(language, values)}
     names = catalogue()["language_names"]
     extra = {"language_name": names[values["language"]][language]} if values.get("language") in names else {}
     return template.format(**values, **extra)

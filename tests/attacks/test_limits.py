@@ -258,3 +258,21 @@ def test_the_default_chat_rule_refuses_the_ninth_message_within_a_second():
 
     waits = asyncio.run(burst())
     assert waits[:8] == [None] * 8 and waits[8] >= 1
+
+
+def test_expired_counts_are_pruned_at_most_once_a_second_and_still_pruned():
+    """limits' memory storage scanned every key after each hit (~8 ms CPU per request with 400 keys)."""
+    limiter, rule = Limiter("memory://", "k" * 32), parse_rule("1/second")
+
+    async def go():
+        for number in range(50):  # 50 conversations, each counted once
+            assert await limiter.retry_after("chat-conversation", rule, f"conversation-{number}") is None
+        passes = limiter.storage.prune_passes
+        assert await limiter.retry_after("chat-conversation", rule, "conversation-7") >= 1  # counts still hold
+        await asyncio.sleep(1.1)  # every entry has expired ...
+        assert await limiter.retry_after("chat-conversation", rule, "conversation-7") is None
+        await asyncio.sleep(0.3)  # ... and the pass after that hit has dropped them
+        return passes, limiter.storage.prune_passes, len(limiter.storage.events)
+
+    passes, later, left = asyncio.run(go())
+    assert (passes, later, left) == (1, 2, 1)

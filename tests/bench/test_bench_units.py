@@ -215,7 +215,10 @@ def test_round_trips_count_actions_form_validation_and_custom_asks(monkeypatch):
               + turn + [{"event": "action", "name": "enquiry_form"},  # validate + ask by response
                         {"event": "slot", "name": "requested_slot", "value": "given_names"}, listen]
               + turn + [{"event": "action", "name": "enquiry_form"}, listen]
-              + turn + [{"event": "action", "name": "enquiry_form"}, listen])
+              + turn + [{"event": "action", "name": "enquiry_form"},  # validate, prepared question sent
+                        {"event": "slot", "name": "requested_slot", "value": "purpose"},
+                        {"event": "slot", "name": "prepared_question", "value": {"field": "purpose"}},
+                        {"event": "bot"}, {"event": "slot", "name": "prepared_question", "value": None}, listen])
     monkeypatch.setattr(profiles, "talk", lambda *args: None)
     monkeypatch.setattr(profiles, "tracker", lambda *args: {"events": events})
     monkeypatch.setattr(profiles, "domain", lambda *args: {

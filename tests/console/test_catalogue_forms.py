@@ -171,3 +171,14 @@ def test_the_new_forms_refuse_a_post_without_the_sessions_csrf_token(console, ed
         assert editor.post("/edit/routing/rules/a-syria-a1", data=rule | {"csrf": token}).status_code == 403
         assert editor.post("/edit/routing/new", data=new | {"csrf": token}).status_code == 403
     assert {rel: (project / rel).read_text() for rel in before} == before
+
+
+def test_the_expert_view_says_the_backends_routing_problem_in_german(console, editor):
+    project = console.state.console.project
+    before = (project / ROUTING).read_text()
+    editor.headers["Accept-Language"] = "de"
+    csrf = csrf_of(editor.get("/edit/file/routing").text)
+    response = editor.post("/edit/file/routing", data={"csrf": csrf, "text": before.replace("surname: A-K}", "surname: K-A}")})
+    assert response.status_code == 422
+    assert "Regel &#39;a-syria-a1&#39;, Feld &#39;surname&#39;: der Bereich &#39;K-A&#39; läuft rückwärts" in response.text
+    assert "runs backwards" not in response.text and (project / ROUTING).read_text() == before

@@ -76,3 +76,27 @@ def test_a_fact_keeps_its_type_and_neighbours(tmp_path):
     assert len(removed) == 2
     with pytest.raises(editing.EditError, match="whole number"):
         editing.set_fact(project, "fee_issue_eur", "hundred", "002")
+
+
+def test_a_concerns_lists_written_as_blocks_by_hand_are_rewritten_by_ruamel_and_still_load(tmp_path):
+    """The form keeps the file's hand-wrapped [lists]; a list someone wrote as '- item' lines still works."""
+    import shutil
+
+    import yaml
+
+    from bot.catalogue import parse_catalogue
+    from bot.config import PROJECT_ROOT
+    from bot.console import concern_forms
+
+    (tmp_path / "content").mkdir()
+    for name in ("concerns.yml", "labels.yml"):
+        shutil.copy(PROJECT_ROOT / "content" / name, tmp_path / "content" / name)
+    path = tmp_path / "content" / "concerns.yml"
+    path.write_text(path.read_text().replace("    optional: [existing_case_number, phone]\n\npurposes:",
+                                             "    optional:\n      - existing_case_number\n      - phone\n\npurposes:"))
+    form = concern_forms.concern_form(tmp_path, "other")
+    asks = form.asks | {"phone": "no"}
+    text = concern_forms.set_concern(tmp_path, "other", form.names, "E", asks).files["content/concerns.yml"]
+    other = parse_catalogue(yaml.safe_load(text)).concerns["other"]
+    assert "phone" not in other.field_ids() and other.is_optional("existing_case_number")
+    assert "# Concern catalogue" in text

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from actions.dialogue.commands import (
-    AskQuestion, CancelEnquiry, CorrectField, GoBack, Implausible, Puzzled, SetField, SkipField,
+    AskQuestion, CancelEnquiry, NotCovered, CorrectField, GoBack, Implausible, Puzzled, SetField, SkipField,
 )
 from actions.dialogue.executor import FormState, execute_in_form
 from actions.dialogue.understand import Context, FormReading, Parse, interpret_in_form
@@ -181,3 +181,24 @@ def test_a_question_is_answered_and_the_same_field_stays_asked():
 def test_a_value_is_left_to_the_form():
     outcome = run([SetField("email", "a@b.de")], state("email"))
     assert not outcome.moved and not outcome.replies and not outcome.updates
+
+
+@pytest.mark.parametrize("text, named, expected", [
+    ("no, my birthday is 4.5.1990", ("date_of_birth", "1990-05-04"), CorrectField("date_of_birth", "1990-05-04", True)),
+    ("Nein, die E-Mail ist max@example.org", ("email", "max@example.org"), CorrectField("email", "max@example.org", True)),
+    ("oops, wrong birthday", ("date_of_birth", None), CorrectField("date_of_birth", None, False)),
+    ("can I change my nationality?", ("nationality", None), CorrectField("nationality", None, False)),
+])
+def test_another_field_named_with_a_correcting_word_is_a_correction(text, named, expected):
+    assert read(text, "phone", FormReading(named=named)) == [expected]
+
+
+def test_another_field_named_without_a_correcting_word_is_no_correction():
+    assert read("my birthday is 4.5.1990", "phone", FormReading(named=("date_of_birth", "1990-05-04"))) == [
+        SetField("phone", "my birthday is 4.5.1990")]
+
+
+def test_a_question_about_a_topic_beats_a_named_field():
+    [command] = read("what does it cost to change my address?", "phone", FormReading(named=("address", None)))
+    # (the published fees do not list a change of address: the honest answer)
+    assert isinstance(command, NotCovered) and command.frame.topic == "fee" and command.frame.matter == "data_change"

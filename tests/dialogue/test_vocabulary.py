@@ -56,4 +56,30 @@ def test_every_topic_has_an_answer_in_both_languages():
 
 
 def test_every_form_move_list_is_there():
-    assert set(load_vocabulary().form_moves) == {"back", "puzzled", "skip", "cancel"}
+    assert set(load_vocabulary().form_moves) == {"back", "puzzled", "skip", "cancel", "correcting"}
+
+
+@pytest.mark.parametrize("phrase, text, hit", [
+    ("in person", "do i have to come in persn", True), ("electronic residence card", "the electronc residence card", True),
+    ("switch to english", "swich to englsh pls", True), ("pick up", "pick upp", False),  # short words stay exact
+    ("in person", "in prison", False), ("new address", "my new adress", True),
+])
+def test_the_words_of_a_phrase_match_with_a_typo_each(phrase, text, hit):
+    assert Words.of([phrase]).any(fold(text)) is hit
+
+
+def test_every_word_list_holds_words_not_yaml_booleans():
+    """An unquoted no/yes/on/off in content/questions.yml is read as a boolean by YAML: quote it."""
+    import yaml
+
+    from actions.dialogue.vocabulary import QUESTIONS_PATH
+
+    def lists(node):
+        if isinstance(node, dict):
+            for value in node.values():
+                yield from lists(value)
+        elif isinstance(node, list):
+            yield node
+
+    for words in lists(yaml.safe_load(QUESTIONS_PATH.read_text(encoding="utf-8"))):
+        assert all(isinstance(w, str) for w in words), words

@@ -6,6 +6,8 @@ import os
 import sqlite3
 import subprocess
 
+import yaml
+
 from bot.config import PROJECT_ROOT
 from bot.runner.environment import rasa_env
 from tests.e2e.chat import Chat, internal_id
@@ -15,7 +17,8 @@ LOAD_WINDOW = """
 import asyncio, sys
 from rasa.shared.core.domain import Domain
 from bot.windowed_tracker_store import WindowedSQLTrackerStore
-store = WindowedSQLTrackerStore(domain=Domain.load("domain"), dialect="sqlite", db=sys.argv[1], window_turns=20)
+store = WindowedSQLTrackerStore(domain=Domain.load("domain"), dialect="sqlite", db=sys.argv[1],
+                                window_turns=int(sys.argv[3]))
 tracker = asyncio.run(store.retrieve(sys.argv[2]))
 print(sum(1 for event in tracker.events if event.type_name == "user"), tracker.get_slot("language"))
 """
@@ -36,7 +39,9 @@ def test_the_language_is_chosen_inside_rasa_even_with_the_action_server_down(sta
 
 
 def test_a_conversation_longer_than_the_tracker_window_keeps_its_state(stack):
-    # endpoints.yml: Rasa loads the state and the last 20 turns (bot/windowed_tracker_store.py).
+    # endpoints.yml: Rasa loads the state and the last few turns (bot/windowed_tracker_store.py).
+    turns = yaml.safe_load((PROJECT_ROOT / "endpoints.yml").read_text())["tracker_store"]["window_turns"]
+    assert turns < 25
     chat = Chat(stack.gateway_url, language="de")
     chat.say("Hello, I have a question please")
     chat.say("ok")
@@ -52,7 +57,7 @@ def test_a_conversation_longer_than_the_tracker_window_keeps_its_state(stack):
     assert stored == 27, "every turn stored once: none lost, none twice"
     # What Rasa loads for the next turn (Rasa's HTTP API shows the full tracker instead).
     loaded = subprocess.run([str(RASA_PYTHON), "-c", LOAD_WINDOW, str(stack.var_dir / "tracker.sqlite3"),
-                             internal_id(stack.var_dir, chat.sender)],
+                             internal_id(stack.var_dir, chat.sender), str(turns)],
                             env={**os.environ, **rasa_env()}, cwd=PROJECT_ROOT, capture_output=True, text=True,
                             timeout=120)
-    assert loaded.stdout.split() == ["20", "en"], loaded.stderr[-2000:]
+    assert loaded.stdout.split() == [str(turns), "en"], loaded.stderr[-2000:]

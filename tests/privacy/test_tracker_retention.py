@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 import time
 
@@ -15,6 +14,17 @@ from tests.e2e.chat import Chat, internal_id
 
 pytestmark = pytest.mark.slow
 DAY_S = 24 * 3600
+
+
+def _snapshot(source, target) -> None:
+    """A consistent copy of the live tracker database: SQLite's backup, which includes the
+    write-ahead log (the tracker store runs in WAL mode; a file copy would miss recent turns)."""
+    src, dst = sqlite3.connect(f"file:{source}?mode=ro", uri=True), sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
 
 
 def _events(path, sender: str) -> list[tuple[str, float]]:
@@ -39,7 +49,7 @@ def _begin_enquiry(stack) -> Chat:
 def test_inactive_conversations_are_deleted_and_active_ones_kept(stack, tmp_path):
     old, recent = _begin_enquiry(stack), _begin_enquiry(stack)
     copy = tmp_path / "tracker.sqlite3"
-    shutil.copyfile(stack.var_dir / "tracker.sqlite3", copy)
+    _snapshot(stack.var_dir / "tracker.sqlite3", copy)
     url = f"sqlite:///{copy}"
     last_of_old = _events(copy, internal_id(stack.var_dir, old.sender))[-1][1]
     first_of_recent = _events(copy, internal_id(stack.var_dir, recent.sender))[0][1]
@@ -61,7 +71,7 @@ def test_old_sessions_of_an_active_conversation_go_and_the_current_session_stays
     chat.say("/session_start")  # a new session, as after two hours of inactivity
     chat.say("Hallo")
     copy = tmp_path / "tracker.sqlite3"
-    shutil.copyfile(stack.var_dir / "tracker.sqlite3", copy)
+    _snapshot(stack.var_dir / "tracker.sqlite3", copy)
     rows = _events(copy, internal_id(stack.var_dir, chat.sender))
     starts = [ts for kind, ts in rows if kind == "session_started"]
     assert len(starts) >= 2, rows

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 from string import Formatter
@@ -62,3 +63,40 @@ def test_braces_in_a_message_are_printed_once():
     problem = messages.problem("domain/x.yml", "variation_missing", name="response 'utter_x'", language="en")
     assert problem.fix == "add a variation with '- condition: [{type: slot, name: language, value: en}]' and the text"
     assert "value: en}]" in messages.fix(problem, "de") and "Englisch" in messages.what(problem, "de")
+
+
+def _routing_error_calls():
+    """Every RoutingError(...) in bot/backend/routing.py: its key and the names of the values it passes."""
+    from bot.backend import routing
+
+    tree = ast.parse(Path(routing.__file__).read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "RoutingError":
+            key = node.args[1] if len(node.args) > 1 else None
+            yield key, {k.arg for k in node.keywords}, node.lineno
+
+
+def test_every_routing_error_has_a_german_text_with_the_values_it_passes():
+    german = messages.catalogue()["routing_errors"]
+    used = set()
+    for key, passed, line in _routing_error_calls():
+        if isinstance(key, ast.Name) and key.id == "key":  # _check_code passes on the key it is given
+            continue
+        assert key is not None and isinstance(key.value, str), f"routing.py:{line} has no message key"
+        assert key.value in german, f"routing.py:{line}: '{key.value}' has no German text"
+        assert _fields(german[key.value]["de"]) <= passed, f"routing.py:{line}: German text needs more values"
+        used.add(key.value)
+    used |= {"not_a_code", "neither_region_nor_code"}  # passed to _check_code
+    assert len(used) >= 25 and set(german) == used
+
+
+def test_a_routing_loader_problem_is_said_in_german_with_its_place(tmp_path):
+    from bot.backend.routing import RoutingError
+    from bot.staffcheck.content import _loader_problem
+
+    error = RoutingError("routing.yml, rule 'a-x', field 'surname': range 'K-A' runs backwards", "surname_backwards",
+                         {"rule": "a-x", "field": "surname"}, item="K-A")
+    problem = _loader_problem("content/routing.yml", error, "routing_loader_refuses")
+    assert problem.what == "rule 'a-x', field 'surname': range 'K-A' runs backwards"  # make validate: unchanged
+    assert messages.what(problem, "de") == "Regel 'a-x', Feld 'surname': der Bereich 'K-A' läuft rückwärts"
+    assert "das Backend startet mit dieser Datei nicht" in messages.fix(problem, "de")

@@ -48,7 +48,7 @@ def test_response_sent_by_an_action_but_missing_from_the_domain_is_reported(copy
 
 
 def test_ask_action_without_its_question_is_reported(copy):
-    copy.replace("domain/core.yml", "  - action_ask_message\n", "  - action_ask_message\n  - action_ask_shoe_size\n")
+    copy.replace("domain/core.yml", "  - action_ask_confirmed\n", "  - action_ask_confirmed\n  - action_ask_shoe_size\n")
     problems = introduced(check_action_responses_exist, copy)
     assert [(p.file, p.name) for p in problems] == [("domain/core.yml", "response 'utter_ask_shoe_size'")]
 

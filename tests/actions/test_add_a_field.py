@@ -1,0 +1,174 @@
+"""Adding a field is one entry in content/fields.yml (issue 14, "one place per field").
+
+A temporary copy of the project gets one new entry (an employer, a kind that exists) and
+the concern that asks it; nothing else is edited by hand. The staff check names the field
+until the domain is regenerated; then the form asks it, checks it, shows it in the
+summary, sends it with the case and prints its label, all from that one entry.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+PYTHON = sys.executable
+
+EMPLOYER = {
+    "kind": "text",
+    "validation": {"min_length": 2, "max_length": 100},
+    "invalid_text": {"de": "Bitte nennen Sie den Namen Ihres Arbeitgebers.", "en": "Please give your employer's name."},
+    "label": {"de": "Arbeitgeber", "en": "Employer"},
+    "ask": {"de": "Bei welchem Arbeitgeber sind Sie beschäftigt?", "en": "Who is your employer?"},
+    "words": ["arbeitgeber", "employer"],
+    "case": "note",
+}
+
+# Runs inside the copy (its own imports read its own content/): one JSON line of findings.
+PROBE = r'''
+import asyncio, json, sys
+sys.path.insert(0, "tests/actions")
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from form_harness import EXTENSION_DONE, run_form
+from actions import enquiry_form
+from actions.enquiry_form import summary_text
+from actions.submission import build_submission
+from bot.confirmation.texts import text
+from bot.models import CaseSubmission
+
+done = {k: v for k, v in EXTENSION_DONE.items() if k != "message"}
+before = {**done, "phone": None, "requested_slot": "phone"}
+asked_next = run_form(before, "0170 1234567").requested
+invalid = run_form({**done, "requested_slot": "employer"}, "x").responses
+answered = run_form({**done, "requested_slot": "employer"}, "Muster GmbH")
+slots = {**done, **answered.slots}
+
+tracker = Tracker(sender_id="probe-conversation", slots={**slots, "message": "Bitte verlängern.", "language": "de",
+                  "submission_id": "abcdef123456"},
+                  latest_message={"text": "ja", "intent": {"name": "affirm", "confidence": 1.0}, "metadata": {}},
+                  events=[], paused=False, followup_action=None, active_loop={}, latest_action_name="action_listen")
+dispatcher = CollectingDispatcher()
+asyncio.run(enquiry_form.ActionAsk_employer().run(dispatcher, tracker, {}))
+submission = build_submission(tracker, [])
+print(json.dumps({
+    "asked_next": asked_next,
+    "invalid": invalid,
+    "stored": answered.slots.get("employer"),
+    "then_asked": answered.requested,
+    "summary_de": summary_text({**slots, "message": "Bitte verlängern."}, "de"),
+    "summary_en": summary_text({**slots, "message": "Bitte verlängern."}, "en"),
+    "ask": [m.get("response") for m in dispatcher.messages],
+    "skip_button": any(b["payload"] == "/skip" for m in dispatcher.messages for b in (m.get("buttons") or [])),
+    "message": submission.message,
+    "case_fields": sorted(CaseSubmission.model_fields),
+    "pdf_label": text("fields.employer", "en"),
+}))
+'''
+
+
+def _copy_project(target: Path) -> Path:
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for name in ("actions", "bot", "content", "domain", "data", "rasa_sdk_plugins"):
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, target / name, ignore=ignore)
+    for name in ("config.yml", "endpoints.yml"):
+        shutil.copy(ROOT / name, target / name)
+    (target / "tests" / "actions").mkdir(parents=True)
+    shutil.copy(ROOT / "tests" / "actions" / "form_harness.py", target / "tests" / "actions" / "form_harness.py")
+    return target
+
+
+def _add_employer(project: Path) -> None:
+    """The one entry, and the concern that asks it (optional, before the message)."""
+    with open(project / "content" / "fields.yml", "a", encoding="utf-8") as fh:
+        fh.write(yaml.safe_dump({"fields": {"employer": EMPLOYER}}, allow_unicode=True).split("\n", 1)[1])
+    concerns_path = project / "content" / "concerns.yml"
+    concerns = yaml.safe_load(concerns_path.read_text(encoding="utf-8"))
+    extension = concerns["concerns"]["residence_permit_extension"]
+    extension["fields"].insert(extension["fields"].index("message"), "employer")
+    extension["optional"].append("employer")
+    concerns_path.write_text(yaml.safe_dump(concerns, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def _run(project: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(project)}
+    return subprocess.run([PYTHON, *args], cwd=project, env=env, capture_output=True, text=True, timeout=300)
+
+
+def _check(project: Path) -> str:
+    return _run(project, "-c", "import sys; from bot.staffcheck import run_checks; from bot.staffcheck.project import Project;"
+                "from bot.staffcheck.report import render; r = run_checks(Project(sys.argv[1]), only={'fields', 'concerns'});"
+                "print(render(r))", str(project)).stdout
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    project = _copy_project(tmp_path_factory.mktemp("project"))
+    _add_employer(project)
+    return project
+
+
+def test_the_staff_check_names_the_new_field_until_the_domain_is_regenerated(project):
+    drift = _run(project, "-m", "bot.fields", "--check")
+    assert drift.returncode == 1
+    assert "field 'employer': its slot 'employer' is missing" in drift.stdout
+    report = _check(project)
+    assert "domain/fields.yml (field 'employer'): is out of date" in report and "make validate" in report
+
+    written = _run(project, "-m", "bot.fields", "--write")
+    assert written.returncode == 0, written.stderr
+    generated = yaml.safe_load((project / "domain" / "fields.yml").read_text(encoding="utf-8"))
+    assert "employer" in generated["slots"] and "action_ask_employer" in generated["actions"]
+    assert generated["responses"]["utter_ask_employer"][0]["text"] == EMPLOYER["ask"]["de"]
+    assert "utter_invalid_employer" in generated["responses"]
+    assert "2 of 2 checks passed" in _check(project)
+
+
+def test_form_summary_submission_and_pdf_pick_the_new_field_up(project):
+    assert _run(project, "-m", "bot.fields", "--write").returncode == 0
+    probe = _run(project, "-c", PROBE)
+    assert probe.returncode == 0, probe.stderr[-3000:]
+    found = json.loads(probe.stdout.strip().splitlines()[-1])
+    assert found["asked_next"] == "employer"                      # the form asks it where the concern lists it
+    assert found["invalid"] == ["utter_invalid_employer"]          # its validation and its explanation
+    assert found["stored"] == "Muster GmbH" and found["then_asked"] == "message"
+    assert "• Arbeitgeber: Muster GmbH" in found["summary_de"]     # the summary's label
+    assert "• Employer: Muster GmbH" in found["summary_en"]
+    assert found["ask"] == ["utter_ask_employer"] and found["skip_button"]  # its question, optional: skippable
+    assert found["message"] == "Bitte verlängern.\n[employer: Muster GmbH]"  # sent with the case (case: note)
+    assert "employer" not in found["case_fields"]
+    assert found["pdf_label"] == "Employer"
+
+
+def test_a_field_written_twice_is_refused_by_the_check(project):
+    assert _run(project, "-m", "bot.fields", "--write").returncode == 0
+    labels_path = project / "content" / "labels.yml"
+    original = labels_path.read_text(encoding="utf-8")
+    labels_path.write_text(original.replace("fields:\n", 'fields:\n  employer: {de: "Arbeitgeber", en: "Employer"}\n', 1),
+                           encoding="utf-8")
+    try:
+        report = _check(project)
+    finally:
+        labels_path.write_text(original, encoding="utf-8")
+    assert "content/labels.yml:" in report and "(field 'employer'): gives the field's label again" in report
+
+
+def test_a_case_column_the_backend_lacks_is_refused_by_the_check(project):
+    fields_path = project / "content" / "fields.yml"
+    original = fields_path.read_text(encoding="utf-8")
+    head, tail = original.rsplit("case: note", 1)  # the employer's (the last entry)
+    fields_path.write_text(head + "case: {column: employer, max_length: 100}" + tail, encoding="utf-8")
+    try:
+        assert _run(project, "-m", "bot.fields", "--write").returncode == 0
+        report = _check(project)
+    finally:
+        fields_path.write_text(original, encoding="utf-8")
+    assert "(field 'employer'): is sent as case column 'employer', which the backend's case table does not have" in report
