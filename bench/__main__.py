@@ -10,6 +10,11 @@ rendering, and backend submissions (with the PDF fetched) on SQLite and PostgreS
 Prints the targets as ratios and a table; writes reports/bench.json (profiles under
 reports/profiles/). ``--quick`` is a small smoke run; ``--only turns,profiles`` runs just
 those parts (the stack and the stock Rasa start only when a part needs them).
+
+With ``--only submissions --side LABEL=CHECKOUT[:PROCESSES]`` (repeatable) it compares the
+backends of several checkouts (e.g. main before a change and the branch after it) and
+render-process counts side by side on SQLite, interleaved over ``--rounds``; writes
+reports/bench-submissions.json.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from bench import profiles, turns
 from bench.rasa_server import RasaServer
 from bench.report import machine, table, targets, write_json
 from bench.stack import TimedStack, bench_settings
-from bench.submissions import bench_submissions
+from bench.submissions import bench_submissions, compare_sides, comparison_table, parse_side
 from bench.training import bench_training
 from bench.uploads import SIZES, bench_uploads
 from bot.config import PROJECT_ROOT
@@ -131,6 +136,18 @@ def run(plan: dict, skip_training: bool, parts: set[str] = set(PARTS)) -> dict:
     return report
 
 
+def run_comparison(plan: dict, sides: list[str], rounds: int) -> tuple[dict, str]:
+    """Submissions of several backends side by side (``--side``): the report and its table."""
+    report: dict = {"started": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": machine(),
+                    "plan": {"submissions": plan["submissions"], "rounds": rounds, "sides": sides}}
+    with tempfile.TemporaryDirectory(prefix="intake-bench-") as tmp:
+        _section(report, "comparison", lambda: compare_sides(Path(tmp), [parse_side(s) for s in sides],
+                                                             plan["submissions"], rounds))
+    report["machine"]["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
+    load = f"load average at start {report['machine']['load_average']}, at end {report['machine']['load_average_end']}"
+    return report, f"{load}\n{comparison_table(report.get('comparison', {}))}" if "comparison" in report else load
+
+
 def parse_parts(value: str) -> set[str]:
     """The parts named in `--only` (comma-separated), each one of PARTS."""
     parts = {part.strip() for part in value.split(",") if part.strip()}
@@ -147,10 +164,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-training", action="store_true", help="do not time a full rasa train")
     parser.add_argument("--only", type=parse_parts, default=set(PARTS), metavar="PART[,PART]",
                         help=f"run only these parts ({', '.join(PARTS)}), e.g. --only turns")
-    parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "reports" / "bench.json")
+    parser.add_argument("--side", action="append", default=[], metavar="LABEL=CHECKOUT[:PROCESSES]",
+                        help="with --only submissions: a backend to compare (repeatable; first = baseline)")
+    parser.add_argument("--rounds", type=int, default=2, help="with --side: interleaved rounds")
+    parser.add_argument("--submissions", type=int, help="submissions per measurement (default 40, --quick 4)")
+    parser.add_argument("--out", type=Path)
     args = parser.parse_args(argv)
-    report = run(QUICK if args.quick else FULL, skip_training=args.skip_training or args.quick, parts=args.only)
-    path = write_json(report, args.out)
+    plan = dict(QUICK if args.quick else FULL)
+    if args.submissions:
+        plan["submissions"] = args.submissions
+    if args.side:
+        if args.only != {"submissions"}:
+            parser.error("--side needs --only submissions")
+        report, text = run_comparison(plan, args.side, args.rounds)
+        path = write_json(report, args.out or PROJECT_ROOT / "reports" / "bench-submissions.json")
+        print(text)
+        say(f"report written to {path}")
+        return 1 if report.get("errors") else 0
+    report = run(plan, skip_training=args.skip_training or args.quick, parts=args.only)
+    path = write_json(report, args.out or PROJECT_ROOT / "reports" / "bench.json")
     print(table(report))
     say(f"report written to {path}")
     return 1 if report.get("errors") else 0

@@ -50,3 +50,17 @@ def tree_rss_mib(pid: int) -> float:
 def own_rss_mib() -> float:
     """This process's own RSS in MiB."""
     return round(rss_kib(os.getpid()) / 1024, 1)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of one process so far (0 when it has gone)."""
+    try:
+        fields = (PROC / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime (fields 14, 15)
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU seconds of pid and its live descendants (render processes of the backend, say)."""
+    return round(sum(cpu_seconds(p) for p in descendants(pid)), 3)

@@ -101,8 +101,9 @@ class Settings(BaseSettings):
 
     download_link_ttl_s: int = 7 * 24 * 3600
     # Processes rendering confirmation PDFs after the commit (bot/backend/pdf_worker.py);
-    # 0 renders in a thread of the backend itself.
-    pdf_render_processes: int = 1
+    # 0 renders in a thread of the backend itself. 2 = both cores of the target machine:
+    # a PDF costs ~70 ms of CPU, a receipt far less (docs/BENCHMARKS.md).
+    pdf_render_processes: int = 2
 
     # Abuse limits (bot/ratelimit.py, bot/gateway/limits.py; README "Limits"). Notation of
     # the `limits` library, several separated by ";"; empty = no limit. "client" counts

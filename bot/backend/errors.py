@@ -41,6 +41,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Dateien können gerade nicht angenommen werden. Bitte versuchen Sie es später erneut.",
         "Files cannot be accepted right now. Please try again later.",
     ),
+    "pdf_pending": (
+        "Die Bestätigung wird gerade erstellt. Bitte versuchen Sie es in wenigen Sekunden erneut.",
+        "The confirmation is being prepared. Please try again in a few seconds.",
+    ),
     "busy": ("Der Dienst ist gerade ausgelastet. Bitte erneut versuchen.", "The service is busy. Please try again."),
 }
 

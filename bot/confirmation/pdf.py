@@ -20,6 +20,7 @@ from fpdf.enums import MethodReturnValue, WrapMode, XPos, YPos
 from bot.catalogue import load_catalogue
 from bot.confirmation import fonts
 from bot.confirmation.fiktion import OFFICE_TZ, FiktionDecision
+from bot.confirmation.font_cache import add_cached_font, reduce_fonts_for_output
 from bot.confirmation.fonts import FONT_FILES, drawable, find_font, needs_shaping
 from bot.confirmation.texts import LANGUAGES, country_name, format_date, text
 
@@ -148,14 +149,15 @@ class _Renderer:
         self._statement()
         self._verification()
         self._save_request()
+        reduce_fonts_for_output(self.pdf)  # fpdf2 subsets the cached reduced face, not all 6000 glyphs
         return bytes(self.pdf.output()), self.pdf.layout
 
     # --- document --------------------------------------------------------------------
 
     def _setup(self) -> None:
         pdf, (first, _) = self.pdf, self.langs
-        pdf.add_font("DejaVu", "", str(find_font(FONT_FILES[""])))
-        pdf.add_font("DejaVu", "B", str(find_font(FONT_FILES["B"])))
+        for style in ("", "B"):  # parsed once per process (font_cache.py), not per document
+            add_cached_font(pdf, "DejaVu", style, find_font(FONT_FILES[style]))
         pdf.set_margins(MARGIN, TOP, MARGIN)
         pdf.set_auto_page_break(True, margin=MARGIN)
         pdf.set_creation_date(self.data.received_at.astimezone(timezone.utc))  # same input, same bytes

@@ -19,10 +19,11 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509.oid import NameOID
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
+from pyhanko.sign.general import get_pyca_cryptography_hash
 
 FIELD_NAME = "LEA-Eingangsbestaetigung"
 # Room for the CMS container: reserving it skips pyHanko's trial signature (half the cost).
@@ -58,8 +59,8 @@ def ensure_default_key(config: SigningConfig) -> None:
         raise FileNotFoundError("the configured signing key or certificate does not exist")
     config.key_path.parent.mkdir(parents=True, exist_ok=True)
     os.chmod(config.key_path.parent, 0o700)
-    # ECDSA P-256: pyHanko re-loads the key for every signature; an RSA key's load-time
-    # consistency check cost ~140 ms per load on these machines, a P-256 key's almost nothing.
+    # ECDSA P-256: small and fast to sign with (an RSA key's load-time consistency check
+    # cost ~140 ms per load on these machines; _ParsedKeySigner now loads it once).
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, DEFAULT_SUBJECT),
                       x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Landesamt für Einwanderung (test key)")])
@@ -87,18 +88,48 @@ def _write_private(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
+class _ParsedKeySigner(signers.SimpleSigner):
+    """pyHanko's SimpleSigner with its private key parsed once, not for every signature.
+
+    SimpleSigner.sign_raw re-parses the key from DER for each signature; for an RSA key
+    (what an office certificate usually has) OpenSSL's consistency check on loading costs
+    ~140 ms, several times the rest of the signature. The parsed key object is immutable
+    and OpenSSL signs with it from several threads. RSA PKCS#1 v1.5 and ECDSA use it;
+    any other mechanism (PSS, EdDSA) goes the library's own way.
+    """
+
+    def __init__(self, loaded: signers.SimpleSigner) -> None:
+        super().__init__(signing_cert=loaded.signing_cert, signing_key=loaded.signing_key,
+                         cert_registry=loaded.cert_registry)
+        self.parsed_key = serialization.load_der_private_key(loaded.signing_key.dump(), password=None)
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        signature_mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
+        try:
+            mechanism = signature_mechanism.signature_algo  # "ecdsa" also for "sha256_ecdsa"
+        except ValueError:
+            mechanism = signature_mechanism["algorithm"].native
+        hash_algorithm = get_pyca_cryptography_hash(digest_algorithm)
+        if mechanism == "rsassa_pkcs1v15" and isinstance(self.parsed_key, rsa.RSAPrivateKey):
+            return self.parsed_key.sign(data, padding.PKCS1v15(), hash_algorithm)
+        if mechanism == "ecdsa" and isinstance(self.parsed_key, ec.EllipticCurvePrivateKey):
+            return self.parsed_key.sign(data, ec.ECDSA(hash_algorithm))
+        return super().sign_raw(data, digest_algorithm)
+
+
 class ConfirmationSigner:
     """Signs confirmation PDFs with one loaded key (load once per process: loading costs)."""
 
     def __init__(self, config: SigningConfig) -> None:
         ensure_default_key(config)
-        self._signer = signers.SimpleSigner.load(
+        loaded = signers.SimpleSigner.load(
             str(config.key_path), str(config.cert_path),
             ca_chain_files=tuple(str(p) for p in config.chain_paths) or None,
             key_passphrase=config.passphrase,
         )
-        if self._signer is None:
+        if loaded is None:
             raise ValueError("the signing key or certificate could not be loaded")
+        self._signer = _ParsedKeySigner(loaded)
 
     def sign(self, pdf: bytes) -> bytes:
         """The PDF with a PAdES signature (an incremental update over the original bytes)."""

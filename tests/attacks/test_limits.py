@@ -86,9 +86,10 @@ def test_a_chat_flood_from_one_client_is_refused_while_another_client_is_served(
     assert len([r for r in flood if r.status_code == 200]) <= 8 and len(refused) >= 6, [r.status_code for r in flood]
     for response in refused:
         _assert_refusal(response)
-    # Served, not refused. (Which language greets "Hallo" sent with the channel preset "en" is the
-    # conversation model's decision: since e5eab73 the preset is kept for a one-word greeting.)
-    assert served.status_code == 200 and served.json()[0]["text"] and "Please wait" not in served.text, served.text
+    # Served: an answer of the assistant (its greeting, in whichever language it chose for a
+    # bare "Hallo" on an English page), not the refusal.
+    assert served.status_code == 200 and "Please wait" not in served.text, served.text
+    assert "Guten Tag" in served.text or "Hello" in served.text, served.text
 
 
 def test_one_conversation_flooding_from_many_addresses_is_refused(strict_gateway):

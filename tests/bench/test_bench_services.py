@@ -47,3 +47,17 @@ def test_turn_bench_runs_scripts_side_by_side_through_rasa_and_the_gateway(stack
         assert result[side]["general"]["n"] == 2 and result[side]["enquiry"]["n"] == 4
     both = turns.concurrent(stack.gateway_url, 2)
     assert both["n"] == 2 * len(turns.SCRIPTS["de"]) and both["failures"] == 0 and both["enquiry"]["n"] == 8
+
+
+def test_backends_compared_side_by_side_get_every_pdf_when_asked(tmp_path):
+    from bench.submissions import compare_sides
+    from bot.config import PROJECT_ROOT
+
+    sides = [("thread", PROJECT_ROOT, 0), ("process", PROJECT_ROOT, 1)]
+    result = compare_sides(tmp_path, sides, count=3, rounds=1, concurrencies=(2,), fetches=("immediately",))
+    for label in ("thread", "process"):
+        [run] = result[label]["runs"]
+        measured = run["immediately"]["2"]
+        assert measured["failures"] == 0 and measured["pdf"]["n"] == 3 and measured["fetch"] == "immediately"
+        assert result[label]["median"]["immediately 2 pdfs_per_s"] > 0 and len(run["load"]) == 2
+    assert result["thread"]["ratio_to_thread"]["immediately 2 per_s"] == 1.0

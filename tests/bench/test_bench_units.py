@@ -6,6 +6,7 @@ import os
 import subprocess
 import time
 
+import pytest
 import yaml
 
 from bench.pipelines import held_out, to_raw, write_config
@@ -228,3 +229,44 @@ def test_round_trips_count_actions_form_validation_and_custom_asks(monkeypatch):
     assert counted["greet"]["per_turn"] == [0]
     assert counted["general"]["per_turn"] == [1, 1]
     assert counted["enquiry"]["per_turn"] == [2, 1, 1, 1] and counted["enquiry"]["max"] == 2
+
+
+def test_sides_are_label_checkout_and_optional_render_processes(tmp_path):
+    from bench.submissions import parse_side
+
+    assert parse_side(f"before={tmp_path}:1") == ("before", tmp_path, 1)
+    assert parse_side(f"after={tmp_path}") == ("after", tmp_path, None)
+    with pytest.raises(ValueError):
+        parse_side("no-path")
+
+
+def test_comparison_reports_medians_and_ratios_to_the_first_side():
+    from bench.submissions import _medians, comparison_table
+
+    def run(receipts, pdfs, cpu, load):
+        entry = {"per_s": receipts, "pdfs_per_s": pdfs, "backend_cpu_ms_per_case": cpu,
+                 "backend_main_cpu_ms_per_case": cpu / 5, "failures": 0,
+                 "pdf": {"p50_ms": 100, "p95_ms": 200}}
+        return {"after": {"8": entry}, "load": load}
+
+    results = {}
+    for label, rates in (("before", [(20, 2, 90), (30, 3, 100), (25, 4, 110)]),
+                         ("after", [(40, 8, 60), (50, 9, 50), (45, 10, 40)])):
+        runs = [run(r, p, cpu, [5.0, 6.0]) for r, p, cpu in rates]
+        results[label] = {"runs": runs, "median": _medians(runs, (8,), ("after",))}
+    for label in results:
+        results[label]["ratio_to_before"] = {k: round(v / results["before"]["median"][k], 2)
+                                             for k, v in results[label]["median"].items()}
+    assert results["after"]["median"] == {"after 8 per_s": 45, "after 8 pdfs_per_s": 9,
+                                          "after 8 backend_cpu_ms_per_case": 50, "after 8 backend_main_cpu_ms_per_case": 10}
+    text = comparison_table(results)
+    assert "| after | after | 8 | 45 | 9 | 50 | 100 / 200 | 0 | 1.8, 3.0, 0.5 | 5.0-6.0, 5.0-6.0, 5.0-6.0 |" in text
+
+
+def test_cpu_seconds_count_the_process_tree():
+    from bench.procs import cpu_seconds, tree_cpu_seconds
+
+    busy = subprocess.Popen(["sh", "-c", "i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done"])
+    busy.wait(timeout=60)
+    assert cpu_seconds(busy.pid) == 0.0  # gone
+    assert tree_cpu_seconds(os.getpid()) >= cpu_seconds(os.getpid()) > 0

@@ -21,7 +21,7 @@ REQUIREMENTS = ROOT / "requirements"
 LOCKS = ("app.lock", "dev.lock", "rasa.lock")
 
 # Code that runs inside Rasa (.venv-rasa, Python 3.10): checked against rasa.lock.
-RASA_SIDE = {"bot/language_policy.py", "bot/windowed_tracker_store.py",
+RASA_SIDE = {"bot/language_policy.py", "bot/windowed_tracker_store.py", "bot/rasa_speedups.py",
              "deploy/rasa/atomic_redis_lock_store.py", "deploy/rasa/rasa_run.py"}
 # Service packages' modules that only developers run: checked against dev.in like tests.
 DEV_ONLY = {"bot/scanning/bench.py": "the scanner benchmark (python -m bot.scanning.bench)"}

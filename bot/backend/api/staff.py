@@ -8,7 +8,7 @@ from typing import Literal, TypeVar
 from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, create_model
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased, selectinload
 
@@ -18,6 +18,7 @@ from bot.backend.cases import OFFICE_TZ
 from bot.backend.db import transaction
 from bot.backend.errors import BackendError
 from bot.backend.models import Case, Upload
+from bot.fields import CaseColumn, load_registry
 
 router = APIRouter(prefix="/staff/api", tags=["staff"])
 T = TypeVar("T")
@@ -71,24 +72,30 @@ class Entry(BaseModel):
     attachments: list[Attachment]
 
 
-class CaseDetail(CaseSummary):
+class _CaseDetailBase(CaseSummary):
     language: str
     channel: str
-    date_of_birth: date
-    place_of_birth: str | None
-    email: str
-    phone: str | None
-    address: str | None
-    postal_code: str | None
-    existing_case_number: str | None
-    principal_case_number: str | None
-    title_kind: str | None
-    title_serial: str | None
-    title_expiry: date | None
     verification_code: str
     fiktionswirkung: bool
     fiktion_reason: str
     entries: list[Entry]
+
+
+# The enquiry's fields the case table stores, beyond the summary's: one per `case: {column}` of
+# content/fields.yml (the message is in the entries).
+DETAIL_COLUMNS: dict[str, CaseColumn] = {
+    name: column for name, column in load_registry().case_columns().items()
+    if name != "message" and name not in CaseSummary.model_fields and name in Case.__table__.columns
+}
+
+
+def _detail_field(column: CaseColumn) -> tuple[object, object]:
+    kind = date if column.type == "date" else str
+    return (kind, ...) if column.required else (kind | None, None)
+
+
+CaseDetail = create_model("CaseDetail", __base__=_CaseDetailBase, __module__=__name__,
+                          **{name: _detail_field(column) for name, column in DETAIL_COLUMNS.items()})
 
 
 def _linked(case: Case) -> LinkedCase:
@@ -118,10 +125,7 @@ def _detail(case: Case, session: Session) -> CaseDetail:
     ]
     return CaseDetail(
         **_summary(case).model_dump(), language=case.language, channel=case.channel,
-        date_of_birth=case.date_of_birth, place_of_birth=case.place_of_birth, email=case.email,
-        phone=case.phone, address=case.address, postal_code=case.postal_code,
-        existing_case_number=case.existing_case_number, principal_case_number=case.principal_case_number,
-        title_kind=case.title_kind, title_serial=case.title_serial, title_expiry=case.title_expiry,
+        **{name: getattr(case, name) for name in DETAIL_COLUMNS},
         verification_code=case.confirmation.verification_code,
         fiktionswirkung=case.confirmation.fiktion_applies, fiktion_reason=case.confirmation.fiktion_reason,
         entries=entries,
