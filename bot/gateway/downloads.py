@@ -4,6 +4,12 @@ The token is unguessable (issued by the backend, stored hashed there), bound to
 one conversation and expires; wrong or expired links get 404/410 and no data. The
 conversation is named by the client's own sender in the ``X-Conversation`` header,
 never in the URL: URLs end up in browser histories, proxies and logs.
+
+A PDF still being rendered (the backend renders it after the case's commit and answers
+503 ``pdf_pending`` after waiting) is passed on as 503 ``pdf_pending`` with Retry-After
+and a bilingual message (content/gateway.yml), so the widget and the Telegram bridge
+retry instead of reporting a failure. Any other backend trouble stays a bare
+``unavailable``: its body is never forwarded.
 """
 
 from __future__ import annotations
@@ -13,8 +19,11 @@ from fastapi import APIRouter, Header, Request
 from fastapi.responses import JSONResponse, Response
 
 from bot.gateway.identity import acceptable_sender, conversation_key, web_conversation
+from bot.gateway.limits import bilingual
 
 router = APIRouter(tags=["downloads"])
+# Retry-After passed on to clients, in seconds: the backend's value, kept within these bounds.
+RETRY_AFTER_DEFAULT_S, RETRY_AFTER_MAX_S = 2, 30
 
 
 async def confirmation_pdf(request: Request, token: str, conversation_id: str | None) -> Response:
@@ -33,6 +42,8 @@ async def confirmation_pdf(request: Request, token: str, conversation_id: str | 
         return JSONResponse({"error": "unavailable"}, status_code=503)
     if upstream.status_code in (404, 410):
         return JSONResponse({"error": "not_found" if upstream.status_code == 404 else "expired"}, status_code=upstream.status_code)
+    if upstream.status_code == 503 and _code(upstream) == "pdf_pending":
+        return pdf_pending(_retry_after(upstream))
     if upstream.status_code != 200:
         return JSONResponse({"error": "unavailable"}, status_code=503)
     disposition = upstream.headers.get("content-disposition") or 'attachment; filename="confirmation.pdf"'
@@ -41,6 +52,29 @@ async def confirmation_pdf(request: Request, token: str, conversation_id: str | 
         media_type="application/pdf",
         headers={"Content-Disposition": disposition, "Cache-Control": "no-store"},
     )
+
+
+def pdf_pending(seconds: int) -> JSONResponse:
+    """503: the PDF is being rendered; ask again after ``seconds`` (header and body)."""
+    return JSONResponse({"error": "pdf_pending", "message": bilingual("pdf_pending"), "retry_after": seconds},
+                        status_code=503, headers={"Retry-After": str(seconds), "Cache-Control": "no-store"})
+
+
+def _code(upstream: httpx.Response) -> str | None:
+    """The backend's error code (bot/backend/errors.py), None if the body is not one."""
+    try:
+        body = upstream.json()
+    except ValueError:
+        return None
+    return body.get("error") if isinstance(body, dict) else None
+
+
+def _retry_after(upstream: httpx.Response) -> int:
+    """The backend's Retry-After in whole seconds (1..RETRY_AFTER_MAX_S; the default if absent or odd)."""
+    value = upstream.headers.get("retry-after", "")
+    if not value.isdigit():
+        return RETRY_AFTER_DEFAULT_S
+    return min(max(int(value), 1), RETRY_AFTER_MAX_S)
 
 
 @router.get("/downloads/{token}")

@@ -149,11 +149,15 @@ def allow_embedding(app: FastAPI, settings: Settings) -> None:
     """Let the widget on the configured office pages call the chat and upload APIs (CORS).
 
     The widget sends no cookies, so no credentials are allowed; only its two POSTs (Content-Type)
-    and the PDF download (X-Conversation) need a preflight. Without configured origins nothing is added.
+    and the PDF download (X-Conversation) need a preflight; a download's Content-Disposition and
+    Retry-After are exposed to it. Without configured origins nothing is added.
     """
     origins = embedding_origins(settings.widget_origins)
     if origins:
         app.add_middleware(
             CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
             allow_headers=["Content-Type", "X-Conversation"], allow_credentials=False, max_age=600,
+            # The widget reads these of a download: the PDF's file name, and when to ask again
+            # for a PDF still being rendered (503 pdf_pending).
+            expose_headers=["Content-Disposition", "Retry-After"],
         )

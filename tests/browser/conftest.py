@@ -33,6 +33,9 @@ class FakeGateway:
         self.recorder.messages.clear()
         self.recorder.uploads.clear()
         self.recorder.failed_once.clear()
+        self.recorder.pending.clear()
+        self.recorder.download_tokens.clear()
+        self.recorder.download_conversations.clear()
 
 
 @pytest.fixture(scope="session")

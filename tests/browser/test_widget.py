@@ -338,3 +338,41 @@ def test_download_link_only_to_the_gateway(new_page, fake_gateway):
     send(page, "danach")
     wait_idle(page)
     expect(page.locator(f"{HOST} a.download")).to_have_count(0)
+
+
+def test_a_pdf_still_rendering_is_fetched_again_after_retry_after(new_page, fake_gateway):
+    """503 pdf_pending twice (Retry-After: 1): the widget asks again after each wait and saves the PDF;
+    no error notice, and every try carries the conversation header."""
+    fake_gateway.recorder.pending["tok-later"] = 2
+    page = new_page()
+    page.goto(fake_gateway.url + "/")
+    open_widget(page)
+    send(page, "ja später")
+    link = page.get_by_role("link", name="Bestätigung herunterladen (PDF)")
+    with page.expect_download(timeout=15_000) as download_info:
+        link.click()
+    with open(download_info.value.path(), "rb") as handle:
+        assert handle.read(5) == b"%PDF-"
+    assert fake_gateway.recorder.download_tokens == ["tok-later"] * 3
+    sender = fake_gateway.recorder.messages[0]["sender"]
+    assert fake_gateway.recorder.download_conversations == [sender] * 3
+    expect(page.locator(f"{HOST} .log .msg.notice")).to_have_count(0)
+
+
+def test_a_pdf_never_ready_is_announced_as_being_prepared_in_the_clients_language(new_page, fake_gateway):
+    """Still pending after the last try: a notice in the log (a live region) in English on the English page,
+    not the generic download error; the tries are bounded."""
+    fake_gateway.recorder.pending["tok-later"] = 100
+    page = new_page()
+    page.goto(fake_gateway.url + "/?lang=en")
+    open_widget(page)
+    send(page, "yes later")
+    page.get_by_role("link", name="Download confirmation (PDF)").click()
+    notice = page.locator(f"{HOST} [role=log] .msg.notice")
+    expect(notice).to_have_count(1, timeout=15_000)
+    expect(notice).to_have_attribute("lang", "en")
+    expect(notice).to_contain_text("Your confirmation is being prepared")
+    expect(notice).to_contain_text("in a moment")
+    assert fake_gateway.recorder.download_tokens == ["tok-later"] * 3
+    page.wait_for_timeout(1500)  # no further try comes later
+    assert len(fake_gateway.recorder.download_tokens) == 3

@@ -58,6 +58,9 @@ class Recorder:
     uploads: list[dict] = field(default_factory=list)
     failed_once: set[str] = field(default_factory=set)
     download_conversations: list[str] = field(default_factory=list)  # X-Conversation of each download
+    # token -> how many more downloads get 503 pdf_pending (as the real gateway: Retry-After, bilingual text)
+    pending: dict[str, int] = field(default_factory=dict)
+    download_tokens: list[str] = field(default_factory=list)  # token of each download
 
 
 def bot_reply(message: str, language: str, sender: str) -> list[dict]:
@@ -80,6 +83,10 @@ def bot_reply(message: str, language: str, sender: str) -> list[dict]:
             "filename": f"Bestaetigung-{CASE_NUMBER}.pdf",
             "case_number": CASE_NUMBER,
         }
+        return [{**out, "text": texts["done"]}, {**out, "custom": pdf}]
+    if lowered in {"ja später", "yes later"}:  # a confirmation whose PDF the test holds back
+        pdf = {"type": "confirmation_pdf", "url": "/downloads/tok-later", "filename": "Bestaetigung.pdf",
+               "case_number": CASE_NUMBER}
         return [{**out, "text": texts["done"]}, {**out, "custom": pdf}]
     if lowered == "evil download":
         return [{**out, "custom": {"type": "confirmation_pdf", "url": "javascript:alert(1)", "filename": "x.pdf"}}]
@@ -134,8 +141,14 @@ def build_app(recorder: Recorder) -> FastAPI:
         # As the real gateway: the conversation comes in a header, never in the URL.
         conversation = request.headers.get("x-conversation", "")
         recorder.download_conversations.append(conversation)
+        recorder.download_tokens.append(token)
         if not conversation or request.url.query:
             return JSONResponse({"error": "not_found"}, status_code=404)
+        if recorder.pending.get(token, 0) > 0:
+            recorder.pending[token] -= 1
+            message = {"de": "Ihre Bestätigung wird gerade erstellt.", "en": "Your confirmation is being prepared."}
+            return JSONResponse({"error": "pdf_pending", "message": message, "retry_after": 1}, status_code=503,
+                                headers={"Retry-After": "1", "Cache-Control": "no-store"})
         headers = {"Content-Disposition": f'attachment; filename="Bestaetigung-{CASE_NUMBER}.pdf"'}
         return Response(PDF_BYTES, media_type="application/pdf", headers=headers)
 

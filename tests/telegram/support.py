@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +32,10 @@ class RecordingGateway:
     upload_reply: tuple[int, dict] | None = None
     downloads: dict[str, bytes] = field(default_factory=dict)  # token -> bytes
     download_chats: list[str] = field(default_factory=list)  # X-Telegram-Chat of each download
+    download_times: list[float] = field(default_factory=list)  # monotonic time of each download
+    # token -> how many more downloads get 503 pdf_pending (the PDF still rendering) before the PDF
+    pending: dict[str, int] = field(default_factory=dict)
+    retry_after: str = "1"  # Retry-After of those 503s
     tokens: set[str] = field(default_factory=set)  # X-Internal-Token of every request
     statuses: dict[str, int] = field(default_factory=dict)  # message text -> HTTP status
     in_flight: dict[int, int] = field(default_factory=dict)  # chat id -> requests being answered
@@ -78,7 +83,14 @@ class RecordingGateway:
     async def _download(self, request: Request) -> Response:
         self.tokens.add(request.headers.get("x-internal-token", ""))
         self.download_chats.append(request.headers.get("x-telegram-chat", ""))
-        data = self.downloads.get(request.path_params["token"])
+        self.download_times.append(time.monotonic())
+        token = request.path_params["token"]
+        if self.pending.get(token, 0) > 0:
+            self.pending[token] -= 1
+            body = {"error": "pdf_pending", "retry_after": self.retry_after,
+                    "message": {"de": "Wird erstellt.", "en": "Being prepared."}}
+            return JSONResponse(body, status_code=503, headers={"Retry-After": self.retry_after})
+        data = self.downloads.get(token)
         if data is None:
             return Response(status_code=404)
         return Response(data, media_type="application/pdf")

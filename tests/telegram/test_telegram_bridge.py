@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 
 import pytest
 
@@ -275,3 +276,60 @@ async def test_the_bridge_reaches_the_gateway_directly_when_told(fake_telegram, 
     finally:
         await stop(application)
     assert gateway.messages_of(CHAT) == ["direkt"]
+
+
+def _confirmation_reply(token: str) -> list[dict]:
+    return [{"recipient_id": str(CHAT), "text": "Ihre Vorgangsnummer: LEA-2025-000124"},
+            {"recipient_id": str(CHAT), "custom": {"type": "confirmation_pdf", "url": f"/downloads/{token}",
+                                                   "filename": "Bestaetigung.pdf", "case_number": "LEA-2025-000124"}}]
+
+
+async def test_a_pdf_still_rendering_is_fetched_again_after_retry_after(bridge, fake_telegram, gateway):
+    """503 pdf_pending twice: the bridge waits Retry-After each time, then sends the PDF; no apology,
+    and another chat is answered while this one waits."""
+    gateway.downloads["tok-late"] = PDF
+    gateway.pending["tok-late"] = 2
+    gateway.replies["ja"] = _confirmation_reply("tok-late")
+    fake_telegram.push_text(CHAT, "ja")
+    await fake_telegram.wait_until_consumed()
+    fake_telegram.push_text(CHAT + 1, "andere")
+    await fake_telegram.wait_for_messages(CHAT + 1, 1, timeout=5)
+    assert fake_telegram.sent_documents(CHAT) == [], "the other chat did not wait for this chat's PDF"
+
+    await fake_telegram.wait_for_messages(CHAT, 2, timeout=15)
+    [document] = fake_telegram.sent_documents(CHAT)
+    assert document.data == PDF
+    assert len(gateway.download_times) == 3 and gateway.download_chats == [str(CHAT)] * 3
+    gaps = [b - a for a, b in zip(gateway.download_times, gateway.download_times[1:])]
+    assert all(gap >= 0.95 for gap in gaps), gaps  # Retry-After: 1
+    assert both("unavailable") not in fake_telegram.texts(CHAT)
+    assert both("pdf_pending") not in fake_telegram.texts(CHAT)
+
+
+async def test_a_pdf_never_ready_gets_the_bilingual_notice_after_bounded_tries(bridge, fake_telegram, gateway):
+    """Still rendering after the last try: the bilingual "being prepared, ask again" notice, no document."""
+    gateway.pending["tok-never"] = 100
+    gateway.replies["ja"] = _confirmation_reply("tok-never")
+    fake_telegram.push_text(CHAT, "ja")
+    messages = await fake_telegram.wait_for_messages(CHAT, 2, timeout=15)
+    assert both("pdf_pending") in [m.get("text") for m in messages]
+    assert "Eingangsbestätigung" in both("pdf_pending") and "confirmation of receipt" in both("pdf_pending")
+    assert fake_telegram.sent_documents(CHAT) == []
+    from bot.channels.telegram.bridge import PDF_TRIES
+
+    assert len(gateway.download_times) == PDF_TRIES == 3
+
+
+async def test_pdf_retries_stay_within_their_time_budget(bridge, fake_telegram, gateway, monkeypatch):
+    """A long Retry-After is not waited out beyond the budget: the notice comes at once."""
+    from bot.channels.telegram import bridge as bridge_module
+
+    monkeypatch.setattr(bridge_module, "PDF_WAIT_BUDGET_S", 2.0)
+    gateway.retry_after = "30"
+    gateway.pending["tok-slow"] = 100
+    gateway.replies["ja"] = _confirmation_reply("tok-slow")
+    started = time.monotonic()
+    fake_telegram.push_text(CHAT, "ja")
+    messages = await fake_telegram.wait_for_messages(CHAT, 2, timeout=15)
+    assert time.monotonic() - started < 8
+    assert both("pdf_pending") in [m.get("text") for m in messages]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import logging
+import time
 from typing import Any
 
 from telegram import Message, Update
@@ -21,13 +23,19 @@ from telegram.ext import (
 
 from bot.config import Settings
 
-from .gateway import GatewayClient, GatewayUnavailable, UploadOutcome
+from .gateway import ConfirmationPending, GatewayClient, GatewayUnavailable, UploadOutcome
 from .keyboard import CallbackPayloads, build_keyboard
 from .texts import GREETING, both, language_of, text
 
 log = logging.getLogger(__name__)
 
 PHOTO_CONTENT_TYPE = "image/jpeg"  # Telegram re-encodes every photo as JPEG.
+# A confirmation PDF still being rendered (503 pdf_pending) is fetched again after its
+# Retry-After: at most PDF_TRIES fetches, and no wait that would end after PDF_WAIT_BUDGET_S.
+# Only this chat waits (its updates run in order, ordering.py); other chats go on.
+PDF_TRIES = 3
+PDF_WAIT_BUDGET_S = 20.0
+PDF_MIN_WAIT_S = 0.5
 
 
 class TelegramBridge:
@@ -197,12 +205,25 @@ class TelegramBridge:
     async def _send_confirmation(
         self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, custom: dict[str, Any]
     ) -> None:
-        """Fetches the confirmation PDF from the gateway and sends it as a document."""
-        try:
-            data = await self.gateway.download(str(custom.get("url", "")), chat_id)
-        except GatewayUnavailable as exc:
-            await self._apologise(context, chat_id, exc)
-            return
+        """Fetches the confirmation PDF from the gateway and sends it as a document; while it is
+        still being rendered, asks again after Retry-After (bounded), then says so in both languages."""
+        url = str(custom.get("url", ""))
+        deadline = time.monotonic() + PDF_WAIT_BUDGET_S
+        for attempt in range(1, PDF_TRIES + 1):
+            try:
+                data = await self.gateway.download(url, chat_id)
+                break
+            except ConfirmationPending as pending:
+                wait = max(pending.retry_after, PDF_MIN_WAIT_S)
+                if attempt == PDF_TRIES or time.monotonic() + wait > deadline:
+                    log.info("confirmation for chat %s still pending after %d tries", self.chat_ref(chat_id), attempt)
+                    await context.bot.send_message(chat_id, both("pdf_pending"))
+                    return
+                await _show_action(context, chat_id, ChatAction.UPLOAD_DOCUMENT)
+                await asyncio.sleep(wait)
+            except GatewayUnavailable as exc:
+                await self._apologise(context, chat_id, exc)
+                return
         filename = str(custom.get("filename") or "confirmation.pdf")
         await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_DOCUMENT)
         await context.bot.send_document(chat_id, document=data, filename=filename)
@@ -228,8 +249,13 @@ def _language(update: Update) -> str:
 
 async def _typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
     """Shows "typing…" while the assistant thinks; a failure here is not worth an error."""
+    await _show_action(context, chat_id, ChatAction.TYPING)
+
+
+async def _show_action(context: ContextTypes.DEFAULT_TYPE, chat_id: int, action: str) -> None:
+    """Shows a chat action ("typing…", "sending a file…"); a failure here is not worth an error."""
     try:
-        await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+        await context.bot.send_chat_action(chat_id, action)
     except TelegramError:
         pass
 

@@ -24,6 +24,18 @@ class GatewayUnavailable(Exception):
     """The gateway could not be reached or answered with something unusable."""
 
 
+class ConfirmationPending(GatewayUnavailable):
+    """The confirmation PDF is still being rendered (503 pdf_pending): ask again after retry_after s."""
+
+    def __init__(self, retry_after: float) -> None:
+        super().__init__("confirmation pending")
+        self.retry_after = retry_after
+
+
+# Retry-After of a pending PDF, in seconds: the gateway's value within these bounds.
+RETRY_AFTER_DEFAULT_S, RETRY_AFTER_MAX_S = 2.0, 60.0
+
+
 @dataclass
 class UploadOutcome:
     """What the gateway said about one uploaded file."""
@@ -105,9 +117,29 @@ class GatewayClient:
             )
         except httpx.HTTPError as exc:
             raise GatewayUnavailable(type(exc).__name__) from exc
+        if response.status_code == 503 and _error_code(response) == "pdf_pending":
+            raise ConfirmationPending(_retry_after(response))
         if response.status_code != 200:
             raise GatewayUnavailable(f"download answered {response.status_code}")
         return response.content
+
+
+def _error_code(response: httpx.Response) -> str | None:
+    """The error code of a JSON error body ({"error": ...}), None otherwise."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    return body.get("error") if isinstance(body, dict) else None
+
+
+def _retry_after(response: httpx.Response) -> float:
+    """Retry-After in seconds (delta form only; the default when absent or unusable)."""
+    try:
+        seconds = float(response.headers.get("retry-after", ""))
+    except ValueError:
+        return RETRY_AFTER_DEFAULT_S
+    return min(max(seconds, 0.0), RETRY_AFTER_MAX_S) if seconds == seconds else RETRY_AFTER_DEFAULT_S
 
 
 def _message_list(response: httpx.Response, strict: bool = True) -> list[dict[str, Any]]:

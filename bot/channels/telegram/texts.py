@@ -12,6 +12,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Sorry, the assistant is not reachable right now. "
         "Please try again in a few minutes.",
     },
+    "pdf_pending": {
+        "de": "Ihre Eingangsbestätigung wird gerade erstellt. Bitte fragen Sie in einem Moment "
+        "noch einmal danach: /confirmation",
+        "en": "Your confirmation of receipt is being prepared. Please ask for it again in a moment: "
+        "/confirmation",
+    },
     "unsupported": {
         "de": "Ich kann Text, PDF-Dateien und Fotos lesen, aber keine anderen Nachrichten.",
         "en": "I can read text, PDF files and photos, but no other kinds of message.",

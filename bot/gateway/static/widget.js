@@ -19,6 +19,11 @@
   const MAX_ENTRIES = 300; // transcript entries kept in sessionStorage
   const REQUEST_TIMEOUT_MS = 60000;
   const UPLOAD_TIMEOUT_MS = 180000;
+  // A confirmation PDF still being rendered (503 pdf_pending) is fetched again after its
+  // Retry-After (1 to 10 s): at most DOWNLOAD_TRIES fetches, then the client is told to ask again.
+  const DOWNLOAD_TRIES = 3;
+  const RETRY_AFTER_MIN_S = 1;
+  const RETRY_AFTER_MAX_S = 10;
   const ACCEPTED_FILES = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png";
 
   // Every text the widget itself shows, in German and English.
@@ -58,6 +63,8 @@
       retry: "Noch einmal senden",
       download: "Bestätigung herunterladen (PDF)",
       downloadFailed: "Die Bestätigung konnte nicht geladen werden. Bitte versuchen Sie es noch einmal oder schreiben Sie „Bestätigung erneut senden“.",
+      pdfPreparing: "Ihre Bestätigung wird erstellt …",
+      pdfPending: "Ihre Bestätigung wird gerade erstellt. Bitte fragen Sie in einem Moment noch einmal danach: über den Link oben oder mit „Bestätigung erneut senden“.",
       caseNumber: "Vorgangsnummer: {number}",
       uploadRequest: "Sie können jetzt eine Datei anhängen: Schaltfläche mit der Büroklammer neben dem Eingabefeld.",
       choices: "Antwortmöglichkeiten",
@@ -99,6 +106,8 @@
       retry: "Send again",
       download: "Download confirmation (PDF)",
       downloadFailed: "The confirmation could not be loaded. Please try again or write “send my confirmation again”.",
+      pdfPreparing: "Your confirmation is being prepared …",
+      pdfPending: "Your confirmation is being prepared. Please ask for it again in a moment: with the link above or by writing “send my confirmation again”.",
       caseNumber: "Case number: {number}",
       uploadRequest: "You can attach a file now: the paper-clip button next to the message field.",
       choices: "Possible answers",
@@ -380,9 +389,17 @@
    * Fetch the PDF with the conversation id in a header (never in the URL: URLs end up in
    * histories and logs) and save it; the server's file name wins, as for a plain link.
    */
+  const downloading = new Set(); // links being fetched: a second click waits for the first
+
   async function downloadConfirmation(href, fallbackName) {
+    if (downloading.has(href)) return;
+    downloading.add(href);
     try {
-      const response = await fetch(href, { headers: { "X-Conversation": state.sender }, credentials: "omit", cache: "no-store" });
+      const response = await fetchConfirmation(href);
+      if (!response) {
+        addEntry({ kind: "notice", key: "pdfPending" });
+        return;
+      }
       if (!response.ok) throw new Error("HTTP " + response.status);
       const disposition = response.headers.get("content-disposition") || "";
       const named = /filename="?([^";]+)"?/i.exec(disposition);
@@ -394,7 +411,33 @@
       setTimeout(() => URL.revokeObjectURL(blobUrl), 60000);
     } catch (error) {
       addEntry({ kind: "notice", key: "downloadFailed" });
+    } finally {
+      downloading.delete(href);
+      if (ui.status.textContent === t("pdfPreparing")) announce("");
     }
+  }
+
+  /**
+   * The download's response; while the PDF is still being rendered (503 pdf_pending) it is
+   * asked for again after Retry-After, at most DOWNLOAD_TRIES times; null if it never got ready.
+   */
+  async function fetchConfirmation(href) {
+    for (let attempt = 1; ; attempt += 1) {
+      const response = await fetch(href, { headers: { "X-Conversation": state.sender }, credentials: "omit", cache: "no-store" });
+      if (response.status !== 503) return response;
+      const body = await response.json().catch(() => null);
+      if (!body || body.error !== "pdf_pending") return response;
+      if (attempt >= DOWNLOAD_TRIES) return null;
+      announce(t("pdfPreparing"));
+      await new Promise((resolve) => setTimeout(resolve, retryAfterSeconds(response, body) * 1000));
+    }
+  }
+
+  /** Seconds to wait: the Retry-After header (or the body's retry_after), within 1 to 10 s. */
+  function retryAfterSeconds(response, body) {
+    const stated = Number(response.headers.get("retry-after") || (body && body.retry_after));
+    const seconds = Number.isFinite(stated) && stated > 0 ? stated : 2;
+    return Math.min(Math.max(seconds, RETRY_AFTER_MIN_S), RETRY_AFTER_MAX_S);
   }
 
   function caseNumber(number, lang) {
