@@ -21,6 +21,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import extraction
 from actions.answers import INTERRUPTION_INTENTS, answer_interruption, offered_concern
+from actions.follow_up import handle_follow_up, has_reference
 from actions.field_registry import BY_ID, FIELDS, FORM_SLOTS, FREE_TEXT_FIELDS, INVALID_GROUP, STRUCTURED_FIELDS
 from actions.field_registry import show as show_value
 from actions.common import SKIPPED, button, label, language_of, latest_intent, latest_text
@@ -42,6 +43,10 @@ FAMILY_PURPOSES = {"family_spouse", "family_child", "family_parent"}
 # code); the name question ("Wie heißen Sie?") fills given and family name.
 QUESTION_GROUPS = {field.id: field.spec.slots for field in FIELDS if len(field.spec.slots) > 1}
 QUESTION_GROUPS.update({"given_names": ("given_names", "family_name"), "family_name": ("given_names", "family_name")})
+
+
+# Slot: the concern the client named when the document held changed it (domain/core.yml).
+CONCERN_NAMED = "concern_named"
 
 
 def current_concern(slots: dict[str, Any]) -> Concern | None:
@@ -99,6 +104,7 @@ class ValidateEnquiryForm(FormValidationAction):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         slots = {name: tracker.get_slot(name) for name in FORM_SLOTS}
+        slots[CONCERN_NAMED] = tracker.get_slot(CONCERN_NAMED)
         requested = tracker.get_slot("requested_slot")
         text = latest_text(tracker)
         intent, confidence = latest_intent(tracker)
@@ -112,6 +118,8 @@ class ValidateEnquiryForm(FormValidationAction):
             if outcome is None:
                 return []  # not an answer: reject, so a rule handles it (cancel, restart)
             updates.update(outcome)
+        if updates.get("concern") and updates["concern"] != slots.get("concern"):
+            updates[CONCERN_NAMED] = None  # the client chose another concern: that one is named now
 
         slots.update(updates)
         updates.update(self._notes(dispatcher, slots, updates, language))
@@ -127,7 +135,7 @@ class ValidateEnquiryForm(FormValidationAction):
     def _on_activation(self, dispatcher, tracker, slots, text, intent, language) -> dict[str, Any]:
         catalogue = load_catalogue()
         updates: dict[str, Any] = {name: None for name in FORM_SLOTS}
-        updates.update(skipped_fields=[], failed_attempts={}, submission_id=None)
+        updates.update(skipped_fields=[], failed_attempts={}, submission_id=None, **{CONCERN_NAMED: None})
         concern = catalogue.by_intent(intent or "")
         if concern is None and slots.get("concern"):
             concern = catalogue.concerns.get(slots["concern"])  # chosen by the conversation model (action_converse)
@@ -169,6 +177,13 @@ class ValidateEnquiryForm(FormValidationAction):
             return keep
         if intent == "switch_language" and (is_payload or confidence >= 0.6):
             dispatcher.utter_message(response="utter_language_switched")
+            return keep
+        if not is_payload and has_reference(text):
+            # Case number + follow-up key (or the PDF's verification code): a follow-up to an
+            # existing case, never the answer to this question (it would become a name, a case
+            # number field, a message). Handled as one; then the same question again.
+            dispatcher.utter_message(response="utter_follow_up_in_enquiry")
+            await handle_follow_up(dispatcher, tracker)
             return keep
 
         if requested == "confirmed":
@@ -364,6 +379,27 @@ class ValidateEnquiryForm(FormValidationAction):
 
     # -- notes the client should hear once ------------------------------------------------
 
+    @staticmethod
+    def _concern_for_title(dispatcher, slots, concern, title_kind: str, language: str) -> dict[str, Any]:
+        """The document held decides (content/concerns.yml, concern_by_title), from the concern the
+        client NAMED: a D-visa holder who asks to "extend the visa" applies for a residence permit
+        (§ 81 Abs. 4 S. 1); corrected to a Schengen visa, it is a visa extension again."""
+        catalogue = load_catalogue()
+        named_id = slots.get(CONCERN_NAMED) or concern.id
+        named = catalogue.concerns.get(named_id) or concern
+        target = named.concern_by_title.get(title_kind) or named.id
+        title = catalogue.title_label(title_kind, language)
+        if target == concern.id:
+            return {}
+        changes: dict[str, Any] = {"concern": target, CONCERN_NAMED: None if target == named.id else named.id}
+        if target == named.id:
+            dispatcher.utter_message(response="utter_concern_back_to_named", title=title,
+                                     concern_label=named.label(language))
+        else:
+            dispatcher.utter_message(response="utter_concern_follows_title", title=title,
+                                     concern_label=catalogue.concerns[target].label(language))
+        return changes
+
     def _notes(self, dispatcher, slots, updates, language) -> dict[str, Any]:
         """Notes the client should hear once; returns slot changes they imply."""
         concern = current_concern(slots)
@@ -374,13 +410,8 @@ class ValidateEnquiryForm(FormValidationAction):
                 dispatcher.utter_message(response="utter_title_expired_note", expiry=format_date(expiry, language))
         if updates.get("title_kind") == "schengen_visa" and concern:
             dispatcher.utter_message(response="utter_schengen_note")
-        if concern and (target := concern.concern_by_title.get(updates.get("title_kind") or "")):
-            # The document held decides (content/concerns.yml, concern_by_title): a D-visa holder
-            # who asks to "extend the visa" applies for a residence permit (§ 81 Abs. 4 S. 1).
-            changes["concern"] = target
-            dispatcher.utter_message(response="utter_concern_follows_title",
-                                     title=load_catalogue().title_label(updates["title_kind"], language),
-                                     concern_label=load_catalogue().concerns[target].label(language))
+        if concern and updates.get("title_kind"):
+            changes.update(self._concern_for_title(dispatcher, slots, concern, updates["title_kind"], language))
         if updates.get("pickup_by_proxy") == "yes":
             born = slots.get("date_of_birth")
             if born and age_on(date.fromisoformat(born), today()) < 16:

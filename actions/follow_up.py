@@ -1,10 +1,14 @@
-"""Adding to an existing case from any conversation: case number + verification code.
+"""Adding to an existing case: from the conversation that opened it, or with its follow-up key.
 
-The client sends, in one message, the case number and the verification code printed
-on their confirmation, and what they want to add (files uploaded before are attached).
-Knowing a name and a date of birth is not enough: that only ever opens a case of its
-own (docs/BACKEND.md). The plain functions here (``parse_reference``, ``add_to_case``)
-carry the logic; ``ActionAddToCase`` only wires them into Rasa.
+The client sends, in one message, the case number, the follow-up key shown to them in
+the chat after sending (XXXX-XXXX-XXXX-XXXX, never printed on the confirmation) and what
+they want to add (files uploaded before are attached). In the conversation that opened
+the case the case number is enough. The verification code printed on the confirmation
+(XXXX-XXXX-XXXX) only verifies: anyone shown the PDF has it, so typing it gets an
+explanation and nothing is sent to the backend. Knowing a name and a date of birth is
+not enough either: that only ever opens a case of its own (docs/BACKEND.md). The plain
+functions here (``parse_reference``, ``add_to_case``) carry the logic; ``ActionAddToCase``
+only wires them into Rasa.
 """
 
 from __future__ import annotations
@@ -27,7 +31,14 @@ log = logging.getLogger(__name__)
 _NUMBER_LABEL = r"(?:(?:vorgangsnummer|vorgang|aktenzeichen|case number|case no\.?|case|file number)\s*:?\s*)?"
 _CODE_LABEL = r"(?:(?:prüfcode|pruefcode|verification code|code)\s*:?\s*)?"
 CASE_NUMBER = re.compile(_NUMBER_LABEL + r"\bLEA[\s-]*(\d{4})[\s-]*(\d{6})\b", re.IGNORECASE)
-# The printed form XXXX-XXXX-XXXX (also with spaces); else a 12-character block with a digit.
+_KEY_LABEL = (r"(?:(?:nachreichungsschlüssel|nachreichungsschluessel|schlüssel|schluessel|follow-up key|"
+              r"follow up key|key)\s*:?\s*)?")
+# The follow-up key: four groups of four (also with spaces), or a 16-character block with a digit.
+KEY_GROUPED = re.compile(_KEY_LABEL + r"\b([0-9A-Z]{4})[\s-]([0-9A-Z]{4})[\s-]([0-9A-Z]{4})[\s-]([0-9A-Z]{4})\b",
+                         re.IGNORECASE)
+KEY_PLAIN = re.compile(_KEY_LABEL + r"\b((?=[A-Z]*\d)[0-9A-Z]{16})\b", re.IGNORECASE)
+# The verification code printed on the confirmation: XXXX-XXXX-XXXX (also with spaces); else a
+# 12-character block with a digit.
 CODE_GROUPED = re.compile(_CODE_LABEL + r"\b([0-9A-Z]{4})[\s-]([0-9A-Z]{4})[\s-]([0-9A-Z]{4})\b", re.IGNORECASE)
 CODE_PLAIN = re.compile(_CODE_LABEL + r"\b((?=[A-Z]*\d)[0-9A-Z]{12})\b", re.IGNORECASE)
 _EDGES = " ,;:.-–"
@@ -35,51 +46,72 @@ _EDGES = " ,;:.-–"
 
 @dataclass(frozen=True)
 class Reference:
-    """What the client typed: case number, verification code, and the rest (their message)."""
+    """What the client typed: case number, follow-up key, verification code, and the rest (their message)."""
 
     case_number: str | None
-    code: str | None
+    code: str | None  # the confirmation's verification code (it only verifies)
     message: str
+    key: str | None = None  # the follow-up key
+
+
+def _grouped(pattern: re.Pattern, plain: re.Pattern, text: str) -> re.Match | None:
+    """The first key or code in text. Groups of four letters without a digit count only when
+    typed in capitals (as printed) or after a label ("code abcd efgh jkmn"): "also send this
+    form" is words, not a key."""
+    for match in pattern.finditer(text):
+        typed = "".join(match.groups())
+        labelled = match.start(1) > match.start(0)
+        if any(c.isdigit() for c in typed) or typed.isupper() or labelled:
+            return match
+    return plain.search(text)
+
+
+def _cut(text: str, match: re.Match | None) -> str:
+    return text[:match.start()] + " , " + text[match.end():] if match else text
 
 
 def parse_reference(text: str) -> Reference:
-    """Split a message into case number, code and the remaining text (the client's message)."""
+    """Split a message into case number, follow-up key or verification code, and the rest."""
     number = CASE_NUMBER.search(text)
-    rest = text[:number.start()] + " , " + text[number.end():] if number else text
-    code = CODE_GROUPED.search(rest) or CODE_PLAIN.search(rest)
-    if code:
-        rest = rest[:code.start()] + " , " + rest[code.end():]
+    rest = _cut(text, number)
+    key = _grouped(KEY_GROUPED, KEY_PLAIN, rest)
+    rest = _cut(rest, key)
+    code = None if key else _grouped(CODE_GROUPED, CODE_PLAIN, rest)
+    rest = _cut(rest, code)
     parts = [part.strip(_EDGES) for part in re.split(r"\s*,\s*,\s*|^\s*,\s*|\s*,\s*$", rest)]
     message = re.sub(r"\s+", " ", " ".join(p for p in parts if p)).strip(_EDGES)
     return Reference(
         case_number=f"LEA-{number.group(1)}-{number.group(2)}" if number else None,
         code="".join(g for g in code.groups() if g).upper() if code else None,
         message=message,
+        key="".join(g for g in key.groups() if g).upper() if key else None,
     )
 
 
 def has_reference(text: str) -> bool:
-    """True when a message carries both a case number and a code (then it is a follow-up)."""
+    """True when a message carries a case number together with a key or a code: a follow-up
+    (or an attempt at one with the verification code, which gets an explanation)."""
     reference = parse_reference(text)
-    return bool(reference.case_number and reference.code)
+    return bool(reference.case_number and (reference.key or reference.code))
 
 
 async def add_to_case(conversation_id: str, channel: str, reference: Reference, upload_ids: list[str],
                       message_id: str) -> tuple[str, dict]:
     """Send the follow-up; returns the response to utter and its values.
 
-    Unknown number, wrong code and a locked case get one neutral answer.
+    Unknown number, wrong key and a locked case get one neutral answer; without a key
+    (only the opening conversation may add so) the refusal explains how to add.
     """
     key = hashlib.sha256(f"{conversation_id}\x1f{message_id}".encode()).hexdigest()[:32]
     request = CaseFollowUp(
         idempotency_key=f"fu:{key}", conversation_id=conversation_id, channel=channel[:20],
-        case_number=reference.case_number or "", verification_code=reference.code or "",
+        case_number=reference.case_number or "", follow_up_key=reference.key or "",
         message=reference.message[:2000] or None, upload_ids=upload_ids,
     )
     try:
         receipt = await backend_client.add_to_case(request)
     except backend_client.FollowUpRefused:
-        return "utter_follow_up_refused", {}
+        return ("utter_follow_up_refused" if reference.key else "utter_follow_up_how"), {}
     except backend_client.CaseClosed:
         return "utter_follow_up_closed", {}
     except backend_client.BackendUnavailable:
@@ -90,28 +122,37 @@ async def add_to_case(conversation_id: str, channel: str, reference: Reference, 
     return "utter_follow_up_added", {"case_number": receipt.case_number, "files": len(upload_ids)}
 
 
+async def handle_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """The follow-up in the latest message: add it, or say why not (also used inside an enquiry)."""
+    reference = parse_reference(latest_text(tracker))
+    if not reference.case_number:
+        dispatcher.utter_message(response="utter_follow_up_how")
+        return
+    if reference.code and not reference.key:
+        # The PDF's verification code: it only verifies. Not sent anywhere, so no oracle either.
+        dispatcher.utter_message(response="utter_follow_up_code_only_verifies")
+        return
+    try:
+        uploads = await backend_client.conversation_uploads(tracker.sender_id)
+    except backend_client.BackendUnavailable:
+        dispatcher.utter_message(response="utter_service_unavailable")
+        return
+    if not reference.message and not uploads:
+        dispatcher.utter_message(response="utter_follow_up_empty")
+        return
+    channel = (tracker.latest_message.get("metadata") or {}).get("channel") or "rest"
+    message_id = tracker.latest_message.get("message_id") or latest_text(tracker)
+    response, values = await add_to_case(tracker.sender_id, str(channel), reference,
+                                         [u.upload_id for u in uploads][:5], str(message_id))
+    dispatcher.utter_message(response=response, **values)
+
+
 class ActionAddToCase(Action):
-    """Adds the client's message and files to their case when number and code are given; else explains how."""
+    """Adds the client's message and files to their case (own conversation, or number + key); else explains how."""
 
     def name(self) -> str:
         return "action_add_to_case"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
-        reference = parse_reference(latest_text(tracker))
-        if not (reference.case_number and reference.code):
-            dispatcher.utter_message(response="utter_follow_up_how")
-            return []
-        try:
-            uploads = await backend_client.conversation_uploads(tracker.sender_id)
-        except backend_client.BackendUnavailable:
-            dispatcher.utter_message(response="utter_service_unavailable")
-            return []
-        if not reference.message and not uploads:
-            dispatcher.utter_message(response="utter_follow_up_empty")
-            return []
-        channel = (tracker.latest_message.get("metadata") or {}).get("channel") or "rest"
-        message_id = tracker.latest_message.get("message_id") or latest_text(tracker)
-        response, values = await add_to_case(tracker.sender_id, str(channel), reference,
-                                             [u.upload_id for u in uploads][:5], str(message_id))
-        dispatcher.utter_message(response=response, **values)
+        await handle_follow_up(dispatcher, tracker)
         return []

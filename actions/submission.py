@@ -73,7 +73,7 @@ def confirmation_payload(receipt: CaseReceipt) -> dict[str, Any]:
 
 def announce_receipt(dispatcher: CollectingDispatcher, receipt: CaseReceipt, conversation_id: str,
                      language: str = "de") -> None:
-    """Case number, unit, Fiktionswirkung and the PDF link; a follow-up gets no new PDF.
+    """Case number, unit, Fiktionswirkung, the PDF link and the follow-up key; a follow-up gets no new PDF.
 
     A follow-up is this conversation's own open case of the same person and concern
     (the backend never joins another conversation's case, see docs/BACKEND.md).
@@ -88,13 +88,18 @@ def announce_receipt(dispatcher: CollectingDispatcher, receipt: CaseReceipt, con
     elif receipt.fiktion_note:
         dispatcher.utter_message(response="utter_submitted_no_fiktion")
     dispatcher.utter_message(response="utter_confirmation_document", json_message=confirmation_payload(receipt))
+    if receipt.follow_up_key:
+        # Only this conversation (the one that opened the case) is given it: what lets the client
+        # add to the case from elsewhere. Never printed on the PDF, never logged.
+        dispatcher.utter_message(response="utter_follow_up_key", case_number=receipt.case_number,
+                                 follow_up_key=receipt.follow_up_key)
 
 
 def cleared_form() -> list[EventType]:
     """Forget the enquiry's personal data once it is with the backend (or cancelled)."""
     return [SlotSet(name, None) for name in FORM_SLOTS] + [
         SlotSet("skipped_fields", []), SlotSet("failed_attempts", {}),
-        SlotSet("submission_id", None), SlotSet("requested_slot", None),
+        SlotSet("submission_id", None), SlotSet("requested_slot", None), SlotSet("concern_named", None),
     ]
 
 

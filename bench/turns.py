@@ -46,7 +46,11 @@ async def post_turn(client: httpx.AsyncClient, url: str, body: dict) -> tuple[fl
     """One turn: (seconds, answered with 200)."""
     started = time.perf_counter()
     try:
-        response = await client.post(url, json=body, timeout=TURN_TIMEOUT_S)
+        # The product's Rasa answers its REST channel only with the token (bot/rasa_channel.py);
+        # the gateway and a stock Rasa ignore the header.
+        token = os.environ.get("INTAKE_RASA_TOKEN", "")
+        headers = {"X-Intake-Rasa-Token": token} if token else {}
+        response = await client.post(url, json=body, timeout=TURN_TIMEOUT_S, headers=headers)
         ok = response.status_code == 200
     except httpx.HTTPError:
         ok = False

@@ -32,6 +32,10 @@ class Settings(BaseSettings):
     internal_token: str = ""
     # Token of Rasa's HTTP API (`rasa run --auth-token`), generated like internal_token.
     rasa_token: str = ""
+    # What Rasa shows the action server (endpoints.yml header X-Intake-Action-Token); the
+    # action server refuses every other call. Empty: the run command generates one into
+    # var/secrets.env and gives it to Rasa and the action server only.
+    actions_token: str = ""
     # Bearer token Prometheus sends to /metrics; empty = metrics off (make run generates one).
     metrics_token: str = ""
     # JSON log lines (one object a line) instead of plain text: INTAKE_LOG_FORMAT=json.
@@ -39,6 +43,10 @@ class Settings(BaseSettings):
     # Key of the keyed hash that turns public senders and Telegram chat ids into internal
     # conversation ids (bot/gateway/identity.py); empty = var/secrets.env (generated).
     conversation_key: str = ""
+    # Key of the follow-up keys clients use to add to their case from another conversation
+    # (bot/backend/security.follow_up_key); backend only. Empty = var/secrets.env (generated).
+    # Replacing it withdraws every key given out (clients then add from their own chat).
+    follow_up_secret: str = ""
 
     rasa_port: int = 5005
     actions_port: int = 5055

@@ -124,11 +124,16 @@ class CaseReceipt(BaseModel):
     fiktion_note: str | None = None  # the neutral receipt's note (content/fiktion.yml), if any
     download_token: str  # for GET /downloads/<token> on the gateway
     download_expires_at: datetime
+    # Only for the conversation that opened the case (like the download token): what lets the
+    # client add to it from another conversation. Shown in the chat, never on the PDF.
+    follow_up_key: str | None = None
 
 
 class CaseFollowUp(BaseModel):
-    """A client adding to their own case from any conversation, proven by the case
-    number and the verification code printed on its confirmation."""
+    """A client adding to their own case: from the conversation that opened it (its
+    identity), or from any other with the case number and the follow-up key shown to
+    them in that chat. The verification code printed on the confirmation only verifies:
+    anyone shown the PDF (an employer) has it."""
 
     model_config = ConfigDict(str_strip_whitespace=True)
 
@@ -136,10 +141,10 @@ class CaseFollowUp(BaseModel):
     conversation_id: str = Field(min_length=1, max_length=200)
     channel: str = Field("rest", max_length=20)
     case_number: str = Field(min_length=1, max_length=40)
-    verification_code: str = Field(min_length=1, max_length=40)
+    follow_up_key: str = Field("", max_length=40)  # empty: only the opening conversation may add
     message: str | None = Field(None, max_length=2000)
     upload_ids: list[str] = Field(default_factory=list, max_length=5)
-    check_only: bool = False  # verify the code (counts as an attempt), add nothing
+    check_only: bool = False  # check the key (counts as an attempt), add nothing
 
 
 class FollowUpReceipt(BaseModel):

@@ -94,7 +94,13 @@ class Limiter:
                     stats = await self.strategy.get_window_stats(item, rule, hashed)
                     return max(1, math.ceil(stats.reset_time - time.time()))
             for item in limits:
-                await self.strategy.hit(item, rule, hashed)
+                # hit() checks and counts in one step (under the storage's lock, or one Redis script).
+                # test() above is a separate await: requests arriving together could all pass it
+                # before any was counted whenever the storage yields (Redis always does; the memory
+                # storage when it prunes), so a flood of 14 got 9-14 through a limit of 8.
+                if not await self.strategy.hit(item, rule, hashed):
+                    stats = await self.strategy.get_window_stats(item, rule, hashed)
+                    return max(1, math.ceil(stats.reset_time - time.time()))
         except Exception as exc:  # storage down: serve, warn at most once a minute
             if time.monotonic() - self._warned_at > 60:
                 self._warned_at = time.monotonic()

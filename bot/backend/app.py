@@ -48,7 +48,23 @@ def build_context(settings: Settings) -> BackendContext:
     return BackendContext(settings=settings, catalogue=catalogue, routing=routing, engine=engine,
                           sessions=make_session_factory(engine),
                           read_sessions=make_session_factory(engine, read_only=True), staff_auth=staff_auth,
-                          fiktion=load_table(), signer=ConfirmationSigner(config_from_settings(settings)))
+                          fiktion=load_table(), signer=ConfirmationSigner(config_from_settings(settings)),
+                          follow_up_secret=follow_up_secret(settings))
+
+
+FOLLOW_UP_SECRET_VARIABLE = "INTAKE_FOLLOW_UP_SECRET"
+
+
+def follow_up_secret(settings: Settings) -> str:
+    """INTAKE_FOLLOW_UP_SECRET, else generated once into var/secrets.env (0600) like the other secrets.
+
+    Only the backend reads it: no other service needs it, and the run command gives it to nobody.
+    """
+    if settings.follow_up_secret:
+        return settings.follow_up_secret
+    from bot.runner.environment import stored_secret
+
+    return stored_secret(settings.var_dir, FOLLOW_UP_SECRET_VARIABLE)
 
 
 async def _purge_periodically(ctx: BackendContext) -> None:

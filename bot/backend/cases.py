@@ -39,6 +39,7 @@ def submit(ctx: BackendContext, submission: CaseSubmission) -> CaseReceipt:
     person first; the retry then finds it and answers "existing" or "follow_up"
     (same conversation), or opens a case linked as a possible duplicate.
     """
+    submission = by_document_held(ctx, submission)
     _check_references(ctx, submission)
     for _ in range(MAX_ATTEMPTS):
         try:
@@ -51,6 +52,28 @@ def submit(ctx: BackendContext, submission: CaseSubmission) -> CaseReceipt:
             log.info("submission raced a concurrent one; retrying")
             continue
     raise BackendError(503, "busy")
+
+
+def by_document_held(ctx: BackendContext, submission: CaseSubmission) -> CaseSubmission:
+    """The concern as the document held decides it (content/concerns.yml, concern_by_title), as the chat does.
+
+    A caller of the API who sends "visa_extension" for a holder of a national D visa (or a
+    residence permit, Blue Card) files an application for a residence permit (§ 81 Abs. 4 S. 1
+    AufenthG): it is stored and routed as that concern, by its purpose. Without a purpose the
+    unit cannot be known (a D visa is issued for study, work and family alike), so the caller
+    is asked for it (422 purpose_required) instead of the case landing in a default unit.
+    """
+    concern = ctx.catalogue.concerns.get(submission.concern)
+    if concern is None or submission.title_kind is None:
+        return submission
+    target_id = concern.concern_by_title.get(submission.title_kind.value)
+    if not target_id or target_id == concern.id:
+        return submission
+    target = ctx.catalogue.concerns[target_id]
+    needs_purpose = "purpose" in target.field_ids() and not target.is_optional("purpose")
+    if needs_purpose and submission.purpose is None:
+        raise BackendError(422, "purpose_required")
+    return submission.model_copy(update={"concern": target_id})
 
 
 def _check_references(ctx: BackendContext, submission: CaseSubmission) -> None:
@@ -224,21 +247,25 @@ def open_key(sub: CaseSubmission) -> str:
 
 
 def _receipt(ctx: BackendContext, session: Session, case: Case, conversation_id: str, status: str) -> CaseReceipt:
-    """The receipt; a download token only for the conversation that opened the case."""
+    """The receipt; a download token and the follow-up key only for the conversation that opened the case."""
+    confirmation = case.confirmation
+    follow_up_key = None
     if conversation_id == case.conversation_id:
         token, expires_at = issue_download_token(ctx, session, case, conversation_id)
+        follow_up_key = ctx.follow_up_key(case.case_number, confirmation.verification_code)
     else:
         # Belt and braces (submit() never answers another conversation's case): the PDF
         # carries the personal data of whoever opened the case.
         token, expires_at = "", ctx.clock()
-    confirmation = case.confirmation
     return CaseReceipt(
         case_number=case.case_number, status=status, unit=case.unit, rule=case.rule,
-        unit_names={lang: ctx.routing.unit_label(case.unit, lang) for lang in ("de", "en")},
+        # Clients read a neutral name when they gave a principal's case number (routing.client_unit_label).
+        unit_names={lang: ctx.routing.client_unit_label(case.unit, lang, case.principal_case_number)
+                    for lang in ("de", "en")},
         received_at=case.received_at, verification_code=confirmation.verification_code,
         fiktionswirkung=confirmation.fiktion_applies, download_token=token,
         fiktion_note=ctx.fiktion.note_of(confirmation.fiktion_reason),
-        download_expires_at=expires_at,
+        download_expires_at=expires_at, follow_up_key=follow_up_key,
     )
 
 

@@ -50,7 +50,7 @@ def document_data(ctx: BackendContext, session: Session, case: Case, confirmatio
     code = confirmation.verification_code
     return ConfirmationData(
         case_number=case.case_number,
-        unit=ctx.routing.unit_label(case.unit, case.language),
+        unit=ctx.routing.client_unit_label(case.unit, case.language, case.principal_case_number),
         received_at=case.received_at,
         language=case.language,
         given_names=case.given_names,

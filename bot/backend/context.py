@@ -37,6 +37,14 @@ class BackendContext:
     clock: Callable[[], datetime] = field(default=utc_now)
     # Renders confirmation PDFs after the commit (bot/backend/pdf_worker.py); None: on demand.
     pdfs: Any = None
+    # Key of the follow-up keys (bot/backend/security.follow_up_key); the backend's alone.
+    follow_up_secret: str = ""
+
+    def follow_up_key(self, case_number: str, verification_code: str) -> str:
+        """The follow-up key of a case (shown only to the conversation that opened it)."""
+        from bot.backend.security import follow_up_key
+
+        return follow_up_key(self.follow_up_secret, case_number, verification_code)
 
     @property
     def attachments_dir(self) -> Path:

@@ -11,6 +11,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "body_too_large": ("Die Anfrage ist zu groß.", "The request is too large."),
     "unknown_concern": ("Dieses Anliegen ist nicht bekannt.", "This concern is not known."),
     "unknown_purpose": ("Dieser Aufenthaltszweck passt nicht zum Anliegen.", "This purpose does not belong to the concern."),
+    "purpose_required": (
+        "Mit diesem Dokument ist das ein Antrag auf einen Aufenthaltstitel: Bitte geben Sie den Aufenthaltszweck an.",
+        "With this document this is an application for a residence title: please state the purpose of stay.",
+    ),
     "unknown_nationality": ("Diese Staatsangehörigkeit ist nicht bekannt.", "This nationality is not known."),
     "idempotency_conflict": ("Dieser Schlüssel gehört zu einem anderen Gespräch.", "This idempotency key belongs to another conversation."),
     "upload_not_available": (
@@ -29,8 +33,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "too_many_files": ("Es sind schon so viele Dateien hochgeladen wie erlaubt.", "The maximum number of files is already uploaded."),
     "link_expired": ("Dieser Link ist abgelaufen. Bitte fordern Sie einen neuen an.", "This link has expired. Please ask for a new one."),
     "follow_up_refused": (
-        "Mit dieser Vorgangsnummer und diesem Code kann nichts hinzugefügt werden.",
-        "Nothing can be added with this case number and code.",
+        "Mit dieser Vorgangsnummer und diesem Schlüssel kann nichts hinzugefügt werden.",
+        "Nothing can be added with this case number and key.",
     ),
     "case_closed": ("Dieser Vorgang ist abgeschlossen.", "This case is closed."),
     "storage_full": (

@@ -116,7 +116,8 @@ class CaseEntry(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     idempotency_key: Mapped[str] = mapped_column(String(128), unique=True)
     conversation_id: Mapped[str] = mapped_column(String(200), index=True)
-    # initial | follow_up (same conversation) | by_code (case number + verification code)
+    # initial | follow_up (same conversation) | by_key (case number + follow-up key) |
+    # by_code (before the follow-up key: case number + the PDF's verification code; no longer accepted)
     kind: Mapped[str] = mapped_column(String(10))
     message: Mapped[str | None] = mapped_column(Text)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -81,10 +81,25 @@ class RoutingTable:
     units: dict[str, dict[str, str]]
     regions: dict[str, frozenset[str]]
     rules: tuple[Rule, ...] = field(default=())
+    # What a client is told instead of the unit when they named a principal's case number
+    # (content/routing.yml principal_unit_label): that case's unit is the principal's business.
+    principal_unit_label: dict[str, str] = field(default_factory=dict)
 
     def unit_label(self, unit: str, language: str) -> str:
         """Name of ``unit`` in ``language`` (the unit id when the file has none)."""
         return self.units.get(unit, {}).get(language, unit)
+
+    def client_unit_label(self, unit: str, language: str, principal_case_number: str | None) -> str:
+        """The unit as the client may see it (chat, PDF).
+
+        Whoever types a family member's case number must not learn which unit handles that
+        case (A: asylum and toleration): the case follows the principal's unit
+        (``FAMILY_RULE``), but the client reads a neutral name. The same whenever a principal's
+        number was given, found or not, so the answer does not tell whether it exists either.
+        """
+        if principal_case_number and principal_case_number.strip() and self.principal_unit_label:
+            return self.principal_unit_label.get(language) or self.principal_unit_label["de"]
+        return self.unit_label(unit, language)
 
 
 @dataclass(frozen=True)
@@ -132,7 +147,11 @@ def load_routing(catalogue: Catalogue, path: Path = ROUTING_FILE) -> RoutingTabl
             data = yaml.safe_load(fh)
     except yaml.YAMLError as exc:
         raise RoutingError(f"{path.name}: not valid YAML: {exc}", "not_yaml", problem=str(exc)) from exc
-    return parse_routing(data, catalogue, source=path.name)
+    table = parse_routing(data, catalogue, source=path.name)
+    if not table.principal_unit_label:
+        raise RoutingError(f"{path.name}: 'principal_unit_label' is missing (what a family member is told "
+                           "instead of the principal's unit)", "key_missing", name="principal_unit_label")
+    return table
 
 
 def parse_routing(data: object, catalogue: Catalogue, source: str = "routing.yml") -> RoutingTable:
@@ -155,7 +174,12 @@ def parse_routing(data: object, catalogue: Catalogue, source: str = "routing.yml
         if any(r.id == rule.id for r in rules):
             raise RoutingError(f"{source}, rule '{rule.id}': the id is used twice", "rule_id_twice", {"rule": rule.id})
         rules.append(rule)
-    return RoutingTable(default_unit=data["default_unit"], units=units, regions=regions, rules=tuple(rules))
+    principal_label = data.get("principal_unit_label") or {}
+    if not isinstance(principal_label, dict) or (principal_label and not {"de", "en"} <= set(principal_label)):
+        raise RoutingError(f"{source}: 'principal_unit_label' needs a German (de) and an English (en) text",
+                           "unit_needs_names", {"field": "principal_unit_label"})
+    return RoutingTable(default_unit=data["default_unit"], units=units, regions=regions, rules=tuple(rules),
+                        principal_unit_label={k: str(v) for k, v in principal_label.items()})
 
 
 def _parse_units(raw: object, source: str) -> dict[str, dict[str, str]]:

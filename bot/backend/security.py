@@ -1,4 +1,4 @@
-"""Secrets of the backend: download tokens, verification codes, staff unit tokens."""
+"""Secrets of the backend: download tokens, verification codes, follow-up keys, staff unit tokens."""
 
 from __future__ import annotations
 
@@ -14,6 +14,34 @@ from pathlib import Path
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _CODE_FOLD = str.maketrans({"O": "0", "I": "1", "L": "1"})
 MIN_STAFF_TOKEN_LENGTH = 24
+
+
+FOLLOW_UP_KEY_CHARS = 16  # 80 bits
+
+
+def follow_up_key(secret: str, case_number: str, verification_code: str) -> str:
+    """The case's follow-up key: XXXX-XXXX-XXXX-XXXX, 80 bits of HMAC-SHA256 under the backend's secret.
+
+    What lets a client add to their case from another conversation. Unlike the verification
+    code (printed on the PDF, which employers see), it is shown only in the chat of the
+    conversation that opened the case. Derived, not stored: a copy of the database alone
+    does not hold it, every case (also those older than the key) has one, and replacing
+    INTAKE_FOLLOW_UP_SECRET withdraws them all.
+    """
+    if not secret:
+        raise ValueError("no follow-up secret configured")
+    message = f"follow-up\x1f{case_number}\x1f{verification_code}".encode("utf-8")
+    number = int.from_bytes(hmac.new(secret.encode("utf-8"), message, hashlib.sha256).digest()[:10], "big")
+    raw = "".join(CODE_ALPHABET[(number >> (5 * i)) & 31] for i in reversed(range(FOLLOW_UP_KEY_CHARS)))
+    return "-".join(raw[i:i + 4] for i in range(0, FOLLOW_UP_KEY_CHARS, 4))
+
+
+def normalise_key(key: str) -> str | None:
+    """Canonical form of a typed follow-up key, or None when it cannot be one."""
+    raw = re.sub(r"[\s-]", "", key.upper()).translate(_CODE_FOLD)
+    if len(raw) != FOLLOW_UP_KEY_CHARS or any(c not in CODE_ALPHABET for c in raw):
+        return None
+    return "-".join(raw[i:i + 4] for i in range(0, FOLLOW_UP_KEY_CHARS, 4))
 
 
 class StaffTokenError(ValueError):

@@ -9,7 +9,7 @@ from bot.safe_start import safe_start
 
 if __name__ == "__main__":
     settings = get_settings()
-    safe_start(settings, "gateway", "internal_token")
+    safe_start(settings, "gateway", "internal_token", "rasa_token")
     # httpx would log backend URLs with download tokens and conversation ids.
     configure_logging(service="gateway", log_format=settings.log_format)
     # No access log: request paths carry download tokens.

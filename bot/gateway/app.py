@@ -26,7 +26,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        app.state.conversation = ConversationCore(settings.rasa_url)
+        app.state.conversation = ConversationCore(settings.rasa_url, rasa_token=settings.rasa_token)
         app.state.liveness = TrackerLiveness(settings)
         # Tracker retention: old conversations leave Rasa's tracker store (bot/privacy).
         purger = asyncio.create_task(periodic_purge(settings))

@@ -24,6 +24,8 @@ log = logging.getLogger(__name__)
 # Intents that only the gateway may send on a client's behalf (after a scan).
 RESERVED_INTENTS = ("/upload_received", "/upload_refused")
 MAX_MESSAGE_CHARS = 2000
+# The header Rasa's REST channel checks (bot/rasa_channel.py runs inside Rasa, not here).
+RASA_TOKEN_HEADER = "X-Intake-Rasa-Token"
 
 
 class AssistantUnavailable(Exception):
@@ -55,8 +57,11 @@ def is_reserved(text: str) -> bool:
 
 
 class ConversationCore:
-    def __init__(self, rasa_url: str, timeout_s: float = 30.0) -> None:
-        self._client = httpx.AsyncClient(base_url=rasa_url, timeout=httpx.Timeout(timeout_s, connect=3.0))
+    def __init__(self, rasa_url: str, timeout_s: float = 30.0, rasa_token: str = "") -> None:
+        # Rasa's REST channel answers only the holder of INTAKE_RASA_TOKEN (bot/rasa_channel.py).
+        headers = {RASA_TOKEN_HEADER: rasa_token} if rasa_token else {}
+        self._client = httpx.AsyncClient(base_url=rasa_url, timeout=httpx.Timeout(timeout_s, connect=3.0),
+                                         headers=headers)
         # One lock per conversation, dropped when nobody waits on it any more.
         self._locks: dict[str, asyncio.Lock] = {}
         self._waiting: defaultdict[str, int] = defaultdict(int)

@@ -1,5 +1,12 @@
-"""The action server's /health/live, /health/ready and /metrics, attached to rasa_sdk's
-Sanic app through its plugin hook (``rasa_sdk_plugins``), so actions/ stays untouched.
+"""The action server's caller check, /health/live, /health/ready and /metrics, attached to
+rasa_sdk's Sanic app through its plugin hook (``rasa_sdk_plugins``), so actions/ stays untouched.
+
+Caller check: rasa_sdk runs any action for any tracker posted to /webhook, and its
+actions submit cases and read the backend with the service token. So every request
+except the health routes (and /metrics, which has its own token) must carry
+``X-Intake-Action-Token: <INTAKE_ACTIONS_TOKEN>`` (Rasa sends it: endpoints.yml), compared
+in constant time; anything else gets 401 before the body is read. A header, not a query
+parameter: URLs reach access logs and error messages.
 
 Enquiry metrics are read from each /webhook call: the action Rasa asked for, the
 tracker's slots before, the events the action returned. Only closed sets reach the
@@ -9,6 +16,7 @@ labels (action names, catalogue concern ids, de/en); ids and slot texts never do
 from __future__ import annotations
 
 import asyncio
+import hmac
 import json
 import logging
 import time
@@ -107,11 +115,34 @@ class ActionServerOps:
         attach(app)
 
 
+ACTION_TOKEN_HEADER = "X-Intake-Action-Token"
+# Routes that answer without the token: they carry no data (metrics checks its own token).
+OPEN_PATHS = frozenset({"/health", "/health/live", "/health/ready", "/metrics"})
+
+
+def caller_allowed(path: str, presented: str | None, expected: str, development: bool = False) -> bool:
+    """True when a request may reach the action server's routes (constant-time token check)."""
+    if path in OPEN_PATHS:
+        return True
+    if not expected:
+        return development  # safe_start refuses a missing token outside development mode
+    return hmac.compare_digest((presented or "").encode("utf-8"), expected.encode("utf-8"))
+
+
 def attach(app) -> None:
     """Routes and middleware on rasa_sdk's Sanic app."""
     from sanic import response
 
     settings = get_settings()
+
+    @app.middleware("request")
+    async def require_caller_token(request):
+        """Only Rasa (holding INTAKE_ACTIONS_TOKEN) may run actions or list them."""
+        if not caller_allowed(request.path, request.headers.get(ACTION_TOKEN_HEADER), settings.actions_token,
+                              settings.env == "development"):
+            m.ERRORS.labels("actions", "unauthorised_call").inc()
+            return response.json({"error": "unauthorized"}, status=401)
+        return None
 
     if settings.log_format == "json":
         configure_logging("actions", "json")

@@ -11,7 +11,7 @@ import os
 import sys
 
 from bot.config import PROJECT_ROOT, get_settings
-from bot.runner.environment import RASA_BIN, child_env, free_port, rasa_env
+from bot.runner.environment import ACTIONS_TOKEN_VARIABLE, RASA_BIN, child_env, free_port, rasa_env, stored_secret
 from bot.runner.readiness import http_ok
 from bot.runner.training import TrainingError, ensure_model
 
@@ -35,8 +35,10 @@ def main() -> int:
         print(f"make shell: could not train the model: {error}")
         return 1
     tracker = settings.var_dir / "shell-tracker.sqlite3"
+    # The running action server answers only with the token `make run` generated (endpoints.yml).
+    actions_token = settings.actions_token or stored_secret(settings.var_dir, ACTIONS_TOKEN_VARIABLE)
     env = child_env(settings, {**rasa_env(), "INTAKE_ACTIONS_URL": f"{actions_url}/webhook",
-                               "INTAKE_TRACKER_DB": str(tracker)})
+                               "INTAKE_TRACKER_DB": str(tracker), ACTIONS_TOKEN_VARIABLE: actions_token})
     print(f"make shell: model {model.name}, action server {actions_url}; Ctrl-D or /stop ends it.")
     try:
         os.chdir(PROJECT_ROOT)

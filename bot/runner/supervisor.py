@@ -13,7 +13,9 @@ from pathlib import Path
 from bot.config import Settings
 from bot.gateway.identity import KEY_VARIABLE
 from bot.runner import leftovers
-from bot.runner.environment import APP_PYTHON, RASA_LAUNCHER, RASA_PYTHON, child_env, rasa_env, stored_secret
+from bot.runner.environment import (
+    ACTIONS_TOKEN_VARIABLE, APP_PYTHON, RASA_LAUNCHER, RASA_PYTHON, child_env, rasa_env, stored_secret,
+)
 from bot.runner.readiness import http_ok, rasa_model_loaded
 from bot.safe_start import private_dir, tighten_tree
 from bot.runner.services import ClamdService, ProcessService, Service, ServiceFailed, wait_until_ready
@@ -35,6 +37,10 @@ class Stack:
             # Fixed before any service starts, so every gateway hashes with the same key.
             key = stored_secret(settings.var_dir, KEY_VARIABLE)
             settings = settings.model_copy(update={"conversation_key": key})
+        if not settings.actions_token:
+            # Rasa shows it to the action server, which refuses every call without it.
+            token = stored_secret(settings.var_dir, ACTIONS_TOKEN_VARIABLE)
+            settings = settings.model_copy(update={"actions_token": token})
         self.settings = settings
         self.model_path = Path(model_path)
         self.out = out
@@ -178,6 +184,9 @@ class Stack:
         if name != "gateway":
             # Only the gateway turns client ids into conversation ids; nobody else needs the key.
             env.pop(KEY_VARIABLE, None)
+        if name not in ("actions", "rasa"):
+            # Only Rasa calls the action server: nobody else may run actions.
+            env.pop(ACTIONS_TOKEN_VARIABLE, None)
         local = self._local_url
         if name == "clamd":
             return ClamdService(settings)

@@ -1,13 +1,15 @@
-"""`rasa run` with its HTTP API behind a token that never appears on a command line.
+"""`rasa run` with its HTTP API and its REST channel behind tokens that never appear on a command line.
 
-    INTAKE_RASA_TOKEN=... .venv-rasa/bin/python deploy/rasa/rasa_run.py run --enable-api ...
+    INTAKE_RASA_TOKEN=... INTAKE_ACTIONS_TOKEN=... .venv-rasa/bin/python deploy/rasa/rasa_run.py run --enable-api ...
 
-The token is taken from the environment (readable by the service's user only) and
-handed to Rasa as `--auth-token` inside this process: /proc/<pid>/cmdline, which
-every local user can read, still shows the command without it. Rasa then answers
-401 to every HTTP API call (`/status`, `/conversations/<id>/tracker`, `/model/...`)
-without `?token=<INTAKE_RASA_TOKEN>`; the REST channel `/webhooks/rest/webhook` the
-gateway uses is a channel, not the HTTP API, and needs no token.
+INTAKE_RASA_TOKEN is handed to Rasa as `--auth-token` inside this process:
+/proc/<pid>/cmdline, which every local user can read, still shows the command without
+it. Rasa then answers 401 to every HTTP API call (`/status`, `/conversations/<id>/tracker`,
+`/model/...`) without `?token=<INTAKE_RASA_TOKEN>`. The same token guards the REST channel
+`/webhooks/rest/webhook` (credentials.yml -> bot/rasa_channel.py, header
+X-Intake-Rasa-Token), so only the gateway reaches it. INTAKE_ACTIONS_TOKEN is what Rasa
+shows the action server (endpoints.yml, header X-Intake-Action-Token). Both stay in this
+process's environment (readable by the service's user only), where Rasa expands them.
 """
 
 import os
@@ -17,13 +19,22 @@ MIN_LENGTH = 16
 
 
 def main() -> int:
-    token = os.environ.pop("INTAKE_RASA_TOKEN", "").strip()
+    token = os.environ.get("INTAKE_RASA_TOKEN", "").strip()
+    actions_token = os.environ.get("INTAKE_ACTIONS_TOKEN", "").strip()
     development = os.environ.get("INTAKE_ENV") == "development"
     if "--enable-api" in sys.argv and len(token) < MIN_LENGTH and not development:
         print("rasa: refusing to start: INTAKE_RASA_TOKEN is not set or shorter than "
               f"{MIN_LENGTH} characters (the HTTP API would be open); `make run` generates "
               "one into var/secrets.env.", file=sys.stderr, flush=True)
         return 2
+    if len(actions_token) < MIN_LENGTH and not development:
+        print("rasa: refusing to start: INTAKE_ACTIONS_TOKEN is not set or shorter than "
+              f"{MIN_LENGTH} characters (the action server refuses calls without it); `make run` "
+              "generates one into var/secrets.env.", file=sys.stderr, flush=True)
+        return 2
+    # endpoints.yml and credentials.yml name both variables: defined (empty in development).
+    os.environ["INTAKE_RASA_TOKEN"] = token
+    os.environ["INTAKE_ACTIONS_TOKEN"] = actions_token
     os.umask(0o077)  # tracker database, logs: this user only
     # "--auth-token=<token>", not two words: a generated token may start with "-", which
     # argparse would take for an option ("expected one argument").

@@ -9,7 +9,7 @@ import pytest
 
 from actions import extraction
 from actions.common import SKIPPED, label
-from actions.enquiry_form import required_fields
+from actions.enquiry_form import FORM_SLOTS, required_fields
 from actions.fields import today
 from tests.actions.form_harness import EXTENSION_DONE, response_text, run_form
 
@@ -235,3 +235,81 @@ def test_a_valid_email_is_the_answer_even_if_the_nlu_reads_start_over():
 def test_cancel_words_still_leave_the_form():
     slots = {"concern": "other", "requested_slot": "email"}
     assert run_form(slots, "abbrechen bitte", intent="cancel", confidence=0.9).events == []
+
+
+# -- a case number with a key inside an enquiry (issue 12), the document decides (issue 13) ---------
+
+
+def _no_backend(monkeypatch) -> list:
+    """The backend client replaced: no uploads; follow-ups are recorded and accepted."""
+    from datetime import UTC, datetime
+
+    from actions import backend_client
+    from bot.models import FollowUpReceipt
+
+    sent: list = []
+
+    async def uploads(_conversation_id):
+        return []
+
+    async def add(request):
+        sent.append(request)
+        return FollowUpReceipt(status="added", case_number=request.case_number, received_at=datetime.now(UTC))
+
+    monkeypatch.setattr(backend_client, "conversation_uploads", uploads)
+    monkeypatch.setattr(backend_client, "add_to_case", add)
+    return sent
+
+
+@pytest.mark.parametrize("requested", ["given_names", "existing_case_number", "message", "confirmed"])
+def test_a_case_number_with_a_key_inside_an_enquiry_is_a_follow_up_never_a_field_value(monkeypatch, requested):
+    sent = _no_backend(monkeypatch)
+    known = {k: v for k, v in EXTENSION_DONE.items() if k != requested}
+    typed = "LEA-2026-000042 ABCD-EFGH-JKM2-PQRS neuer Arbeitsvertrag"
+    turn = run_form({**known, "requested_slot": requested}, typed, intent="add_to_case")
+    assert turn.responses == ["utter_follow_up_in_enquiry", "utter_follow_up_added"], turn.responses
+    assert [(r.case_number, r.follow_up_key, r.message) for r in sent] == [
+        ("LEA-2026-000042", "ABCDEFGHJKM2PQRS", "neuer Arbeitsvertrag")]
+    stored = {name: value for name, value in turn.slots.items() if name in FORM_SLOTS and value}
+    assert not any("LEA" in str(v) or "PQRS" in str(v) for v in stored.values()), stored
+    assert turn.requested in (None, requested)  # the same question comes again
+
+
+def test_the_pdfs_verification_code_inside_an_enquiry_is_explained_and_sent_nowhere(monkeypatch):
+    sent = _no_backend(monkeypatch)
+    known = {k: v for k, v in EXTENSION_DONE.items() if k != "existing_case_number"}
+    turn = run_form({**known, "requested_slot": "existing_case_number"}, "LEA-2026-000042 ABCD-EFGH-JKMN")
+    assert turn.responses == ["utter_follow_up_in_enquiry", "utter_follow_up_code_only_verifies"]
+    assert sent == [] and "existing_case_number" not in turn.slots
+
+
+def test_a_bare_case_number_is_still_the_answer_to_the_case_number_question(monkeypatch):
+    sent = _no_backend(monkeypatch)
+    known = {k: v for k, v in EXTENSION_DONE.items() if k != "existing_case_number"}
+    turn = run_form({**known, "requested_slot": "existing_case_number"}, "LEA-2026-000042")
+    assert sent == [] and turn.slots.get("existing_case_number") == "LEA-2026-000042", turn.slots
+
+
+VISA = {"concern": "visa_extension", "given_names": "Lin", "family_name": "Wang", "date_of_birth": "1999-01-02",
+        "place_of_birth": "Shanghai", "nationality": "CHN"}
+
+
+def test_a_d_visa_holder_who_corrects_the_document_to_a_schengen_visa_extends_a_visa_again():
+    d_visa = run_form({**VISA, "requested_slot": "title_kind"}, "nationales Visum (D)")
+    assert d_visa.slots["concern"] == "residence_permit_issue" and d_visa.slots["concern_named"] == "visa_extension"
+    assert "utter_concern_follows_title" in d_visa.responses
+    after = {**VISA, **{k: v for k, v in d_visa.slots.items() if k != "requested_slot"}}
+    corrected = run_form({**after, "requested_slot": "title_kind"}, "Schengen-Visum (C)")
+    assert corrected.slots["title_kind"] == "schengen_visa"
+    assert corrected.slots["concern"] == "visa_extension" and corrected.slots["concern_named"] is None
+    assert "utter_concern_back_to_named" in corrected.responses
+    # And back to a residence permit: decided from the named concern again.
+    again = {**after, **{k: v for k, v in corrected.slots.items() if k != "requested_slot"}}
+    permit = run_form({**again, "requested_slot": "title_kind"}, "Aufenthaltserlaubnis")
+    assert permit.slots["concern"] == "residence_permit_extension" and permit.slots["concern_named"] == "visa_extension"
+
+
+def test_a_client_who_asked_for_a_residence_permit_keeps_it_whatever_the_document():
+    slots = {**VISA, "concern": "residence_permit_issue", "purpose": "study", "requested_slot": "title_kind"}
+    turn = run_form(slots, "Schengen-Visum (C)")
+    assert turn.slots.get("concern") in (None, "residence_permit_issue") and not turn.slots.get("concern_named")

@@ -27,3 +27,23 @@ def test_only_a_number_together_with_a_code_counts_as_a_follow_up():
     assert has_reference("LEA-2026-000042 ABCD-EFGH-JKMN")
     assert not has_reference("meine vorgangsnummer ist LEA-2026-000987")
     assert not has_reference("ABCD-EFGH-JKMN")
+
+
+@pytest.mark.parametrize("text, number, key, message", [
+    ("LEA-2026-000042 ABCD-EFGH-JKMN-PQ7S Neuer Arbeitsvertrag anbei", "LEA-2026-000042", "ABCDEFGHJKMNPQ7S",
+     "Neuer Arbeitsvertrag anbei"),
+    ("lea 2026 000042, schlüssel abcd efgh jkm2 pqrs", "LEA-2026-000042", "ABCDEFGHJKM2PQRS", ""),
+    ("case LEA-2026-004711 key 7K2M9QXRT4PAW3CD: payslips", "LEA-2026-004711", "7K2M9QXRT4PAW3CD", "payslips"),
+    ("LEA-2026-000042 ABCD-EFGH-JKMN-PQRS", "LEA-2026-000042", "ABCDEFGHJKMNPQRS", ""),  # capitals as shown
+    # Four four-letter words are words, not a key.
+    ("LEA-2026-000042 also send this form", "LEA-2026-000042", None, "also send this form"),
+])
+def test_the_follow_up_key_is_told_apart_from_the_verification_code(text, number, key, message):
+    reference = parse_reference(text)
+    assert (reference.case_number, reference.key, reference.code, reference.message) == (number, key, None, message)
+
+
+def test_the_verification_code_is_recognised_as_such_and_not_as_a_key():
+    reference = parse_reference("LEA-2026-000042 ABCD-EFGH-JKMN please add my payslip")
+    assert (reference.key, reference.code) == (None, "ABCDEFGHJKMN")
+    assert has_reference("LEA-2026-000042 ABCD-EFGH-JKMN-PQRS")

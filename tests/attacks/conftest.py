@@ -21,6 +21,8 @@ from tests.faults.helpers import QUESTIONS, SUMMARY, answer_until_summary, backe
 from tests.fixtures.fake_telegram import FakeTelegram
 
 CASE_NUMBER = re.compile(r"case number is\D*?([A-Z]+-\d{4}-\d+)", re.IGNORECASE)
+# The follow-up key, shown only in the client's own chat (never in a log).
+FOLLOW_UP_KEY = re.compile(r"\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}\b")
 TURN_TIMEOUT_S = 60.0
 
 
@@ -72,8 +74,10 @@ def web_victim(stack) -> Victim:
     [payload] = [c for c in chat.custom if c.get("type") == "confirmation_pdf"]
     pdf = httpx.get(f"{stack.gateway_url}{payload['url']}", headers={"X-Conversation": chat.sender}, timeout=30)
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    keys = FOLLOW_UP_KEY.findall("\n".join(chat.transcript))
+    assert len(keys) == 1, chat.transcript[-3:]
     return Victim("web", answers, internal_id(stack.var_dir, chat.sender), case["case_number"], pdf.content,
-                  payload["url"], sender=chat.sender, filename=filename)
+                  payload["url"], sender=chat.sender, filename=filename, extra_secrets=keys)
 
 
 @pytest.fixture(scope="session")
@@ -139,15 +143,19 @@ def telegram_victim(stack, fake_bot_api) -> Victim:
             field_name = user.asked()
             assert field_name, user.fake.texts(chat_id)[-3:]
             user.say(answers[field_name])
-        user.press("/affirm", done=lambda: bool(fake_bot_api.sent_documents(chat_id)))
+        # The PDF as a document, then the follow-up key as a text.
+        user.press("/affirm", done=lambda: bool(fake_bot_api.sent_documents(chat_id)) and bool(
+            FOLLOW_UP_KEY.search("\n".join(fake_bot_api.texts(chat_id)))))
     finally:
         stack.stop_service("telegram")
     texts = "\n".join(fake_bot_api.texts(chat_id))
     case_number = CASE_NUMBER.search(texts).group(1)
     [document] = fake_bot_api.sent_documents(chat_id)
     download = [p["url"] for p in _confirmation_payloads(stack, telegram_internal_id(stack.var_dir, chat_id))]
+    keys = FOLLOW_UP_KEY.findall(texts)
+    assert len(keys) == 1, fake_bot_api.texts(chat_id)[-3:]
     return Victim("telegram", answers, telegram_internal_id(stack.var_dir, chat_id), case_number, document.data,
-                  download[-1] if download else "", chat_id=chat_id, extra_secrets=[fake_bot_api.token])
+                  download[-1] if download else "", chat_id=chat_id, extra_secrets=[fake_bot_api.token, *keys])
 
 
 def _confirmation_payloads(stack, conversation_id: str) -> list[dict]:

@@ -3,8 +3,9 @@ the same matter from another conversation, hoping to learn of (or add to) their 
 
 Through the real stack's public chat API: the second conversation gets a case of its own,
 exactly like any new case, and neither its answers nor its PDF name the first case.
-Guessing a verification code to add to the case gets the same answer as an unknown
-number; the genuine client, holding the PDF, adds to their case from a new conversation.
+Guessing a follow-up key gets the same answer as an unknown number; whoever holds the PDF
+(an employer) has the case number and verification code and still cannot add; the genuine
+client, holding the follow-up key shown only in their chat, adds from a new conversation.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from tests.e2e.dialogue import Press, answer_until_summary, reply
 pytestmark = pytest.mark.slow
 SUBMIT = Press(r"^(Ja, absenden|Yes, send it)$")
 CASE_NUMBER = re.compile(r"LEA-\d{4}-\d{6}")
-CODE = re.compile(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}")
+CODE = re.compile(r"(?<![0-9A-Z-])[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}(?![0-9A-Z-])")
+KEY = re.compile(r"\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}\b")
 
 
 def _answers(born: date, email: str) -> dict:
@@ -48,8 +50,8 @@ def _submit(stack, answers: dict) -> Chat:
 
 
 def _shape(messages: list[dict]) -> list[tuple]:
-    """The answer with case numbers and links blanked: the same for every new case."""
-    return [(CASE_NUMBER.sub("N", m.get("text") or ""), (m.get("custom") or {}).get("type"),
+    """The answer with case numbers, keys and links blanked: the same for every new case."""
+    return [(KEY.sub("K", CASE_NUMBER.sub("N", m.get("text") or "")), (m.get("custom") or {}).get("type"),
              len(m.get("buttons") or [])) for m in messages]
 
 
@@ -87,7 +89,7 @@ def test_a_stranger_with_the_same_person_learns_nothing_of_the_first_case(stack,
     assert number in "\n".join(pair.victim.transcript)
     # A case of its own, announced exactly like any new case, with its own PDF.
     assert own_case["case_number"] != number
-    assert CASE_NUMBER.findall(stranger.text) == [own_case["case_number"]], stranger.text
+    assert set(CASE_NUMBER.findall(stranger.text)) == {own_case["case_number"]}, stranger.text
     pdf = _pdf_text(stack, stranger)
     assert own_case["case_number"] in pdf and number not in pdf
     assert _shape(stranger.last) == _shape(pair.victim_answer)
@@ -110,23 +112,56 @@ def _entries(stack, case_number: str) -> list[tuple[str, str]]:
         conn.close()
 
 
-def test_guessing_a_code_reveals_nothing_and_the_genuine_client_adds_with_theirs(stack, pair):
+def test_guessing_a_key_reveals_nothing_and_the_genuine_client_adds_with_theirs(stack, pair):
     victim, stranger, number = pair.victim, pair.stranger, pair.victim_case["case_number"]
+    [key] = KEY.findall("\n".join(victim.transcript))  # shown once, in the victim's own chat
     victim.last = pair.victim_answer
-    code = CODE.search(_pdf_text(stack, victim)).group(0)  # printed on the victim's confirmation
-    stranger.say(f"{number} ABCD-EFGH-JKMN please add my new address")
+    pdf = _pdf_text(stack, victim)
+    assert key not in pdf and key.replace("-", "") not in pdf.replace("-", "")  # never printed
+    stranger.say(f"{number} ABCD-EFGH-JKM2-PQRS please add my new address")
     guessed = stranger.text
     unknown = Chat(stack.gateway_url, language="en")
-    unknown.say("LEA-2026-999999 ABCD-EFGH-JKMN please add my new address")
+    unknown.say("LEA-2026-999999 ABCD-EFGH-JKM2-PQRS please add my new address")
     assert guessed == unknown.text and "could not add anything" in guessed
     victim_id = internal_id(stack.var_dir, victim.sender)
     assert _entries(stack, number) == [("initial", victim_id)]
 
     phone = Chat(stack.gateway_url, language="en")  # the genuine client, later, on another device
     phone.say("I want to add something to my existing case")
-    assert "case number and the verification code" in phone.text, phone.text
+    assert "follow-up key" in phone.text, phone.text
     assert phone.upload("contract.pdf", minimal_pdf("new contract"))["accepted"]
-    phone.say(f"{number} {code.lower()} New employment contract attached")
+    phone.say(f"{number} {key.lower()} New employment contract attached")
     assert f"added to case {number}" in phone.text and "1 file(s)" in phone.text, phone.text
     assert not phone.custom  # no PDF for a follow-up
-    assert _entries(stack, number) == [("initial", victim_id), ("by_code", internal_id(stack.var_dir, phone.sender))]
+    assert _entries(stack, number) == [("initial", victim_id), ("by_key", internal_id(stack.var_dir, phone.sender))]
+
+
+def test_the_employer_holding_the_pdf_cannot_add_to_the_case(stack, pair):
+    """Attack (issue 12's last gap): the PDF the client hands to employers carries the case
+    number and the verification code; with them the employer could add entries to the case."""
+    victim, number = pair.victim, pair.victim_case["case_number"]
+    victim.last = pair.victim_answer
+    code = CODE.search(_pdf_text(stack, victim)).group(0)
+    employer = Chat(stack.gateway_url, language="en")
+    employer.say(f"{number} {code} attached is a note from the employer")
+    assert "only proves that the confirmation is genuine" in employer.text, employer.text
+    assert "added to case" not in employer.text
+    employer.say(f"{number} verification code {code.replace('-', ' ').lower()} please add this")
+    assert "added to case" not in employer.text
+    assert [kind for kind, _ in _entries(stack, number)] in (["initial"], ["initial", "by_key"])
+    # The verification page still shows the employer what the PDF says (its only purpose).
+    page = httpx.get(f"{stack.gateway_url}/verify/{code}", headers={"Accept": "application/json"}, timeout=30)
+    assert page.status_code == 200 and page.json()["case_number"] == number
+
+
+def test_inside_an_enquiry_a_number_with_a_key_is_a_follow_up_never_an_answer(stack, pair):
+    """A client who starts a new enquiry and types their case number and key where the form asks
+    for a name: handled as a follow-up, never stored as the name."""
+    victim, number = pair.victim, pair.victim_case["case_number"]
+    [key] = KEY.findall("\n".join(victim.transcript))
+    chat = Chat(stack.gateway_url, language="en")
+    chat.say("I would like to extend my residence permit")
+    chat.say(f"{number} {key} my new passport number is C01X00T47")
+    assert "not taken it as an answer" in chat.text and f"added to case {number}" in chat.text, chat.text
+    follow = [e for e in _entries(stack, number) if e[1] == internal_id(stack.var_dir, chat.sender)]
+    assert follow == [("by_key", internal_id(stack.var_dir, chat.sender))]

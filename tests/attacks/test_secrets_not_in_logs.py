@@ -37,6 +37,7 @@ def _cancel_a_message_midway(stack, text: str) -> None:
     """
     try:
         httpx.post(f"{stack.rasa_url}/webhooks/rest/webhook", timeout=0.05,
+                   headers={"X-Intake-Rasa-Token": stack.settings.rasa_token},  # as the gateway sends it
                    json={"sender": "pii-cancel-0123456789abcdef", "message": text})
     except httpx.TimeoutException:
         pass
@@ -50,6 +51,7 @@ def test_finished_enquiries_leave_no_secret_in_any_log(stack, web_victim, telegr
         # Other spellings of the same facts.
         "webvictim", "tgvictim", "1983, 7, 14", "Cancelledmidway", "zofia.cancelled",
         stack.settings.internal_token, stored_secret(stack.var_dir, KEY_VARIABLE),
+        stack.settings.rasa_token, stack.settings.actions_token,
     }
     assert telegram_victim.token and web_victim.token  # the download tokens are part of the search
     files = _log_files(stack.var_dir)

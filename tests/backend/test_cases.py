@@ -156,6 +156,34 @@ def test_a_family_member_goes_to_the_unit_of_the_principal(client):
     assert (unknown["unit"], unknown["rule"]) == ("E2", "e2-africa-americas")
 
 
+def test_typing_a_strangers_case_number_does_not_reveal_its_unit(client):
+    """Attack (issue 12): anyone may type another person's case number as their "family member's".
+    The case still goes to that unit (staff see it), but the client's receipt and PDF name no unit,
+    and a known and an unknown number read alike (the answer does not say whether it exists)."""
+    stranger = post(client, concern="residence_permit_issue", purpose="humanitarian", title_kind="toleration",
+                    nationality="AFG", family_name="Ahmadi").json()
+    assert stranger["unit"] == "A2"  # asylum and toleration: nobody else's business
+    typed = post(client, purpose="family_spouse", given_names="Eve", family_name="Curious", nationality="BRA",
+                 principal_case_number=stranger["case_number"], conversation_id="conv-curious").json()
+    assert (typed["unit"], typed["rule"]) == ("A2", "family-follows-principal")  # routing intact
+    made_up = post(client, purpose="family_spouse", given_names="Mallory", family_name="Curious", nationality="BRA",
+                   principal_case_number="LEA-1999-000001", conversation_id="conv-curious-2").json()
+    for receipt in (typed, made_up):
+        names = receipt["unit_names"]
+        assert names == {"de": "das Referat, das den Vorgang Ihres Familienangehörigen bearbeitet",
+                         "en": "the unit handling your family member's case"}, names
+        pdf = client.get(f"/internal/confirmations/{receipt['download_token']}",
+                         params={"conversation_id": receipt_conversation(receipt, typed)}, headers=INTERNAL)
+        text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+        assert "Asyl" not in text and "asylum" not in text and "A2" not in text.replace(receipt["case_number"], "")
+    # Without a principal's number the client reads their unit's name as before.
+    assert post(client, given_names="Other", idempotency_key="key-own-unit").json()["unit_names"]["en"].startswith("Unit ")
+
+
+def receipt_conversation(receipt: dict, typed: dict) -> str:
+    return "conv-curious" if receipt is typed else "conv-curious-2"
+
+
 def test_tolerated_persons_go_to_department_a_and_no_fiktionswirkung_without_an_eligible_title(client):
     receipt = post(client, concern="residence_permit_issue", purpose="humanitarian", title_kind="toleration",
                    nationality="AFG", family_name="Ahmadi").json()

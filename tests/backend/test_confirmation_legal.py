@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from bot.backend.models import Case, Confirmation
 from tests.backend.conftest import INTERNAL, submission
+from tests.backend.helpers import counts
 
 # Berlin is UTC+1 in December: 22:59:30 UTC is 23:59:30 on the expiry day.
 CONFIRMED = datetime(2026, 12, 1, 22, 59, 30, tzinfo=UTC)
@@ -68,11 +69,23 @@ def test_a_naive_confirmation_time_is_not_trusted(client, ctx):
     assert datetime.fromisoformat(receipt["received_at"]) == arrival
 
 
-def test_a_d_visa_holder_who_asks_to_extend_the_visa_gets_the_statement_and_never_b5(client):
-    receipt = submit(client, concern="visa_extension", purpose=None, title_kind="national_visa",
-                     title_expiry="2099-01-31")
+def test_a_d_visa_holder_who_asks_to_extend_the_visa_gets_the_statement_and_the_unit_of_the_purpose(client, ctx):
+    """Issue 13 gap: sent straight to the API without a purpose, this went to Department E's default
+    unit. The document decides: it is an application for a residence permit, routed by its purpose."""
+    receipt = submit(client, concern="visa_extension", purpose="study", title_kind="national_visa",
+                     title_expiry="2099-01-31", family_name="Haddad")
     assert receipt["fiktionswirkung"] is True
-    assert receipt["unit"] != "B5"
+    assert (receipt["unit"], receipt["rule"]) == ("B2", "b-academic-g-k")
+    case, _confirmation = stored(ctx, receipt["case_number"])
+    assert case.concern == "residence_permit_issue"
+
+
+def test_without_a_purpose_the_api_asks_for_it_instead_of_guessing_a_unit(client, ctx):
+    response = client.post("/internal/cases", headers=INTERNAL, json=submission(
+        concern="visa_extension", purpose=None, title_kind="national_visa", title_expiry="2099-01-31"))
+    assert response.status_code == 422 and response.json()["error"] == "purpose_required"
+    assert set(response.json()["message"]) == {"de", "en"}
+    assert counts(ctx)["cases"] == 0
 
 
 def test_a_schengen_visa_holder_goes_to_b5_without_the_statement(client):

@@ -35,13 +35,14 @@ class Chat:
     sender: str = field(default_factory=new_sender)
     last: list[dict[str, Any]] = field(default_factory=list)
     transcript: list[str] = field(default_factory=list)  # every text the assistant sent, in order
+    headers: dict[str, str] = field(default_factory=dict)  # e.g. Rasa's channel token (talking to Rasa directly)
 
     def say(self, text: str, **metadata: Any) -> list[dict[str, Any]]:
         meta = {"channel": "rest", **({"language": self.language} if self.language else {}), **metadata}
         response = httpx.post(
             f"{self.base_url}/webhooks/rest/webhook",
             json={"sender": self.sender, "message": text, "metadata": meta},
-            timeout=60,
+            headers=self.headers, timeout=60,
         )
         assert response.status_code == 200, response.text
         self.last = response.json()

@@ -106,3 +106,21 @@ def test_an_unknown_or_malformed_code_gets_no_data(stack):
         assert page.status_code == 404 and "<img src=x" not in page.text
         assert httpx.get(f"{stack.gateway_url}/verify/{code}", headers={"Accept": "application/json"},
                          timeout=30).json() == {"genuine": False}
+
+
+def test_a_d_visa_holder_who_corrects_the_document_to_a_schengen_visa_is_a_visa_extension_again(stack):
+    """Issue 13 gap: after the concern followed the D visa, a correction to a Schengen (C) visa
+    kept "issue of a residence permit". The concern the client named decides again: B5, no statement."""
+    chat = Chat(stack.gateway_url, language="en")
+    chat.say("I want to extend my visa, it expires soon")
+    answers = {**ANSWERS, "given_names": "Wei Zhang", "family_name": "Zhang", "email": "wei.zhang@example.org"}
+    answer_until_summary(chat, "en", answers)
+    assert "Issue of a residence permit" in chat.text, chat.text
+    chat.say("Change something: Current title")
+    reply(chat, Press(r"^Schengen visa"))
+    assert "as “Extension of a visa within Germany” again" in "\n".join(chat.transcript[-4:]), chat.transcript[-4:]
+    answer_until_summary(chat, "en", {**answers, "message": "Please extend my Schengen visa."})
+    reply(chat, Press(r"^Yes, send it$"))
+    [case] = stored_cases(stack.var_dir, chat.sender)
+    assert (case["concern"], case["title_kind"], case["unit"]) == ("visa_extension", "schengen_visa", "B5"), case
+    assert "generally serves as a temporary permit" not in chat.text

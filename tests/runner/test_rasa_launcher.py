@@ -13,7 +13,7 @@ import pytest
 LAUNCHER = Path(__file__).resolve().parents[2] / "deploy" / "rasa" / "rasa_run.py"
 
 
-def _launch(monkeypatch, token: str) -> list[str]:
+def _launch(monkeypatch, token: str, actions_token: str = "actions-token-0123456789", code: int = 0) -> list[str]:
     """Run the launcher with a stand-in for Rasa's entry point; return the argv Rasa would see."""
     seen: list[str] = []
     fake_main = types.ModuleType("rasa.__main__")
@@ -21,12 +21,14 @@ def _launch(monkeypatch, token: str) -> list[str]:
     monkeypatch.setitem(sys.modules, "rasa", types.ModuleType("rasa"))
     monkeypatch.setitem(sys.modules, "rasa.__main__", fake_main)
     monkeypatch.setenv("INTAKE_RASA_TOKEN", token)
+    monkeypatch.setenv("INTAKE_ACTIONS_TOKEN", actions_token)
+    monkeypatch.delenv("INTAKE_ENV", raising=False)
     monkeypatch.setattr(sys, "argv", ["rasa_run.py", "run", "--enable-api", "--port", "5005"])
     spec = importlib.util.spec_from_file_location("rasa_run", LAUNCHER)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     monkeypatch.setattr("os.umask", lambda _mask: 0)  # keep the test process's umask
-    assert module.main() == 0
+    assert module.main() == code
     return seen
 
 
@@ -39,3 +41,11 @@ def test_any_generated_token_reaches_rasa_intact(monkeypatch, token):
     parser.add_argument("--port")
     parser.add_argument("-t", "--auth-token")
     assert parser.parse_args(argv[1:]).auth_token == token
+
+
+def test_rasa_refuses_to_start_without_the_action_server_token(monkeypatch, capsys):
+    """Rasa would call the action server without the header it requires (or with a guessable one)."""
+    for weak in ("", "short"):
+        assert _launch(monkeypatch, "plain0123456789abcdef", actions_token=weak, code=2) == []
+        err = capsys.readouterr().err
+        assert "refusing to start" in err and "INTAKE_ACTIONS_TOKEN" in err

@@ -50,7 +50,8 @@ def scale_out_env(stack, database: str) -> dict[str, str]:
     """The variables deploy/scale-out/endpoints.yml names, pointing at this test's stores."""
     return {
         **child_env(stack.settings), **rasa_env(),
-        "PYTHONPATH": str(PROJECT_ROOT / "deploy" / "rasa"),  # the atomic Redis lock store
+        # The atomic Redis lock store, and the project (credentials.yml: bot.rasa_channel).
+        "PYTHONPATH": f"{PROJECT_ROOT / 'deploy' / 'rasa'}:{PROJECT_ROOT}",
         "INTAKE_ACTIONS_URL": f"{stack.actions_url}/webhook",
         "INTAKE_TRACKER_DB_HOST": "127.0.0.1", "INTAKE_TRACKER_DB_PORT": "5432",
         "INTAKE_TRACKER_DB_NAME": database, "INTAKE_TRACKER_DB_USER": "postgres", "INTAKE_TRACKER_DB_PASSWORD": "",

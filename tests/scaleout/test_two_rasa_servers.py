@@ -14,6 +14,7 @@ import httpx
 import psycopg
 import pytest
 
+from bot.gateway.conversation import RASA_TOKEN_HEADER
 from bot.privacy.purge import purge_trackers
 from tests.e2e.chat import Chat
 from tests.faults.helpers import answer_until_summary, assert_complete_case, conversation_rows, person
@@ -24,8 +25,8 @@ pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
 class AlternatingChat(Chat):
     """A chat whose every message goes to the next server in turn (A, B, A, ...)."""
 
-    def __init__(self, urls: list[str]) -> None:
-        super().__init__(urls[0], language="en")
+    def __init__(self, urls: list[str], token: str) -> None:
+        super().__init__(urls[0], language="en", headers={RASA_TOKEN_HEADER: token})
         self.urls = urls
         self.turn = 0
 
@@ -43,7 +44,7 @@ def _tracker_events(server_url: str, sender: str) -> list[dict]:
 
 def test_an_enquiry_alternating_between_two_servers_is_complete(stack, rasa_pair, tracker_database):
     a, b = rasa_pair
-    chat = AlternatingChat([a.url, b.url])
+    chat = AlternatingChat([a.url, b.url], stack.settings.rasa_token)
     answers = person("Oscar")
     chat.say("/enquiry_other")
     asked = answer_until_summary(chat, answers)
@@ -61,9 +62,9 @@ def test_an_enquiry_alternating_between_two_servers_is_complete(stack, rasa_pair
     assert stored == 9
 
 
-async def _send_both(urls: list[str], sender: str, texts: list[str]) -> list[list[dict]]:
+async def _send_both(urls: list[str], sender: str, texts: list[str], token: str) -> list[list[dict]]:
     """Send every text at once, alternating between the servers; their answers."""
-    async with httpx.AsyncClient(timeout=120) as client:
+    async with httpx.AsyncClient(timeout=120, headers={RASA_TOKEN_HEADER: token}) as client:
         async def send(number: int, text: str) -> list[dict]:
             response = await client.post(f"{urls[number % 2]}/webhooks/rest/webhook",
                                          json={"sender": sender, "message": text, "metadata": {"language": "en"}})
@@ -73,11 +74,11 @@ async def _send_both(urls: list[str], sender: str, texts: list[str]) -> list[lis
         return await asyncio.gather(*(send(n, t) for n, t in enumerate(texts)))
 
 
-def test_concurrent_messages_on_both_servers_are_processed_one_after_the_other(rasa_pair):
+def test_concurrent_messages_on_both_servers_are_processed_one_after_the_other(stack, rasa_pair):
     a, b = rasa_pair
     sender = f"scaleout-{uuid.uuid4().hex[:10]}"
     texts = [f"What does an extension cost? ({n})" for n in range(10)]
-    answers = asyncio.run(_send_both([a.url, b.url], sender, texts))
+    answers = asyncio.run(_send_both([a.url, b.url], sender, texts, stack.settings.rasa_token))
     assert all(answers), "every message got an answer"
 
     events = _tracker_events(b.url, sender)
@@ -94,9 +95,9 @@ def test_concurrent_messages_on_both_servers_are_processed_one_after_the_other(r
     assert [e["event"] for e in turns[-2 * len(texts):]] == ["user", "action"] * len(texts)
 
 
-def test_the_retention_purge_empties_the_shared_postgresql_store(rasa_pair, tracker_database):
+def test_the_retention_purge_empties_the_shared_postgresql_store(stack, rasa_pair, tracker_database):
     a, b = rasa_pair
-    chat = AlternatingChat([a.url, b.url])
+    chat = AlternatingChat([a.url, b.url], stack.settings.rasa_token)
     chat.say("/enquiry_other")
     chat.say("Zofia Purgetest")
     url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{tracker_database}"

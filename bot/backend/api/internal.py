@@ -60,11 +60,12 @@ def post_case(ctx: Ctx, submission: CaseSubmission):
 
 @router.post("/cases/follow-ups", status_code=201, response_model=FollowUpReceipt,
              responses={200: {"model": FollowUpReceipt, "description": "idempotent retry, or check_only"},
-                        404: {"description": "follow_up_refused: unknown number, wrong code or locked (alike)"},
-                        409: {"description": "case_closed (only with the right code)"}})
+                        404: {"description": "follow_up_refused: unknown number, wrong or missing key, "
+                                              "or locked (alike)"},
+                        409: {"description": "case_closed (only with the right key or conversation)"}})
 def post_follow_up(ctx: Ctx, follow_up: CaseFollowUp):
-    """Add to a case from any conversation, proven by its case number and verification code."""
-    receipt = follow_ups.add_by_code(ctx, follow_up)
+    """Add to a case from its own conversation, or from any other with its follow-up key."""
+    receipt = follow_ups.add_follow_up(ctx, follow_up)
     return JSONResponse(receipt.model_dump(mode="json"), status_code=201 if receipt.status == "added" else 200)
 
 

@@ -1,0 +1,67 @@
+"""Rasa's REST channel for the gateway only: every request must carry INTAKE_RASA_TOKEN.
+
+Loaded by Rasa itself (credentials.yml names this class; it runs in .venv-rasa). Rasa's
+``--auth-token`` guards only its HTTP API (`/status`, `/conversations/...`, `/model/...`),
+not its channels: the stock REST channel `/webhooks/rest/webhook` answered anyone on the
+host, under any sender, and so bypassed the gateway's identity rule and rate limits
+(issue 12). This subclass is the stock channel (same URL, same name "rest", same
+behaviour) behind a header check:
+
+    X-Intake-Rasa-Token: <INTAKE_RASA_TOKEN>
+
+A header, not a query parameter: URLs end up in access logs and error messages.
+Compared in constant time; a missing or wrong token gets 401 and nothing else. Without a
+configured token the channel refuses everything, except with INTAKE_ENV=development.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import os
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
+
+from sanic import Blueprint, response
+from sanic.request import Request
+
+from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.rest import RestInput
+
+log = logging.getLogger(__name__)
+HEADER = "X-Intake-Rasa-Token"
+
+
+def token_accepted(expected: str, presented: str | None, development: bool = False) -> bool:
+    """True when the presented token is the configured one (constant time)."""
+    if not expected:
+        return development
+    return hmac.compare_digest((presented or "").encode("utf-8"), expected.encode("utf-8"))
+
+
+class GatewayRestInput(RestInput):
+    """The REST channel, answering only callers that present the gateway's token."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "rest"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "GatewayRestInput":
+        return cls(str((credentials or {}).get("token") or "").strip())
+
+    def __init__(self, token: str = "") -> None:
+        self._token = token
+        self._development = os.environ.get("INTAKE_ENV") == "development"
+        if not token and not self._development:
+            log.error("REST channel: INTAKE_RASA_TOKEN is not set; every chat request is refused")
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = super().blueprint(on_new_message)
+
+        @webhook.middleware("request")
+        async def require_token(request: Request):
+            if not token_accepted(self._token, request.headers.get(HEADER), self._development):
+                return response.json({"error": "unauthorized"}, status=401)
+            return None
+
+        return webhook
