@@ -1,0 +1,93 @@
+"""Questions about a process are answered, never turned into the form; short follow-ups that
+name only a person or a condition keep the previous topic; facts the published information
+holds are answered from it, and what it does not say is said honestly (with the phone numbers)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.dialogue.helpers import conversation, said, turn
+
+# (message, the NLU's (wrong) enquiry intent, what the turn must be)
+ASKED_NOT_APPLIED = [
+    ("Darf mein Mann meinen Ausweis für mich holen", "enquiry_change_data", ["ask pickup relative"]),
+    ("Kann meine Schwester die Karte an meiner Stelle entgegennehmen", "enquiry_change_data", ["ask pickup relative"]),
+    ("may my brother collect my new card on my behalf", "enquiry_change_data", ["ask pickup relative"]),
+    ("what do I have to cough up for an extension", "enquiry_extend_permit", ["ask fee extension"]),
+    ("wie viel muss ich für die Verlängerung berappen", "enquiry_extend_permit", ["ask fee extension"]),
+    ("how much do I fork out to extend my permit", "enquiry_extend_permit", ["ask fee extension"]),
+]
+
+
+@pytest.mark.parametrize("text, intent, expected", ASKED_NOT_APPLIED)
+def test_asking_about_a_matter_is_answered_not_started(text, intent, expected):
+    assert turn(text, intent=intent, confidence=0.95) == expected
+
+
+@pytest.mark.parametrize("text, intent, concern", [
+    ("Ich möchte meine Aufenthaltserlaubnis verlängern", "enquiry_extend_permit", "residence_permit_extension"),
+    ("I would like to extend my residence permit", "enquiry_extend_permit", "residence_permit_extension"),
+])
+def test_a_clear_request_still_starts_the_form(text, intent, concern):
+    assert turn(text, intent=intent, confidence=0.95)[-1] == f"start {concern}"
+
+
+# (language, first question, follow-up, words the follow-up's answer must contain, words it must not)
+INHERITED = [
+    ("de", "Muss ich persönlich vorbeikommen?", "auch mein Kleiner?", ["6", "Fingerabdrücke"], []),
+    ("en", "Do I have to show up in person?", "even my baby?", ["6", "fingerprints"], []),
+    ("en", "How much is an extension of my residence permit?", "and my wife's too?", ["96"], ["48"]),
+    ("de", "Was kostet die Verlängerung?", "und für meinen Mann auch?", ["96"], ["48"]),
+    ("en", "Can somebody else pick up my card?", "what does she need for that then?", ["form", "authorisation"], []),
+    ("de", "Kann jemand anderes meine Karte abholen?", "was braucht er dafür?", ["Formular", "Vollmacht"], []),
+    ("en", "Can somebody else pick up my card?", "my daughter is 14, can the neighbour pick hers up?", ["16", "14", "99-2421"], []),
+    ("de", "Kann jemand anderes meine Karte abholen?", "meine Tochter ist 14, darf die Nachbarin ihre holen?", ["16", "14", "99-2421"], []),
+    ("de", "Was kostet eine Verlängerung?", "und wo ruf ich da an?", ["99-2421", "99-2422"], ["96"]),
+    ("de", "Muss ich persönlich kommen?", "und wen ruf ich an?", ["99-2421", "99-2422"], []),
+    ("en", "What does a renewal cost?", "and where do I call?", ["99-2421", "99-2422"], ["96"]),
+    ("de", "Was ist die Fiktionswirkung?", "darf ich dann weiterarbeiten?", ["weiter", "arbeiten"], []),
+    ("en", "What is the Fiktionswirkung?", "so I can keep working?", ["keep working"], []),
+    ("en", "What is the Fiktionswirkung?", "do I get something in writing?", ["confirmation", "save"], []),
+    ("de", "Was ist die Fiktionswirkung?", "krieg ich das schriftlich?", ["Bestätigung", "speichern"], []),
+]
+
+
+@pytest.mark.parametrize("language, first, follow_up, present, absent", INHERITED)
+def test_a_short_follow_up_keeps_the_previous_topic(language, first, follow_up, present, absent):
+    answer = said(conversation([first, follow_up], language)[-1])
+    for word in present:
+        assert word in answer, (word, answer)
+    for word in absent:
+        assert word not in answer, (word, answer)
+
+
+# (language, question, words the answer must contain)
+FACTS = [
+    ("de", "Seit wann gibt es den eAT?", ["01.09.2011"]),
+    ("en", "Since when does the eAT exist?", ["1 September 2011"]),
+    ("de", "Wer braucht überhaupt einen Aufenthaltstitel?", ["EU"]),
+    ("en", "Who needs a residence title at all?", ["EU citizen"]),
+    ("en", "Do EU citizens need a residence permit?", ["EU citizen"]),
+    ("en", "I'm on a visa, what do I have to cough up to extend it?", ["25", "60"]),
+    ("de", "Ich hab ein Visum, was kostet die Verlängerung?", ["25", "60"]),
+]
+
+
+@pytest.mark.parametrize("language, text, present", FACTS)
+def test_the_published_fact_is_answered(language, text, present):
+    answer = said(conversation([text], language)[-1])
+    for word in present:
+        assert word in answer, (word, answer)
+
+
+@pytest.mark.parametrize("language, text", [
+    ("de", "Welche Größe muss das Foto haben?"),
+    ("de", "Wie groß muss das Passbild sein?"),
+    ("en", "What size should the photo be?"),
+    ("en", "how big does the picture have to be"),
+])
+def test_photo_size_is_not_published_so_said_honestly(language, text):
+    answer = said(conversation([text], language)[-1])
+    assert "99-2421" in answer
+    assert ("keine verlässliche Auskunft" if language == "de" else "no reliable information") in answer
+    assert "Nationalpass" not in answer and "national passport" not in answer
