@@ -223,6 +223,8 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
                 base = QuestionFrame(matter=previous.matter, title=previous.title, person=previous.person,
                                      age=previous.age, occasion=previous.topic)
             details = clause.details if clause.details.has_details else QuestionFrame()
+            if in_message is not None and _keeps(in_message.matter, details.matter, vocabulary):
+                details = replace(details, matter=None)  # "I'm on a visa. How much is the extension?"
             frames = [_with_occasion(base.follow(replace(details, topic=topic)), clause.occasion or base.occasion)
                       for topic in topics]
             if clause.uncovered or any(_unknown_fee(f, vocabulary) for f in frames):
@@ -268,6 +270,13 @@ def _matter_follow_up(parse: Parse, context: Context, vocabulary: Vocabulary) ->
         return []
     frame = context.frame.follow(QuestionFrame(matter=matter))
     return [NotCovered(frame) if _unknown_fee(frame, vocabulary) else AskQuestion(frame)]
+
+
+def _keeps(earlier: str | None, later: str | None, vocabulary: Vocabulary) -> bool:
+    """Whether a matter named earlier in the message stays when a later clause names `later`
+    (content/questions.yml `keeps`: the visa is what "the extension" extends)."""
+    matter = next((m for m in vocabulary.matters if m.name == earlier), None)
+    return matter is not None and later is not None and later in matter.keeps
 
 
 def _matter_of_concern(concern: str, vocabulary: Vocabulary) -> str | None:

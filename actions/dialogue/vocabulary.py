@@ -113,6 +113,7 @@ class Matter:
     words: Words
     concern: str | None
     fee: str | None
+    keeps: tuple[str, ...] = ()   # matters a later clause of the same message names that mean this one
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,7 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
         topics=tuple(Topic(name, Words.of(t.get("strong")), Words.of(t.get("weak")), tuple(t.get("covers") or ()),
                            Words.of(t.get("weak_in_question")))
                      for name, t in data["topics"].items()),
-        matters=tuple(Matter(name, Words.of(m["words"]), m.get("concern"), m.get("fee"))
+        matters=tuple(Matter(name, Words.of(m["words"]), m.get("concern"), m.get("fee"), tuple(m.get("keeps") or ()))
                       for name, m in data["matters"].items()),
         titles={k: Words.of(v) for k, v in data["titles"].items()},
         persons={k: Words.of(v) for k, v in data["persons"].items()},

@@ -45,6 +45,8 @@ INHERITED = [
     ("de", "Was kostet eine Verlängerung?", "und wo ruf ich da an?", ["99-2421", "99-2422"], ["96"]),
     ("de", "Muss ich persönlich kommen?", "und wen ruf ich an?", ["99-2421", "99-2422"], []),
     ("en", "What does a renewal cost?", "and where do I call?", ["99-2421", "99-2422"], ["96"]),
+    ("en", "How much is an extension?", "what's the number?", ["99-2421", "99-2422"], ["96"]),
+    ("de", "Muss ich persönlich kommen?", "und wie erreiche ich euch?", ["99-2421", "99-2422"], []),
     ("de", "Was ist die Fiktionswirkung?", "darf ich dann weiterarbeiten?", ["weiter", "arbeiten"], []),
     ("en", "What is the Fiktionswirkung?", "so I can keep working?", ["keep working"], []),
     ("en", "What is the Fiktionswirkung?", "do I get something in writing?", ["confirmation", "save"], []),
@@ -70,7 +72,18 @@ FACTS = [
     ("en", "Do EU citizens need a residence permit?", ["EU citizen"]),
     ("en", "I'm on a visa, what do I have to cough up to extend it?", ["25", "60"]),
     ("de", "Ich hab ein Visum, was kostet die Verlängerung?", ["25", "60"]),
+    ("en", "I'm here on a visa. How much is the extension?", ["25", "60"]),
+    ("de", "Ich bin mit einem Visum hier. Was kostet die Verlängerung?", ["25", "60"]),
+    ("de", "Seit wann gibt es diese Karte?", ["01.09.2011"]),
+    ("en", "Since when is there this card?", ["1 September 2011"]),
 ]
+
+
+def test_a_visa_named_earlier_keeps_only_within_the_message():
+    """The next turn's "extension of my residence permit" is that extension again, not the visa's."""
+    first, second = conversation(["Was kostet ein Visum zu verlängern?", "und die Verlängerung der Aufenthaltserlaubnis?"])
+    assert "25" in said(first)
+    assert "96" in said(second) and "25" not in said(second)
 
 
 @pytest.mark.parametrize("language, text, present", FACTS)
