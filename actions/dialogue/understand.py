@@ -214,7 +214,10 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
         follows_up = previous is not None and previous.topic is not None and clause.details.has_details
         same = (previous is not None and previous.topic is not None and in_message is None and len(marked) == 1
                 and len(clause.folded.split()) <= 8 and vocabulary.same_topic.any(clause.folded, typos=False))
-        if not topics and not clause.uncovered and intent_topic and not follows_up and not same and number == 0 and not any(
+        # "auch wenn ich krank bin?": only a condition on the previous answer, which states no exceptions.
+        condition = (previous is not None and previous.topic is not None and in_message is None and len(marked) == 1
+                     and len(clause.folded.split()) <= 10 and vocabulary.conditions.any(clause.folded, typos=False))
+        if not topics and not clause.uncovered and intent_topic and not follows_up and not same and not condition and number == 0 and not any(
                 read_clause(t, None, True, vocabulary).topics for t in texts[1:]):
             topics = (intent_topic,)  # no topic word: the NLU's question intent names it
         if topics:
@@ -251,6 +254,10 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
             # "seit wann?", "why not just once?": asks on about the previous answer.
             commands.append(AskQuestion(previous))
             in_message = previous
+        elif condition:
+            frame = previous.follow(QuestionFrame(topic="not_covered"))
+            commands.append(NotCovered(frame))
+            in_message = frame
     return commands
 
 

@@ -135,6 +135,7 @@ class Vocabulary:
     asking: Words = Words(())          # "I would like to know ...": a wish to apply becomes a question
     requesting: Words = Words(())      # "können Sie das aufnehmen?": a question becomes a request
     same_topic: Words = Words(())      # "seit wann?", "why?": asks on about the previous answer
+    conditions: Words = Words(())      # "auch wenn ...?", "what if ...?": a condition on the previous answer
     question_words_anywhere: frozenset[str] = frozenset()  # wh-words: a later part starting with one is a question
 
 
@@ -161,6 +162,7 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
         asking=Words.of(data["asking"]),
         requesting=Words.of(data["requesting"]),
         same_topic=Words.of(data["same_topic"]),
+        conditions=Words.of(data.get("conditions") or ()),
         question_words_anywhere=frozenset(fold(w) for w in data["question_words_anywhere"]),
     )
 

@@ -104,3 +104,25 @@ def test_photo_size_is_not_published_so_said_honestly(language, text):
     assert "99-2421" in answer
     assert ("keine verlässliche Auskunft" if language == "de" else "no reliable information") in answer
     assert "Nationalpass" not in answer and "national passport" not in answer
+
+
+@pytest.mark.parametrize("language, first, condition", [
+    ("de", "Muss ich persönlich kommen?", "auch wenn ich krank bin?"),
+    ("de", "Was ist die Fiktionswirkung?", "und wenn mein Titel schon abgelaufen ist?"),
+    ("en", "What is the Fiktionswirkung?", "what if it already expired?"),
+    ("en", "Do I have to come in person?", "even if I am ill?"),
+])
+def test_a_condition_the_information_does_not_cover_is_said_honestly(language, first, condition):
+    """No exception is published: the previous answer is not repeated as if it settled the condition."""
+    answer = said(conversation([first, condition], language)[-1])
+    assert ("keine verlässliche Auskunft" if language == "de" else "no reliable information") in answer
+    assert "99-2421" in answer
+
+
+@pytest.mark.parametrize("language, first, follow_up, present", [
+    ("en", "What is the Fiktionswirkung?", "will I get a paper?", "confirmation"),
+    ("de", "Was ist die Fiktionswirkung?", "also kann ich weiter zur Uni?", "studieren"),
+    ("en", "What is the Fiktionswirkung?", "so I can keep studying?", "studying"),
+])
+def test_fiktion_follow_ups(language, first, follow_up, present):
+    assert present in said(conversation([first, follow_up], language)[-1])
