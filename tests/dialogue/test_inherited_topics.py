@@ -126,3 +126,19 @@ def test_a_condition_the_information_does_not_cover_is_said_honestly(language, f
 ])
 def test_fiktion_follow_ups(language, first, follow_up, present):
     assert present in said(conversation([first, follow_up], language)[-1])
+
+
+@pytest.mark.parametrize("text, intent, concern", [
+    ("Kann ich bitte einen Antrag auf Verlängerung stellen?", "enquiry_extend_permit", "residence_permit_extension"),
+    ("Can I please apply for an extension?", "enquiry_extend_permit", "residence_permit_extension"),
+])
+def test_a_request_in_a_questions_words_still_starts_the_form(text, intent, concern):
+    assert turn(text, intent=intent, confidence=0.95)[-1] == f"start {concern}"
+
+
+@pytest.mark.parametrize("text", [
+    "mein Mann holt meine Karte für mich ab, ist das erlaubt",
+    "my neighbour would collect my card for me, is that ok",
+])
+def test_a_question_tail_makes_a_statement_a_question(text):
+    assert turn(text, intent="enquiry_change_data", confidence=0.95) == ["ask pickup relative"]
