@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 import subprocess
 import time
 
@@ -32,11 +33,19 @@ def test_summary_is_in_milliseconds():
     assert ratio(30, 10) == 3.0
 
 
+def _command(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return ""
+
+
 def test_rss_counts_the_whole_process_tree():
     parent = subprocess.Popen(["sh", "-c", "sleep 30 & sleep 30 & wait"], start_new_session=True)
     try:
-        for _ in range(50):  # the shell needs a moment to fork its children
-            if len(descendants(parent.pid)) == 3:
+        for _ in range(100):  # the shell needs a moment to fork its children and they to exec `sleep`
+            # (a forked child has the shell's memory until its exec: measured then, the sums differ)
+            if len(descendants(parent.pid)) == 3 and all(_command(pid) == "sleep" for pid in descendants(parent.pid)[1:]):
                 break
             time.sleep(0.05)
         tree = descendants(parent.pid)

@@ -142,3 +142,10 @@ def test_a_request_in_a_questions_words_still_starts_the_form(text, intent, conc
 ])
 def test_a_question_tail_makes_a_statement_a_question(text):
     assert turn(text, intent="enquiry_change_data", confidence=0.95) == ["ask pickup relative"]
+
+
+@pytest.mark.parametrize("text", ["kann jemand anderes meinen eat holen gehen", "kann meine frau meinen aufenthaltstitel holen"])
+def test_someone_else_fetching_the_card_is_the_pick_up_not_coming_in_person(text):
+    # "gehen" alone leans to coming in person; "… eat holen" names the pick-up (CI: the
+    # appearance paragraph instead of the authorisation facts)
+    assert turn(text, intent="nlu_fallback", confidence=0.6)[0].startswith("ask pickup")
