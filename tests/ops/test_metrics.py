@@ -94,6 +94,12 @@ def test_each_service_counts_what_happened(stack, activity):
     assert "intake_outbox_depth" in actions and "intake_outbox_oldest_age_seconds" in actions
 
     assert value(backend, "intake_cases_stored_total", status="created") >= 1
+    # The PDF is rendered after the case is committed (bot/backend/pdf_worker.py): give the
+    # render processes a moment (seen once in a CI-style run: scraped before the first render).
+    deadline = time.monotonic() + 30
+    while value(backend, "intake_pdf_render_seconds_count") < 1 and time.monotonic() < deadline:
+        time.sleep(0.5)
+        backend = scrape(stack, "backend")
     assert value(backend, "intake_pdf_render_seconds_count") >= 1
     assert value(backend, "intake_http_requests_total", route="/internal/cases", method="POST") >= 1
 
