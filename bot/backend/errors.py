@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 MESSAGES: dict[str, tuple[str, str]] = {
     "unauthorized": ("Anmeldung fehlt oder ist ungültig.", "Missing or invalid credentials."),
     "not_found": ("Nicht gefunden.", "Not found."),
@@ -64,3 +66,14 @@ def error_body(code: str, **extra: object) -> dict:
     """JSON body of an error: code, German and English message, extra facts."""
     de, en = MESSAGES.get(code, MESSAGES["invalid_request"])
     return {"error": code, "message": {"de": de, "en": en}, **extra}
+
+
+def error_code(response: Any) -> str | None:
+    """The code of an error body in this shape ({"error": <code>, ...}) from an HTTP response
+    (httpx), None when the body is not one. The gateway answers in the same shape, so its
+    clients (the Telegram bridge) read it with this too."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    return body.get("error") if isinstance(body, dict) else None

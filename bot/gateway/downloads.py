@@ -18,6 +18,7 @@ import httpx
 from fastapi import APIRouter, Header, Request
 from fastapi.responses import JSONResponse, Response
 
+from bot.backend.errors import error_code
 from bot.gateway.identity import acceptable_sender, conversation_key, web_conversation
 from bot.gateway.limits import bilingual
 
@@ -42,7 +43,7 @@ async def confirmation_pdf(request: Request, token: str, conversation_id: str | 
         return JSONResponse({"error": "unavailable"}, status_code=503)
     if upstream.status_code in (404, 410):
         return JSONResponse({"error": "not_found" if upstream.status_code == 404 else "expired"}, status_code=upstream.status_code)
-    if upstream.status_code == 503 and _code(upstream) == "pdf_pending":
+    if upstream.status_code == 503 and error_code(upstream) == "pdf_pending":
         return pdf_pending(_retry_after(upstream))
     if upstream.status_code != 200:
         return JSONResponse({"error": "unavailable"}, status_code=503)
@@ -58,15 +59,6 @@ def pdf_pending(seconds: int) -> JSONResponse:
     """503: the PDF is being rendered; ask again after ``seconds`` (header and body)."""
     return JSONResponse({"error": "pdf_pending", "message": bilingual("pdf_pending"), "retry_after": seconds},
                         status_code=503, headers={"Retry-After": str(seconds), "Cache-Control": "no-store"})
-
-
-def _code(upstream: httpx.Response) -> str | None:
-    """The backend's error code (bot/backend/errors.py), None if the body is not one."""
-    try:
-        body = upstream.json()
-    except ValueError:
-        return None
-    return body.get("error") if isinstance(body, dict) else None
 
 
 def _retry_after(upstream: httpx.Response) -> int:

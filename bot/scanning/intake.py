@@ -20,6 +20,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 
 import httpx
 
+from bot.backend.errors import error_code
 from bot.ops.logs import outgoing_headers
 from bot.ops.metrics import SCAN_SECONDS, UPLOADS
 from bot.config import Settings
@@ -101,14 +102,6 @@ def _records(payload: object) -> list[UploadRecord]:
         raise BackendUnavailable("upload list is not a list")
     return [UploadRecord.model_validate(item) for item in items]
 
-
-def _error_code(response: httpx.Response) -> str | None:
-    """The backend's error code from its JSON error body, if any."""
-    try:
-        body = response.json()
-    except ValueError:
-        return None
-    return body.get("error") if isinstance(body, dict) else None
 
 
 class UploadIntake:
@@ -243,7 +236,7 @@ class UploadIntake:
         except httpx.HTTPError as exc:
             raise BackendUnavailable(f"{method} {path}: {exc.__class__.__name__}") from exc
         if 400 <= response.status_code < 500:
-            code = BACKEND_CODES.get(_error_code(response))
+            code = BACKEND_CODES.get(error_code(response))
             if code is not None:
                 raise BackendRefused(code)
         if response.status_code >= 300:

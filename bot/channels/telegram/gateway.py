@@ -11,6 +11,8 @@ from typing import Any
 
 import httpx
 
+from bot.backend.errors import error_code
+
 # Rasa and the action server may submit a case and render a PDF within one turn.
 MESSAGE_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
 # Scanning a 10 MB file takes well under a second; leave room for a busy clamd.
@@ -117,20 +119,11 @@ class GatewayClient:
             )
         except httpx.HTTPError as exc:
             raise GatewayUnavailable(type(exc).__name__) from exc
-        if response.status_code == 503 and _error_code(response) == "pdf_pending":
+        if response.status_code == 503 and error_code(response) == "pdf_pending":
             raise ConfirmationPending(_retry_after(response))
         if response.status_code != 200:
             raise GatewayUnavailable(f"download answered {response.status_code}")
         return response.content
-
-
-def _error_code(response: httpx.Response) -> str | None:
-    """The error code of a JSON error body ({"error": ...}), None otherwise."""
-    try:
-        body = response.json()
-    except ValueError:
-        return None
-    return body.get("error") if isinstance(body, dict) else None
 
 
 def _retry_after(response: httpx.Response) -> float:
