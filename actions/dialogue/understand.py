@@ -147,12 +147,21 @@ def _without_matter_phrases(folded: str, vocabulary: Vocabulary) -> str:
     return padded.strip()
 
 
+def _without_phrases(folded: str, words) -> str:
+    """The text without the phrases of a list of several words ("how come" asks why; its "come" is no topic)."""
+    padded = f" {folded} "
+    for phrase in words.phrases:
+        if " " in phrase and not phrase.endswith("*"):
+            padded = padded.replace(f" {phrase} ", " ")
+    return " ".join(padded.split())
+
+
 def read_clause(text: str, intent_topic: str | None, context: bool, vocabulary: Vocabulary,
                 question: bool = False) -> Clause:
     folded = fold(text)
     details = read_details(text, vocabulary, short=True)
     office = vocabulary.office_words.any(folded)
-    asked = _without_matter_phrases(folded, vocabulary)
+    asked = _without_phrases(_without_matter_phrases(folded, vocabulary), vocabulary.same_topic)
     topics = _topics(asked, details, office, intent_topic, context, vocabulary,
                      question or is_question(text, vocabulary))
     uncovered = vocabulary.not_covered.any(folded)
