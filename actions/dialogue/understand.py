@@ -122,10 +122,12 @@ def _topic(name: str, vocabulary: Vocabulary):
 
 
 def _topics(folded: str, details: QuestionFrame, office: bool, intent_topic: str | None,
-            context: bool, vocabulary: Vocabulary, question: bool = False) -> tuple[str, ...]:
+            context: bool, vocabulary: Vocabulary, question: bool = False, previous: str | None = None) -> tuple[str, ...]:
     strong, _ = _strong_topics(folded, vocabulary)
     if strong:
         return tuple(strong)  # weak words beside a strong one are part of that question ("brauche ich einen Termin")
+    if previous and any(t.name == previous and t.follow.any(folded) for t in vocabulary.topics):
+        return (previous,)  # "so I can still go to my job?" after the Fiktionswirkung: asks on about it
     found = []
     for topic in vocabulary.topics:
         weak = topic.weak.any(folded) or question and topic.weak_in_question.any(folded, typos=False)
@@ -157,13 +159,13 @@ def _without_phrases(folded: str, words) -> str:
 
 
 def read_clause(text: str, intent_topic: str | None, context: bool, vocabulary: Vocabulary,
-                question: bool = False) -> Clause:
+                question: bool = False, previous: str | None = None) -> Clause:
     folded = fold(text)
     details = read_details(text, vocabulary, short=True)
     office = vocabulary.office_words.any(folded)
     asked = _without_phrases(_without_matter_phrases(folded, vocabulary), vocabulary.same_topic)
     topics = _topics(asked, details, office, intent_topic, context, vocabulary,
-                     question or is_question(text, vocabulary))
+                     question or is_question(text, vocabulary), previous)
     uncovered = vocabulary.not_covered.any(folded)
     _, occasion = _strong_topics(asked, vocabulary)
     return Clause(text, folded, topics, details, uncovered, occasion, vocabulary.references.any(folded, typos=False))
@@ -218,7 +220,8 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
     marked = split_marked(parse.text, vocabulary)
     texts = [text for text, _ in marked]
     for number, (text, asked) in enumerate(marked):
-        clause = read_clause(text, intent_topic, previous is not None or in_message is not None, vocabulary, asked)
+        clause = read_clause(text, intent_topic, previous is not None or in_message is not None, vocabulary, asked,
+                             (in_message or previous).topic if (in_message or previous) else None)
         topics = clause.topics
         follows_up = previous is not None and previous.topic is not None and clause.details.has_details
         same = (previous is not None and previous.topic is not None and in_message is None and len(marked) == 1

@@ -105,6 +105,7 @@ class Topic:
     weak: Words
     covers: tuple[str, ...] = ()
     weak_in_question: Words = Words(())
+    follow: Words = Words(())   # words that ask on about this topic when the previous question was on it
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,7 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
     """The vocabulary from the parsed YAML; KeyError/TypeError name a malformed section."""
     return Vocabulary(
         topics=tuple(Topic(name, Words.of(t.get("strong")), Words.of(t.get("weak")), tuple(t.get("covers") or ()),
-                           Words.of(t.get("weak_in_question")))
+                           Words.of(t.get("weak_in_question")), Words.of(t.get("follow")))
                      for name, t in data["topics"].items()),
         matters=tuple(Matter(name, Words.of(m["words"]), m.get("concern"), m.get("fee"), tuple(m.get("keeps") or ()))
                       for name, m in data["matters"].items()),
