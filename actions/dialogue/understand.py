@@ -94,7 +94,9 @@ def split_marked(text: str, vocabulary: Vocabulary) -> list[tuple[str, bool]]:
         for separator in vocabulary.separators:
             pieces = [s for piece in pieces for s in re.split(re.escape(separator), piece, flags=re.IGNORECASE)]
         clauses += [(p.strip(" ,.;"), asked) for p in pieces if p.strip(" ,.;")]
-    return clauses
+    # A piece of fillers only ("ok and my wife's too?") is no clause of its own beside others.
+    meant = [(c, asked) for c, asked in clauses if strip_fillers(fold(c), vocabulary.fillers)]
+    return meant or clauses
 
 
 def _strong_topics(folded: str, vocabulary: Vocabulary) -> tuple[tuple[str, ...], str | None]:
