@@ -325,13 +325,16 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
     asked = questions(parse, context, vocabulary)
     enquiry_intent = (parse.intent or "").startswith("enquiry_") or parse.intent == "start_enquiry"
     # Asking vs applying: a question is answered (and the enquiry offered); a request starts it.
-    named = concern_of(read_details(text, vocabulary), vocabulary) or context.offered
+    # A topic whose answer offers an enquiry names it too ("I'd like to file the pick-up of my card").
+    frames = [c.frame for c in asked if isinstance(c, (AskQuestion, NotCovered))]
+    topic_concern = _topic_concern(frames)
+    named = concern_of(read_details(text, vocabulary), vocabulary) or topic_concern or context.offered
     folded = fold(text)
     asking = vocabulary.asking.any(folded, typos=False)
     applying = not is_question(text, vocabulary) and not asking and (
         wants_enquiry(parse, vocabulary) and (named or enquiry_intent)
         or enquiry_intent and parse.confidence >= CONFIDENT and not is_question(text, vocabulary, anywhere=True)
-        or parse.intent == "affirm" and context.offered is not None)
+        or context.offered is not None and (parse.intent == "affirm" or not asked and accepts_offer(folded, vocabulary)))
     # "Ich möchte verlängern, können Sie das bitte aufnehmen?": a request in a question's words.
     applying = applying or not asked and bool(named) and wants_enquiry(parse, vocabulary) and (
         vocabulary.requesting.any(folded, typos=False))
@@ -341,9 +344,10 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
         asked = []  # "Bitte einen Termin vereinbaren", "my visa expires soon, please extend": no question in it
     commands += asked
     if applying:
-        frame = next((c.frame for c in asked if isinstance(c, (AskQuestion, NotCovered))), None)
         details = read_details(text, vocabulary)
-        commands.append(StartEnquiry(concern_of(details, vocabulary) or concern_of(frame, vocabulary) or context.offered))
+        concern = concern_of(details, vocabulary) or next(
+            (c for c in (concern_of(f, vocabulary) for f in frames) if c), None)
+        commands.append(StartEnquiry(concern or topic_concern or context.offered))
     if asked or applying:
         return commands
     if vocabulary.office_words.any(folded) and is_question(text, vocabulary) and parse.intent not in (
@@ -352,6 +356,28 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
     if parse.intent == "out_of_scope" and parse.confidence >= 0.4:
         return commands + [OutOfScope()]
     return commands + ([] if commands else [Unclear(parse.intent)])
+
+
+def accepts_offer(folded: str, vocabulary: Vocabulary) -> bool:
+    """ "ja, dann bitte abschicken", "go ahead and send it": yes to the enquiry just offered
+    (content/questions.yml `accepting`), unless the message says no or not."""
+    return vocabulary.accepting.any(folded, typos=False) and not vocabulary.declining.any(folded, typos=False)
+
+
+def _topic_concern(frames: list[QuestionFrame]) -> str | None:
+    """The enquiry the answer to one of these topics (or what it is for) offers in
+    content/knowledge.yml: the pick-up, an appointment, the settlement permit; not "other"."""
+    from actions.dialogue.compose import TOPIC_ANSWERS
+    from bot import knowledge as kb
+    from bot.catalogue import load_catalogue
+
+    for frame in frames:
+        for topic in (frame.topic, frame.occasion):
+            offered = kb.offer(TOPIC_ANSWERS.get(topic or "", "")) if topic in TOPIC_ANSWERS else None
+            concern = load_catalogue().by_intent(offered) if offered else None
+            if concern is not None and concern.id != "other":
+                return concern.id
+    return None
 
 
 def _names_a_document_or_matter(folded: str, vocabulary: Vocabulary) -> bool:
