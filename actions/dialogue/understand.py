@@ -19,6 +19,7 @@ from actions.dialogue.commands import (
 )
 from actions.dialogue.frame import QuestionFrame, read_details
 from actions.dialogue.vocabulary import Vocabulary, fold, is_whole, load_vocabulary, strip_fillers, without_occasions
+from bot.fields import load_registry
 from bot.language import requested_language
 
 # The NLU's general-question intents and the topic each one asks about.
@@ -31,7 +32,7 @@ INTENT_TOPICS = {
 # Topics a weak word names when the clause also names a matter, a person or an office word.
 CONTEXT_TOPICS = {"fee", "documents", "appearance", "process"}
 # Fields whose free text could swallow a question or a document's name.
-FREE_TEXT_FIELDS = {"given_names", "family_name", "place_of_birth", "nationality"}
+FREE_TEXT_FIELDS = frozenset(load_registry().refusing_document_names())  # content/fields.yml, by kind
 CONFIDENT = 0.6
 
 
