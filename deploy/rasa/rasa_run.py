@@ -18,6 +18,10 @@ check in its place: the same decorator, the token compared with `hmac.compare_di
 a wrong or missing token goes on to Rasa's own code exactly as before (JWT when
 configured, else 401 NotAuthenticated). The launcher refuses to start when it cannot
 install the check (a Rasa whose `requires_auth` looks different).
+
+`rasa shell` (for `make shell`, bot/runner/shell.py) ends on Ctrl-D: Rasa 3.6's console
+lets prompt_toolkit's EOFError escape from its input task and the shell's server then runs
+on with nobody typing; `shell_ends_on_eof` makes Ctrl-D what /stop is.
 """
 
 import os
@@ -25,6 +29,7 @@ import sys
 
 MIN_LENGTH = 16
 _CONSTANT_TIME = "_intake_constant_time"
+_ENDS_ON_EOF = "_intake_ends_on_eof"
 
 
 def constant_time_api_token() -> None:
@@ -66,6 +71,24 @@ def constant_time_api_token() -> None:
     rasa.server.requires_auth = requires_auth
 
 
+def shell_ends_on_eof() -> None:
+    """rasa.core.channels.console reading Ctrl-D (EOFError) as the end of input, as /stop."""
+    from rasa.core.channels import console
+
+    original = console._get_user_input
+    if getattr(original, _ENDS_ON_EOF, False):
+        return
+
+    async def _get_user_input(previous_response):
+        try:
+            return await original(previous_response)
+        except EOFError:
+            return None  # record_messages stops on None, then the shell's server stops
+
+    setattr(_get_user_input, _ENDS_ON_EOF, True)
+    console._get_user_input = _get_user_input
+
+
 def main() -> int:
     token = os.environ.get("INTAKE_RASA_TOKEN", "").strip()
     actions_token = os.environ.get("INTAKE_ACTIONS_TOKEN", "").strip()
@@ -93,6 +116,8 @@ def main() -> int:
         print(f"rasa: refusing to start: cannot install the constant-time token check ({error}); "
               "deploy/rasa/rasa_run.py knows Rasa 3.6's rasa/server.py.", file=sys.stderr, flush=True)
         return 2
+    if sys.argv[1:2] == ["shell"]:
+        shell_ends_on_eof()
     from rasa.__main__ import main as rasa_main
 
     return rasa_main()
