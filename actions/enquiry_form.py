@@ -22,7 +22,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import extraction
 from actions.answers import INTERRUPTION_INTENTS, answer_interruption, offered_concern
 from actions.follow_up import handle_follow_up, has_reference
-from actions.field_registry import BY_ID, FIELDS, FORM_SLOTS, FREE_TEXT_FIELDS, INVALID_GROUP, STRUCTURED_FIELDS
+from actions.field_registry import (
+    BY_ID, FIELDS, FOLLOWERS, FORM_SLOTS, FREE_TEXT_FIELDS, INVALID_GROUP, NAME_FIELD, NUMBER_FIELDS, STRUCTURED_FIELDS,
+    WHOLE_NAME,
+)
 from actions.field_registry import show as show_value
 from actions.common import SKIPPED, button, label, language_of, latest_intent, latest_text
 from actions.dialogue.commands import CancelEnquiry, Command, GoBack, Puzzled
@@ -37,12 +40,13 @@ from bot.knowledge import format_date
 from bot.rasa_speedups import PREPARED_QUESTION_SLOT
 
 MAX_ATTEMPTS = 3
-FAMILY_PURPOSES = {"family_spouse", "family_child", "family_parent"}
 # Fields one question fills together: going back to or changing one clears them all.
 # A field's own slots come from its kind (content/fields.yml: the address also fills the postal
-# code); the name question ("Wie heißen Sie?") fills given and family name.
+# code); the name question ("Wie heißen Sie?") fills given and family name (`asked_after`).
 QUESTION_GROUPS = {field.id: field.spec.slots for field in FIELDS if len(field.spec.slots) > 1}
-QUESTION_GROUPS.update({"given_names": ("given_names", "family_name"), "family_name": ("given_names", "family_name")})
+for _leader, _followers in FOLLOWERS.items():
+    _group = tuple(slot for fid in (_leader, *_followers) for slot in BY_ID[fid].spec.slots)
+    QUESTION_GROUPS.update({fid: _group for fid in (_leader, *_followers)})
 
 
 # Slot: the concern the client named when the document held changed it (domain/core.yml).
@@ -54,25 +58,19 @@ def current_concern(slots: dict[str, Any]) -> Concern | None:
 
 
 def required_fields(slots: dict[str, Any]) -> list[str]:
-    """The questions still to ask for this concern, in catalogue order."""
+    """The questions still to ask for this concern, in catalogue order: each field whose
+    `ask_when:` conditions hold (content/fields.yml), and after it the fields `asked_after` it
+    that the concern does not list itself."""
     concern = current_concern(slots)
     if concern is None:
         return ["concern"]
-    catalogue = load_catalogue()
+    listed = concern.field_ids()
     needed = ["concern"]
-    for field in concern.field_ids():
-        kind = slots.get("title_kind")
-        if field == "purpose" and not concern.purposes:
-            continue
-        if field == "title_expiry" and kind and kind != SKIPPED and not catalogue.title_expires(kind):
-            continue
-        if field == "title_serial" and kind in ("none", None):
-            continue
-        if field == "principal_case_number" and slots.get("purpose") not in FAMILY_PURPOSES:
+    for field in listed:
+        if not BY_ID[field].asked(slots, concern):
             continue
         needed.append(field)
-        if field == "given_names" and "family_name" not in concern.field_ids():
-            needed.append("family_name")
+        needed += [f for f in FOLLOWERS.get(field, ()) if f not in listed and BY_ID[f].asked(slots, concern)]
     return needed + ["confirmed"]
 
 
@@ -238,7 +236,7 @@ class ValidateEnquiryForm(FormValidationAction):
         found = extraction.find_correction(text, slots, concern) if typed else None
         correction = (found[0], found[1].value if found[1] is not None else None) if found else None
         named = extraction.named_field(text) if typed else None
-        named = "given_names" if named == "name" else named
+        named = NAME_FIELD if named == "name" else named
         if named and _names_field(text, requested):
             named = None  # "no phone, only e-mail" while the phone is asked: about the asked field
         reading = FormReading(valid=parsed_ok, structured=parsed_ok and requested in STRUCTURED_FIELDS,
@@ -272,7 +270,7 @@ class ValidateEnquiryForm(FormValidationAction):
     def _answers_to_other_questions(text: str, slots: dict[str, Any], requested: str) -> dict[str, Any]:
         """Unmistakable values of other still-open questions (e-mail, Berlin address, stated facts)."""
         open_fields = set(missing_fields(slots)) - {requested, "concern", "confirmed"}
-        if requested in ("existing_case_number", "principal_case_number", "title_serial"):
+        if requested in NUMBER_FIELDS:
             open_fields.discard("phone")  # digits there are the number asked for
         found = unmistakable_values(text, open_fields)
         concern = current_concern(slots)
@@ -342,8 +340,8 @@ class ValidateEnquiryForm(FormValidationAction):
     def _apply_correction(self, dispatcher, slots, correction, language) -> dict[str, Any]:
         field, parsed = correction
         field_slots = slots_of(field)
-        if field == "given_names" and parsed is None:
-            field_slots = ("given_names", "family_name")
+        if field == NAME_FIELD and parsed is None:
+            field_slots = WHOLE_NAME
         if parsed is not None:
             updates = extraction.to_slots(field, parsed.value)
             dispatcher.utter_message(response="utter_field_corrected", field_label=label("fields", field, language))
@@ -425,8 +423,8 @@ class ValidateEnquiryForm(FormValidationAction):
 
 def _names_field(text: str, field: str) -> bool:
     """Whether the text names this field ("phone" in "no phone, only e-mail")."""
-    words = extraction.FIELD_WORDS.get(field, []) + (extraction.FIELD_WORDS.get("name", []) if field in (
-        "given_names", "family_name") else [])
+    words = extraction.FIELD_WORDS.get(field, []) + (extraction.FIELD_WORDS.get("name", []) if field in WHOLE_NAME
+                                                     else [])
     return any(extraction._word_hit(text, word) for word in words)
 
 

@@ -14,9 +14,9 @@ from datetime import date
 from typing import Any, Callable
 
 from actions import fields as f
-from actions.common import label
+from actions.common import SKIPPED, label
 from bot.catalogue import Concern, load_catalogue
-from bot.fields import KINDS, FieldSpec, load_registry
+from bot.fields import ASK_CONDITIONS, KINDS, FieldSpec, load_registry
 from bot.knowledge import format_date
 
 Parser = Callable[[str, dict[str, Any], "Concern | None"], f.Parsed]
@@ -76,6 +76,24 @@ if set(PARSERS) != set(KINDS):
     raise RuntimeError(f"actions/field_registry.py and bot.fields.KINDS disagree: {set(PARSERS) ^ set(KINDS)}")
 
 
+def _title_may_expire(slots: dict[str, Any], concern: Concern) -> bool:
+    kind = slots.get("title_kind")
+    return not kind or kind == SKIPPED or load_catalogue().title_expires(kind)
+
+
+# Per `ask_when:` condition (bot.fields.ASK_CONDITIONS): whether it holds for the answers so far.
+ASK_WHEN: dict[str, Callable[[dict[str, Any], Concern], bool]] = {
+    "concern_has_purposes": lambda slots, concern: bool(concern.purposes),
+    "title_may_expire": _title_may_expire,
+    "title_held": lambda slots, concern: slots.get("title_kind") not in ("none", None),
+    "family_purpose": lambda slots, concern: bool(
+        load_catalogue().purposes.get(slots.get("purpose") or "", {}).get("family")),
+}
+if set(ASK_WHEN) != set(ASK_CONDITIONS):
+    raise RuntimeError(f"actions/field_registry.py and bot.fields.ASK_CONDITIONS disagree: "
+                       f"{set(ASK_WHEN) ^ set(ASK_CONDITIONS)}")
+
+
 @dataclass(frozen=True)
 class FormField:
     spec: FieldSpec
@@ -96,6 +114,10 @@ class FormField:
     @property
     def free_text(self) -> bool:
         return KINDS[self.spec.kind].free_text
+
+    def asked(self, slots: dict[str, Any], concern: Concern) -> bool:
+        """Whether its `ask_when:` conditions hold for these answers (no conditions: always)."""
+        return all(ASK_WHEN[condition](slots, concern) for condition in self.spec.ask_when)
 
     @property
     def prompt(self) -> str:
@@ -120,6 +142,14 @@ BY_ID: dict[str, FormField] = {field.id: field for field in FIELDS}
 FORM_SLOTS: tuple[str, ...] = ("concern", *[s for field in FIELDS for s in field.spec.slots], "confirmed")
 STRUCTURED_FIELDS = frozenset(field.id for field in FIELDS if field.structured)
 FREE_TEXT_FIELDS = frozenset(field.id for field in FIELDS if field.free_text)
+# Fields asked right after another wherever it is asked (`asked_after`): leader -> followers.
+FOLLOWERS: dict[str, tuple[str, ...]] = {
+    field.id: load_registry().followers(field.id) for field in FIELDS if load_registry().followers(field.id)}
+# The name question ("Wie heißen Sie?"): the full-name field and the fields asked after it.
+NAME_FIELD = next(field.id for field in FIELDS if field.spec.kind == "full_name")
+WHOLE_NAME: tuple[str, ...] = (NAME_FIELD, *FOLLOWERS.get(NAME_FIELD, ()))
+# Fields whose answer is a number: digits typed there are that number, not a phone number.
+NUMBER_FIELDS = frozenset(field.id for field in FIELDS if field.spec.kind in ("case_number", "title_serial"))
 INVALID_GROUP = {field.id: field.invalid for field in FIELDS if field.invalid != field.id}
 # Case columns filled from slots of the same name (bot.models.CaseSubmission).
 CASE_SLOTS: tuple[str, ...] = tuple(load_registry().case_columns())
@@ -130,7 +160,7 @@ NOTE_FIELDS: tuple[str, ...] = tuple(field.id for field in FIELDS if not field.s
 def parse(field: str, text: str, known: dict[str, Any], concern: Concern | None) -> f.Parsed:
     """Read text as the value of one field ("name": the whole name; "concern": the matter)."""
     if field == "name":
-        return BY_ID["given_names"].parse(text, known, concern)
+        return BY_ID[NAME_FIELD].parse(text, known, concern)
     if field == "concern":
         return f.parse_concern(text)
     spec = BY_ID.get(field)
@@ -138,7 +168,7 @@ def parse(field: str, text: str, known: dict[str, Any], concern: Concern | None)
 
 
 def to_slots(field: str, value: Any) -> dict[str, Any]:
-    spec = BY_ID["given_names"] if field == "name" else BY_ID.get(field)
+    spec = BY_ID[NAME_FIELD] if field == "name" else BY_ID.get(field)
     return spec.to_slots(value) if spec else {field: value.isoformat() if isinstance(value, date) else value}
 
 

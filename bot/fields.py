@@ -41,6 +41,9 @@ class Kind:
 
     structured: bool = False     # fixed shape (e-mail, date ...): a valid one is never a leave-intent
     free_text: bool = False      # takes almost any text: a question typed there is a question
+    # the client's own words about their person (name, place, nationality): a document's or a
+    # matter's name typed there is no answer (actions/dialogue/understand.py refuses it)
+    refuses_document_names: bool = False
     invalid: str | None = None   # response group of invalid answers (default: the field's id)
     extra_slots: tuple[str, ...] = ()  # slots filled with the field (the address's postal code)
     validation: frozenset[str] = frozenset()  # the `validation:` keys this kind reads
@@ -48,10 +51,10 @@ class Kind:
 
 KINDS: dict[str, Kind] = {
     "text": Kind(validation=frozenset({"min_length", "max_length"})),
-    "full_name": Kind(free_text=True, invalid="name"),
-    "name": Kind(free_text=True, invalid="name"),
-    "place": Kind(free_text=True, invalid="place"),
-    "nationality": Kind(free_text=True),
+    "full_name": Kind(free_text=True, refuses_document_names=True, invalid="name"),
+    "name": Kind(free_text=True, refuses_document_names=True, invalid="name"),
+    "place": Kind(free_text=True, refuses_document_names=True, invalid="place"),
+    "nationality": Kind(free_text=True, refuses_document_names=True),
     "purpose": Kind(free_text=True),
     "title_kind": Kind(free_text=True),
     "date": Kind(structured=True, invalid="date",
@@ -62,6 +65,15 @@ KINDS: dict[str, Kind] = {
     "case_number": Kind(structured=True, invalid="case_number"),
     "title_serial": Kind(structured=True),
     "yes_no": Kind(invalid="yes_no"),
+}
+# When a field is asked (`ask_when:` in content/fields.yml): the conditions the form knows,
+# each evaluated by actions/field_registry.py (ASK_WHEN) on the answers given so far.
+ASK_CONDITIONS: dict[str, str] = {
+    "concern_has_purposes": "the concern offers purposes to choose from (content/concerns.yml 'purposes')",
+    "title_may_expire": "the title held expires (content/concerns.yml title_kinds 'expires: true'), "
+                        "or is not known yet or was skipped",
+    "title_held": "the client holds a document (the title kind is not 'none' and has been answered or skipped)",
+    "family_purpose": "the purpose chosen is a family one (content/concerns.yml purposes 'family: true')",
 }
 # How a case column is typed on the wire (bot.models.CaseSubmission).
 CASE_TYPES = ("text", "date", "email", "country", "title_kind")
@@ -90,6 +102,8 @@ class FieldSpec:
     invalid_text: dict[str, str] | None = None  # generated as utter_invalid_<id>
     validation: dict[str, Any] = field(default_factory=dict)
     case: CaseColumn = CaseColumn()
+    ask_when: tuple[str, ...] = ()     # conditions (ASK_CONDITIONS) that must all hold for it to be asked
+    asked_after: str | None = None     # asked right after that field wherever it is asked
 
     @property
     def invalid_group(self) -> str:
@@ -118,6 +132,14 @@ class Registry:
     def label(self, field_id: str, language: str) -> str | None:
         spec = self.get(field_id)
         return (spec.label.get(language) or spec.label["de"]) if spec else None
+
+    def refusing_document_names(self) -> tuple[str, ...]:
+        """Fields about the client's person: a document's or matter's name is no answer there."""
+        return tuple(f.id for f in self.fields if KINDS[f.kind].refuses_document_names)
+
+    def followers(self, field_id: str) -> tuple[str, ...]:
+        """The fields asked right after this one wherever it is asked (``asked_after``)."""
+        return tuple(f.id for f in self.fields if f.asked_after == field_id)
 
     def case_columns(self) -> dict[str, CaseColumn]:
         """Case column -> how it is typed, in field order, with the kinds' extra columns."""
@@ -159,9 +181,10 @@ def _spec(field_id: str, raw: Any) -> FieldSpec:
     for key in ("kind", "label", "ask", "case"):
         if key not in raw:
             raise FieldsError(f"{where}: '{key}' is missing")
-    if unknown := set(raw) - {"kind", "label", "ask", "case", "words", "invalid", "invalid_text", "validation"}:
+    if unknown := set(raw) - {"kind", "label", "ask", "case", "words", "invalid", "invalid_text", "validation",
+                              "ask_when", "asked_after"}:
         raise FieldsError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}; known: kind, validation, "
-                          "invalid, invalid_text, label, ask, words, case")
+                          "invalid, invalid_text, label, ask, words, case, ask_when, asked_after")
     kind = raw["kind"]
     if kind not in KINDS:
         raise FieldsError(f"{where}: kind '{kind}' is unknown; known kinds: {', '.join(KINDS)} "
@@ -173,10 +196,20 @@ def _spec(field_id: str, raw: Any) -> FieldSpec:
     words = raw.get("words") or []
     if not isinstance(words, list):
         raise FieldsError(f"{where}: 'words' must be a list of words, e.g. [e-mail, email]")
+    ask_when = raw.get("ask_when") or []
+    ask_when = [ask_when] if isinstance(ask_when, str) else ask_when
+    if not isinstance(ask_when, list) or (unknown := [str(c) for c in ask_when if c not in ASK_CONDITIONS]):
+        raise FieldsError(f"{where}: 'ask_when' names unknown condition(s) "
+                          f"{', '.join(unknown) if isinstance(ask_when, list) else ask_when}; known: "
+                          + "; ".join(f"{name}: {meaning}" for name, meaning in ASK_CONDITIONS.items()))
+    after = raw.get("asked_after")
+    if after is not None and (not isinstance(after, str) or after == field_id):
+        raise FieldsError(f"{where}: 'asked_after' must name another field of content/fields.yml")
     return FieldSpec(id=field_id, kind=kind, label=_pair(where, raw["label"], "label"),
                      ask=_pair(where, raw["ask"], "ask"), words=tuple(str(w) for w in words),
                      invalid=raw.get("invalid"), validation=validation, case=_case(where, raw["case"]),
-                     invalid_text=_pair(where, raw["invalid_text"], "invalid_text") if "invalid_text" in raw else None)
+                     invalid_text=_pair(where, raw["invalid_text"], "invalid_text") if "invalid_text" in raw else None,
+                     ask_when=tuple(ask_when), asked_after=after)
 
 
 def parse_registry(data: Any) -> Registry:
@@ -189,6 +222,14 @@ def parse_registry(data: Any) -> Registry:
         raise FieldsError(f"{FIELDS_FILE}: '{', '.join(sorted(reserved))}' is a step of the form, not a field")
     if doubled := {s for s in slots if slots.count(s) > 1}:
         raise FieldsError(f"{FIELDS_FILE}: slot(s) {', '.join(sorted(doubled))} filled by two fields")
+    ids = [f.id for f in fields]
+    for spec in fields:
+        if spec.asked_after and spec.asked_after not in ids:
+            raise FieldsError(f"{FIELDS_FILE}, field '{spec.id}': asked_after '{spec.asked_after}' is no field; "
+                              f"known: {', '.join(ids)}")
+        if spec.asked_after and (leader := next(f for f in fields if f.id == spec.asked_after)).asked_after:
+            raise FieldsError(f"{FIELDS_FILE}, field '{spec.id}': asked_after '{leader.id}', which is itself "
+                              f"asked after '{leader.asked_after}'; name the first field of the chain")
     columns = [f.case.column for f in fields if f.case.column]
     if doubled := {c for c in columns if columns.count(c) > 1}:
         raise FieldsError(f"{FIELDS_FILE}: case column(s) {', '.join(sorted(doubled))} named by two fields")

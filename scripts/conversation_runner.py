@@ -26,9 +26,10 @@ from bot.staffcheck.project import Project  # noqa: E402
 CONVERSATIONS_DIR = ROOT / "tests" / "evaluation" / "conversations"
 # The evaluation sets by name: "heldout", "fresh" and "final" were written blind (never seen while
 # building the model); "fresh" is the larger one of issue 14, "final" is played once at the end
-# of a session's work (issue 14) and then replaced by a new set.
-SETS = {"conversations": CONVERSATIONS_DIR, "heldout": ROOT / "tests" / "evaluation" / "heldout",
-        "fresh": ROOT / "tests" / "evaluation" / "fresh", "final": ROOT / "tests" / "evaluation" / "final"}
+# of a session's work (issue 14) and then replaced by a new set; "dev" (written blind on
+# 2026-12-01) guides the work by its failure kinds and is then no longer blind.
+SETS = {"conversations": CONVERSATIONS_DIR,
+        **{name: ROOT / "tests" / "evaluation" / name for name in ("heldout", "fresh", "final", "dev")}}
 
 
 def markers() -> tuple[dict[str, list[str]], list[str]]:

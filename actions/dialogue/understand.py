@@ -19,6 +19,7 @@ from actions.dialogue.commands import (
 )
 from actions.dialogue.frame import QuestionFrame, read_details
 from actions.dialogue.vocabulary import Vocabulary, fold, is_whole, load_vocabulary, strip_fillers, without_occasions
+from bot.fields import load_registry
 from bot.language import requested_language
 
 # The NLU's general-question intents and the topic each one asks about.
@@ -31,7 +32,7 @@ INTENT_TOPICS = {
 # Topics a weak word names when the clause also names a matter, a person or an office word.
 CONTEXT_TOPICS = {"fee", "documents", "appearance", "process"}
 # Fields whose free text could swallow a question or a document's name.
-FREE_TEXT_FIELDS = {"given_names", "family_name", "place_of_birth", "nationality"}
+FREE_TEXT_FIELDS = frozenset(load_registry().refusing_document_names())  # content/fields.yml, by kind
 CONFIDENT = 0.6
 
 
@@ -94,7 +95,9 @@ def split_marked(text: str, vocabulary: Vocabulary) -> list[tuple[str, bool]]:
         for separator in vocabulary.separators:
             pieces = [s for piece in pieces for s in re.split(re.escape(separator), piece, flags=re.IGNORECASE)]
         clauses += [(p.strip(" ,.;"), asked) for p in pieces if p.strip(" ,.;")]
-    return clauses
+    # A piece of fillers only ("ok and my wife's too?") is no clause of its own beside others.
+    meant = [(c, asked) for c, asked in clauses if strip_fillers(fold(c), vocabulary.fillers)]
+    return meant or clauses
 
 
 def _strong_topics(folded: str, vocabulary: Vocabulary) -> tuple[tuple[str, ...], str | None]:
@@ -122,10 +125,12 @@ def _topic(name: str, vocabulary: Vocabulary):
 
 
 def _topics(folded: str, details: QuestionFrame, office: bool, intent_topic: str | None,
-            context: bool, vocabulary: Vocabulary, question: bool = False) -> tuple[str, ...]:
+            context: bool, vocabulary: Vocabulary, question: bool = False, previous: str | None = None) -> tuple[str, ...]:
     strong, _ = _strong_topics(folded, vocabulary)
     if strong:
         return tuple(strong)  # weak words beside a strong one are part of that question ("brauche ich einen Termin")
+    if previous and any(t.name == previous and t.follow.any(folded) for t in vocabulary.topics):
+        return (previous,)  # "so I can still go to my job?" after the Fiktionswirkung: asks on about it
     found = []
     for topic in vocabulary.topics:
         weak = topic.weak.any(folded) or question and topic.weak_in_question.any(folded, typos=False)
@@ -147,14 +152,23 @@ def _without_matter_phrases(folded: str, vocabulary: Vocabulary) -> str:
     return padded.strip()
 
 
+def _without_phrases(folded: str, words) -> str:
+    """The text without the phrases of a list of several words ("how come" asks why; its "come" is no topic)."""
+    padded = f" {folded} "
+    for phrase in words.phrases:
+        if " " in phrase and not phrase.endswith("*"):
+            padded = padded.replace(f" {phrase} ", " ")
+    return " ".join(padded.split())
+
+
 def read_clause(text: str, intent_topic: str | None, context: bool, vocabulary: Vocabulary,
-                question: bool = False) -> Clause:
+                question: bool = False, previous: str | None = None) -> Clause:
     folded = fold(text)
     details = read_details(text, vocabulary, short=True)
     office = vocabulary.office_words.any(folded)
-    asked = _without_matter_phrases(folded, vocabulary)
+    asked = _without_phrases(_without_matter_phrases(folded, vocabulary), vocabulary.same_topic)
     topics = _topics(asked, details, office, intent_topic, context, vocabulary,
-                     question or is_question(text, vocabulary))
+                     question or is_question(text, vocabulary), previous)
     uncovered = vocabulary.not_covered.any(folded)
     _, occasion = _strong_topics(asked, vocabulary)
     return Clause(text, folded, topics, details, uncovered, occasion, vocabulary.references.any(folded, typos=False))
@@ -209,7 +223,8 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
     marked = split_marked(parse.text, vocabulary)
     texts = [text for text, _ in marked]
     for number, (text, asked) in enumerate(marked):
-        clause = read_clause(text, intent_topic, previous is not None or in_message is not None, vocabulary, asked)
+        clause = read_clause(text, intent_topic, previous is not None or in_message is not None, vocabulary, asked,
+                             (in_message or previous).topic if (in_message or previous) else None)
         topics = clause.topics
         follows_up = previous is not None and previous.topic is not None and clause.details.has_details
         same = (previous is not None and previous.topic is not None and in_message is None and len(marked) == 1
@@ -311,13 +326,16 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
     asked = questions(parse, context, vocabulary)
     enquiry_intent = (parse.intent or "").startswith("enquiry_") or parse.intent == "start_enquiry"
     # Asking vs applying: a question is answered (and the enquiry offered); a request starts it.
-    named = concern_of(read_details(text, vocabulary), vocabulary) or context.offered
+    # A topic whose answer offers an enquiry names it too ("I'd like to file the pick-up of my card").
+    frames = [c.frame for c in asked if isinstance(c, (AskQuestion, NotCovered))]
+    topic_concern = _topic_concern(frames)
+    named = concern_of(read_details(text, vocabulary), vocabulary) or topic_concern or context.offered
     folded = fold(text)
     asking = vocabulary.asking.any(folded, typos=False)
     applying = not is_question(text, vocabulary) and not asking and (
         wants_enquiry(parse, vocabulary) and (named or enquiry_intent)
         or enquiry_intent and parse.confidence >= CONFIDENT and not is_question(text, vocabulary, anywhere=True)
-        or parse.intent == "affirm" and context.offered is not None)
+        or context.offered is not None and (parse.intent == "affirm" or not asked and accepts_offer(folded, vocabulary)))
     # "Ich möchte verlängern, können Sie das bitte aufnehmen?": a request in a question's words.
     applying = applying or not asked and bool(named) and wants_enquiry(parse, vocabulary) and (
         vocabulary.requesting.any(folded, typos=False))
@@ -327,9 +345,10 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
         asked = []  # "Bitte einen Termin vereinbaren", "my visa expires soon, please extend": no question in it
     commands += asked
     if applying:
-        frame = next((c.frame for c in asked if isinstance(c, (AskQuestion, NotCovered))), None)
         details = read_details(text, vocabulary)
-        commands.append(StartEnquiry(concern_of(details, vocabulary) or concern_of(frame, vocabulary) or context.offered))
+        concern = concern_of(details, vocabulary) or next(
+            (c for c in (concern_of(f, vocabulary) for f in frames) if c), None)
+        commands.append(StartEnquiry(concern or topic_concern or context.offered))
     if asked or applying:
         return commands
     if vocabulary.office_words.any(folded) and is_question(text, vocabulary) and parse.intent not in (
@@ -338,6 +357,28 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
     if parse.intent == "out_of_scope" and parse.confidence >= 0.4:
         return commands + [OutOfScope()]
     return commands + ([] if commands else [Unclear(parse.intent)])
+
+
+def accepts_offer(folded: str, vocabulary: Vocabulary) -> bool:
+    """ "ja, dann bitte abschicken", "go ahead and send it": yes to the enquiry just offered
+    (content/questions.yml `accepting`), unless the message says no or not."""
+    return vocabulary.accepting.any(folded, typos=False) and not vocabulary.declining.any(folded, typos=False)
+
+
+def _topic_concern(frames: list[QuestionFrame]) -> str | None:
+    """The enquiry the answer to one of these topics (or what it is for) offers in
+    content/knowledge.yml: the pick-up, an appointment, the settlement permit; not "other"."""
+    from actions.dialogue.compose import TOPIC_ANSWERS
+    from bot import knowledge as kb
+    from bot.catalogue import load_catalogue
+
+    for frame in frames:
+        for topic in (frame.topic, frame.occasion):
+            offered = kb.offer(TOPIC_ANSWERS.get(topic or "", "")) if topic in TOPIC_ANSWERS else None
+            concern = load_catalogue().by_intent(offered) if offered else None
+            if concern is not None and concern.id != "other":
+                return concern.id
+    return None
 
 
 def _names_a_document_or_matter(folded: str, vocabulary: Vocabulary) -> bool:

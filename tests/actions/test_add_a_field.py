@@ -4,6 +4,10 @@ A temporary copy of the project gets one new entry (an employer, a kind that exi
 the concern that asks it; nothing else is edited by hand. The staff check names the field
 until the domain is regenerated; then the form asks it, checks it, shows it in the
 summary, sends it with the case and prints its label, all from that one entry.
+
+A second entry is asked only on a condition (``ask_when: family_purpose``): the family
+member's name, asked when the purpose chosen is a family one and passed over otherwise,
+again with no code.
 """
 
 from __future__ import annotations
@@ -30,6 +34,17 @@ EMPLOYER = {
     "words": ["arbeitgeber", "employer"],
     "case": "note",
 }
+FAMILY_MEMBER = {
+    "kind": "text",
+    "ask_when": "family_purpose",
+    "validation": {"min_length": 2, "max_length": 100},
+    "invalid_text": {"de": "Bitte nennen Sie den Namen Ihres Familienmitglieds.",
+                     "en": "Please give your family member's name."},
+    "label": {"de": "Familienmitglied", "en": "Family member"},
+    "ask": {"de": "Zu welchem Familienmitglied ziehen Sie nach (Name)?", "en": "Which family member are you joining (name)?"},
+    "words": ["familienmitglied", "family member"],
+    "case": "note",
+}
 
 # Runs inside the copy (its own imports read its own content/): one JSON line of findings.
 PROBE = r'''
@@ -39,7 +54,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from form_harness import EXTENSION_DONE, run_form
 from actions import enquiry_form
-from actions.enquiry_form import summary_text
+from actions.enquiry_form import required_fields, summary_text
 from actions.submission import build_submission
 from bot.confirmation.texts import text
 from bot.models import CaseSubmission
@@ -50,6 +65,7 @@ asked_next = run_form(before, "0170 1234567").requested
 invalid = run_form({**done, "requested_slot": "employer"}, "x").responses
 answered = run_form({**done, "requested_slot": "employer"}, "Muster GmbH")
 slots = {**done, **answered.slots}
+family = {**done, "purpose": "family_spouse", "principal_case_number": "__skipped__"}
 
 tracker = Tracker(sender_id="probe-conversation", slots={**slots, "message": "Bitte verlängern.", "language": "de",
                   "submission_id": "abcdef123456"},
@@ -70,6 +86,11 @@ print(json.dumps({
     "message": submission.message,
     "case_fields": sorted(CaseSubmission.model_fields),
     "pdf_label": text("fields.employer", "en"),
+    "conditional_for_study": "family_member" in required_fields(slots),
+    "conditional_for_family": "family_member" in required_fields({**family, **answered.slots}),
+    "family_then_asked": run_form({**family, "requested_slot": "employer"}, "Muster GmbH").requested,
+    "family_answered": run_form({**family, "employer": "Muster GmbH", "requested_slot": "family_member"},
+                                "Emre Yılmaz").slots.get("family_member"),
 }))
 '''
 
@@ -88,13 +109,15 @@ def _copy_project(target: Path) -> Path:
 
 def _add_employer(project: Path) -> None:
     """The one entry, and the concern that asks it (optional, before the message)."""
-    with open(project / "content" / "fields.yml", "a", encoding="utf-8") as fh:
-        fh.write(yaml.safe_dump({"fields": {"employer": EMPLOYER}}, allow_unicode=True).split("\n", 1)[1])
+    with open(project / "content" / "fields.yml", "a", encoding="utf-8") as fh:  # the employer last
+        fh.write(yaml.safe_dump({"fields": {"family_member": FAMILY_MEMBER, "employer": EMPLOYER}},
+                                allow_unicode=True, sort_keys=False).split("\n", 1)[1])
     concerns_path = project / "content" / "concerns.yml"
     concerns = yaml.safe_load(concerns_path.read_text(encoding="utf-8"))
     extension = concerns["concerns"]["residence_permit_extension"]
     extension["fields"].insert(extension["fields"].index("message"), "employer")
-    extension["optional"].append("employer")
+    extension["fields"].insert(extension["fields"].index("message"), "family_member")
+    extension["optional"] += ["employer", "family_member"]
     concerns_path.write_text(yaml.safe_dump(concerns, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
@@ -146,6 +169,30 @@ def test_form_summary_submission_and_pdf_pick_the_new_field_up(project):
     assert found["message"] == "Bitte verlängern.\n[employer: Muster GmbH]"  # sent with the case (case: note)
     assert "employer" not in found["case_fields"]
     assert found["pdf_label"] == "Employer"
+
+
+def test_a_conditional_field_is_asked_only_when_its_condition_holds(project):
+    assert _run(project, "-m", "bot.fields", "--write").returncode == 0
+    probe = _run(project, "-c", PROBE)
+    assert probe.returncode == 0, probe.stderr[-3000:]
+    found = json.loads(probe.stdout.strip().splitlines()[-1])
+    assert not found["conditional_for_study"] and found["then_asked"] == "message"  # study: passed over
+    assert found["conditional_for_family"] and found["family_then_asked"] == "family_member"  # family: asked
+    assert found["family_answered"] == "Emre Yılmaz"
+
+
+def test_an_unknown_condition_is_refused_with_the_known_ones(project):
+    fields_path = project / "content" / "fields.yml"
+    original = fields_path.read_text(encoding="utf-8")
+    head, tail = original.rsplit("ask_when: family_purpose", 1)  # the family member's (appended)
+    fields_path.write_text(head + "ask_when: when_married" + tail, encoding="utf-8")
+    try:
+        drift = _run(project, "-m", "bot.fields", "--write")
+    finally:
+        fields_path.write_text(original, encoding="utf-8")
+    assert drift.returncode == 1
+    assert "field 'family_member': 'ask_when' names unknown condition(s) when_married" in drift.stderr
+    assert "family_purpose: the purpose chosen is a family one" in drift.stderr
 
 
 def test_a_field_written_twice_is_refused_by_the_check(project):

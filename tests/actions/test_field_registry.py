@@ -3,6 +3,7 @@ content/fields.yml (bot.fields) and the parser of its kind (actions/field_regist
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -82,3 +83,29 @@ def test_parse_and_slots_come_from_one_entry(field, text, slots):
 ])
 def test_summary_values_come_from_the_registry(field, value, de, en):
     assert registry.show(field, value, "de") == de and registry.show(field, value, "en") == en
+
+
+def _with(entries: dict) -> dict:
+    base = {"kind": "text", "label": {"de": "x", "en": "x"}, "ask": {"de": "x?", "en": "x?"}, "case": "note"}
+    return {"fields": {fid: {**base, **extra} for fid, extra in entries.items()}}
+
+
+@pytest.mark.parametrize("entries, message", [
+    ({"a": {"ask_when": ["title_held", "on_tuesdays"]}}, "field 'a': 'ask_when' names unknown condition(s) on_tuesdays"),
+    ({"a": {"asked_after": "a"}}, "field 'a': 'asked_after' must name another field"),
+    ({"a": {"asked_after": "b"}}, "field 'a': asked_after 'b' is no field"),
+    ({"a": {}, "b": {"asked_after": "a"}, "c": {"asked_after": "b"}}, "field 'c': asked_after 'b', which is itself asked after 'a'"),
+])
+def test_when_a_field_is_asked_is_checked(entries, message):
+    from bot.fields import FieldsError, parse_registry
+
+    with pytest.raises(FieldsError, match=re.escape(message)):
+        parse_registry(_with(entries))
+
+
+def test_when_a_field_is_asked_is_read_from_the_registry():
+    spec = load_registry()
+    assert spec.get("title_expiry").ask_when == ("title_may_expire",)
+    assert spec.followers("given_names") == ("family_name",)
+    assert registry.WHOLE_NAME == ("given_names", "family_name")
+    assert set(load_registry().refusing_document_names()) == {"given_names", "family_name", "place_of_birth", "nationality"}
