@@ -111,8 +111,31 @@ def test_the_telegram_bridge_reports_its_readiness(stack):
                 assert status == 503 and body["checks"]["gateway"] == "gateway not reachable", body
             finally:
                 stack.start_service("gateway")
+            # The Bot API refusing getUpdates (429 here), then answering again: not ready, then ready.
+            fake.flood_control["getUpdates"] = 10_000
+            body = wait_for_check(url, "telegram", "Telegram not reachable")
+            assert body["checks"]["gateway"] == "ok", body
+            fake.flood_control["getUpdates"] = 0
+            wait_for_check(url, "telegram", "ok")
+            # The Bot API gone (connection refused): not ready, and still live.
+            fake.stop()
+            wait_for_check(url, "telegram", "Telegram not reachable")
+            assert httpx.get(f"{url}/health/live", timeout=10).status_code == 200
         finally:
             stack.stop_service("telegram")
+
+
+def wait_for_check(url: str, check: str, value: str, timeout: float = 40) -> dict:
+    """The readiness body once `check` says `value` (the bridge long-polls for 10 s at a time)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        body = ready(url)[1]
+        if body["checks"].get(check) == value or time.monotonic() > deadline:
+            assert body["checks"].get(check) == value, body
+            return body
+        time.sleep(0.5)
 
 
 @pytest.mark.postgres
