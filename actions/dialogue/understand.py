@@ -239,6 +239,9 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
     previous = context.frame
     if context.concern and (previous is None or previous.matter is None):
         previous = replace(previous or QuestionFrame(), matter=_matter_of_concern(context.concern, vocabulary))
+        if previous.matter is None and previous.topic is None:
+            # The pick-up enquiry has no matter: its topic is what a question in it asks on about.
+            previous = replace(previous, topic=_topic_of_concern(context.concern))
     commands: list[Command] = []
     in_message: QuestionFrame | None = None
     marked = split_marked(parse.text, vocabulary)
@@ -384,6 +387,13 @@ def accepts_offer(folded: str, vocabulary: Vocabulary) -> bool:
     """ "ja, dann bitte abschicken", "go ahead and send it": yes to the enquiry just offered
     (content/questions.yml `accepting`), unless the message says no or not."""
     return vocabulary.accepting.any(folded, typos=False) and not vocabulary.declining.any(folded, typos=False)
+
+
+def _topic_of_concern(concern: str) -> str | None:
+    """The topic whose answer offers this enquiry (card_pickup: pickup), if any."""
+    from actions.dialogue.compose import TOPIC_ANSWERS
+
+    return next((topic for topic in TOPIC_ANSWERS if _topic_concern([QuestionFrame(topic=topic)]) == concern), None)
 
 
 def _topic_concern(frames: list[QuestionFrame]) -> str | None:
