@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, create_model
 
+from bot.catalogue import load_catalogue
 from bot.fields import CaseColumn, load_registry
 
 
@@ -23,20 +24,19 @@ class Language(str, Enum):
     en = "en"
 
 
-class TitleKind(str, Enum):
-    """Kind of the client's current document (drives Fiktionswirkung and routing)."""
+def _title_kinds() -> type[Enum]:
+    """Kind of the client's current document (drives Fiktionswirkung and routing): one member
+    per entry of `title_kinds` in content/concerns.yml, the one place they are defined (their
+    labels, whether they expire; content/fiktion.yml decides each of them)."""
+    kinds = Enum("TitleKind", [(kind, kind) for kind in load_catalogue().title_kinds],  # type: ignore[misc]
+                 type=str, module=__name__, qualname="TitleKind")
+    kinds.__doc__ = _title_kinds.__doc__
+    if "none" not in kinds.__members__:
+        raise RuntimeError("content/concerns.yml: title_kinds needs 'none' (the client holds no document)")
+    return kinds
 
-    residence_permit = "residence_permit"  # Aufenthaltserlaubnis
-    blue_card = "blue_card"  # Blaue Karte EU
-    national_visa = "national_visa"  # Visum D (long stay)
-    schengen_visa = "schengen_visa"  # Visum C (short stay): never Fiktionswirkung
-    settlement_permit = "settlement_permit"  # Niederlassungserlaubnis / Daueraufenthalt-EU
-    permission_to_reside = "permission_to_reside"  # Aufenthaltsgestattung (asylum)
-    toleration = "toleration"  # Duldung
-    fiktionsbescheinigung = "fiktionsbescheinigung"  # documents an earlier on-time application (§ 81 Abs. 5)
-    visa_free = "visa_free"  # lawful stay without a title (visa-free entry; § 81 Abs. 3)
-    eu_family_card = "eu_family_card"  # Aufenthaltskarte of a family member of an EU citizen (FreizügG/EU)
-    none = "none"  # no document at all
+
+TitleKind = _title_kinds()
 
 
 class ScanVerdict(BaseModel):

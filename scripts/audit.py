@@ -3,7 +3,9 @@
     .venv/bin/python scripts/audit.py
 
 Runs pip-audit (from requirements/dev.lock) on requirements/app.lock, dev.lock and
-rasa.lock, the three at once, against a vulnerability service: OSV (the PyPA advisory
+rasa.lock, and on the packaging tools installed in the two environments (pip, setuptools
+and wheel of .venv and .venv-rasa: created by `python -m venv`, not by a lock), all at
+once, against a vulnerability service: OSV (the PyPA advisory
 database and GitHub's reviewed advisories) first, PyPI's JSON API when OSV does not
 answer. Every advisory found must be named in requirements/audit-allowlist.txt with a
 reason; any other fails the step (exit 1). When no service answers (no network, a
@@ -39,6 +41,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 REQUIREMENTS = ROOT / "requirements"
 LOCKS = ("app.lock", "dev.lock", "rasa.lock")
+# The environments' own installers: `python -m venv` brings pip (and setuptools on 3.10/3.11)
+# in whatever version the interpreter bundles, outside every lock; they run at each install.
+VENVS = (".venv", ".venv-rasa")
+VENV_TOOLS = ("pip", "setuptools", "wheel")
+SOURCES = LOCKS + VENVS  # what an allow-list line names as its "lock"
 ALLOWLIST = REQUIREMENTS / "audit-allowlist.txt"
 SERVICES = ("osv", "pypi")
 # The whole step stays under a minute: a service slower than this counts as not answering.
@@ -61,6 +68,33 @@ def pins(lock: Path) -> dict[str, str]:
         if match:
             found[canonical(match.group(1))] = match.group(2)
     return found
+
+
+def venv_tools(venv: Path) -> dict[str, str]:
+    """name -> version of pip, setuptools and wheel as installed in a venv (its dist-info
+    METADATA; no interpreter started). Empty when the venv is not there."""
+    found = {}
+    for info in sorted(venv.glob("lib/python*/site-packages/*.dist-info")):
+        metadata = info / "METADATA"
+        if not metadata.is_file():
+            continue
+        fields = {}
+        for line in metadata.read_text(errors="replace").splitlines():
+            if not line.strip():
+                break  # the headers end at the first blank line
+            key, _, value = line.partition(":")
+            fields.setdefault(key.strip().lower(), value.strip())
+        name = canonical(fields.get("name", ""))
+        if name in VENV_TOOLS and fields.get("version"):
+            found[name] = fields["version"]
+    return found
+
+
+def source_pins(source: str, root: Path | None = None) -> dict[str, str]:
+    """The exact versions one audited source names: a lock file's pins, or a venv's tools."""
+    if source in VENVS:
+        return venv_tools((root or ROOT) / source)
+    return pins(REQUIREMENTS / source)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -93,8 +127,8 @@ def read_allowlist(path: Path) -> list[Allowed]:
         advisory, lock, package, reason = parts
         if not re.fullmatch(r"(GHSA(-[23456789cfghjmpqrvwx]{4}){3}|PYSEC-\d{4}-\d+|CVE-\d{4}-\d{4,}|OSV-\d{4}-\d+)", advisory):
             raise AllowlistError(f"{path.name}:{number}: {advisory!r} is not an advisory id")
-        if lock not in LOCKS:
-            raise AllowlistError(f"{path.name}:{number}: lock {lock!r} is not one of {', '.join(LOCKS)}")
+        if lock not in SOURCES:
+            raise AllowlistError(f"{path.name}:{number}: lock {lock!r} is not one of {', '.join(SOURCES)}")
         if len(reason.split()) < 8:
             raise AllowlistError(f"{path.name}:{number}: the reason for {advisory} must say why (8 words at least)")
         entries.append(Allowed(advisory, lock, canonical(package), reason, number))
@@ -198,8 +232,8 @@ def run_service(service: str, timeout: float, cache_dir: str | None, workdir: Pa
     the services answer one package per request, so a few hundred requests in a row
     would take most of a minute on a slow line."""
     processes = []
-    for lock in LOCKS:
-        pinned = sorted(pins(REQUIREMENTS / lock).items())
+    for lock in SOURCES:
+        pinned = sorted(source_pins(lock).items())
         for start in range(0, len(pinned), CHUNK):
             flat = workdir / f"{lock}.{start}.txt"
             flat.write_text("".join(f"{name}=={version}\n" for name, version in pinned[start:start + CHUNK]))
@@ -207,7 +241,7 @@ def run_service(service: str, timeout: float, cache_dir: str | None, workdir: Pa
                 pip_audit_command(flat, service, timeout, cache_dir),
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
                 env={**os.environ, "PYTHONWARNINGS": "ignore"})))
-    results = {lock: LockResult(lock) for lock in LOCKS}
+    results = {lock: LockResult(lock) for lock in SOURCES}
     for lock, process in processes:
         result = results[lock]
         try:
@@ -233,6 +267,10 @@ def answered(results: list[LockResult]) -> bool:
     """Did the service give data for at least one package? (A proxy that passes the
     registry but not its vulnerability API answers 404 for each: pip-audit skips them all.)"""
     return any(result.audited for result in results) and not any(result.error for result in results)
+
+
+def source_label(lock: str) -> str:
+    return f"{lock} (pip, setuptools, wheel)" if lock in VENVS else lock
 
 
 def why_not(service: str, results: list[LockResult]) -> str:
@@ -266,7 +304,10 @@ def report(results: list[LockResult], allowlist: list[Allowed], service: str, se
     for result in results:
         count = len([f for f in result.findings])
         state = "no known vulnerabilities" if not count else f"{count} advisories"
-        print(f"audit: {result.lock}: {result.audited} of {result.packages} packages checked ({service}), {state}")
+        if result.lock in VENVS and not result.packages:
+            print(f"audit: {source_label(result.lock)}: not installed here, nothing to check")
+            continue
+        print(f"audit: {source_label(result.lock)}: {result.audited} of {result.packages} packages checked ({service}), {state}")
         for skipped in result.skipped:
             print(f"audit:   not checked: {skipped}")
     for finding, entry in allowed:
@@ -276,8 +317,10 @@ def report(results: list[LockResult], allowlist: list[Allowed], service: str, se
     if new:
         for finding in new:
             print(f"audit: NEW: {finding.describe()}")
+        tools = " or, for a venv's pip/setuptools/wheel, the upgrade in docs/OPERATIONS.md" \
+            if any(finding.lock in VENVS for finding in new) else ""
         print(f"audit: FAILED: {len(new)} advisories not in requirements/{ALLOWLIST.name}: upgrade "
-              f"(make lock UPGRADE_PACKAGE=name) or add each with its reason ({seconds:.0f} s)")
+              f"(make lock UPGRADE_PACKAGE=name{tools}) or add each with its reason ({seconds:.0f} s)")
         return 1
     print(f"audit: passed: {len(allowed)} allowed advisories, none new ({seconds:.0f} s)")
     return 0

@@ -104,7 +104,9 @@ def split_marked(text: str, vocabulary: Vocabulary, own: bool = False) -> list[t
                 ends_later = own and bool(re.search(r"[.!](\s|$)", part[cursor:].rstrip() + " ")) and \
                     bool(part[cursor:].strip(" .!"))
                 clauses.append((piece.strip(" ,.;"), asked and not ends_later))
-    return clauses
+    # A piece of fillers only ("ok and my wife's too?") is no clause of its own beside others.
+    meant = [(c, asked) for c, asked in clauses if strip_fillers(fold(c), vocabulary.fillers)]
+    return meant or clauses
 
 
 def _names(topic, folded: str, question: bool) -> bool:
@@ -137,10 +139,12 @@ def _topic(name: str, vocabulary: Vocabulary):
 
 
 def _topics(folded: str, details: QuestionFrame, office: bool, intent_topic: str | None,
-            context: bool, vocabulary: Vocabulary, question: bool = False) -> tuple[str, ...]:
+            context: bool, vocabulary: Vocabulary, question: bool = False, previous: str | None = None) -> tuple[str, ...]:
     strong, _ = _strong_topics(folded, vocabulary, question)
     if strong:
         return tuple(strong)  # weak words beside a strong one are part of that question ("brauche ich einen Termin")
+    if previous and any(t.name == previous and t.follow.any(folded) for t in vocabulary.topics):
+        return (previous,)  # "so I can still go to my job?" after the Fiktionswirkung: asks on about it
     found = []
     for topic in vocabulary.topics:
         weak = topic.weak.any(folded) or question and topic.weak_in_question.any(folded, typos=False)
@@ -162,14 +166,23 @@ def _without_matter_phrases(folded: str, vocabulary: Vocabulary) -> str:
     return padded.strip()
 
 
+def _without_phrases(folded: str, words) -> str:
+    """The text without the phrases of a list of several words ("how come" asks why; its "come" is no topic)."""
+    padded = f" {folded} "
+    for phrase in words.phrases:
+        if " " in phrase and not phrase.endswith("*"):
+            padded = padded.replace(f" {phrase} ", " ")
+    return " ".join(padded.split())
+
+
 def read_clause(text: str, intent_topic: str | None, context: bool, vocabulary: Vocabulary,
-                question: bool = False) -> Clause:
+                question: bool = False, previous: str | None = None) -> Clause:
     folded = fold(text)
     details = read_details(text, vocabulary, short=True)
     office = vocabulary.office_words.any(folded)
-    asked = _without_matter_phrases(folded, vocabulary)
+    asked = _without_phrases(_without_matter_phrases(folded, vocabulary), vocabulary.same_topic)
     question = question or is_question(text, vocabulary)
-    topics = _topics(asked, details, office, intent_topic, context, vocabulary, question)
+    topics = _topics(asked, details, office, intent_topic, context, vocabulary, question, previous)
     # "Wie lange dauert es, bis die Karte fertig ist?": the card's topic answers how long.
     settled = {p for t in vocabulary.topics if t.name in topics for p in t.settles.phrases}
     uncovered = any(p not in settled for p in vocabulary.not_covered.found(folded))
@@ -231,7 +244,8 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
     texts = [text for text, _ in marked]
     asks = [asked or is_question(text, vocabulary) for text, asked in split_marked(parse.text, vocabulary, own=True)]
     for number, (text, asked) in enumerate(marked):
-        clause = read_clause(text, intent_topic, previous is not None or in_message is not None, vocabulary, asked)
+        clause = read_clause(text, intent_topic, previous is not None or in_message is not None, vocabulary, asked,
+                             (in_message or previous).topic if (in_message or previous) else None)
         if clause.topics and _only_context(number, marked, asks, clause, vocabulary):
             # "Ich habe den Antrag übers Kontaktformular geschickt. Was bekomme ich als Nachweis?":
             # the statement says what the question is about; it asks nothing itself.
@@ -356,13 +370,16 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
     asked = questions(parse, context, vocabulary)
     enquiry_intent = (parse.intent or "").startswith("enquiry_") or parse.intent == "start_enquiry"
     # Asking vs applying: a question is answered (and the enquiry offered); a request starts it.
-    named = concern_of(read_details(text, vocabulary), vocabulary) or context.offered
+    # A topic whose answer offers an enquiry names it too ("I'd like to file the pick-up of my card").
+    frames = [c.frame for c in asked if isinstance(c, (AskQuestion, NotCovered))]
+    topic_concern = _topic_concern(frames)
+    named = concern_of(read_details(text, vocabulary), vocabulary) or topic_concern or context.offered
     folded = fold(text)
     asking = vocabulary.asking.any(folded, typos=False)
     applying = not is_question(text, vocabulary) and not asking and (
         wants_enquiry(parse, vocabulary) and (named or enquiry_intent)
         or enquiry_intent and parse.confidence >= CONFIDENT and not is_question(text, vocabulary, anywhere=True)
-        or parse.intent == "affirm" and context.offered is not None)
+        or context.offered is not None and (parse.intent == "affirm" or not asked and accepts_offer(folded, vocabulary)))
     # "Ich möchte verlängern, können Sie das bitte aufnehmen?": a request in a question's words.
     applying = applying or not asked and bool(named) and wants_enquiry(parse, vocabulary) and (
         vocabulary.requesting.any(folded, typos=False))
@@ -372,9 +389,10 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
         asked = []  # "Bitte einen Termin vereinbaren", "my visa expires soon, please extend": no question in it
     commands += asked
     if applying:
-        frame = next((c.frame for c in asked if isinstance(c, (AskQuestion, NotCovered))), None)
         details = read_details(text, vocabulary)
-        commands.append(StartEnquiry(concern_of(details, vocabulary) or concern_of(frame, vocabulary) or context.offered))
+        concern = concern_of(details, vocabulary) or next(
+            (c for c in (concern_of(f, vocabulary) for f in frames) if c), None)
+        commands.append(StartEnquiry(concern or topic_concern or context.offered))
     if asked or applying:
         return commands
     if vocabulary.office_words.any(folded) and is_question(text, vocabulary) and parse.intent not in (
@@ -383,6 +401,28 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
     if parse.intent == "out_of_scope" and parse.confidence >= 0.4:
         return commands + [OutOfScope()]
     return commands + ([] if commands else [Unclear(parse.intent)])
+
+
+def accepts_offer(folded: str, vocabulary: Vocabulary) -> bool:
+    """ "ja, dann bitte abschicken", "go ahead and send it": yes to the enquiry just offered
+    (content/questions.yml `accepting`), unless the message says no or not."""
+    return vocabulary.accepting.any(folded, typos=False) and not vocabulary.declining.any(folded, typos=False)
+
+
+def _topic_concern(frames: list[QuestionFrame]) -> str | None:
+    """The enquiry the answer to one of these topics (or what it is for) offers in
+    content/knowledge.yml: the pick-up, an appointment, the settlement permit; not "other"."""
+    from actions.dialogue.compose import TOPIC_ANSWERS
+    from bot import knowledge as kb
+    from bot.catalogue import load_catalogue
+
+    for frame in frames:
+        for topic in (frame.topic, frame.occasion):
+            offered = kb.offer(TOPIC_ANSWERS.get(topic or "", "")) if topic in TOPIC_ANSWERS else None
+            concern = load_catalogue().by_intent(offered) if offered else None
+            if concern is not None and concern.id != "other":
+                return concern.id
+    return None
 
 
 def _names_a_document_or_matter(folded: str, vocabulary: Vocabulary) -> bool:

@@ -136,6 +136,7 @@ class Topic:
     weak: Words
     covers: tuple[str, ...] = ()
     weak_in_question: Words = Words(())
+    follow: Words = Words(())   # words that ask on about this topic when the previous question was on it
     in_question: Words = Words(())   # strong, but only in a question ("need ... a visa": "I need a visa" is a request)
     settles: Words = Words(())       # not-covered words this topic's answer does answer ("wie lange dauert" for the card)
 
@@ -168,6 +169,8 @@ class Vocabulary:
     form_moves: dict[str, Words] = field(default_factory=dict)  # back, puzzled, skip, cancel: whole messages
     asking: Words = Words(())          # "I would like to know ...": a wish to apply becomes a question
     requesting: Words = Words(())      # "können Sie das aufnehmen?": a question becomes a request
+    accepting: Words = Words(())       # "ja, bitte abschicken": yes to the enquiry just offered
+    declining: Words = Words(())       # "nein", "not yet": no yes to it after all
     same_topic: Words = Words(())      # "seit wann?", "why?": asks on about the previous answer
     conditions: Words = Words(())      # "auch wenn ...?", "what if ...?": a condition on the previous answer
     question_words_anywhere: frozenset[str] = frozenset()  # wh-words: a later part starting with one is a question
@@ -179,7 +182,8 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
     """The vocabulary from the parsed YAML; KeyError/TypeError name a malformed section."""
     return Vocabulary(
         topics=tuple(Topic(name, Words.of(t.get("strong")), Words.of(t.get("weak")), tuple(t.get("covers") or ()),
-                           Words.of(t.get("weak_in_question")), Words.of(t.get("in_question")), Words.of(t.get("settles")))
+                           Words.of(t.get("weak_in_question")), Words.of(t.get("follow")), Words.of(t.get("in_question")),
+                           Words.of(t.get("settles")))
                      for name, t in data["topics"].items()),
         matters=tuple(Matter(name, Words.of(m["words"]), m.get("concern"), m.get("fee"), tuple(m.get("keeps") or ()),
                              m.get("topic"))
@@ -198,6 +202,8 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
         form_moves={k: Words.of(v) for k, v in data["form_moves"].items()},
         asking=Words.of(data["asking"]),
         requesting=Words.of(data["requesting"]),
+        accepting=Words.of(data.get("accepting") or ()),
+        declining=Words.of(data.get("declining") or ()),
         same_topic=Words.of(data["same_topic"]),
         conditions=Words.of(data.get("conditions") or ()),
         question_words_anywhere=frozenset(fold(w) for w in data["question_words_anywhere"]),

@@ -18,7 +18,6 @@ import yaml
 
 from bot.catalogue import Catalogue
 from bot.config import CONTENT_DIR
-from bot.models import TitleKind
 
 ROUTING_FILE = CONTENT_DIR / "routing.yml"
 FAMILY_RULE = "family-follows-principal"
@@ -266,7 +265,7 @@ def _check_values(name: str, items: list[str], where: str, place: dict, regions:
     known = {
         "concern": set(catalogue.concerns),
         "purpose": set(catalogue.purposes),
-        "title_kind": {k.value for k in TitleKind},
+        "title_kind": set(catalogue.title_kinds),
         "unit_family": {"A", "B", "E"},
     }
     if name == "nationality":

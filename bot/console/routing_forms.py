@@ -47,13 +47,11 @@ def _document(project: Path) -> YamlDocument:
 
 def choices(project: Path) -> dict[str, list[str]]:
     """What each listed condition may name, and the units and regions of the file."""
-    from bot.models import TitleKind
-
     concerns = YamlDocument.read(project / CONCERNS).data
     routing = _document(project).data
     return {"concern": [str(c) for c in concerns.get("concerns") or {}],
             "purpose": [str(p) for p in concerns.get("purposes") or {}],
-            "title_kind": [k.value for k in TitleKind], "unit_family": ["A", "B", "E"],
+            "title_kind": [str(k) for k in concerns.get("title_kinds") or {}], "unit_family": ["A", "B", "E"],
             "unit": [str(u) for u in routing.get("units") or {}], "region": [str(r) for r in routing.get("regions") or {}]}
 
 

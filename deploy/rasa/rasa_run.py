@@ -10,12 +10,60 @@ it. Rasa then answers 401 to every HTTP API call (`/status`, `/conversations/<id
 X-Intake-Rasa-Token), so only the gateway reaches it. INTAKE_ACTIONS_TOKEN is what Rasa
 shows the action server (endpoints.yml, header X-Intake-Action-Token). Both stay in this
 process's environment (readable by the service's user only), where Rasa expands them.
+
+Rasa 3.6 compares `?token=` with the auth token by `provided == token`
+(rasa/server.py, `requires_auth`), whose time depends on how many leading characters
+match. Before Rasa builds its routes this launcher puts `constant_time_api_token`'s
+check in its place: the same decorator, the token compared with `hmac.compare_digest`;
+a wrong or missing token goes on to Rasa's own code exactly as before (JWT when
+configured, else 401 NotAuthenticated). The launcher refuses to start when it cannot
+install the check (a Rasa whose `requires_auth` looks different).
 """
 
 import os
 import sys
 
 MIN_LENGTH = 16
+_CONSTANT_TIME = "_intake_constant_time"
+
+
+def constant_time_api_token() -> None:
+    """rasa.server.requires_auth with the token compared in constant time (idempotent)."""
+    import hmac
+    import inspect
+    from functools import wraps
+
+    import rasa.server
+
+    original = rasa.server.requires_auth
+    if getattr(original, _CONSTANT_TIME, False):
+        return
+    if list(inspect.signature(original).parameters) != ["app", "token"]:
+        raise RuntimeError("rasa.server.requires_auth is not Rasa 3.6's (app, token)")
+    never = object()  # equal to no provided token: Rasa's own check then takes the other paths
+
+    def requires_auth(app, token=None):
+        if token is None:  # no token: Rasa's JWT-or-open behaviour, unchanged
+            return original(app, token)
+        expected = token.encode("utf-8", "surrogatepass")
+
+        def decorator(handler):
+            otherwise = original(app, never)(handler)  # JWT if configured, else 401
+
+            @wraps(handler)
+            async def decorated(request, *args, **kwargs):
+                provided = request.args.get("token", None)
+                if provided is not None and hmac.compare_digest(provided.encode("utf-8", "surrogatepass"), expected):
+                    result = handler(request, *args, **kwargs)
+                    return await result if inspect.isawaitable(result) else result
+                return await otherwise(request, *args, **kwargs)
+
+            return decorated
+
+        return decorator
+
+    setattr(requires_auth, _CONSTANT_TIME, True)
+    rasa.server.requires_auth = requires_auth
 
 
 def main() -> int:
@@ -39,6 +87,12 @@ def main() -> int:
     # "--auth-token=<token>", not two words: a generated token may start with "-", which
     # argparse would take for an option ("expected one argument").
     sys.argv = ["rasa", *sys.argv[1:]] + ([f"--auth-token={token}"] if token else [])
+    try:
+        constant_time_api_token()
+    except (ImportError, AttributeError, RuntimeError) as error:
+        print(f"rasa: refusing to start: cannot install the constant-time token check ({error}); "
+              "deploy/rasa/rasa_run.py knows Rasa 3.6's rasa/server.py.", file=sys.stderr, flush=True)
+        return 2
     from rasa.__main__ import main as rasa_main
 
     return rasa_main()

@@ -99,3 +99,29 @@ def test_the_links_are_german_for_german_readers(linked):
     b2.headers["Accept-Language"] = "de"
     case = b2.get(f"/inbox/{first}").text
     assert "Verknüpfte Fälle" in case and "1 Nachreichung" in case and "Linked cases" not in case
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_the_case_page_lists_the_registry_s_fields_with_their_labels(stack, language):
+    """Every case column of content/fields.yml the case holds, labelled from the registry in the
+    console's language (one place per field: the page names no field by hand)."""
+    from markupsafe import escape
+
+    from bot.fields import load_registry
+
+    app, backend = stack
+    number = _submit(backend, address="Musterstraße 12", postal_code="10115", title_serial="Y12345678",
+                     principal_case_number="LEA-2026-000123")["case_number"]
+    b2 = signed_in(app, "bea.b2")
+    b2.headers["Accept-Language"] = language
+    page = b2.get(f"/inbox/{number}").text
+    registry = load_registry()
+    shown = {spec.id: escape(registry.label(spec.id, language)) for spec in registry.fields}
+    for field, value in (("purpose", "employment"), ("given_names", "Amira"), ("family_name", "Haddad"),
+                         ("date_of_birth", "1990-05-17"), ("nationality", "JOR"), ("email", "amira@example.org"),
+                         ("address", "Musterstraße 12 10115"), ("title_kind", "residence_permit"),
+                         ("title_serial", "Y12345678"), ("title_expiry", "2099-01-31"),
+                         ("principal_case_number", "LEA-2026-000123")):
+        assert f"<dt>{shown[field]}</dt><dd>{value}</dd>" in page, field
+    assert f"<dt>{shown['phone']}</dt>" not in page  # not given: no row
+    assert f"<dt>{shown['message']}</dt>" not in page and "Bitte um Verlängerung." in page  # with the submissions

@@ -268,6 +268,10 @@ def test_a_follow_up_the_nlu_reads_as_an_enquiry_gives_that_matter_s_answer():
     ("visits", "und wieso das?", "faq_status", "visits"),
     ("eat", "since when does it exist?", "faq_status", "eat"),
     ("fiktion", "why?", "goodbye", "fiktion"),
+    # "how come" asks why: its "come" is no question about coming in person.
+    ("visits", "how come, actually?", "goodbye", "visits"),
+    ("eat", "how come?", "deny", "eat"),
+    ("visits", "wieso kommt man da zweimal?", "goodbye", "visits"),
 ])
 def test_a_short_why_or_since_when_asks_on_about_the_previous_answer(previous, text, intent, topic):
     assert turn(text, Context(frame=QuestionFrame(topic=previous)), intent=intent) == [f"ask {topic}"]

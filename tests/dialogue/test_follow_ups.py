@@ -78,3 +78,22 @@ def test_a_follow_up_without_a_previous_question_is_not_guessed():
 def test_three_turns_each_change_one_thing():
     first, second, third = conversation(["Was kostet die Erteilung?", "und die Verlängerung?", "für mein Kind von 4"])
     assert "100" in said(first) and "96" in said(second) and "48" in said(third)
+
+
+@pytest.mark.parametrize("first, second, language, asked, words", [
+    # A filler before "and" is no clause of its own: the follow-up keeps the previous topic.
+    ("Was kostet die Verlängerung?", "ok und für meinen Mann auch?", "de", "ask fee extension relative", ["96"]),
+    ("Was kostet die Verlängerung?", "alles klar, und für meine Tochter mit 7?", "de", "ask fee extension child 7", ["48"]),
+    ("What is the fee for a first permit?", "right, and my husband's?", "en", "ask fee issue relative", ["100"]),
+    ("What is the fee for a first permit?", "okay and for our son, 4?", "en", "ask fee issue child 4", ["50"]),
+])
+def test_a_filler_before_and_keeps_the_follow_up(first, second, language, asked, words):
+    _, follow = conversation([first, second], language)
+    assert summary_of(follow) == asked
+    for word in words:
+        assert word in said(follow), said(follow)
+
+
+def test_a_filler_alone_is_still_small_talk():
+    _, reply = conversation(["Was kostet die Verlängerung?", "ok"])
+    assert not reply.answered

@@ -123,3 +123,47 @@ def test_every_opening_of_the_stack_tests_starts_its_enquiry(row, text, concern)
 ])
 def test_a_statement_with_a_verb_first_after_und_is_no_question(text):
     assert turn(text, intent="enquiry_new_permit")[-1].startswith("start")
+
+
+@pytest.mark.parametrize("text, intent, expected", [
+    # A topic whose answer offers an enquiry names that enquiry when the client applies.
+    ("Ich möchte die Abholung meiner Karte durch meine Schwester anmelden.", None, ["start card_pickup"]),
+    ("Bitte nehmen Sie meine Anfrage zur Abholung auf, mein Mann holt die Karte.", "enquiry_card_pickup", ["start card_pickup"]),
+    ("please start the form so my colleague can collect my card", "start_enquiry", ["start card_pickup"]),
+    ("I'd like to submit the collection of my residence card by a friend", None, ["start card_pickup"]),
+    # A request in statement form with "hiermit"/"möchte ... beantragen".
+    ("Hiermit beantrage ich die Verlängerung meiner Aufenthaltserlaubnis.", "inform", ["start residence_permit_extension"]),
+    ("Mein Name ist Jana Novak und möchte die Verlängerung meines Visums beantragen.", "inform", ["start visa_extension"]),
+])
+def test_applying_for_a_topic_s_enquiry_starts_it(text, intent, expected):
+    assert turn(text, intent=intent, confidence=0.5) == expected
+
+
+@pytest.mark.parametrize("text", [
+    # Regression: asking about the same topics is still answered.
+    "Ich möchte wissen, wer meine Karte abholen darf.",
+    "I'd like to know who can pick up my card for me.",
+    "Wer darf meine Karte abholen?",
+])
+def test_asking_about_a_topic_with_an_enquiry_is_answered(text):
+    assert turn(text) == ["ask pickup"]
+
+
+@pytest.mark.parametrize("text", [
+    "gut, dann schicken Sie das bitte ab", "Passt, bitte so weiterleiten",
+    "great, go ahead and send it", "alright, please submit that for me",
+])
+def test_saying_send_it_after_an_offer_starts_the_offered_enquiry(text):
+    assert turn(text, Context(offered="residence_permit_extension"), intent="nlu_fallback", confidence=0.3) == [
+        "start residence_permit_extension"]
+
+
+@pytest.mark.parametrize("text, context", [
+    # Regression: no offer, a "not yet", or a question: nothing starts.
+    ("bitte schicken Sie mir die Infos", Context()),
+    ("nein, noch nicht absenden", Context(offered="residence_permit_extension")),
+    ("not yet, don't send it", Context(offered="residence_permit_extension")),
+    ("send it, and what does it cost for my son?", Context(offered="residence_permit_extension")),
+])
+def test_send_words_without_an_offer_or_with_a_no_start_nothing(text, context):
+    assert not any(c.startswith("start") for c in turn(text, context, intent="nlu_fallback", confidence=0.3))

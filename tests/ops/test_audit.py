@@ -89,7 +89,7 @@ def test_an_advisory_not_in_the_allowlist_fails_and_an_allowed_one_passes(fake_s
     code, out = run_main(tmp_path, capsys, both)
     assert code == 0, out
     assert out.splitlines()[-1].startswith("audit: passed: 2 allowed advisories, none new")
-    assert "3 of 3" not in out and "audit: rasa.lock: " in out  # every lock reported
+    assert all(f"audit: {source}" in out for source in audit.SOURCES)  # every lock and venv reported
 
 
 def test_an_allowance_counts_only_for_its_own_lock(fake_service, tmp_path, capsys):
@@ -108,6 +108,40 @@ def test_no_advisories_passes(fake_service, tmp_path, capsys):
     for lock in audit.LOCKS:
         count = len(audit.pins(audit.REQUIREMENTS / lock))
         assert f"audit: {lock}: {count} of {count} packages checked (osv), no known vulnerabilities" in out
+    for venv in audit.VENVS:
+        count = len(audit.venv_tools(ROOT / venv))
+        assert count >= 1, f"{venv} has no pip"  # `make install` created both
+        assert f"audit: {venv} (pip, setuptools, wheel): {count} of {count} packages checked (osv)" in out
+
+
+def test_the_venvs_own_pip_setuptools_and_wheel_are_audited(fake_service, tmp_path, capsys):
+    """Installed by `python -m venv`, outside every lock: their installed versions are audited."""
+    rasa_pip = f"pip=={audit.venv_tools(ROOT / '.venv-rasa')['pip']}"
+    app_pip = f"pip=={audit.venv_tools(ROOT / '.venv')['pip']}"
+    advisory = {"id": "GHSA-4444-5555-6666", "aliases": ["CVE-2099-4444"], "fix": "99.0"}
+    fake_service({rasa_pip: [advisory], app_pip: [advisory]})
+    code, out = run_main(tmp_path, capsys, "")
+    assert code == 1, out
+    assert f"audit: NEW: .venv-rasa: pip {rasa_pip.split('==')[1]} GHSA-4444-5555-6666" in out
+    assert f"audit: NEW: .venv: pip {app_pip.split('==')[1]} GHSA-4444-5555-6666" in out
+    assert "a venv's pip/setuptools/wheel, the upgrade in docs/OPERATIONS.md" in out.splitlines()[-1]
+
+    # Allowed for one venv only: the other still fails.
+    code, out = run_main(tmp_path, capsys, f"CVE-2099-4444 | .venv-rasa | pip | {REASON}\n")
+    assert code == 1 and "audit: NEW: .venv: pip" in out and "audit: NEW: .venv-rasa" not in out, out
+    code, out = run_main(tmp_path, capsys, f"CVE-2099-4444 | .venv-rasa | pip | {REASON}\n"
+                                           f"CVE-2099-4444 | .venv | pip | {REASON}\n")
+    assert code == 0, out
+
+
+def test_venv_tools_reads_the_installed_versions(tmp_path):
+    site = tmp_path / "venv" / "lib" / "python3.10" / "site-packages"
+    for name, version in (("pip", "23.0.1"), ("setuptools", "65.5.0"), ("wheel", "0.45.1"), ("rasa", "3.6.21")):
+        info = site / f"{name}-{version}.dist-info"
+        info.mkdir(parents=True)
+        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n\nVersion: 0 (body)\n")
+    assert audit.venv_tools(tmp_path / "venv") == {"pip": "23.0.1", "setuptools": "65.5.0", "wheel": "0.45.1"}
+    assert audit.venv_tools(tmp_path / "absent") == {}
 
 
 def test_unreachable_service_skips_with_one_line_quickly(tmp_path):
@@ -129,7 +163,7 @@ def test_the_allowlist_names_a_reason_for_each_advisory_in_its_lock():
     entries = audit.read_allowlist(audit.ALLOWLIST)
     assert entries, "the Rasa 3.6 environment has known advisories"
     for entry in entries:
-        assert entry.package in audit.pins(audit.REQUIREMENTS / entry.lock), \
+        assert entry.package in audit.source_pins(entry.lock), \
             f"{entry.advisory}: {entry.package} is not in {entry.lock} (line {entry.line}): remove the entry"
         assert len(entry.reason.split()) >= 8
     assert len({(entry.advisory, entry.lock, entry.package) for entry in entries}) == len(entries), "duplicates"

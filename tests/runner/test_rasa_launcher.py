@@ -13,13 +13,24 @@ import pytest
 LAUNCHER = Path(__file__).resolve().parents[2] / "deploy" / "rasa" / "rasa_run.py"
 
 
-def _launch(monkeypatch, token: str, actions_token: str = "actions-token-0123456789", code: int = 0) -> list[str]:
+def _requires_auth(app, token=None):
+    """Rasa 3.6's signature (rasa/server.py); the real one is tested in tests/attacks/test_rasa_api_token.py."""
+    return lambda handler: handler
+
+
+def _launch(monkeypatch, token: str, actions_token: str = "actions-token-0123456789", code: int = 0,
+            requires_auth=_requires_auth) -> list[str]:
     """Run the launcher with a stand-in for Rasa's entry point; return the argv Rasa would see."""
     seen: list[str] = []
     fake_main = types.ModuleType("rasa.__main__")
     fake_main.main = lambda: seen.extend(sys.argv) or 0
-    monkeypatch.setitem(sys.modules, "rasa", types.ModuleType("rasa"))
+    fake_server = types.ModuleType("rasa.server")
+    fake_server.requires_auth = requires_auth
+    rasa = types.ModuleType("rasa")
+    rasa.server = fake_server
+    monkeypatch.setitem(sys.modules, "rasa", rasa)
     monkeypatch.setitem(sys.modules, "rasa.__main__", fake_main)
+    monkeypatch.setitem(sys.modules, "rasa.server", fake_server)
     monkeypatch.setenv("INTAKE_RASA_TOKEN", token)
     monkeypatch.setenv("INTAKE_ACTIONS_TOKEN", actions_token)
     monkeypatch.delenv("INTAKE_ENV", raising=False)
@@ -49,3 +60,16 @@ def test_rasa_refuses_to_start_without_the_action_server_token(monkeypatch, caps
         assert _launch(monkeypatch, "plain0123456789abcdef", actions_token=weak, code=2) == []
         err = capsys.readouterr().err
         assert "refusing to start" in err and "INTAKE_ACTIONS_TOKEN" in err
+
+
+def test_the_token_check_is_replaced_before_rasa_starts(monkeypatch):
+    _launch(monkeypatch, "plain0123456789abcdef")
+    patched = sys.modules["rasa.server"].requires_auth
+    assert patched is not _requires_auth and patched._intake_constant_time
+
+
+def test_rasa_refuses_to_start_when_the_check_cannot_be_replaced(monkeypatch, capsys):
+    """Another Rasa's requires_auth: better no API than one compared with `==`."""
+    assert _launch(monkeypatch, "plain0123456789abcdef", code=2, requires_auth=lambda app, token, scope=None: None) == []
+    err = capsys.readouterr().err
+    assert "refusing to start" in err and "constant-time token check" in err

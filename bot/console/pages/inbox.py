@@ -7,9 +7,10 @@ import re
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import RedirectResponse
 
-from bot.console import links
+from bot.console import links, texts
 from bot.console.backend_client import BackendUnavailable
 from bot.console.web import Form, UnitMember, console_of, render
+from bot.fields import KINDS, load_registry
 
 router = APIRouter(prefix="/inbox")
 CASE_NUMBER = re.compile(r"^[A-Za-z0-9-]{1,20}$")
@@ -20,6 +21,21 @@ def _number(case_number: str) -> str:
     if not CASE_NUMBER.match(case_number):
         raise HTTPException(404, "no_such_case")
     return case_number.upper()
+
+
+def case_fields(case: dict, language: str) -> list[tuple[str, str]]:
+    """(label, value) of the case's fields as staff read them: each `case` column of
+    content/fields.yml the case holds, in the registry's order, labelled in the console's
+    language; a kind's extra column (the postal code) beside its field. The message is shown
+    with the submissions, fields sent as notes inside it."""
+    registry, rows = load_registry(), []
+    for spec in registry.fields:
+        value = case.get(spec.case.column) if spec.case.column else None
+        if value in (None, ""):
+            continue
+        extras = [str(case[extra]) for extra in KINDS[spec.kind].extra_slots if case.get(extra)]
+        rows.append((registry.label(spec.id, language) or spec.id, " ".join([str(value), *extras])))
+    return rows
 
 
 @router.get("")
@@ -46,6 +62,7 @@ def case(request: Request, session: UnitMember, case_number: str, message: str =
     if found is None:
         raise HTTPException(404, "no_such_case")
     return render(request, "case.html", session, case=found, message=message,
+                  fields=case_fields(found, texts.language_of(request)),
                   links=links.links_of(found, unit), follow_ups=links.follow_ups(found))
 
 

@@ -1,0 +1,58 @@
+"""A topic's `follow` words (content/questions.yml) ask on about it right after a question on
+it: work or study after the Fiktionswirkung, signing or the online ID after the eAT. After
+another question the same words ask nothing of that topic."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.dialogue.frame import QuestionFrame
+from actions.dialogue.understand import Context
+from tests.dialogue.helpers import conversation, said, turn
+
+
+@pytest.mark.parametrize("first, second, language, words", [
+    ("Was heißt Fiktionswirkung?", "kann ich also meine Stelle behalten und arbeiten gehen?", "de", ["arbeiten"]),
+    ("Was heißt Fiktionswirkung?", "und mein Studium an der Uni, läuft das weiter?", "de", ["studieren"]),
+    ("Mein Titel läuft bald ab, gibt es da eine Fiktionswirkung?", "bin ich dann noch legal hier?", "de", ["rechtmäßig"]),
+    ("what does Fiktionswirkung mean?", "so my job is safe in the meantime?", "en", ["working"]),
+    ("what does Fiktionswirkung mean?", "and can I stay enrolled at university?", "en", ["studying"]),
+    ("what does Fiktionswirkung mean?", "does that mean I'm still legal?", "en", ["lawful"]),
+])
+def test_work_or_study_after_the_fiktionswirkung_asks_on_about_it(first, second, language, words):
+    _, follow = conversation([first, second], language)
+    assert follow.frame.topic == "fiktion", follow.frame
+    for word in words:
+        assert word in said(follow), said(follow)
+
+
+@pytest.mark.parametrize("first, second, language", [
+    ("Was ist der eAT?", "kann man damit auch etwas digital signieren?", "de"),
+    ("Was ist der eAT?", "und was wird auf der Karte gespeichert?", "de"),
+    ("What is the eAT?", "can I sign contracts with it too?", "en"),
+    ("What is the eAT?", "and does it work as an ID online?", "en"),
+])
+def test_signing_or_the_online_id_after_the_eat_asks_on_about_it(first, second, language):
+    _, follow = conversation([first, second], language)
+    assert follow.frame.topic == "eat"
+    assert "Signatur" in said(follow) or "signature" in said(follow)
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Ab wann gibt es die Aufenthaltserlaubnis als Chipkarte?", "de"),
+    ("since when is the residence permit a plastic card?", "en"),
+])
+def test_the_card_in_other_words_is_the_eat(text, language):
+    [outcome] = conversation([text], language)
+    assert outcome.frame.topic == "eat" and "2011" in said(outcome)
+
+
+@pytest.mark.parametrize("previous, text", [
+    # Regression: after another question the same words ask nothing of the Fiktionswirkung.
+    (QuestionFrame(topic="fee", matter="extension"), "und für meinen Job, was muss ich mitbringen?"),
+    (QuestionFrame(topic="documents"), "what do I need if I study?"),
+    (QuestionFrame(topic="appointments"), "can I sign up online?"),
+])
+def test_follow_words_count_only_after_their_own_topic(previous, text):
+    commands = turn(text, Context(frame=previous))
+    assert not any(c.startswith(("ask fiktion", "ask eat")) for c in commands), commands
