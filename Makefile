@@ -17,7 +17,7 @@ lock: ## regenerate requirements/{app,dev,rasa}.lock with hashes from their inpu
 	@scripts/install.sh --for-validate
 	@scripts/lock.sh
 
-audit: ## known vulnerabilities in the three lock files (pip-audit; allow-list requirements/audit-allowlist.txt; skipped offline)
+audit: ## known vulnerabilities: the three locks and the venvs' pip/setuptools/wheel (pip-audit), the Debian packages (debsecan); allow-list requirements/audit-allowlist.txt; skipped offline
 	@scripts/install.sh --for-validate
 	@$(PY) scripts/audit.py
 

@@ -14,7 +14,9 @@ those parts (the stack and the stock Rasa start only when a part needs them).
 With ``--only submissions --side LABEL=CHECKOUT[:PROCESSES]`` (repeatable) it compares the
 backends of several checkouts (e.g. main before a change and the branch after it) and
 render-process counts side by side on SQLite, interleaved over ``--rounds``; writes
-reports/bench-submissions.json.
+reports/bench-submissions.json. With ``--only ready --side LABEL=CHECKOUT`` (repeatable) it
+starts each checkout's whole product and a stock Rasa, round by round, and compares the
+times to ready (bench/ready.py); writes reports/bench-ready.json.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from bench import profiles, turns
+from bench.ready import compare_ready, parse_ready_side, ready_table
 from bench.rasa_server import RasaServer
 from bench.report import machine, table, targets, write_json
 from bench.stack import TimedStack, bench_settings
@@ -39,7 +42,8 @@ from bench.uploads import SIZES, bench_uploads
 from bot.config import PROJECT_ROOT
 from bot.runner.training import ensure_model
 
-PARTS = ("training", "turns", "profiles", "uploads", "pdf", "submissions")
+PARTS = ("training", "ready", "turns", "profiles", "uploads", "pdf", "submissions")
+STACK_PARTS = {"ready", "turns", "profiles", "uploads"}
 FULL = {"concurrency": 20, "single_rounds": 6, "growth_turns": 210, "profile_repeats": 30, "rasa_profile_turns": 42,
         "upload_sizes": SIZES, "upload_repeats": 5, "pdf_n": 50, "submissions": 40}
 QUICK = {"concurrency": 3, "single_rounds": 2, "growth_turns": 30, "profile_repeats": 3, "rasa_profile_turns": 7,
@@ -98,8 +102,12 @@ def measure_stack(report: dict, work: Path, plan: dict, parts: set[str]) -> None
     stack = TimedStack(bench_settings(work / "stack"), model, out=say)
     with stack:
         os.environ["INTAKE_RASA_TOKEN"] = stack.settings.rasa_token  # Rasa's HTTP API (bench/turns.rasa_api)
-        report["startup_s"] = {**stack.ready_s, "total": round(sum(stack.ready_s.values()), 2)}
+        # The services start together: "total" is start() until all were ready (wall time).
+        report["startup_s"] = {**stack.ready_s, "total": stack.started_in_s}
         report["rss_idle_mib"] = stack.rss_mib()
+        if "ready" in parts and "turns" not in parts:
+            with RasaServer(model, work / "bare", work / "bare.log", rest_channel=True) as bare:
+                report["startup_s"]["stock_rasa"] = round(bare.start_s, 2)
         if "turns" in parts:
             with RasaServer(model, work / "bare", work / "bare.log", rest_channel=True) as bare:
                 report["startup_s"]["stock_rasa"] = round(bare.start_s, 2)
@@ -124,7 +132,7 @@ def run(plan: dict, skip_training: bool, parts: set[str] = set(PARTS)) -> dict:
         work = Path(tmp)
         if not skip_training and "training" in parts:
             _section(report, "training", lambda: bench_training(work / "train"))
-        if parts & {"turns", "profiles", "uploads"}:
+        if parts & STACK_PARTS:
             _section(report, "stack", lambda: measure_stack(report, work, plan, parts))
             report.pop("stack", None)  # measure_stack fills its own keys
         if "pdf" in parts:
@@ -148,6 +156,17 @@ def run_comparison(plan: dict, sides: list[str], rounds: int) -> tuple[dict, str
     return report, f"{load}\n{comparison_table(report.get('comparison', {}))}" if "comparison" in report else load
 
 
+def run_ready_comparison(sides: list[str], rounds: int) -> tuple[dict, str]:
+    """Start to ready of several checkouts and a stock Rasa side by side (``--only ready --side``)."""
+    report: dict = {"started": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": machine(),
+                    "plan": {"rounds": rounds, "sides": sides}}
+    with tempfile.TemporaryDirectory(prefix="intake-bench-") as tmp:
+        _section(report, "ready", lambda: compare_ready(Path(tmp), [parse_ready_side(s) for s in sides], rounds))
+    report["machine"]["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
+    load = f"load average at start {report['machine']['load_average']}, at end {report['machine']['load_average_end']}"
+    return report, f"{load}\n{ready_table(report['ready'])}" if "ready" in report else load
+
+
 def parse_parts(value: str) -> set[str]:
     """The parts named in `--only` (comma-separated), each one of PARTS."""
     parts = {part.strip() for part in value.split(",") if part.strip()}
@@ -165,7 +184,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", type=parse_parts, default=set(PARTS), metavar="PART[,PART]",
                         help=f"run only these parts ({', '.join(PARTS)}), e.g. --only turns")
     parser.add_argument("--side", action="append", default=[], metavar="LABEL=CHECKOUT[:PROCESSES]",
-                        help="with --only submissions: a backend to compare (repeatable; first = baseline)")
+                        help="with --only submissions: a backend to compare; with --only ready: a checkout whose "
+                             "stack to start (repeatable; first = baseline)")
     parser.add_argument("--rounds", type=int, default=2, help="with --side: interleaved rounds")
     parser.add_argument("--submissions", type=int, help="submissions per measurement (default 40, --quick 4)")
     parser.add_argument("--out", type=Path)
@@ -173,9 +193,15 @@ def main(argv: list[str] | None = None) -> int:
     plan = dict(QUICK if args.quick else FULL)
     if args.submissions:
         plan["submissions"] = args.submissions
+    if args.side and args.only == {"ready"}:
+        report, text = run_ready_comparison(args.side, args.rounds)
+        path = write_json(report, args.out or PROJECT_ROOT / "reports" / "bench-ready.json")
+        print(text)
+        say(f"report written to {path}")
+        return 1 if report.get("errors") else 0
     if args.side:
         if args.only != {"submissions"}:
-            parser.error("--side needs --only submissions")
+            parser.error("--side needs --only submissions or --only ready")
         report, text = run_comparison(plan, args.side, args.rounds)
         path = write_json(report, args.out or PROJECT_ROOT / "reports" / "bench-submissions.json")
         print(text)

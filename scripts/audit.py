@@ -1,4 +1,4 @@
-"""The dependency audit of `make test`: known vulnerabilities in the three lock files.
+"""The dependency audit of `make test`: known vulnerabilities in the locks, the venvs' tools and the Debian packages.
 
     .venv/bin/python scripts/audit.py
 
@@ -17,15 +17,28 @@ rasa.lock (Python 3.10) is audited from .venv (Python 3.11) without resolving an
 The pins go to pip-audit in chunks of 60, one process each, side by side: the services
 answer one package per request.
 
+Then the Debian packages the product runs on (clamav, chromium, poppler, postgresql,
+redis, prometheus, fonts-dejavu: DEBIAN_SOURCES) with debsecan (Debian's package, `make
+install` installs it) against the Debian security tracker for this machine's release. An
+advisory whose fix is in the release but not installed fails the step unless allowed
+(lock column `debian`, package = the Debian source package): the remedy is
+`apt-get update && apt-get install --only-upgrade <packages>`, printed with the failure.
+Advisories without a fix in the release are counted, not failed (nothing to install yet).
+When the tracker does not answer, or debsecan is not installed, one line says that
+nothing was checked, and the step does not fail for it.
+
 Options: --service osv|pypi (only that one), --timeout S (per request, default 10),
 --cache-dir DIR (pip-audit's HTTP cache), --allowlist FILE, --from-json LOCK=FILE
-(classify a saved `pip-audit -f json` result instead of asking a service).
+(classify a saved `pip-audit -f json` result instead of asking a service), --only
+python|debian, --debian-source URL and --dpkg-status FILE (debsecan's data and the
+installed packages it reads; for tests and for an operator's mirror of the tracker).
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import fnmatch
 import json
 import os
 import re
@@ -45,7 +58,15 @@ LOCKS = ("app.lock", "dev.lock", "rasa.lock")
 # in whatever version the interpreter bundles, outside every lock; they run at each install.
 VENVS = (".venv", ".venv-rasa")
 VENV_TOOLS = ("pip", "setuptools", "wheel")
-SOURCES = LOCKS + VENVS  # what an allow-list line names as its "lock"
+DEBIAN = "debian"
+PYTHON_SOURCES = LOCKS + VENVS  # what pip-audit checks
+SOURCES = PYTHON_SOURCES + (DEBIAN,)  # what an allow-list line names as its "lock"
+# Debian source packages of what the product runs on (scripts/install.sh's APT_PACKAGES,
+# and the scale-out's PostgreSQL and Redis); shell patterns.
+DEBIAN_SOURCES = ("clamav", "chromium", "poppler", "postgresql", "postgresql-[0-9]*", "postgresql-common",
+                  "redis", "prometheus", "fonts-dejavu")
+DEBSECAN = "/usr/bin/debsecan"
+DEBIAN_TIMEOUT_S = 40
 ALLOWLIST = REQUIREMENTS / "audit-allowlist.txt"
 SERVICES = ("osv", "pypi")
 # The whole step stays under a minute: a service slower than this counts as not answering.
@@ -125,7 +146,8 @@ def read_allowlist(path: Path) -> list[Allowed]:
         if len(parts) != 4:
             raise AllowlistError(f"{path.name}:{number}: want 'advisory | lock | package | reason'")
         advisory, lock, package, reason = parts
-        if not re.fullmatch(r"(GHSA(-[23456789cfghjmpqrvwx]{4}){3}|PYSEC-\d{4}-\d+|CVE-\d{4}-\d{4,}|OSV-\d{4}-\d+)", advisory):
+        if not re.fullmatch(r"(GHSA(-[23456789cfghjmpqrvwx]{4}){3}|PYSEC-\d{4}-\d+|CVE-\d{4}-\d{4,}|OSV-\d{4}-\d+"
+                            r"|TEMP-\d{7}-[0-9A-F]{6})", advisory):
             raise AllowlistError(f"{path.name}:{number}: {advisory!r} is not an advisory id")
         if lock not in SOURCES:
             raise AllowlistError(f"{path.name}:{number}: lock {lock!r} is not one of {', '.join(SOURCES)}")
@@ -232,7 +254,7 @@ def run_service(service: str, timeout: float, cache_dir: str | None, workdir: Pa
     the services answer one package per request, so a few hundred requests in a row
     would take most of a minute on a slow line."""
     processes = []
-    for lock in SOURCES:
+    for lock in PYTHON_SOURCES:
         pinned = sorted(source_pins(lock).items())
         for start in range(0, len(pinned), CHUNK):
             flat = workdir / f"{lock}.{start}.txt"
@@ -241,7 +263,7 @@ def run_service(service: str, timeout: float, cache_dir: str | None, workdir: Pa
                 pip_audit_command(flat, service, timeout, cache_dir),
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
                 env={**os.environ, "PYTHONWARNINGS": "ignore"})))
-    results = {lock: LockResult(lock) for lock in SOURCES}
+    results = {lock: LockResult(lock) for lock in PYTHON_SOURCES}
     for lock, process in processes:
         result = results[lock]
         try:
@@ -326,6 +348,119 @@ def report(results: list[LockResult], allowlist: list[Allowed], service: str, se
     return 0
 
 
+def debian_codename() -> str:
+    try:
+        for line in Path("/etc/os-release").read_text().splitlines():
+            key, _, value = line.partition("=")
+            if key == "VERSION_CODENAME":
+                return value.strip().strip('"')
+    except OSError:
+        pass
+    return ""
+
+
+_DETAIL_HEAD = re.compile(r"^(\S+)(?: \(([^)]*)\))?$")
+_INSTALLED = re.compile(r"^\s+installed: (\S+) (\S+)$")
+_BUILT_FROM = re.compile(r"^\s+\(built from (\S+) (\S+)\)$")
+_FIXED_ON = re.compile(r"^\s+fixed (on branch|in unstable):\s+(\S+) (\S+)")
+
+
+@dataclasses.dataclass
+class DebianFinding:
+    advisory: str
+    binary: str
+    source: str
+    version: str
+    fix_available: bool
+    fixed_in: tuple[str, ...] = ()
+
+    def as_finding(self) -> Finding:
+        return Finding(DEBIAN, self.source, f"{self.version} ({self.binary})", self.advisory, (), self.fixed_in)
+
+
+def parse_debsecan_detail(text: str) -> list[DebianFinding]:
+    """debsecan --format detail: one block per advisory and installed binary package."""
+    found, current = [], None
+    for line in text.splitlines():
+        if line and not line[0].isspace():
+            match = _DETAIL_HEAD.match(line)
+            current = None
+            if match:
+                notes = (match.group(2) or "").split(", ")
+                current = DebianFinding(match.group(1), "", "", "", "fixed" in notes)
+            continue
+        if current is None:
+            continue
+        if match := _INSTALLED.match(line):
+            current.binary, current.version = match.groups()
+            current.source = current.binary
+            found.append(current)
+        elif match := _BUILT_FROM.match(line):
+            current.source = match.group(1)
+        elif match := _FIXED_ON.match(line):
+            where, version = match.group(1), match.group(3)
+            current.fixed_in += (f"{version} (unstable)" if where == "in unstable" else version,)
+    return found
+
+
+def product_package(source: str) -> bool:
+    return any(fnmatch.fnmatchcase(source, pattern) for pattern in DEBIAN_SOURCES)
+
+
+def audit_debian(allowlist: list[Allowed], source_url: str | None, dpkg_status: str | None) -> int:
+    """debsecan on the product's Debian packages; 0 passed or skipped, 1 a fix is not installed."""
+    started = time.monotonic()
+    if not Path(DEBSECAN).exists():
+        print("audit: debian: skipped, nothing was checked: debsecan is not installed "
+              "(`make install` installs it; or apt-get install debsecan)")
+        return 0
+    suite = debian_codename()
+    if not suite:
+        print("audit: debian: skipped, nothing was checked: not a Debian release (/etc/os-release has no codename)")
+        return 0
+    # The allow-list is the one record of accepted advisories: no debsecan whitelist of the
+    # machine (a path that does not exist), and no history (every advisory, not only new ones).
+    command = [DEBSECAN, "--suite", suite, "--format", "detail", "--no-obsolete",
+               "--history", os.devnull, "--whitelist", str(ROOT / "requirements" / ".no-debsecan-whitelist")]
+    if source_url:
+        command += ["--source", source_url]
+    if dpkg_status:
+        command += ["--status", dpkg_status]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=DEBIAN_TIMEOUT_S,
+                                env={**os.environ, "LC_ALL": "C.UTF-8"})
+    except subprocess.TimeoutExpired:
+        print(f"audit: debian: skipped, nothing was checked: the Debian security tracker gave no "
+              f"complete answer within {DEBIAN_TIMEOUT_S} s")
+        return 0
+    if result.returncode != 0:
+        reason = [line.strip() for line in result.stderr.splitlines() if line.strip()]
+        why = reason[-1].removeprefix("error: ") if reason else f"exit {result.returncode}"
+        print(f"audit: debian: skipped, nothing was checked: the Debian security tracker did not answer "
+              f"({short_error(why)[:80]}; {time.monotonic() - started:.0f} s)")
+        return 0
+    findings = [item for item in parse_debsecan_detail(result.stdout) if product_package(item.source)]
+    fixable = [item for item in findings if item.fix_available]
+    waiting = len({(item.advisory, item.source) for item in findings if not item.fix_available})
+    allowed, new, _ = classify([LockResult(DEBIAN, findings=[item.as_finding() for item in fixable])], allowlist)
+    sources = sorted({item.source for item in findings})
+    print(f"audit: debian ({suite}, debsecan): {len(fixable)} advisories with a fix in {suite} not installed, "
+          f"{waiting} without a fix yet, in {', '.join(sources) or 'none of the product packages'}")
+    for finding, entry in allowed:
+        print(f"audit:   allowed ({ALLOWLIST.name}:{entry.line}): {finding.describe()}")
+    if new:
+        for finding in new:
+            print(f"audit: NEW: {finding.describe()}")
+        binaries = sorted({item.binary for item in fixable
+                           if any(f.advisory == item.advisory and f.package == item.source for f in new)})
+        print(f"audit: FAILED: {len(new)} Debian advisories fixed in {suite} but not installed: "
+              f"apt-get update && apt-get install --only-upgrade {' '.join(binaries)} "
+              f"(or add each to requirements/{ALLOWLIST.name} with its reason)")
+        return 1
+    print(f"audit: debian: passed: {len(allowed)} allowed, none new ({time.monotonic() - started:.0f} s)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--service", choices=SERVICES)
@@ -333,13 +468,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache-dir")
     parser.add_argument("--from-json", action="append", default=[], metavar="LOCK=FILE")
     parser.add_argument("--allowlist", type=Path, default=ALLOWLIST)
+    parser.add_argument("--only", choices=("python", "debian"))
+    parser.add_argument("--debian-source", metavar="URL")
+    parser.add_argument("--dpkg-status", metavar="FILE")
     args = parser.parse_args(argv)
-    started = time.monotonic()
     try:
         allowlist = read_allowlist(args.allowlist)
     except (AllowlistError, OSError) as error:
         print(f"audit: FAILED: {error}")
         return 2
+    python = 0 if args.only == "debian" else audit_python(args, allowlist)
+    debian = 0 if args.only == "python" or args.from_json else audit_debian(allowlist, args.debian_source, args.dpkg_status)
+    return max(python, debian)
+
+
+def audit_python(args: argparse.Namespace, allowlist: list[Allowed]) -> int:
+    """pip-audit on the locks and the venvs' tools; 0 passed or skipped, 1 new advisories."""
+    started = time.monotonic()
     if args.from_json:
         results = []
         for item in args.from_json:

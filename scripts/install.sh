@@ -9,7 +9,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(clamav-daemon clamav-testfiles chromium poppler-utils fonts-dejavu-core prometheus)
+# debsecan: `make audit` checks these packages (and the scale-out's PostgreSQL, Redis)
+# against the Debian security tracker (scripts/audit.py).
+APT_PACKAGES=(clamav-daemon clamav-testfiles chromium poppler-utils fonts-dejavu-core prometheus debsecan)
 APP_LOCK=requirements/app.lock
 DEV_LOCK=requirements/dev.lock
 RASA_LOCK=requirements/rasa.lock
@@ -30,6 +32,8 @@ install_debian_packages() {
         fail "missing Debian packages: ${missing[*]}. Run as root: sudo sh -c '$line'"
     fi
     say "installing Debian packages: ${missing[*]}"
+    # debsecan would otherwise mail a daily report from cron; `make audit` runs it instead.
+    echo "debsecan debsecan/report boolean false" | debconf-set-selections 2>/dev/null || true
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }

@@ -98,6 +98,14 @@ def _process(frame: QuestionFrame, language: str) -> list[Reply]:
     return [Reply(text=kb.sentence("process", language))]
 
 
+def _requirements(frame: QuestionFrame, language: str) -> list[Reply]:
+    """Only the settlement permit's requirements have an answer in the seeds (staff explain them);
+    for any other matter the answer says they are not published, and who explains them."""
+    if frame.matter == "settlement":
+        return [Reply(text=kb.answer("faq_settlement_info", language), answer="faq_settlement_info")]
+    return [Reply(text=kb.sentence("requirements", language), answer="faq_not_covered")]
+
+
 def compose(frame: QuestionFrame, language: str, vocabulary: Vocabulary | None = None) -> list[Reply]:
     """The messages answering one question."""
     vocabulary = vocabulary or load_vocabulary()
@@ -116,6 +124,8 @@ def compose(frame: QuestionFrame, language: str, vocabulary: Vocabulary | None =
         return _process(frame, language)
     if topic == "titles":
         return _titles(frame, language)
+    if topic == "requirements":
+        return _requirements(frame, language)
     if topic in kb.load_knowledge().sentences and topic not in TOPIC_ANSWERS:
         # A topic with a sentence of its own name in content/knowledge.yml (visits, old_titles ...).
         return [Reply(text=kb.sentence(topic, language))]

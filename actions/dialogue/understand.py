@@ -124,7 +124,9 @@ def _strong_topics(folded: str, vocabulary: Vocabulary, question: bool = False) 
     covered = {c for topic in vocabulary.topics if topic.name in named for c in topic.covers}
     named = [name for name in named if name not in covered]
     core = without_occasions(folded, vocabulary.occasions)
-    asked = [name for name in named if _names(_topic(name, vocabulary), core, question)]
+    asked = [name for name in named if _names(_topic(name, vocabulary), core, question) or any(
+        hit.startswith(tuple(f"{o} " for o in vocabulary.occasions))  # "in my place", "in meinem Namen"
+        for hit in _topic(name, vocabulary).strong.found(folded))]
     if len(asked) == len(named):
         return tuple(named), None
     occasion = next(name for name in named if name not in asked)
@@ -141,6 +143,8 @@ def _topic(name: str, vocabulary: Vocabulary):
 def _topics(folded: str, details: QuestionFrame, office: bool, intent_topic: str | None,
             context: bool, vocabulary: Vocabulary, question: bool = False, previous: str | None = None) -> tuple[str, ...]:
     strong, _ = _strong_topics(folded, vocabulary, question)
+    if strong and details.person:
+        strong = _person_brought(strong, folded, vocabulary)
     if strong:
         return tuple(strong)  # weak words beside a strong one are part of that question ("brauche ich einen Termin")
     if previous and any(t.name == previous and t.follow.any(folded) for t in vocabulary.topics):
@@ -153,7 +157,23 @@ def _topics(folded: str, details: QuestionFrame, office: bool, intent_topic: str
             or topic.name in CONTEXT_TOPICS and (details.has_details or office or context)
         ):
             found.append(topic.name)
-    return tuple(found)
+    return _person_brought(tuple(found), folded, vocabulary, weak=True) if details.person else tuple(found)
+
+
+def _person_brought(topics: tuple[str, ...], folded: str, vocabulary: Vocabulary, weak: bool = False) -> tuple[str, ...]:
+    """A topic named only by bring words, with a person in the clause and no what-word, is the
+    topic those words name with a person as what is brought ("muss ich meine Tochter mitbringen?"
+    asks whether she must come, not which documents)."""
+    for topic in vocabulary.topics:
+        if not topic.person_object.phrases or topic.name in topics or topic.things.any(folded, typos=False):
+            continue
+        for name in topics:
+            named = _topic(name, vocabulary)
+            hits = named.strong.found(folded) + (named.weak.found(folded) if weak else [])
+            hits = [hit for hit in hits if not topic.needing.any(hit, typos=False)]
+            if hits and all(topic.person_object.any(hit, typos=False) for hit in hits):
+                return tuple(topic.name if t == name else t for t in topics)
+    return topics
 
 
 def _without_matter_phrases(folded: str, vocabulary: Vocabulary) -> str:
@@ -216,7 +236,8 @@ def language_switch(parse: Parse, vocabulary: Vocabulary) -> str | None:
     """An explicit request for a language: the words of content/questions.yml, or the same
     reading as the language the conversation is kept in (bot/language.py)."""
     folded = fold(parse.text)
-    listed = next((lang for lang, words in vocabulary.switch_language.items() if words.any(folded)), None)
+    # Exact words: a typo of "in german" is "in Germany" (the regular expressions of bot/language.py read typos).
+    listed = next((lang for lang, words in vocabulary.switch_language.items() if words.any(folded, typos=False)), None)
     return listed or requested_language(parse.text)
 
 

@@ -137,6 +137,9 @@ class Topic:
     covers: tuple[str, ...] = ()
     weak_in_question: Words = Words(())
     follow: Words = Words(())   # words that ask on about this topic when the previous question was on it
+    person_object: Words = Words(())  # bring words: with a person as what is brought, this topic is asked
+    things: Words = Words(())         # what-words that keep a bring word a question about things
+    needing: Words = Words(())        # need words that may stand beside the bring words
     in_question: Words = Words(())   # strong, but only in a question ("need ... a visa": "I need a visa" is a request)
     settles: Words = Words(())       # not-covered words this topic's answer does answer ("wie lange dauert" for the card)
 
@@ -182,8 +185,9 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
     """The vocabulary from the parsed YAML; KeyError/TypeError name a malformed section."""
     return Vocabulary(
         topics=tuple(Topic(name, Words.of(t.get("strong")), Words.of(t.get("weak")), tuple(t.get("covers") or ()),
-                           Words.of(t.get("weak_in_question")), Words.of(t.get("follow")), Words.of(t.get("in_question")),
-                           Words.of(t.get("settles")))
+                           Words.of(t.get("weak_in_question")), Words.of(t.get("follow")),
+                           Words.of(t.get("person_object")), Words.of(t.get("things")), Words.of(t.get("needing")),
+                           Words.of(t.get("in_question")), Words.of(t.get("settles")))
                      for name, t in data["topics"].items()),
         matters=tuple(Matter(name, Words.of(m["words"]), m.get("concern"), m.get("fee"), tuple(m.get("keeps") or ()),
                              m.get("topic"))

@@ -15,6 +15,7 @@ from bot.config import PROJECT_ROOT, Settings
 from bot.safe_start import open_private, private_dir
 
 STOP_TIMEOUT_S = 10.0
+POLL_S = 0.2  # readiness poll interval while starting
 _PR_SET_PDEATHSIG = 1
 
 
@@ -168,49 +169,81 @@ class ProcessService(Service):
 
 
 class ClamdService(Service):
-    """clamd, started and stopped by bot.scanning.clamd_process.ClamdProcess (it logs to var/run/)."""
+    """clamd, started and stopped by bot.scanning.clamd_process.ClamdProcess (it logs to var/run/).
+
+    Launched without waiting: it is ready when it answers PING (with a real signature
+    database that takes seconds, which the other services use to start meanwhile).
+    """
 
     def __init__(self, settings: Settings) -> None:
         from bot.scanning.clamd_process import ClamdProcess
 
         self.process = ClamdProcess.from_settings(settings)
         self.process.preexec_fn = _die_with_parent
-        super().__init__("clamd", self.process.log_path, self.process.is_running, start_timeout_s=60.0)
+        self.answered = False  # answered PING once since this launch
+        super().__init__("clamd", self.process.log_path, self._answers, start_timeout_s=60.0)
 
     def launch(self) -> None:
-        """Start clamd with our own config, socket and signatures (returns once it answers PING)."""
+        """Start clamd with our own config, socket and signatures; readiness is polled after."""
         self.log_offset = self.log_path.stat().st_size if self.log_path.exists() else 0
-        self.process.start()
+        self.answered = False
+        self.process.start(wait=False)
+
+    def _answers(self) -> bool:
+        """True once clamd answers PING on our socket."""
+        from bot.scanning.clamd_process import ping
+
+        if self.process.pid is None or not ping(self.process.socket_path):
+            return False
+        if not self.answered:
+            self.answered = True
+            self.process.private_pid_file()
+        return True
 
     @property
     def pid(self) -> int | None:
         return self.process.pid
 
     def is_running(self) -> bool:
-        """True while clamd runs and answers PING."""
-        return self.process.is_running()
+        """While starting: the process is alive; once it answered: alive and answering PING."""
+        if self.process.pid is None:
+            return False
+        return self.process.is_running() if self.answered else True
+
+    def exit_description(self) -> str:
+        """Exit code of clamd, or that it stopped answering."""
+        code = self.process.returncode
+        if code is None:
+            return "it stopped answering PING"
+        return f"it exited with code {code}"
 
     def stop(self, timeout_s: float = STOP_TIMEOUT_S) -> None:
         """Stop clamd."""
         self.process.stop(timeout=timeout_s)
 
 
+def check_ready(service: Service, started: float, now: float | None = None) -> bool:
+    """One readiness poll of a launched service: True when ready; raise when it died or timed out."""
+    now = time.monotonic() if now is None else now
+    if not service.is_running():
+        raise ServiceFailed(service, f"{service.exit_description()} while starting")
+    if now - started >= service.settle_s and service.ready():
+        return True
+    if now - started > service.start_timeout_s:
+        raise ServiceFailed(service, f"not ready after {service.start_timeout_s:.0f} s")
+    return False
+
+
 def wait_until_ready(service: Service, progress: Callable[[float], None], every_s: float = 10.0) -> None:
     """Poll readiness; call progress(elapsed) every few seconds; raise when it dies or times out."""
     started = time.monotonic()
     next_report = started + every_s
-    while True:
+    while not check_ready(service, started):
         now = time.monotonic()
-        if not service.is_running():
-            raise ServiceFailed(service, f"{service.exit_description()} while starting")
-        if now - started >= service.settle_s and service.ready():
-            return
-        if now - started > service.start_timeout_s:
-            raise ServiceFailed(service, f"not ready after {service.start_timeout_s:.0f} s")
         if now >= next_report:
             progress(now - started)
             next_report += every_s
-        time.sleep(0.2)
+        time.sleep(POLL_S)
 
 
 class ServiceFailed(RuntimeError):

@@ -1,4 +1,10 @@
-"""The whole product as one object: start every service in order, stop in reverse.
+"""The whole product as one object: start every service at once, stop in reverse order.
+
+The services do not need each other to start (each one's readiness is its own: a process
+that answers; the gateway, action server and bridge report an unreachable neighbour in
+/health/ready, not by failing), so they are launched together and the stack is ready when
+every one of them is (issue 17: 15 s one after another, Rasa alone ~8 s). Only the
+Telegram bridge waits for the gateway, whose reachability is its readiness.
 
 ``Stack(settings, model_path).start()`` is what ``make run`` and the test fixture
 ``tests/fixtures/stack.py`` both use, so tests run the product the way users do.
@@ -18,11 +24,16 @@ from bot.runner.environment import (
 )
 from bot.runner.readiness import http_ok, rasa_model_loaded
 from bot.safe_start import private_dir, tighten_tree
-from bot.runner.services import ClamdService, ProcessService, Service, ServiceFailed, wait_until_ready
+from bot.runner.services import (
+    POLL_S, ClamdService, ProcessService, Service, ServiceFailed, check_ready, wait_until_ready,
+)
 from bot.runner.watchdog import Watchdog
 
 SERVICE_ORDER = ("clamd", "backend", "actions", "rasa", "gateway", "console", "telegram")
+# A service launched only once these are ready (its own readiness depends on them).
+STARTS_AFTER = {"telegram": ("gateway",)}
 RASA_NOTE = "Rasa takes up to about a minute to load a model"
+PROGRESS_EVERY_S = 10.0
 
 
 class StackError(RuntimeError):
@@ -30,7 +41,7 @@ class StackError(RuntimeError):
 
 
 class Stack:
-    """Starts, watches and stops clamd, backend, action server, Rasa, gateway and Telegram."""
+    """Starts (together), watches and stops clamd, backend, action server, Rasa, gateway and Telegram."""
 
     def __init__(self, settings: Settings, model_path: Path, out: Callable[[str], None] = print) -> None:
         if not settings.conversation_key:
@@ -45,6 +56,8 @@ class Stack:
         self.model_path = Path(model_path)
         self.out = out
         self.services: dict[str, Service] = {}
+        self.ready_after_s: dict[str, float] = {}  # launch to ready, per service (last start)
+        self.started_in_s: float | None = None  # start() until every service was ready
         # Stops the services if this process dies without stop() (SIGKILL, a crash).
         self.watchdog = Watchdog()
 
@@ -93,35 +106,80 @@ class Stack:
         return telegram_status(settings or self.settings)
 
     def start(self) -> None:
-        """Start every service in order, each ready before the next; all or nothing."""
+        """Start every service at once (the bridge after the gateway); all ready, or none left running."""
         # Data, logs and secrets are this user's only (files written before were 0644).
         private_dir(self.var_dir / "log")
         tighten_tree(self.var_dir)
         leftovers.stop_all(self.run_dir, self.out)
         total = len(SERVICE_ORDER)
+        steps: dict[str, str] = {}
+        for number, name in enumerate(SERVICE_ORDER, start=1):
+            if name == "telegram" and (reason := self.telegram_off_reason()):
+                self.out(f"[{number}/{total}] telegram: {reason}")
+                continue
+            steps[name] = f"[{number}/{total}] "
+        started = time.monotonic()
         try:
-            for number, name in enumerate(SERVICE_ORDER, start=1):
-                if name == "telegram" and (reason := self.telegram_off_reason()):
-                    self.out(f"[{number}/{total}] telegram: {reason}")
-                    continue
-                self.start_service(name, _step=f"[{number}/{total}] ")
+            self._start_together(steps)
         except BaseException:
             self.stop()
             raise
+        self.started_in_s = round(time.monotonic() - started, 2)
+
+    def _start_together(self, steps: dict[str, str]) -> None:
+        """Launch every named service whose STARTS_AFTER are ready; poll all until each is ready."""
+        waiting = [name for name in SERVICE_ORDER if name in steps]  # not launched yet
+        starting: dict[str, float] = {}  # launched, not ready yet: name -> launch time
+        report_at: dict[str, float] = {}  # when to say "still starting" next
+        ready: set[str] = set()
+        while waiting or starting:
+            for name in list(waiting):
+                if all(before in ready or before not in steps for before in STARTS_AFTER.get(name, ())):
+                    waiting.remove(name)
+                    self._launch(name, self.settings, steps[name])
+                    starting[name] = time.monotonic()
+                    report_at[name] = starting[name] + PROGRESS_EVERY_S
+            for name, launched in list(starting.items()):
+                service = self.services[name]
+                try:
+                    if check_ready(service, launched):
+                        del starting[name]
+                        ready.add(name)
+                        self._ready(name, launched, steps[name])
+                except ServiceFailed as failure:
+                    self._fail(failure)
+            now = time.monotonic()
+            for name, launched in starting.items():
+                if now >= report_at[name]:
+                    self.out(f"{steps[name]}{name}: still starting, {now - launched:.0f} s")
+                    report_at[name] += PROGRESS_EVERY_S
+            if starting:
+                time.sleep(POLL_S)
 
     def start_service(self, name: str, _step: str = "", **overrides) -> None:
         """Start one service (again) and wait until it is ready; overrides change its settings."""
+        settings = self.settings.model_copy(update=overrides) if overrides else self.settings
+        started = time.monotonic()
+        service = self._launch(name, settings, _step)
+        try:
+            wait_until_ready(service, lambda s: self.out(f"{_step}{name}: still starting, {s:.0f} s"))
+        except ServiceFailed as failure:
+            self._fail(failure)
+        except BaseException:
+            self.stop_service(name)
+            raise
+        self._ready(name, started, _step)
+
+    def _launch(self, name: str, settings: Settings, step: str) -> Service:
+        """Build and launch one service without waiting for it; a launcher error is a StackError."""
         if name in self.services:
             raise StackError(f"{name} is already running")
-        settings = self.settings.model_copy(update=overrides) if overrides else self.settings
         service = self._build(name, settings)
-        self.out(f"{_step}{name}: starting{f' ({service.note})' if service.note else ''}, log {service.log_path}")
-        started = time.monotonic()
+        self.out(f"{step}{name}: starting{f' ({service.note})' if service.note else ''}, log {service.log_path}")
         self.services[name] = service
         try:
             service.launch()
             self._guard(service)
-            wait_until_ready(service, lambda s: self.out(f"{_step}{name}: still starting, {s:.0f} s"))
         except ServiceFailed as failure:
             self._fail(failure)
         except Exception as error:  # the launcher itself raised (missing binary, bad config)
@@ -129,7 +187,12 @@ class Stack:
         except BaseException:
             self.stop_service(name)
             raise
-        self.out(f"{_step}{name}: ready after {time.monotonic() - started:.1f} s")
+        return service
+
+    def _ready(self, name: str, launched: float, step: str) -> None:
+        """Note and report that a service became ready."""
+        self.ready_after_s[name] = round(time.monotonic() - launched, 2)
+        self.out(f"{step}{name}: ready after {self.ready_after_s[name]:.1f} s")
 
     def _fail(self, failure: ServiceFailed) -> None:
         """Report why a service failed with the end of its log, stop it, raise StackError."""

@@ -178,6 +178,16 @@ class ClamdProcess:
         """PID of our clamd while it runs."""
         return self._proc.pid if self._proc is not None and self._proc.poll() is None else None
 
+    @property
+    def returncode(self) -> int | None:
+        """clamd's exit code once it has exited, else None."""
+        return self._proc.poll() if self._proc is not None else None
+
+    def private_pid_file(self) -> None:
+        """clamd writes its PID file 0644 whatever the umask: make it this user's only."""
+        if self.pid_file.exists():
+            self.pid_file.chmod(0o600)
+
     def is_running(self) -> bool:
         """True while our clamd process is alive and answers PING."""
         return self.pid is not None and ping(self.socket_path)
@@ -234,8 +244,7 @@ class ClamdProcess:
             if ping(self.socket_path, timeout=0.5):
                 self.startup_s = time.monotonic() - started
                 log.info("clamd ready in %.3f s (pid %s)", self.startup_s, self._proc.pid)
-                if self.pid_file.exists():  # clamd writes it 0644 whatever the umask
-                    self.pid_file.chmod(0o600)
+                self.private_pid_file()
                 return
             time.sleep(0.01)
         self.stop()

@@ -67,7 +67,8 @@ def pin(lock: str, package: str) -> str:
 def run_main(tmp_path, capsys, allowlist_text: str) -> tuple[int, str]:
     allowlist = tmp_path / "allowlist.txt"
     allowlist.write_text(allowlist_text)
-    code = audit.main(["--service", "osv", "--allowlist", str(allowlist), "--cache-dir", str(tmp_path / "cache")])
+    code = audit.main(["--only", "python", "--service", "osv", "--allowlist", str(allowlist),
+                       "--cache-dir", str(tmp_path / "cache")])
     return code, capsys.readouterr().out
 
 
@@ -89,7 +90,7 @@ def test_an_advisory_not_in_the_allowlist_fails_and_an_allowed_one_passes(fake_s
     code, out = run_main(tmp_path, capsys, both)
     assert code == 0, out
     assert out.splitlines()[-1].startswith("audit: passed: 2 allowed advisories, none new")
-    assert all(f"audit: {source}" in out for source in audit.SOURCES)  # every lock and venv reported
+    assert all(f"audit: {source}" in out for source in audit.PYTHON_SOURCES)  # every lock and venv reported
 
 
 def test_an_allowance_counts_only_for_its_own_lock(fake_service, tmp_path, capsys):
@@ -154,8 +155,10 @@ def test_unreachable_service_skips_with_one_line_quickly(tmp_path):
     seconds = time.monotonic() - started
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("audit: skipped, nothing was checked"), result.stdout
+    assert len(lines) == 2 and lines[0].startswith("audit: skipped, nothing was checked"), result.stdout
     assert "osv: connection refused" in lines[0] and "pypi: connection refused" in lines[0]
+    # The Debian part (debsecan through the same proxy), or why it did not run.
+    assert lines[1].startswith("audit: debian: skipped, nothing was checked: "), result.stdout
     assert seconds < 20
 
 
@@ -163,6 +166,8 @@ def test_the_allowlist_names_a_reason_for_each_advisory_in_its_lock():
     entries = audit.read_allowlist(audit.ALLOWLIST)
     assert entries, "the Rasa 3.6 environment has known advisories"
     for entry in entries:
+        if entry.lock == audit.DEBIAN:
+            continue  # a Debian source package: what is installed differs from machine to machine
         assert entry.package in audit.source_pins(entry.lock), \
             f"{entry.advisory}: {entry.package} is not in {entry.lock} (line {entry.line}): remove the entry"
         assert len(entry.reason.split()) >= 8
@@ -180,3 +185,109 @@ def test_an_allowlist_entry_without_a_reason_or_id_is_refused(tmp_path, line, co
     path.write_text("# comment\n\n" + line + "\n")
     with pytest.raises(audit.AllowlistError, match=complaint):
         audit.read_allowlist(path)
+
+
+# The Debian part: the real debsecan, its data from a stand-in of the Debian security
+# tracker (debsecan's own format: zlib, "VERSION 1", advisories, package lines with flags
+# binary/source, urgency, remote, fix-available), its installed packages from a dpkg
+# status file of our own.
+TRACKER_DATA = """VERSION 1
+CVE-2099-0001,,stand-in advisory for prometheus, fixed in the release
+CVE-2099-0002,,stand-in advisory for redis, no fix yet
+TEMP-0000001-ABCDEF,,stand-in advisory for bash, not a package of the product
+CVE-2099-0003,,stand-in advisory for clamav, already fixed in the installed version
+
+prometheus,0,SHRF,99.0,
+redis,1,SM  ,,
+bash,2,SL F,99.0,
+clamav,3,SH F,99.0,1.4.6+dfsg-0+deb12u1
+
+prometheus,prometheus
+redis,redis-server redis-tools
+bash,bash
+clamav,clamav-daemon libclamav12
+
+"""
+DPKG_STATUS = "".join(
+    f"Package: {name}\nStatus: install ok installed\nArchitecture: amd64\n{source}Version: {version}\n\n"
+    for name, source, version in (
+        ("prometheus", "", "2.42.0+ds-5+deb12u1"),
+        ("redis-server", "Source: redis (5:7.0.15-1~deb12u10)\n", "5:7.0.15-1~deb12u10"),
+        ("bash", "", "5.2.15-2+b7"),
+        ("clamav-daemon", "Source: clamav\n", "1.4.6+dfsg-0+deb12u1"),
+    ))
+debsecan_missing = pytest.mark.skipif(not Path(audit.DEBSECAN).exists(),
+                                      reason="debsecan is not installed (scripts/install.sh installs it)")
+
+
+@pytest.fixture
+def debian_tracker(tmp_path):
+    """(source URL, dpkg status file) of a stand-in tracker serving this release's data."""
+    import http.server
+    import threading
+    import zlib
+
+    suite = audit.debian_codename()
+    (tmp_path / "tracker").mkdir()
+    (tmp_path / "tracker" / suite).write_bytes(zlib.compress(TRACKER_DATA.encode()))
+    status = tmp_path / "status"
+    status.write_text(DPKG_STATUS)
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, directory=str(tmp_path / "tracker"), **kwargs)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Quiet)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/", str(status)
+    server.shutdown()
+
+
+def run_debian(tmp_path, capsys, tracker, allowlist_text: str = "") -> tuple[int, str]:
+    allowlist = tmp_path / "allowlist.txt"
+    allowlist.write_text(allowlist_text)
+    url, status = tracker
+    code = audit.main(["--only", "debian", "--allowlist", str(allowlist), "--debian-source", url, "--dpkg-status", status])
+    return code, capsys.readouterr().out
+
+
+@debsecan_missing
+def test_a_debian_fix_not_installed_fails_with_the_upgrade_command(tmp_path, capsys, debian_tracker):
+    code, out = run_debian(tmp_path, capsys, debian_tracker)
+    assert code == 1, out
+    suite = audit.debian_codename()
+    lines = out.splitlines()
+    # prometheus: fixed in the release, not installed. redis: no fix yet (counted). bash: not
+    # the product's. clamav: the installed version is the fixed one.
+    assert lines[0] == (f"audit: debian ({suite}, debsecan): 1 advisories with a fix in {suite} not installed, "
+                        "1 without a fix yet, in prometheus, redis"), out
+    assert "audit: NEW: debian: prometheus 2.42.0+ds-5+deb12u1 (prometheus) CVE-2099-0001, fixed in 99.0 (unstable)" in out
+    assert lines[-1].startswith(f"audit: FAILED: 1 Debian advisories fixed in {suite} but not installed: "
+                                "apt-get update && apt-get install --only-upgrade prometheus"), out
+    assert "bash" not in out and "clamav" not in out and "TEMP-" not in out
+
+
+@debsecan_missing
+def test_an_allowed_debian_advisory_passes(tmp_path, capsys, debian_tracker):
+    code, out = run_debian(tmp_path, capsys, debian_tracker, f"CVE-2099-0001 | debian | prometheus | {REASON}\n")
+    assert code == 0, out
+    assert ":1): debian: prometheus 2.42.0+ds-5+deb12u1 (prometheus) CVE-2099-0001" in out
+    assert out.splitlines()[-1].startswith("audit: debian: passed: 1 allowed, none new")
+
+
+@debsecan_missing
+def test_an_unreachable_tracker_skips_the_debian_part_with_one_line(tmp_path, capsys, debian_tracker):
+    code, out = run_debian(tmp_path, capsys, ("http://127.0.0.1:1/", debian_tracker[1]))
+    assert code == 0, out
+    assert out.splitlines() == [out.splitlines()[0]] and out.startswith(
+        "audit: debian: skipped, nothing was checked: the Debian security tracker did not answer"), out
+    assert "Connection refused" in out
+
+
+def test_without_debsecan_the_debian_part_says_so(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(audit, "DEBSECAN", str(tmp_path / "no-debsecan"))
+    code, out = run_debian(tmp_path, capsys, ("http://127.0.0.1:1/", "/nonexistent"))
+    assert code == 0 and out.startswith("audit: debian: skipped, nothing was checked: debsecan is not installed"), out

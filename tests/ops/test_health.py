@@ -111,5 +111,75 @@ def test_the_telegram_bridge_reports_its_readiness(stack):
                 assert status == 503 and body["checks"]["gateway"] == "gateway not reachable", body
             finally:
                 stack.start_service("gateway")
+            # The Bot API refusing getUpdates (429 here), then answering again: not ready, then ready.
+            fake.flood_control["getUpdates"] = 10_000
+            body = wait_for_check(url, "telegram", "Telegram not reachable")
+            assert body["checks"]["gateway"] == "ok", body
+            fake.flood_control["getUpdates"] = 0
+            wait_for_check(url, "telegram", "ok")
+            # The Bot API gone (connection refused): not ready, and still live.
+            fake.stop()
+            wait_for_check(url, "telegram", "Telegram not reachable")
+            assert httpx.get(f"{url}/health/live", timeout=10).status_code == 200
         finally:
             stack.stop_service("telegram")
+
+
+def wait_for_check(url: str, check: str, value: str, timeout: float = 40) -> dict:
+    """The readiness body once `check` says `value` (the bridge long-polls for 10 s at a time)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        body = ready(url)[1]
+        if body["checks"].get(check) == value or time.monotonic() > deadline:
+            assert body["checks"].get(check) == value, body
+            return body
+        time.sleep(0.5)
+
+
+@pytest.mark.postgres
+def test_the_action_server_with_its_shared_outbox_gone_is_not_ready(tmp_path):
+    """Scale-out: the outbox lives in PostgreSQL; the database going away shows in readiness."""
+    import os
+    import secrets
+    import subprocess
+    import sys
+    import time
+
+    import psycopg
+
+    from bot.config import PROJECT_ROOT
+    from tests.fixtures.postgres import PG_ADMIN, fresh_databases, url_of
+
+    with fresh_databases("intake_outbox_ready") as (name,):
+        port = free_port()
+        env = {key: value for key, value in os.environ.items() if not key.startswith("INTAKE_")}
+        env.update({"INTAKE_OUTBOX_DATABASE_URL": url_of(name), "INTAKE_VAR_DIR": str(tmp_path),
+                    "INTAKE_BACKEND_PORT": str(free_port()), "INTAKE_INTERNAL_TOKEN": secrets.token_urlsafe(32),
+                    "INTAKE_ACTIONS_TOKEN": secrets.token_urlsafe(32), "SANIC_HOST": "127.0.0.1"})
+        log = open(tmp_path / "actions.log", "wb")
+        server = subprocess.Popen([sys.executable, "-m", "actions", "--port", str(port)], cwd=PROJECT_ROOT, env=env,
+                                  stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                try:
+                    if httpx.get(f"{url}/health/live", timeout=2).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    time.sleep(0.5)
+            status, body = ready(url)
+            assert body["checks"]["outbox"] == "ok", (body, (tmp_path / "actions.log").read_text()[-2000:])
+            assert status == 503 and body["checks"]["backend"] == "backend not reachable"  # none started here
+            with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+            status, body = ready(url)
+            assert status == 503 and body["checks"]["outbox"] == "outbox not reachable", body
+            assert name not in str(body), "no database names in the answer"
+            assert httpx.get(f"{url}/health/live", timeout=10).status_code == 200  # alive all the same
+        finally:
+            os.killpg(server.pid, 9)
+            server.wait(timeout=10)
+            log.close()

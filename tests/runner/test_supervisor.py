@@ -111,7 +111,7 @@ def test_stop_kills_a_process_that_ignores_sigterm(tmp_path):
     assert time.monotonic() - started < 3
 
 
-def test_the_stack_starts_in_order_and_stops_in_reverse(tmp_path, monkeypatch):
+def test_the_stack_launches_in_order_and_stops_in_reverse(tmp_path, monkeypatch):
     monkeypatch.setattr(Stack, "telegram_off_reason", lambda self, settings=None: "Telegram is off (test)")
     stack = DummyStack(tmp_path, {})
     stack.start()
@@ -126,12 +126,45 @@ def test_the_stack_starts_in_order_and_stops_in_reverse(tmp_path, monkeypatch):
     assert stack.services == {}
 
 
-def test_a_failing_service_stops_the_ones_before_it(tmp_path, monkeypatch):
+def test_the_services_start_together_and_the_stack_is_ready_when_all_are(tmp_path, monkeypatch):
+    """Six services of 1.5 s each: one after another 9 s, together about the slowest one."""
+    monkeypatch.setattr(Stack, "telegram_off_reason", lambda self, settings=None: "off")
+    slow = {name: ("--delay", "1.5") for name in ("clamd", "backend", "actions", "rasa", "gateway", "console")}
+    slow["rasa"] = ("--delay", "3")
+    stack = DummyStack(tmp_path, slow)
+    started = time.monotonic()
+    stack.start()
+    try:
+        elapsed = time.monotonic() - started
+        assert all(http_ok(s.url) for s in stack.services.values()), "start() returned before every service was ready"
+        assert stack.ready_after_s["rasa"] >= 3.0
+        assert stack.started_in_s >= stack.ready_after_s["rasa"]
+        assert elapsed < 7.5, f"not started together: {elapsed:.1f} s"
+    finally:
+        stack.stop()
+
+
+def test_the_telegram_bridge_is_launched_only_once_the_gateway_is_ready(tmp_path, monkeypatch):
+    monkeypatch.setattr(Stack, "telegram_off_reason", lambda self, settings=None: None)
+    stack = DummyStack(tmp_path, {"gateway": ("--delay", "1")})
+    stack.start()
+    try:
+        lines = stack.lines
+        gateway_ready = next(i for i, line in enumerate(lines) if line.startswith("[5/7] gateway: ready after"))
+        telegram_starting = next(i for i, line in enumerate(lines) if line.startswith("[7/7] telegram: starting"))
+        assert telegram_starting > gateway_ready
+        assert http_ok(stack.services["telegram"].url)
+    finally:
+        stack.stop()
+
+
+def test_a_failing_service_stops_every_service_started_with_it(tmp_path, monkeypatch):
     monkeypatch.setattr(Stack, "telegram_off_reason", lambda self, settings=None: "off")
     stack = DummyStack(tmp_path, {"rasa": ("--delay", "30", "--exit-after", "0.3")})
     with pytest.raises(StackError, match="rasa: it exited with code 3 while starting"):
         stack.start()
-    assert stack.stopped == ["rasa", "actions", "backend", "clamd"]
+    # The failed one first (with its log shown), then the others in reverse order.
+    assert stack.stopped == ["rasa", "console", "gateway", "actions", "backend", "clamd"]
     assert stack.services == {}
     assert any("dummy gives up" in line for line in stack.lines), "the log tail was not shown"
 

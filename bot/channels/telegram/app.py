@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 import re
 import sys
+import time
 from urllib.parse import urlsplit
 
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+from telegram.request import HTTPXRequest
 
 from bot.config import Settings, get_settings
 from bot.safe_start import safe_start
@@ -46,6 +48,33 @@ def telegram_status(settings: Settings) -> str | None:
     return None
 
 
+class UpdatesRequest(HTTPXRequest):
+    """PTB's getUpdates connection (its defaults: one connection), remembering whether Telegram
+    answered the last long poll: PTB's updater keeps running, and retrying, while the Bot API
+    is unreachable, so `updater.running` alone says nothing about receiving updates."""
+
+    def __init__(self) -> None:
+        super().__init__(connection_pool_size=1)
+        self.answered_at: float | None = None
+        self.failed_at: float | None = None
+
+    async def do_request(self, *args, **kwargs):
+        try:
+            status, payload = await super().do_request(*args, **kwargs)
+        except Exception:
+            self.failed_at = time.monotonic()
+            raise
+        if status == 200:
+            self.answered_at = time.monotonic()
+        else:
+            self.failed_at = time.monotonic()
+        return status, payload
+
+    def failing(self) -> bool:
+        """The last getUpdates failed (refused, timed out, an error status) and none succeeded since."""
+        return self.failed_at is not None and (self.answered_at is None or self.failed_at > self.answered_at)
+
+
 def build_application(settings: Settings, gateway: GatewayClient | None = None) -> Application:
     """A PTB application wired to the gateway; it closes the gateway client on shutdown."""
     # The internal token also exempts the bridge from the gateway's per-address limits.
@@ -66,6 +95,7 @@ def build_application(settings: Settings, gateway: GatewayClient | None = None) 
         .rate_limiter(AIORateLimiter(max_retries=3))
         .post_init(publish_commands)
         .post_shutdown(close_gateway)
+        .get_updates_request(updates := UpdatesRequest())
     )
     if settings.telegram_base_url:
         builder = builder.base_url(settings.telegram_base_url)
@@ -76,6 +106,7 @@ def build_application(settings: Settings, gateway: GatewayClient | None = None) 
     bridge.register(application)
     commands.register(application, bridge)
     application.bot_data["bridge"] = bridge
+    application.bot_data["updates_request"] = updates
     return application
 
 
@@ -118,7 +149,12 @@ def start_health_server(settings: Settings, application: Application) -> None:
 
     async def receiving() -> str | None:
         updater = application.updater
-        return None if application.running and updater and updater.running else "not receiving updates yet"
+        if not (application.running and updater and updater.running):
+            return "not receiving updates yet"
+        updates = application.bot_data.get("updates_request")
+        if settings.telegram_mode != "webhook" and updates is not None and updates.failing():
+            return "Telegram not reachable"  # polling: the last getUpdates failed
+        return None
 
     gateway = (settings.telegram_gateway_url or settings.public_url).rstrip("/")
     sidecar.serve(settings.host, settings.telegram_health_port, lambda: {
