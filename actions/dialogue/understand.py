@@ -253,12 +253,11 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
     """
     intent_topic = INTENT_TOPICS.get(parse.intent or "") if parse.confidence >= 0.3 else None
     previous = context.frame
-    if context.concern and (previous is None or previous.matter is None or previous.topic is None):
-        # Inside an enquiry: its matter, and what a question naming no topic is about there
-        # ("kann das auch mein Bruder machen?" in the pick-up enquiry asks about the pick-up).
-        matter = next((m for m in vocabulary.matters if m.concern == context.concern), None)
-        previous = replace(previous or QuestionFrame(), matter=(previous and previous.matter) or (matter and matter.name),
-                           topic=(previous and previous.topic) or (matter and matter.topic))
+    if context.concern and (previous is None or previous.matter is None):
+        previous = replace(previous or QuestionFrame(), matter=_matter_of_concern(context.concern, vocabulary))
+        if previous.matter is None and previous.topic is None:
+            # The pick-up enquiry has no matter: its topic is what a question in it asks on about.
+            previous = replace(previous, topic=_topic_of_concern(context.concern))
     commands: list[Command] = []
     in_message: QuestionFrame | None = None
     marked = split_marked(parse.text, vocabulary)
@@ -428,6 +427,13 @@ def accepts_offer(folded: str, vocabulary: Vocabulary) -> bool:
     """ "ja, dann bitte abschicken", "go ahead and send it": yes to the enquiry just offered
     (content/questions.yml `accepting`), unless the message says no or not."""
     return vocabulary.accepting.any(folded, typos=False) and not vocabulary.declining.any(folded, typos=False)
+
+
+def _topic_of_concern(concern: str) -> str | None:
+    """The topic whose answer offers this enquiry (card_pickup: pickup), if any."""
+    from actions.dialogue.compose import TOPIC_ANSWERS
+
+    return next((topic for topic in TOPIC_ANSWERS if _topic_concern([QuestionFrame(topic=topic)]) == concern), None)
 
 
 def _topic_concern(frames: list[QuestionFrame]) -> str | None:

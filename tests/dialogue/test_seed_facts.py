@@ -182,8 +182,8 @@ def test_a_statement_before_a_question_tells_what_it_is_about(text, expected):
 # -- a question inside the pick-up enquiry ---------------------------------------------------------
 
 @pytest.mark.parametrize("text, expected", [
-    ("Kann meine Nachbarin das stattdessen übernehmen?", ["ask pickup card_pickup relative"]),
-    ("can my cousin do this for me instead?", ["ask pickup card_pickup relative"]),
+    ("Kann meine Nachbarin das stattdessen übernehmen?", ["ask pickup relative"]),
+    ("can my cousin do this for me instead?", ["ask pickup relative"]),
     ("Lisa Bruder", ["set given_names"]),                       # a name, even with a relative's word in it
 ])
 def test_a_question_in_the_pick_up_enquiry_is_about_the_pick_up(text, expected):

@@ -105,3 +105,37 @@ def test_money_asks_the_fee(text, language, words):
 ])
 def test_a_country_is_no_language_switch(text, switched):
     assert any(c.startswith("switch") for c in turn(text)) == switched
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Muss ich beim Antrag selbst erscheinen?", "de"), ("Muss ich da selber hin?", "de"),
+    ("do I have to turn up myself?", "en"), ("Must I be present when they take the application?", "en"),
+])
+def test_being_there_oneself_is_the_appearance(text, language):
+    assert turn(text)[0].startswith("ask appearance")
+
+
+@pytest.mark.parametrize("first, second, language, asked, words", [
+    ("Was kostet die Erteilung?", "super, und für meine Nichte, sie ist 9?", "de", "ask fee issue relative 9", ["50"]),
+    ("Was kostet die Erteilung?", "prima. und für meinen Enkel (12)?", "de", "ask fee issue relative 12", ["50"]),
+    ("What does an extension cost?", "great, and for my nephew aged 14?", "en", "ask fee extension relative 14", ["48"]),
+    ("What does an extension cost?", "cool and for my stepdaughter?", "en", "ask fee extension child", ["48"]),
+])
+def test_more_relatives_and_a_word_of_thanks_before_the_follow_up(first, second, language, asked, words):
+    from actions.dialogue.commands import AskQuestion
+    from tests.dialogue.helpers import summary
+
+    _, follow = conversation([first, second], language)
+    assert summary(AskQuestion(follow.frame)) == asked
+    for word in words:
+        assert word in said(follow), said(follow)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # "also" inside a question is no second question; after a comma it starts one.
+    ("Does the Fiktionswirkung also apply to a Blue Card?", ["ask fiktion blue_card"]),
+    ("Kann ich also meine Karte abholen lassen?", ["ask pickup"]),
+    ("How much is the first permit, also do I need an appointment?", ["ask fee issue", "ask appointments appointment"]),
+])
+def test_also_inside_a_question_does_not_split_it(text, expected):
+    assert turn(text) == expected
