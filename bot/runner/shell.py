@@ -19,14 +19,18 @@ import subprocess
 import sys
 
 from bot.config import PROJECT_ROOT, get_settings
-from bot.runner.environment import ACTIONS_TOKEN_VARIABLE, RASA_BIN, child_env, free_port, rasa_env, stored_secret
+from bot.runner.environment import (
+    ACTIONS_TOKEN_VARIABLE, RASA_LAUNCHER, RASA_PYTHON, child_env, free_port, rasa_env, stored_secret,
+)
 from bot.runner.readiness import http_ok
 from bot.runner.services import _die_with_parent
 from bot.runner.training import TrainingError, ensure_model
 
 
 def shell_command(model, port: int, host: str = "127.0.0.1") -> list[str]:
-    return [str(RASA_BIN), "shell", "--model", str(model), "--endpoints", "endpoints.yml",
+    """`rasa shell` through the project's launcher (deploy/rasa/rasa_run.py: Ctrl-D ends it,
+    files it writes are private, the action token stays in the environment)."""
+    return [str(RASA_PYTHON), str(RASA_LAUNCHER), "shell", "--model", str(model), "--endpoints", "endpoints.yml",
             "--credentials", "credentials.yml", "--port", str(port), "--interface", host,
             "--logging-config-file", "deploy/rasa/logging.yml"]
 

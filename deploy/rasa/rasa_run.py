@@ -19,6 +19,10 @@ a wrong or missing token goes on to Rasa's own code exactly as before (JWT when
 configured, else 401 NotAuthenticated). The launcher refuses to start when it cannot
 install the check (a Rasa whose `requires_auth` looks different).
 
+`rasa shell` (for `make shell`, bot/runner/shell.py) ends on Ctrl-D: Rasa 3.6's console
+lets prompt_toolkit's EOFError escape from its input task and the shell's server then runs
+on with nobody typing; `shell_ends_on_eof` makes Ctrl-D what /stop is.
+
 skops (how Rasa stores the LogisticRegression classifier) is imported before Rasa: its
 import builds lists of trusted numpy/scipy types by searching every loaded module for
 each function, and after TensorFlow is loaded (~5900 modules instead of ~1400) that took
@@ -31,6 +35,7 @@ import sys
 
 MIN_LENGTH = 16
 _CONSTANT_TIME = "_intake_constant_time"
+_ENDS_ON_EOF = "_intake_ends_on_eof"
 
 
 def constant_time_api_token() -> None:
@@ -72,6 +77,24 @@ def constant_time_api_token() -> None:
     rasa.server.requires_auth = requires_auth
 
 
+def shell_ends_on_eof() -> None:
+    """rasa.core.channels.console reading Ctrl-D (EOFError) as the end of input, as /stop."""
+    from rasa.core.channels import console
+
+    original = console._get_user_input
+    if getattr(original, _ENDS_ON_EOF, False):
+        return
+
+    async def _get_user_input(previous_response):
+        try:
+            return await original(previous_response)
+        except EOFError:
+            return None  # record_messages stops on None, then the shell's server stops
+
+    setattr(_get_user_input, _ENDS_ON_EOF, True)
+    console._get_user_input = _get_user_input
+
+
 def preload_skops() -> None:
     """Import skops.io while few modules are loaded (see above); without skops, nothing to do."""
     try:
@@ -108,6 +131,8 @@ def main() -> int:
         print(f"rasa: refusing to start: cannot install the constant-time token check ({error}); "
               "deploy/rasa/rasa_run.py knows Rasa 3.6's rasa/server.py.", file=sys.stderr, flush=True)
         return 2
+    if sys.argv[1:2] == ["shell"]:
+        shell_ends_on_eof()
     from rasa.__main__ import main as rasa_main
 
     return rasa_main()

@@ -108,9 +108,9 @@ def test_photo_size_is_not_published_so_said_honestly(language, text):
 
 @pytest.mark.parametrize("language, first, condition", [
     ("de", "Muss ich persönlich kommen?", "auch wenn ich krank bin?"),
-    ("de", "Was ist die Fiktionswirkung?", "und wenn mein Titel schon abgelaufen ist?"),
-    ("en", "What is the Fiktionswirkung?", "what if it already expired?"),
     ("en", "Do I have to come in person?", "even if I am ill?"),
+    ("de", "Was kostet die Verlängerung?", "und wenn sie schon abgelaufen ist?"),   # an expired title: no fee published
+    ("en", "How much is the extension?", "what if it already expired?"),
 ])
 def test_a_condition_the_information_does_not_cover_is_said_honestly(language, first, condition):
     """No exception is published: the previous answer is not repeated as if it settled the condition."""

@@ -56,3 +56,27 @@ def test_the_card_in_other_words_is_the_eat(text, language):
 def test_follow_words_count_only_after_their_own_topic(previous, text):
     commands = turn(text, Context(frame=previous))
     assert not any(c.startswith(("ask fiktion", "ask eat")) for c in commands), commands
+
+
+@pytest.mark.parametrize("first, second, language, words", [
+    # After the pick-up: the authorisation in the client's words.
+    ("Kann mein Cousin meine Karte abholen?", "reicht da ein Zettel mit meiner Unterschrift?", "de", ["Formular"]),
+    ("Can a colleague pick up my card?", "would a signed note from me be enough?", "en", ["form"]),
+    # After an appointment question: how to get one.
+    ("Brauche ich für die Erteilung einen Termin?", "und wie kann ich einen vereinbaren?", "de", ["99-2421"]),
+    ("Is an appointment needed to extend?", "ok, how do I book one?", "en", ["99-2421"]),
+])
+def test_pick_up_and_appointment_follow_ups_in_the_client_s_words(first, second, language, words):
+    _, follow = conversation([first, second], language)
+    for word in words:
+        assert word in said(follow), said(follow)
+
+
+def test_inside_the_pick_up_enquiry_a_question_asks_on_about_the_pick_up():
+    from tests.dialogue.helpers import form_turn
+
+    assert form_turn("braucht meine Tochter dafür ein spezielles Formular?", "date_of_birth", concern="card_pickup") == [
+        "ask pickup child"]
+    assert form_turn("does the person need a form for that?", "place_of_birth", concern="card_pickup") == ["ask pickup"]
+    # Regression: the answer to the field is still the answer.
+    assert form_turn("4.7.1992", "date_of_birth", concern="card_pickup") == ["set date_of_birth"]

@@ -34,7 +34,8 @@ def test_without_a_running_action_server_it_says_what_to_do(tmp_path):
 
 def test_the_shell_uses_the_model_our_endpoints_and_the_quiet_logging(tmp_path):
     command = shell_command(tmp_path / "m.tar.gz", 5999)
-    assert command[1] == "shell" and command[command.index("--model") + 1] == str(tmp_path / "m.tar.gz")
+    assert command[1].endswith("deploy/rasa/rasa_run.py") and command[2] == "shell"  # the launcher's patches
+    assert command[command.index("--model") + 1] == str(tmp_path / "m.tar.gz")
     assert command[command.index("--endpoints") + 1] == "endpoints.yml"
     assert command[command.index("--logging-config-file") + 1] == "deploy/rasa/logging.yml"
     assert command[command.index("--interface") + 1] == "127.0.0.1"  # Rasa's default is every interface
@@ -128,14 +129,23 @@ def ask(terminal: Terminal, question: str, expected: str) -> str:
     return terminal.wait_for(re.escape(expected), 120)
 
 
+def make_shell(stack, mark: str) -> Terminal:
+    command = ["make", "--no-print-directory", "shell"]
+    if (PROJECT_ROOT / ".env").exists():  # a developer's .env would point `make` at their own product
+        command = [sys.executable, "-m", "bot.runner.shell"]
+    return Terminal(command, _env_for(stack, LEA_SHELL_TEST_MARK=mark))
+
+
+def assert_nothing_left(stack, mark: str) -> None:
+    assert processes_with_env("LEA_SHELL_TEST_MARK", mark) == [], "a process of `make shell` outlived it"
+    assert not list(stack.var_dir.glob("shell-tracker.sqlite3*")), "the shell's tracker file was left behind"
+
+
 @pytest.mark.slow
 def test_make_shell_answers_in_german_and_english_and_ends_cleanly(stack):
     """`make shell` on a terminal against the running product: two real answers, /stop, nothing left."""
     mark = f"shell-test-{os.getpid()}-{time.time_ns()}"
-    command = ["make", "--no-print-directory", "shell"]
-    if (PROJECT_ROOT / ".env").exists():  # a developer's .env would point `make` at their own product
-        command = [sys.executable, "-m", "bot.runner.shell"]
-    terminal = Terminal(command, _env_for(stack, LEA_SHELL_TEST_MARK=mark))
+    terminal = make_shell(stack, mark)
     try:
         terminal.wait_for(r"Bot loaded\. Type a message", 300)
         english = ask(terminal, "how much r the fees", "EUR 96")
@@ -150,5 +160,22 @@ def test_make_shell_answers_in_german_and_english_and_ends_cleanly(stack):
         assert terminal.process.wait(timeout=60) == 0, terminal.text[-2000:]
     finally:
         terminal.close()
-    assert processes_with_env("LEA_SHELL_TEST_MARK", mark) == [], "a process of `make shell` outlived it"
-    assert not list(stack.var_dir.glob("shell-tracker.sqlite3*")), "the shell's tracker file was left behind"
+    assert_nothing_left(stack, mark)
+
+
+@pytest.mark.slow
+def test_ctrl_d_ends_make_shell(stack):
+    """Rasa 3.6's console let Ctrl-D's EOFError escape and its server ran on (the shell hung);
+    the launcher reads it as /stop."""
+    mark = f"shell-eof-{os.getpid()}-{time.time_ns()}"
+    terminal = make_shell(stack, mark)
+    try:
+        terminal.wait_for(r"Bot loaded\. Type a message", 300)
+        terminal.wait_for(r"Your input ->", 60)
+        time.sleep(0.5)
+        terminal.type("\x04")
+        assert terminal.process.wait(timeout=60) == 0, terminal.text[-2000:]
+        assert "EOFError" not in terminal.text
+    finally:
+        terminal.close()
+    assert_nothing_left(stack, mark)
