@@ -325,3 +325,49 @@ def test_action_calls_reuse_one_connection_and_send_the_domain_only_when_the_ser
     assert out["one_connection"], "every call opened its own connection"
     assert out["error"] == 500  # Rasa's own error for an answer >= 400
 
+
+TWO_PASS_WINDOW = r"""
+import asyncio, json, sys
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, Restarted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from bot.tracker_window import window
+from bot.windowed_tracker_store import WindowedSQLTrackerStore
+
+domain = Domain.load("domain")
+store = WindowedSQLTrackerStore(domain=domain, dialect="sqlite", db=sys.argv[1], window_turns=5)
+events = [SlotSet("language", "de")]
+for turn in range(30):
+    events += [ActionExecuted("action_listen"),
+               UserUttered(f"message {turn}", {"name": "greet", "confidence": 0.9}, parse_data={"text": f"message {turn}"})]
+    if turn == 3:
+        events += [ActiveLoop("enquiry_form"), SlotSet("given_names", "Ana")]
+    if turn == 12:
+        events += [SlotSet("language", "en")]
+    events += [BotUttered(f"answer {turn}")]
+tracker = DialogueStateTracker.from_events("long", events, domain.slots)
+asyncio.run(store.save(tracker))
+short = DialogueStateTracker.from_events("short", events[:8], domain.slots)
+asyncio.run(store.save(short))
+
+def one_pass(sender):  # what the store read before: every row with its data, then the window
+    with store.session_scope() as session:
+        rows = store._event_query(session, sender, fetch_events_from_all_sessions=False).with_entities(
+            store.SQLEvent.id, store.SQLEvent.type_name, store.SQLEvent.data).all()
+    return [json.loads(row[2]) for row in window(rows, 5)]
+
+out = {}
+for sender in ("long", "short"):
+    loaded = asyncio.run(store.retrieve(sender))
+    got = [event.as_dict() for event in loaded.events]
+    expected = [event.as_dict() for event in DialogueStateTracker.from_dict(sender, one_pass(sender), domain.slots).events]
+    out[sender] = {"same": got == expected, "users": sum(1 for e in got if e["event"] == "user"),
+                   "language": loaded.get_slot("language"), "form": loaded.active_loop_name}
+print(json.dumps(out))
+"""
+
+
+def test_a_long_session_is_loaded_in_two_reads_exactly_as_the_window_over_every_row(tmp_path):
+    out = in_rasa(TWO_PASS_WINDOW, str(tmp_path / "tracker.sqlite3"))
+    assert out["long"] == {"same": True, "users": 5, "language": "en", "form": "enquiry_form"}, out
+    assert out["short"]["same"] and out["short"]["users"] == 2, out
