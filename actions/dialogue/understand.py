@@ -283,7 +283,7 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
                 read_clause(t, None, True, vocabulary).topics for t in texts[1:]):
             topics = (intent_topic,)  # no topic word: the NLU's question intent names it
         if topics:
-            base = in_message or (QuestionFrame(matter=previous.matter) if previous else QuestionFrame())
+            base = in_message or (QuestionFrame(matter=_carried(previous, topics, vocabulary)) if previous else QuestionFrame())
             if clause.refers and previous is not None and in_message is None:
                 base = QuestionFrame(matter=previous.matter, title=previous.title, person=previous.person,
                                      age=previous.age, occasion=previous.topic)
@@ -363,6 +363,16 @@ def _keeps(earlier: str | None, later: str | None, vocabulary: Vocabulary) -> bo
     (content/questions.yml `keeps`: the visa is what "the extension" extends)."""
     matter = next((m for m in vocabulary.matters if m.name == earlier), None)
     return matter is not None and later is not None and later in matter.keeps
+
+
+def _carried(previous: QuestionFrame, topics: tuple[str, ...], vocabulary: Vocabulary) -> str | None:
+    """The previous question's matter for a question on `topics`: kept unless that matter does not
+    carry to another topic ("How do I get an appointment?" then "how much are the fees?" asks the
+    fees in general, not the fee of an appointment; content/questions.yml `carries`)."""
+    matter = next((m for m in vocabulary.matters if m.name == previous.matter), None)
+    if matter is not None and not matter.carries and previous.topic not in topics:
+        return None
+    return previous.matter
 
 
 def _matter_of_concern(concern: str, vocabulary: Vocabulary) -> str | None:

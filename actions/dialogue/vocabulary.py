@@ -151,6 +151,7 @@ class Matter:
     concern: str | None
     fee: str | None
     keeps: tuple[str, ...] = ()   # matters a later clause of the same message names that mean this one
+    carries: bool = True          # whether a question on another topic in a later turn is still about it
 
 
 @dataclass(frozen=True)
@@ -188,7 +189,8 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
                            Words.of(t.get("person_object")), Words.of(t.get("things")), Words.of(t.get("needing")),
                            Words.of(t.get("in_question")), Words.of(t.get("settles")))
                      for name, t in data["topics"].items()),
-        matters=tuple(Matter(name, Words.of(m["words"]), m.get("concern"), m.get("fee"), tuple(m.get("keeps") or ()))
+        matters=tuple(Matter(name, Words.of(m["words"]), m.get("concern"), m.get("fee"), tuple(m.get("keeps") or ()),
+                             bool(m.get("carries", True)))
                       for name, m in data["matters"].items()),
         titles={k: Words.of(v) for k, v in data["titles"].items()},
         persons={k: Words.of(v) for k, v in data["persons"].items()},
