@@ -285,6 +285,9 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
             in_message = previous = frame
         elif follows_up:
             frame = previous.follow(clause.details)
+            if previous.occasion and vocabulary.doing.any(clause.folded, typos=False):
+                # "Termin zur Abholung? Und kann das mein Sohn machen?": he would do the pick-up.
+                frame = replace(frame, topic=previous.occasion, occasion=None)
             commands.append(NotCovered(frame) if _unknown_fee(frame, vocabulary) else AskQuestion(frame))
             in_message = previous = frame
         elif clause.details.has_details:

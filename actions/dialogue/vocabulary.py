@@ -139,6 +139,7 @@ class Vocabulary:
     asking: Words = Words(())          # "I would like to know ...": a wish to apply becomes a question
     requesting: Words = Words(())      # "können Sie das aufnehmen?": a question becomes a request
     accepting: Words = Words(())       # "ja, bitte abschicken": yes to the enquiry just offered
+    doing: Words = Words(())           # "kann das mein Sohn machen?": a person doing what the question was for
     declining: Words = Words(())       # "nein", "not yet": no yes to it after all
     same_topic: Words = Words(())      # "seit wann?", "why?": asks on about the previous answer
     conditions: Words = Words(())      # "auch wenn ...?", "what if ...?": a condition on the previous answer
@@ -169,6 +170,7 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
         asking=Words.of(data["asking"]),
         requesting=Words.of(data["requesting"]),
         accepting=Words.of(data.get("accepting") or ()),
+        doing=Words.of(data.get("doing") or ()),
         declining=Words.of(data.get("declining") or ()),
         same_topic=Words.of(data["same_topic"]),
         conditions=Words.of(data.get("conditions") or ()),
