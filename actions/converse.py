@@ -19,10 +19,10 @@ from actions.replies import send
 from bot.catalogue import load_catalogue
 
 # What the NLU's intent does when the model has nothing to say (buttons, "abbrechen", nonsense,
-# a plain greeting, thanks, "no" or goodbye; show_menu and the rest end at the menu).
+# a plain greeting, thanks, "no", goodbye or "are you a bot?"; show_menu and the rest end at the menu).
 FALLBACK_RESPONSES = {"switch_language": "utter_language_switched", "insult": "utter_insult",
                       "greet": "utter_greet", "thank": "utter_thank", "goodbye": "utter_goodbye",
-                      "deny": "utter_goodbye"}
+                      "deny": "utter_goodbye", "bot_challenge": "utter_bot_challenge"}
 
 
 def turn_context(tracker: Tracker) -> Context:

@@ -274,8 +274,8 @@ def _nationalities() -> dict:
 
 
 @lru_cache
-def _country_index() -> dict[str, str]:
-    """Folded country name or alias -> ISO 3166 alpha-3 code."""
+def _country_names() -> dict[str, str]:
+    """Folded country name (English and German) -> ISO 3166 alpha-3 code."""
     german = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["de"], fallback=True)
     index: dict[str, str] = {}
     for country in pycountry.countries:
@@ -286,6 +286,13 @@ def _country_index() -> dict[str, str]:
             # "Syrien, Arabische Republik" -> "syrien"
             index.setdefault(_fold(name.split(",")[0]), country.alpha_3)
             index.setdefault(_fold(name.split("(")[0]), country.alpha_3)
+    return index
+
+
+@lru_cache
+def _country_index() -> dict[str, str]:
+    """Folded country name or alias -> ISO 3166 alpha-3 code."""
+    index = dict(_country_names())
     aliases = _nationalities()
     for code, words in (aliases.get("aliases") or {}).items():
         for word in words:
@@ -362,6 +369,50 @@ def country_name(code: str, language: str) -> str:
         german = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["de"], fallback=True)
         return german.gettext(country.name).split(",")[0]
     return name
+
+
+# Words before a country's name that make it a person's origin ("he's from India", "aus der Türkei").
+_FROM = ("from", "aus", "from the", "aus der", "aus dem")
+# The country the office is in: "in Deutschland" is where, never whose nationality.
+_HERE = "DEU"
+
+
+@lru_cache
+def _people_words() -> dict[str, str]:
+    """Folded adjectives and person nouns of content/nationalities.yml ("italiener", "spanish") -> code."""
+    names = _country_names()
+    return {_fold(str(w)): code for code, words in (_nationalities().get("aliases") or {}).items()
+            if code not in ("XXA", "XXX", _HERE) for w in words
+            if len(_fold(str(w))) > 2 and _fold(str(w)) not in names}
+
+
+def nationality_named(text: str) -> str | None:
+    """The nationality a sentence states ("Er ist Italiener", "she's from India"): an alpha-3 code or None.
+
+    Adjectives and person nouns count anywhere, a country's name only after "aus"/"from"
+    ("Urlaub in Italien" names no one's nationality); Germany never.
+    """
+    tokens = re.findall(r"[a-z]+", _fold(text))
+    people, names = _people_words(), _country_names()
+    for i in range(len(tokens)):
+        for n in (3, 2, 1):
+            phrase = " ".join(tokens[i:i + n])
+            before = {" ".join(tokens[max(0, i - k):i]) for k in (1, 2)}
+            code = people.get(phrase) or (names.get(phrase) if before & set(_FROM) else None)
+            if code is None and n == 1 and len(phrase) > 5:
+                code = next((people[f] for f in _adjective_forms(phrase) if f in people), None)
+            if code and code != _HERE:
+                return code
+    return None
+
+
+def eu_member(code: str) -> bool | None:
+    """True for an EU member state, False for another state, None for the EEA states and
+    Switzerland (free movement too; the office's published information names only the EU)."""
+    listed = _nationalities()
+    if code in (listed.get("eu_members") or ()):
+        return True
+    return None if code in (listed.get("eu_like") or ()) else False
 
 
 # --- contact data -------------------------------------------------------------------

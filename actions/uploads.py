@@ -65,5 +65,25 @@ class ActionHandleUpload(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if _asks_a_question(tracker):
+            # Typed words the NLU took for an upload ("are the attachments safe?"): the conversation
+            # model answers them. The gateway's own reports ("/upload_received{...}") never get here.
+            from actions.converse import ActionConverse
+
+            return await ActionConverse().run(dispatcher, tracker, domain)
         await report_upload(dispatcher, tracker, intent)
         return []
+
+
+def _asks_a_question(tracker: Tracker) -> bool:
+    """Whether a typed message (not the gateway's /upload_... report) asks a question the model answers."""
+    from actions.converse import turn_context
+    from actions.dialogue.commands import AskQuestion
+    from actions.dialogue.understand import Parse, interpret
+
+    text = tracker.latest_message.get("text") or ""
+    if not text.strip() or text.startswith("/"):
+        return False
+    intent = tracker.latest_message.get("intent") or {}
+    commands = interpret(Parse(text, intent.get("name"), intent.get("confidence") or 0.0), turn_context(tracker))
+    return any(isinstance(c, AskQuestion) for c in commands)

@@ -163,11 +163,11 @@ def parse_knowledge(data: Any) -> Knowledge:
                      offers=offers, sentences=sentences, sentence_sources=sentence_sources)
 
 
-SENTENCE_VARIABLES = {"age", "concern"}
+SENTENCE_VARIABLES = {"age", "concern", "country"}
 
 
 def _parse_sentences(raw: Any, facts: dict) -> tuple[dict, dict]:
-    """Composable sentences: de and en, sources; placeholders are facts, {age} or {concern}."""
+    """Composable sentences: de and en, sources; placeholders are facts, {age}, {concern} or {country}."""
     if not isinstance(raw, dict):
         raise KnowledgeError("content/knowledge.yml: 'sentences:' must map names to de/en texts")
     texts, sources = {}, {}

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from actions.dialogue.frame import QuestionFrame
 from actions.dialogue.vocabulary import Vocabulary, load_vocabulary
+from actions.fields import country_name, eu_member
 from bot import knowledge as kb
 
 # Topics answered by one answer of content/knowledge.yml whatever the frame says.
@@ -65,6 +66,8 @@ def _pickup(frame: QuestionFrame, language: str) -> list[Reply]:
 def _fiktion(frame: QuestionFrame, language: str) -> list[Reply]:
     if frame.title == "schengen_visa":
         return [Reply(text=kb.sentence("fiktion_schengen", language))]
+    if frame.expired:
+        return [Reply(text=kb.sentence("fiktion_expired", language))]
     if frame.title == "national_visa" or frame.matter == "visa_extension":
         return [Reply(text=kb.sentence("fiktion_national_visa", language))]
     return [Reply(text=kb.answer("faq_fiktionswirkung", language), answer="faq_fiktionswirkung")]
@@ -78,6 +81,15 @@ def _documents(frame: QuestionFrame, language: str) -> list[Reply]:
     if frame.person == "child" or frame.minor:
         replies.append(Reply(text=kb.sentence("documents_child", language)))
     return replies
+
+
+def _titles(frame: QuestionFrame, language: str) -> list[Reply]:
+    """Who needs a title; for a person of a named nationality, whether they do (EU citizens not)."""
+    eu = eu_member(frame.nationality) if frame.nationality else False
+    if frame.nationality and eu is not False:
+        key = "titles_eu" if eu else "titles_eu_like"
+        return [Reply(text=kb.sentence(key, language, country=country_name(frame.nationality, language)))]
+    return [Reply(text=kb.answer("faq_titles", language), answer="faq_titles")]
 
 
 def _process(frame: QuestionFrame, language: str) -> list[Reply]:
@@ -110,6 +122,8 @@ def compose(frame: QuestionFrame, language: str, vocabulary: Vocabulary | None =
         return _documents(frame, language)
     if topic == "process":
         return _process(frame, language)
+    if topic == "titles":
+        return _titles(frame, language)
     if topic == "requirements":
         return _requirements(frame, language)
     if topic in kb.load_knowledge().sentences and topic not in TOPIC_ANSWERS:

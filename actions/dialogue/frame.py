@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from actions.dialogue.vocabulary import Vocabulary, fold
+from actions.fields import nationality_named
 from bot.knowledge import read_age
 
 ADULT_AGE = 18
@@ -26,6 +27,8 @@ class QuestionFrame:
     person: str | None = None     # None (the client), "child" or "relative"
     age: int | None = None
     occasion: str | None = None   # the topic the question is for ("documents" for the "pickup")
+    nationality: str | None = None  # the person's nationality, an alpha-3 code ("er ist Italiener")
+    expired: bool | None = None   # the title has already expired ("und wenn er schon abgelaufen ist?")
 
     @property
     def minor(self) -> bool:
@@ -38,14 +41,24 @@ class QuestionFrame:
     def from_slot(cls, value: Any) -> "QuestionFrame | None":
         if not isinstance(value, dict):
             return None
-        known = {k: value.get(k) for k in ("topic", "matter", "title", "person", "age", "occasion")}
+        known = {k: value.get(k) for k in ("topic", "matter", "title", "person", "age", "occasion", "nationality", "expired")}
         if known["age"] is not None and not isinstance(known["age"], int):
             known["age"] = None
+        if not isinstance(known["nationality"], str):
+            known["nationality"] = None
+        if known["expired"] is not True:
+            known["expired"] = None
         return cls(**known)
 
     def follow(self, change: "QuestionFrame") -> "QuestionFrame":
-        """This frame with what a follow-up states; a new person drops the old age."""
+        """This frame with what a follow-up states; a new person drops the old age; a person
+        named drops the nationality, another person or document the title's expiry."""
         updated = replace(self, **{k: v for k, v in asdict(change).items() if v is not None})
+        if change.person and change.nationality is None:
+            updated = replace(updated, nationality=None)
+        if (change.person and change.person != self.person or change.title and change.title != self.title) \
+                and change.expired is None:
+            updated = replace(updated, expired=None)
         if change.topic and change.topic != self.topic and change.occasion is None:
             updated = replace(updated, occasion=None)  # the occasion belonged to the other question
         if change.person and change.age is None and change.person != self.person:
@@ -57,11 +70,11 @@ class QuestionFrame:
     @property
     def has_details(self) -> bool:
         """Whether it states anything besides the topic (a follow-up needs that)."""
-        return any(v is not None for v in (self.matter, self.title, self.person, self.age))
+        return any(v is not None for v in (self.matter, self.title, self.person, self.age, self.nationality))
 
 
 def read_details(text: str, vocabulary: Vocabulary, short: bool = False) -> QuestionFrame:
-    """Matter, title, person and age named in a clause (no topic)."""
+    """Matter, title, person, age, nationality and an expired title named in a clause (no topic)."""
     folded = fold(text)
     matter = next((m.name for m in vocabulary.matters if m.words.any(folded)), None)
     title = next((k for k, words in vocabulary.titles.items() if words.any(folded)), None)
@@ -72,4 +85,6 @@ def read_details(text: str, vocabulary: Vocabulary, short: bool = False) -> Ques
         age = int(numbers[0]) if len(numbers) == 1 else None
     if age is not None and person is None and age < ADULT_AGE and matter is None:
         person = "child"
-    return QuestionFrame(matter=matter, title=title, person=person, age=age)
+    expired = True if vocabulary.expired.any(folded, typos=False) else None
+    return QuestionFrame(matter=matter, title=title, person=person, age=age, nationality=nationality_named(text),
+                         expired=expired)

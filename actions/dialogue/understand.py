@@ -90,31 +90,45 @@ def split_clauses(text: str, vocabulary: Vocabulary) -> list[str]:
     return [clause for clause, _ in split_marked(text, vocabulary)]
 
 
-def split_marked(text: str, vocabulary: Vocabulary) -> list[tuple[str, bool]]:
-    """The clauses, each with whether its part of the message ended in a question mark."""
+def split_marked(text: str, vocabulary: Vocabulary, own: bool = False) -> list[tuple[str, bool]]:
+    """The clauses, each with whether its part of the message ended in a question mark
+    (own: whether its sentence did, "Ich habe ... geschickt. Was bekomme ich?" only the second)."""
     parts = [(m.group(1), bool(m.group(2))) for m in re.finditer(r"([^?]+)(\?*)", text) if m.group(1).strip()]
     clauses: list[tuple[str, bool]] = []
     for part, asked in parts:
         pieces = [part]
         for separator in vocabulary.separators:
             pieces = [s for piece in pieces for s in re.split(re.escape(separator), piece, flags=re.IGNORECASE)]
-        clauses += [(p.strip(" ,.;"), asked) for p in pieces if p.strip(" ,.;")]
+        cursor = 0
+        for piece in pieces:
+            at = part.find(piece, cursor)
+            cursor = at + len(piece) if at >= 0 else cursor
+            if piece.strip(" ,.;"):
+                # A sentence ending after the clause ("... geschickt. Was ...?"): the mark is not its own.
+                ends_later = own and bool(re.search(r"[.!](\s|$)", part[cursor:].rstrip() + " ")) and \
+                    bool(part[cursor:].strip(" .!"))
+                clauses.append((piece.strip(" ,.;"), asked and not ends_later))
     # A piece of fillers only ("ok and my wife's too?") is no clause of its own beside others.
     meant = [(c, asked) for c, asked in clauses if strip_fillers(fold(c), vocabulary.fillers)]
     return meant or clauses
 
 
-def _strong_topics(folded: str, vocabulary: Vocabulary) -> tuple[tuple[str, ...], str | None]:
+def _names(topic, folded: str, question: bool) -> bool:
+    """Whether the text names the topic by a strong word (or, in a question, a question-only one)."""
+    return topic.strong.any(folded) or question and topic.in_question.any(folded)
+
+
+def _strong_topics(folded: str, vocabulary: Vocabulary, question: bool = False) -> tuple[tuple[str, ...], str | None]:
     """The topics a clause asks about, and a topic named only as its occasion.
 
     "what do I need to bring for my appointment": documents, for the appointment; a topic
     word after an occasion word counts alone when nothing else is asked ("zum Termin?").
     """
-    named = [topic.name for topic in vocabulary.topics if topic.strong.any(folded)]
+    named = [topic.name for topic in vocabulary.topics if _names(topic, folded, question)]
     covered = {c for topic in vocabulary.topics if topic.name in named for c in topic.covers}
     named = [name for name in named if name not in covered]
     core = without_occasions(folded, vocabulary.occasions)
-    asked = [name for name in named if _topic(name, vocabulary).strong.any(core) or any(
+    asked = [name for name in named if _names(_topic(name, vocabulary), core, question) or any(
         hit.startswith(tuple(f"{o} " for o in vocabulary.occasions))  # "in my place", "in meinem Namen"
         for hit in _topic(name, vocabulary).strong.found(folded))]
     if len(asked) == len(named):
@@ -132,12 +146,13 @@ def _topic(name: str, vocabulary: Vocabulary):
 
 def _topics(folded: str, details: QuestionFrame, office: bool, intent_topic: str | None,
             context: bool, vocabulary: Vocabulary, question: bool = False, previous: str | None = None) -> tuple[str, ...]:
-    strong, _ = _strong_topics(folded, vocabulary)
+    strong, _ = _strong_topics(folded, vocabulary, question)
     if strong and details.person:
         strong = _person_brought(strong, folded, vocabulary)
     if strong:
         return tuple(strong)  # weak words beside a strong one are part of that question ("brauche ich einen Termin")
-    if previous and any(t.name == previous and t.follow.any(folded) for t in vocabulary.topics):
+    if previous and any(t.name == previous and (t.follow.any(folded) or t.follow_nationality and details.nationality)
+                        for t in vocabulary.topics):
         return (previous,)  # "so I can still go to my job?" after the Fiktionswirkung: asks on about it
     found = []
     for topic in vocabulary.topics:
@@ -191,10 +206,12 @@ def read_clause(text: str, intent_topic: str | None, context: bool, vocabulary: 
     details = read_details(text, vocabulary, short=True)
     office = vocabulary.office_words.any(folded)
     asked = _without_phrases(_without_matter_phrases(folded, vocabulary), vocabulary.same_topic)
-    topics = _topics(asked, details, office, intent_topic, context, vocabulary,
-                     question or is_question(text, vocabulary), previous)
-    uncovered = vocabulary.not_covered.any(folded)
-    _, occasion = _strong_topics(asked, vocabulary)
+    question = question or is_question(text, vocabulary)
+    topics = _topics(asked, details, office, intent_topic, context, vocabulary, question, previous)
+    # "Wie lange dauert es, bis die Karte fertig ist?": the card's topic answers how long.
+    settled = {p for t in vocabulary.topics if t.name in topics for p in t.settles.phrases}
+    uncovered = any(p not in settled for p in vocabulary.not_covered.found(folded))
+    _, occasion = _strong_topics(asked, vocabulary, question)
     return Clause(text, folded, topics, details, uncovered, occasion, vocabulary.references.any(folded, typos=False))
 
 
@@ -256,28 +273,37 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
         # "und wenn ich krank bin und nicht kommen kann?": one condition, not two questions.
         marked = [(parse.text.strip(), "?" in parse.text)]
     texts = [text for text, _ in marked]
+    asks = [asked or is_question(text, vocabulary) for text, asked in split_marked(parse.text, vocabulary, own=True)]
     for number, (text, asked) in enumerate(marked):
         clause = read_clause(text, intent_topic, previous is not None or in_message is not None, vocabulary, asked,
                              (in_message or previous).topic if (in_message or previous) else None)
+        if clause.topics and _only_context(number, marked, asks, clause, vocabulary):
+            # "Ich habe den Antrag übers Kontaktformular geschickt. Was bekomme ich als Nachweis?":
+            # the statement says what the question is about; it asks nothing itself.
+            in_message = (in_message or QuestionFrame()).follow(clause.details)
+            continue
         topics = clause.topics
         follows_up = previous is not None and previous.topic is not None and clause.details.has_details
         same = (previous is not None and previous.topic is not None and in_message is None and len(marked) == 1
                 and len(clause.folded.split()) <= 8 and vocabulary.same_topic.any(clause.folded, typos=False))
-        # "auch wenn ich krank bin?": only a condition on the previous answer, which states no exceptions.
+        # "auch wenn ich krank bin?", "and if it has already expired?": only a condition on the previous answer.
         condition = (previous is not None and previous.topic is not None and in_message is None and len(marked) == 1
-                     and len(clause.folded.split()) <= 12 and vocabulary.conditions.any(clause.folded, typos=False))
+                     and len(clause.folded.split()) <= 12 and not topics and not follows_up
+                     and (vocabulary.conditions.any(clause.folded, typos=False) or bool(clause.details.expired)))
+        # "und wenn ich es nicht bezahlen kann?" after the fee: a condition that only names the
+        # previous topic again in its own words; the published information states no exceptions.
+        restated = (previous is not None and previous.topic is not None and in_message is None and len(marked) == 1
+                    and len(clause.folded.split()) <= 12 and vocabulary.conditions.any(clause.folded, typos=False)
+                    and topics == (previous.topic,) and not clause.details.has_details
+                    and _names_topic(previous.topic, clause.folded, vocabulary))
         if not topics and not clause.uncovered and intent_topic and not follows_up and not same and not condition and number == 0 and not any(
                 read_clause(t, None, True, vocabulary).topics for t in texts[1:]):
             topics = (intent_topic,)  # no topic word: the NLU's question intent names it
-        if (topics and condition and topics == (previous.topic,) and not clause.details.has_details
-                and _names_topic(previous.topic, clause.folded, vocabulary)):
-            # "und wenn ich es nicht bezahlen kann?" after the fee: a condition on that answer,
-            # naming only its topic again; the published information states no exceptions.
-            frame = previous.follow(QuestionFrame(topic="not_covered"))
-            commands.append(NotCovered(frame))
-            in_message = frame
+        if restated:
+            commands.append(NotCovered(previous))
+            in_message = previous
         elif topics:
-            base = in_message or (QuestionFrame(matter=previous.matter) if previous else QuestionFrame())
+            base = in_message or (QuestionFrame(matter=_carried(previous, topics, vocabulary)) if previous else QuestionFrame())
             if clause.refers and previous is not None and in_message is None:
                 base = QuestionFrame(matter=previous.matter, title=previous.title, person=previous.person,
                                      age=previous.age, occasion=previous.topic)
@@ -313,10 +339,18 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
             # "seit wann?", "why not just once?": asks on about the previous answer.
             commands.append(AskQuestion(previous))
             in_message = previous
-        elif condition:
-            frame = previous.follow(QuestionFrame(topic="not_covered"))
-            commands.append(NotCovered(frame))
+        elif condition and clause.details.expired and previous.topic in vocabulary.expired_answered:
+            # The answer says what applies once the title has expired (the Fiktionswirkung: only on time).
+            frame = previous.follow(QuestionFrame(expired=True))
+            commands.append(AskQuestion(frame))
             in_message = frame
+        elif condition:
+            # The published information states no exceptions: said honestly; the question stays the
+            # previous one, so "und für meine Tochter?" next still follows it up.
+            commands.append(NotCovered(previous))
+            in_message = previous
+        elif clause.details.expired:
+            in_message = (in_message or QuestionFrame()).follow(clause.details)  # "Mein Titel ist abgelaufen. ..."
     return commands
 
 
@@ -324,6 +358,15 @@ def _names_topic(name: str, folded: str, vocabulary: Vocabulary) -> bool:
     """Whether the clause names the topic in its own words (not only by a `follow` word)."""
     topic = _topic(name, vocabulary)
     return topic.strong.any(folded) or topic.weak.any(folded)
+
+
+def _only_context(number: int, marked: list[tuple[str, bool]], asks: list[bool], clause: Clause,
+                  vocabulary: Vocabulary) -> bool:
+    """A statement (no question, no wish to apply) before a question of its own topic in the same message."""
+    if asks[number] or vocabulary.applying.any(clause.folded):
+        return False
+    return any(asks[later] and read_clause(marked[later][0], None, True, vocabulary, True).topics
+               for later in range(number + 1, len(marked)))
 
 
 def _with_occasion(frame: QuestionFrame, occasion: str | None) -> QuestionFrame:
@@ -349,6 +392,16 @@ def _keeps(earlier: str | None, later: str | None, vocabulary: Vocabulary) -> bo
     (content/questions.yml `keeps`: the visa is what "the extension" extends)."""
     matter = next((m for m in vocabulary.matters if m.name == earlier), None)
     return matter is not None and later is not None and later in matter.keeps
+
+
+def _carried(previous: QuestionFrame, topics: tuple[str, ...], vocabulary: Vocabulary) -> str | None:
+    """The previous question's matter for a question on `topics`: kept unless that matter does not
+    carry to another topic ("How do I get an appointment?" then "how much are the fees?" asks the
+    fees in general, not the fee of an appointment; content/questions.yml `carries`)."""
+    matter = next((m for m in vocabulary.matters if m.name == previous.matter), None)
+    if matter is not None and not matter.carries and previous.topic not in topics:
+        return None
+    return previous.matter
 
 
 def _matter_of_concern(concern: str, vocabulary: Vocabulary) -> str | None:

@@ -4,6 +4,8 @@ Text and words are compared folded: lower case, umlauts and their spellings "ae/
 reduced to the plain vowel, "ß" to "ss". A single word of 6+ letters also matches with
 one typo (10+ letters: two), a word of 5 letters with one vowel left out inside it
 ("brng" = "bring"), and so do the words of a phrase; a word ending in "*" matches every ending.
+A phrase with "..." matches its parts in that order with any words between them
+("braucht ... eine aufenthaltserlaubnis" = "Braucht mein Mann eine Aufenthaltserlaubnis?").
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ QUESTIONS_PATH = CONTENT_DIR / "questions.yml"
 _FOLDS = (("ä", "a"), ("ö", "o"), ("ü", "u"), ("ae", "a"), ("oe", "o"), ("ue", "u"), ("ß", "ss"),
           ("’", "'"), ("é", "e"), ("è", "e"))
 _TOKEN = re.compile(r"[a-z0-9'*]+")
+GAP = " ... "   # between the parts of a phrase that may stand apart
 
 
 def fold(text: str) -> str:
@@ -57,7 +60,7 @@ class Words:
 
     @classmethod
     def of(cls, raw: Any) -> "Words":
-        return cls(tuple(fold(str(w)) if not str(w).endswith("*") else fold(str(w)[:-1]) + "*" for w in raw or []))
+        return cls(tuple(GAP.join(_folded_phrase(part) for part in str(w).split("...")) for w in raw or []))
 
     def found(self, folded: str, typos: bool = True) -> list[str]:
         """The phrases that occur in the folded text, in list order (typos: one-letter slips count)."""
@@ -65,7 +68,10 @@ class Words:
         padded = f" {folded} "
         hits = []
         for phrase in self.phrases:
-            if phrase.endswith("*"):
+            if GAP in phrase:
+                if _in_order(phrase.split(GAP), tokens, typos):
+                    hits.append(phrase)
+            elif phrase.endswith("*"):
                 stem = phrase[:-1]
                 if any(t.startswith(stem) for t in tokens) if " " not in stem else f" {stem}" in padded:
                     hits.append(phrase)
@@ -78,6 +84,31 @@ class Words:
 
     def any(self, folded: str, typos: bool = True) -> bool:
         return bool(self.found(folded, typos))
+
+
+def _folded_phrase(raw: str) -> str:
+    raw = raw.strip()
+    return fold(raw[:-1]) + "*" if raw.endswith("*") else fold(raw)
+
+
+def _in_order(parts: list[str], tokens: list[str], typos: bool) -> bool:
+    """Each part (a word, a stem with "*" or words in a row) after the one before it."""
+    start = 0
+    for part in parts:
+        words = part.split()
+        n = len(words)
+        at = next((i for i in range(start, len(tokens) - n + 1)
+                   if all(_word_hit(w, t, typos) for w, t in zip(words, tokens[i:i + n]))), None)
+        if at is None:
+            return False
+        start = at + n
+    return True
+
+
+def _word_hit(word: str, token: str, typos: bool) -> bool:
+    if word.endswith("*"):
+        return token.startswith(word[:-1])
+    return token == word or typos and _typo_hit(word, [token])
 
 
 def _phrase_typo_hit(words: list[str], tokens: list[str]) -> bool:
@@ -109,6 +140,9 @@ class Topic:
     person_object: Words = Words(())  # bring words: with a person as what is brought, this topic is asked
     things: Words = Words(())         # what-words that keep a bring word a question about things
     needing: Words = Words(())        # need words that may stand beside the bring words
+    in_question: Words = Words(())   # strong, but only in a question ("need ... a visa": "I need a visa" is a request)
+    settles: Words = Words(())       # not-covered words this topic's answer does answer ("wie lange dauert" for the card)
+    follow_nationality: bool = False  # a nationality right after a question on this topic asks on about it
 
 
 @dataclass(frozen=True)
@@ -118,6 +152,7 @@ class Matter:
     concern: str | None
     fee: str | None
     keeps: tuple[str, ...] = ()   # matters a later clause of the same message names that mean this one
+    carries: bool = True          # whether a question on another topic in a later turn is still about it
 
 
 @dataclass(frozen=True)
@@ -144,6 +179,8 @@ class Vocabulary:
     same_topic: Words = Words(())      # "seit wann?", "why?": asks on about the previous answer
     conditions: Words = Words(())      # "auch wenn ...?", "what if ...?": a condition on the previous answer
     question_words_anywhere: frozenset[str] = frozenset()  # wh-words: a later part starting with one is a question
+    expired: Words = Words(())         # "schon abgelaufen", "too late": the title has already expired
+    expired_answered: tuple[str, ...] = ()  # topics whose answer says what applies then
 
 
 def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
@@ -151,9 +188,11 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
     return Vocabulary(
         topics=tuple(Topic(name, Words.of(t.get("strong")), Words.of(t.get("weak")), tuple(t.get("covers") or ()),
                            Words.of(t.get("weak_in_question")), Words.of(t.get("follow")),
-                           Words.of(t.get("person_object")), Words.of(t.get("things")), Words.of(t.get("needing")))
+                           Words.of(t.get("person_object")), Words.of(t.get("things")), Words.of(t.get("needing")),
+                           Words.of(t.get("in_question")), Words.of(t.get("settles")), bool(t.get("follow_nationality")))
                      for name, t in data["topics"].items()),
-        matters=tuple(Matter(name, Words.of(m["words"]), m.get("concern"), m.get("fee"), tuple(m.get("keeps") or ()))
+        matters=tuple(Matter(name, Words.of(m["words"]), m.get("concern"), m.get("fee"), tuple(m.get("keeps") or ()),
+                             bool(m.get("carries", True)))
                       for name, m in data["matters"].items()),
         titles={k: Words.of(v) for k, v in data["titles"].items()},
         persons={k: Words.of(v) for k, v in data["persons"].items()},
@@ -175,6 +214,8 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
         same_topic=Words.of(data["same_topic"]),
         conditions=Words.of(data.get("conditions") or ()),
         question_words_anywhere=frozenset(fold(w) for w in data["question_words_anywhere"]),
+        expired=Words.of((data.get("expired") or {}).get("words")),
+        expired_answered=tuple((data.get("expired") or {}).get("answered_for") or ()),
     )
 
 

@@ -152,7 +152,7 @@ def test_a_statement_after_a_question_completes_it():
 TWO = [
     ("is it cheaper for children and must they be there too?", ["ask fee child", "ask appearance child"]),
     ("Ist es für Kinder billiger und müssen sie mitkommen?", ["ask fee child", "ask appearance child"]),
-    ("do minors pay less and is a photo needed", ["ask fee child", "ask documents child"]),
+    ("do minors pay less and is a photo needed", ["ask fee child", "ask photo child"]),
     ("how much does a renewal cost and do I need an appointment?", ["ask fee extension", "ask appointments appointment"]),
     ("Was kostet eine Erteilung und muss ich einen Termin machen?", ["ask fee issue", "ask appointments appointment"]),
     ("what's a renewal going to cost me, also how many visits is it?", ["ask fee extension", "ask visits extension"]),

@@ -15,7 +15,7 @@ QUESTIONS_IN_THE_FORM = [
     ("Muss ich persönlich kommen?", "nationality", ["ask appearance extension"]),
     ("Was ist die Fiktionswirkung?", "place_of_birth", ["ask fiktion extension"]),
     ("hold on, how much is this going to cost?", "given_names", ["ask fee extension"]),
-    ("wait, do I need a photo for this?", "family_name", ["ask documents extension"]),
+    ("wait, do I need a photo for this?", "family_name", ["ask photo extension"]),
     ("can my wife pick up the card later?", "email", ["ask pickup extension relative"]),
     ("any news on my status?", "address", ["ask status extension"]),
 ]

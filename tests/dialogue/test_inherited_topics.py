@@ -108,14 +108,14 @@ def test_photo_size_is_not_published_so_said_honestly(language, text):
 
 @pytest.mark.parametrize("language, first, condition", [
     ("de", "Muss ich persönlich kommen?", "auch wenn ich krank bin?"),
-    ("de", "Was ist die Fiktionswirkung?", "und wenn mein Titel schon abgelaufen ist?"),
-    ("en", "What is the Fiktionswirkung?", "what if it already expired?"),
     ("en", "Do I have to come in person?", "even if I am ill?"),
     # A condition that names the previous topic again, or runs over two clauses.
     ("de", "Was kostet eine Verlängerung?", "und falls ich die Gebühr gerade nicht zahlen kann?"),
     ("en", "How much is a first permit?", "what if paying that is too much for me right now?"),
     ("de", "Muss ich persönlich erscheinen?", "auch wenn ich im Ausland bin und nicht vorbeikommen kann?"),
     ("en", "Must I come in person?", "even if I live far away and can't come in?"),
+    ("de", "Was kostet die Verlängerung?", "und wenn sie schon abgelaufen ist?"),   # an expired title: no fee published
+    ("en", "How much is the extension?", "what if it already expired?"),
 ])
 def test_a_condition_the_information_does_not_cover_is_said_honestly(language, first, condition):
     """No exception is published: the previous answer is not repeated as if it settled the condition."""

@@ -26,7 +26,7 @@ QUESTIONS = [
     # documents
     ("Welche Unterlagen muss ich mitnehmen?", ["ask documents"]),
     ("Was für Dokumente braucht ihr von mir?", ["ask documents"]),
-    ("Brauche ich ein biometrisches Foto?", ["ask documents"]),
+    ("Brauche ich ein biometrisches Foto?", ["ask photo"]),
     ("Muss ich den Reisepass mitbringen?", ["ask documents"]),
     ("What paperwork should I bring along?", ["ask documents"]),
     ("Do I need a passport photo?", ["ask documents"]),

@@ -13,7 +13,7 @@ SEVERAL = [
     ("Was ist der eAT und muss mein Kind (9) persönlich kommen?", ["ask eat", "ask appearance child 9"]),
     ("Kann ich Dateien hochladen und wie lange dauert die Bearbeitung?", ["ask uploads", "not_covered"]),
     ("Was kostet die Erteilung und was die Verlängerung?", ["ask fee issue", "ask fee extension"]),
-    ("Was ist die Fiktionswirkung; brauche ich ein Foto?", ["ask fiktion", "ask documents"]),
+    ("Was ist die Fiktionswirkung; brauche ich ein Foto?", ["ask fiktion", "ask photo"]),
     ("How much is a renewal and which documents do I need?", ["ask fee extension", "ask documents extension"]),
     ("Do I need an appointment? What does a new permit cost?", ["ask appointments appointment", "ask fee issue"]),
     ("What is the eAT, and who may collect it?", ["ask eat", "ask pickup"]),

@@ -78,6 +78,22 @@ def test_the_rasa_check_needs_a_loaded_model(stack):
     assert asyncio.run(rasa_check(f"http://127.0.0.1:{free_port()}")()) == "Rasa not reachable"
 
 
+def test_the_gateway_with_rasa_up_but_no_model_loaded_is_not_ready(stack):
+    """The real Rasa with its model unloaded (its HTTP API, DELETE /model): reachable, 409 on
+    /status; the gateway says why. Rasa is restarted afterwards (loads the model again)."""
+    token = stack.settings.rasa_token
+    assert httpx.delete(f"{stack.rasa_url}/model", params={"token": token}, timeout=30).status_code == 204
+    try:
+        assert httpx.get(f"{stack.rasa_url}/status", params={"token": token}, timeout=10).status_code == 409
+        status, body = ready(stack.gateway_url)
+        assert status == 503 and body["checks"]["rasa"] == "Rasa has no model loaded", body
+        assert body["checks"]["backend"] == "ok" and body["checks"]["clamd"] == "ok"
+    finally:
+        stack.stop_service("rasa")
+        stack.start_service("rasa")
+    assert ready(stack.gateway_url)[0] == 200
+
+
 def test_the_backend_with_its_database_gone_is_not_ready(tmp_path):
     from bot.backend.app import create_app
 

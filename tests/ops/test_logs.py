@@ -61,6 +61,26 @@ def test_one_request_id_follows_a_turn_through_every_service(json_stack):
         assert chat.sender not in json.dumps(entries), f"the conversation id is in {name}'s log"
 
 
+def test_rasas_log_lines_of_a_turn_carry_its_request_id(json_stack):
+    """Rasa's log stays plain text; what it logs while handling a turn ends with the turn's id.
+    Here: the action server is down, and Rasa logs its failed call during the turn."""
+    stack = json_stack
+    stack.stop_service("actions")
+    try:
+        offsets = {name: stack.log_path(name).stat().st_size for name in ("gateway", "rasa")}
+        chat = Chat(stack.gateway_url, language="en")
+        chat.say("send my confirmation")  # a custom action: Rasa calls the action server
+        [turn] = [e for e in json_lines(stack.log_path("gateway"), offsets["gateway"])
+                  if e["message"].startswith("turn channel=rest")]
+        rid = turn["request_id"]
+        rasa_log = stack.log_path("rasa").read_bytes()[offsets["rasa"]:].decode(errors="replace")
+        tagged = [line for line in rasa_log.splitlines() if line.endswith(f"[request_id={rid}]")]
+        assert any("Failed to run custom action" in line for line in tagged), rasa_log[-3000:]
+        assert chat.sender not in rasa_log
+    finally:
+        stack.start_service("actions", log_format="json")
+
+
 def test_a_client_cannot_plant_a_request_id(stack):
     import httpx
 
