@@ -10,6 +10,10 @@ got slower with every earlier turn (issue 17: about 0.6 ms per turn). This store
   form (after the latest restart or slot reset), and
 - every event of the last ``window_turns`` client messages.
 
+Only those rows are read with their data: a first query reads every event's kind (and the
+small slot events), the window picks the rows, a second reads their data. Reading every
+row's data had made turn 200 cost ~1.2x turn 10 (issue 17).
+
 Policies look back only a few turns (MemoizationPolicy's max_history, rules), slots
 carry everything the form collected, so decisions are the same; the database keeps
 every event (retention, staff, ``retrieve_full_tracker``). New events are appended after
@@ -22,12 +26,21 @@ appends to the log (well under 1 ms) as long as another connection is open (see
 ``_held_connection``). ``synchronous`` stays at SQLite's default FULL, so a
 committed turn is as durable as before; readers (purge, console, backup's online copy,
 which includes the WAL) no longer wait for Rasa's writes.
+
+A turn's rows are written and committed in a worker thread (one for SQLite, whose writes
+are one at a time anyway): the turn still waits for its commit (and SQLite's disk sync),
+but Rasa's one event loop goes on with other conversations meanwhile. Rasa's own ``save``
+runs the commit inside the loop, so every disk sync (2.5-5 ms at load 5) stalled every
+conversation (issue 17, 20 concurrent enquiries). Messages of one conversation are handled
+one at a time (Rasa's lock store), so its saves never overlap.
 """
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 import sqlalchemy as sa
 from typing import Any, Iterator, Optional, Text
@@ -38,6 +51,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from bot.tracker_window import window
 
 DEFAULT_WINDOW_TURNS = 20
+MAX_IDS_PER_QUERY = 900  # SQLite's oldest limit on bound parameters is 999
 # endpoints.yml `synchronous:` on SQLite. FULL (default): a committed turn survives a power
 # loss. NORMAL: it survives a crash of Rasa, not of the machine; the commit then needs no
 # disk sync (the sync blocks Rasa's event loop, measured in docs/BENCHMARKS.md).
@@ -53,7 +67,10 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
         super().__init__(*args, **kwargs)
         self.window_turns = max(1, int(window_turns))
         self._held_connection = None
-        if self.engine.dialect.name == "sqlite":
+        sqlite = self.engine.dialect.name == "sqlite"
+        # SQLite: NullPool, a connection per session, opened and closed in the writing thread.
+        self._writer = ThreadPoolExecutor(max_workers=1 if sqlite else 4, thread_name_prefix="tracker-save")
+        if sqlite:
             with self.engine.connect() as connection:  # the journal mode is stored in the file
                 connection.exec_driver_sql("PRAGMA journal_mode=WAL")
             self._synchronous = SYNCHRONOUS[str(synchronous).lower()]
@@ -67,15 +84,43 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         """The latest session, windowed to its recent turns."""
+        event = self.SQLEvent
         with self.session_scope() as session:
-            rows = self._event_query(session, sender_id, fetch_events_from_all_sessions=False).with_entities(
-                self.SQLEvent.id, self.SQLEvent.type_name, self.SQLEvent.data).all()
-        if not rows or not self.domain:
-            return None
-        kept = window(rows, self.window_turns)
+            query = self._event_query(session, sender_id, fetch_events_from_all_sessions=False)
+            # First every event's kind (and the small slot events whole, the window needs their
+            # names); then the data of the rows the window keeps. A long session's older user and
+            # bot events (~2 KB each, the whole parse) are no longer read on every turn.
+            heads = query.with_entities(event.id, event.type_name,
+                                        sa.case((event.type_name == "slot", event.data), else_=None)).all()
+            if not heads or not self.domain:
+                return None
+            kept = window(heads, self.window_turns)
+            if kept is heads or len(kept) > MAX_IDS_PER_QUERY:  # short session (or a huge state): all of it
+                rows = query.with_entities(event.id, event.type_name, event.data).all()
+                kept = window(rows, self.window_turns)
+            else:
+                data = dict(query.filter(event.id.in_([row[0] for row in kept]))
+                            .with_entities(event.id, event.data).all())
+                kept = [(row[0], row[1], data[row[0]]) for row in kept]
         tracker = DialogueStateTracker.from_dict(sender_id, [json.loads(row[2]) for row in kept], self.domain.slots)
-        setattr(tracker, _LOADED, (len(tracker.events), len(rows)))
+        setattr(tracker, _LOADED, (len(tracker.events), len(heads)))
         return tracker
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Rasa's save (events since the load, one commit), the database work off the event loop."""
+        await self.stream_events(tracker)
+        await asyncio.get_running_loop().run_in_executor(self._writer, self._write, tracker)
+
+    def _write(self, tracker: DialogueStateTracker) -> None:
+        """The body of Rasa 3.6's SQLTrackerStore.save (rasa/core/tracker_store.py), in the writer thread."""
+        with self.session_scope() as session:
+            for event in self._additional_events(session, tracker):
+                data = event.as_dict()
+                session.add(self.SQLEvent(
+                    sender_id=tracker.sender_id, type_name=event.type_name, timestamp=data.get("timestamp"),
+                    intent_name=data.get("parse_data", {}).get("intent", {}).get("name"),
+                    action_name=data.get("name"), data=json.dumps(data)))
+            session.commit()
 
     def _set_synchronous(self, dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
