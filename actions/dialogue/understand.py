@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
+
+import yaml
 
 from actions.dialogue.commands import (
     AskQuestion, CancelEnquiry, Command, CorrectField, GoBack, Implausible, NotCovered, OutOfScope, Puzzled, SetField,
@@ -19,6 +22,7 @@ from actions.dialogue.commands import (
 )
 from actions.dialogue.frame import QuestionFrame, read_details
 from actions.dialogue.vocabulary import Vocabulary, fold, is_whole, load_vocabulary, strip_fillers, without_occasions
+from bot.config import CONTENT_DIR
 from bot.fields import load_registry
 from bot.language import requested_language
 
@@ -147,7 +151,8 @@ def _topics(folded: str, details: QuestionFrame, office: bool, intent_topic: str
         strong = _person_brought(strong, folded, vocabulary)
     if strong:
         return tuple(strong)  # weak words beside a strong one are part of that question ("brauche ich einen Termin")
-    if previous and any(t.name == previous and t.follow.any(folded) for t in vocabulary.topics):
+    if previous and any(t.name == previous and (t.follow.any(folded) or t.follow_nationality and details.nationality)
+                        for t in vocabulary.topics):
         return (previous,)  # "so I can still go to my job?" after the Fiktionswirkung: asks on about it
     found = []
     for topic in vocabulary.topics:
@@ -261,6 +266,12 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
     commands: list[Command] = []
     in_message: QuestionFrame | None = None
     marked = split_marked(parse.text, vocabulary)
+    whole = fold(parse.text)
+    if (previous is not None and previous.topic is not None and len(whole.split()) <= 12
+            and any(w.startswith(c) for c in vocabulary.conditions.phrases
+                    for w in (whole, strip_fillers(whole, vocabulary.fillers)))):
+        # "und wenn ich krank bin und nicht kommen kann?": one condition, not two questions.
+        marked = [(parse.text.strip(), "?" in parse.text)]
     texts = [text for text, _ in marked]
     asks = [asked or is_question(text, vocabulary) for text, asked in split_marked(parse.text, vocabulary, own=True)]
     for number, (text, asked) in enumerate(marked):
@@ -277,12 +288,21 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
                 and len(clause.folded.split()) <= 8 and vocabulary.same_topic.any(clause.folded, typos=False))
         # "auch wenn ich krank bin?", "and if it has already expired?": only a condition on the previous answer.
         condition = (previous is not None and previous.topic is not None and in_message is None and len(marked) == 1
-                     and len(clause.folded.split()) <= 10 and not topics and not follows_up
+                     and len(clause.folded.split()) <= 12 and not topics and not follows_up
                      and (vocabulary.conditions.any(clause.folded, typos=False) or bool(clause.details.expired)))
+        # "und wenn ich es nicht bezahlen kann?" after the fee: a condition that only names the
+        # previous topic again in its own words; the published information states no exceptions.
+        restated = (previous is not None and previous.topic is not None and in_message is None and len(marked) == 1
+                    and len(clause.folded.split()) <= 12 and vocabulary.conditions.any(clause.folded, typos=False)
+                    and topics == (previous.topic,) and not clause.details.has_details
+                    and _names_topic(previous.topic, clause.folded, vocabulary))
         if not topics and not clause.uncovered and intent_topic and not follows_up and not same and not condition and number == 0 and not any(
                 read_clause(t, None, True, vocabulary).topics for t in texts[1:]):
             topics = (intent_topic,)  # no topic word: the NLU's question intent names it
-        if topics:
+        if restated:
+            commands.append(NotCovered(previous))
+            in_message = previous
+        elif topics:
             base = in_message or (QuestionFrame(matter=_carried(previous, topics, vocabulary)) if previous else QuestionFrame())
             if clause.refers and previous is not None and in_message is None:
                 base = QuestionFrame(matter=previous.matter, title=previous.title, person=previous.person,
@@ -308,6 +328,9 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
             in_message = previous = frame
         elif follows_up:
             frame = previous.follow(clause.details)
+            if previous.occasion and vocabulary.doing.any(clause.folded, typos=False):
+                # "Termin zur Abholung? Und kann das mein Sohn machen?": he would do the pick-up.
+                frame = replace(frame, topic=previous.occasion, occasion=None)
             commands.append(NotCovered(frame) if _unknown_fee(frame, vocabulary) else AskQuestion(frame))
             in_message = previous = frame
         elif clause.details.has_details:
@@ -329,6 +352,12 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
         elif clause.details.expired:
             in_message = (in_message or QuestionFrame()).follow(clause.details)  # "Mein Titel ist abgelaufen. ..."
     return commands
+
+
+def _names_topic(name: str, folded: str, vocabulary: Vocabulary) -> bool:
+    """Whether the clause names the topic in its own words (not only by a `follow` word)."""
+    topic = _topic(name, vocabulary)
+    return topic.strong.any(folded) or topic.weak.any(folded)
 
 
 def _only_context(number: int, marked: list[tuple[str, bool]], asks: list[bool], clause: Clause,
@@ -462,6 +491,21 @@ def _topic_concern(frames: list[QuestionFrame]) -> str | None:
     return None
 
 
+@lru_cache
+def _choice_words() -> frozenset[str]:
+    """The words that pick a purpose or a kind of title (content/keywords.yml), folded; not the
+    family purposes' words for people ("Mann", "Kind" are also family names)."""
+    data = yaml.safe_load((CONTENT_DIR / "keywords.yml").read_text(encoding="utf-8"))
+    return frozenset(fold(w) for table in ("purposes", "title_kinds") for key, words in data[table].items()
+                     if not key.startswith("family_") for w in words)
+
+
+def _is_a_choice(folded: str, vocabulary: Vocabulary) -> bool:
+    """ "Arbeit", "Studium", "Residence permit": a whole answer that picks a purpose or a title."""
+    rest = strip_fillers(folded, vocabulary.fillers) or folded
+    return rest in _choice_words()
+
+
 def _names_a_document_or_matter(folded: str, vocabulary: Vocabulary) -> bool:
     """ "Reisepass", "Blaue Karte", "Verlängerung": exact words only (a name may be one typo from a word)."""
     lists = [t.strong for t in vocabulary.topics] + [m.words for m in vocabulary.matters] + list(vocabulary.titles.values())
@@ -504,7 +548,7 @@ def interpret_in_form(parse: Parse, context: Context, vocabulary: Vocabulary | N
         asked = questions(parse, context, vocabulary)
         if asked:
             return asked
-    if requested in FREE_TEXT_FIELDS and _names_a_document_or_matter(folded, vocabulary):
+    if requested in FREE_TEXT_FIELDS and (_names_a_document_or_matter(folded, vocabulary) or _is_a_choice(folded, vocabulary)):
         return [Implausible(requested)]
     # A correction of an earlier answer; asked for the message, a long description is the answer.
     if correction and not (requested == "message" and len(text) > 80):

@@ -66,3 +66,21 @@ def test_answers_in_the_form_carry_no_offer():
     context = Context(language="de", requested="given_names", concern="residence_permit_extension")
     outcome = execute(interpret_in_form(Parse("Was kostet das?"), context), context, in_form=True)
     assert "96" in outcome.replies[0].text and not any(r.buttons for r in outcome.replies)
+
+
+@pytest.mark.parametrize("text, field", [
+    # A purpose or a kind of title typed where a name or place is asked is no answer.
+    ("Studium", "given_names"), ("Forschung", "family_name"), ("Ausbildung", "place_of_birth"),
+    ("research", "given_names"), ("self-employed", "family_name"), ("Duldung", "given_names"),
+])
+def test_a_purpose_or_title_word_is_no_name(text, field):
+    assert form_turn(text, field) == [f"implausible {field}"]
+
+
+@pytest.mark.parametrize("text, field", [
+    # Regression: names that are also words for people, and ordinary names, are taken.
+    ("Mann", "family_name"), ("Kind", "family_name"), ("Arbeitsmann", "family_name"), ("Studer", "family_name"),
+    ("Schulz", "given_names"),
+])
+def test_names_that_look_like_words_are_still_names(text, field):
+    assert form_turn(text, field) == [f"set {field}"]

@@ -167,3 +167,17 @@ def test_saying_send_it_after_an_offer_starts_the_offered_enquiry(text):
 ])
 def test_send_words_without_an_offer_or_with_a_no_start_nothing(text, context):
     assert not any(c.startswith("start") for c in turn(text, context, intent="nlu_fallback", confidence=0.3))
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A person "doing that" after a question with an occasion does the occasion (the pick-up).
+    ("Brauche ich zur Abholung einen Termin, und kann das meine Nichte (19) erledigen?",
+     ["ask appointments appointment", "ask pickup appointment relative 19"]),
+    ("Is an appointment needed for the pick-up and could my husband take care of it?",
+     ["ask appointments appointment", "ask pickup appointment relative"]),
+    # Regression: without a doing word the person follows up the question itself.
+    ("Brauche ich zur Abholung einen Termin, und mein Mann auch?",
+     ["ask appointments appointment", "ask appointments appointment relative"]),
+])
+def test_a_person_doing_that_does_what_the_question_was_for(text, expected):
+    assert turn(text) == expected
