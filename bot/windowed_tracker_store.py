@@ -10,10 +10,6 @@ got slower with every earlier turn (issue 17: about 0.6 ms per turn). This store
   form (after the latest restart or slot reset), and
 - every event of the last ``window_turns`` client messages.
 
-Only those rows are read with their data: a first query reads every event's kind (and the
-small slot events), the window picks the rows, a second reads their data. Reading every
-row's data had made turn 200 cost ~1.2x turn 10 (issue 17).
-
 Policies look back only a few turns (MemoizationPolicy's max_history, rules), slots
 carry everything the form collected, so decisions are the same; the database keeps
 every event (retention, staff, ``retrieve_full_tracker``). New events are appended after
@@ -51,7 +47,6 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from bot.tracker_window import window
 
 DEFAULT_WINDOW_TURNS = 20
-MAX_IDS_PER_QUERY = 900  # SQLite's oldest limit on bound parameters is 999
 # endpoints.yml `synchronous:` on SQLite. FULL (default): a committed turn survives a power
 # loss. NORMAL: it survives a crash of Rasa, not of the machine; the commit then needs no
 # disk sync (the sync blocks Rasa's event loop, measured in docs/BENCHMARKS.md).
@@ -84,26 +79,14 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         """The latest session, windowed to its recent turns."""
-        event = self.SQLEvent
         with self.session_scope() as session:
-            query = self._event_query(session, sender_id, fetch_events_from_all_sessions=False)
-            # First every event's kind (and the small slot events whole, the window needs their
-            # names); then the data of the rows the window keeps. A long session's older user and
-            # bot events (~2 KB each, the whole parse) are no longer read on every turn.
-            heads = query.with_entities(event.id, event.type_name,
-                                        sa.case((event.type_name == "slot", event.data), else_=None)).all()
-            if not heads or not self.domain:
-                return None
-            kept = window(heads, self.window_turns)
-            if kept is heads or len(kept) > MAX_IDS_PER_QUERY:  # short session (or a huge state): all of it
-                rows = query.with_entities(event.id, event.type_name, event.data).all()
-                kept = window(rows, self.window_turns)
-            else:
-                data = dict(query.filter(event.id.in_([row[0] for row in kept]))
-                            .with_entities(event.id, event.data).all())
-                kept = [(row[0], row[1], data[row[0]]) for row in kept]
+            rows = self._event_query(session, sender_id, fetch_events_from_all_sessions=False).with_entities(
+                self.SQLEvent.id, self.SQLEvent.type_name, self.SQLEvent.data).all()
+        if not rows or not self.domain:
+            return None
+        kept = window(rows, self.window_turns)
         tracker = DialogueStateTracker.from_dict(sender_id, [json.loads(row[2]) for row in kept], self.domain.slots)
-        setattr(tracker, _LOADED, (len(tracker.events), len(heads)))
+        setattr(tracker, _LOADED, (len(tracker.events), len(rows)))
         return tracker
 
     async def save(self, tracker: DialogueStateTracker) -> None:
