@@ -149,6 +149,9 @@ def _topics(folded: str, details: QuestionFrame, office: bool, intent_topic: str
     strong, _ = _strong_topics(folded, vocabulary, question)
     if strong and details.person:
         strong = _person_brought(strong, folded, vocabulary)
+    before = next((t for t in vocabulary.topics if t.name == previous), None) if previous else None
+    if strong and before and set(strong) <= set(before.follow_covers) and before.follow.any(folded):
+        return (previous,)  # "auch Fotos vom Handy?" right after the uploads: files, not the biometric photo
     if strong:
         return tuple(strong)  # weak words beside a strong one are part of that question ("brauche ich einen Termin")
     if previous and any(t.name == previous and (t.follow.any(folded) or t.follow_nationality and details.nationality)
