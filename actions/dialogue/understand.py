@@ -387,6 +387,15 @@ def _matter_follow_up(parse: Parse, context: Context, vocabulary: Vocabulary) ->
     return [NotCovered(frame) if _unknown_fee(frame, vocabulary) else AskQuestion(frame)]
 
 
+def _matter_process(text: str, vocabulary: Vocabulary) -> list[Command]:
+    """How it goes for the matter a question names, when it names no topic; not for a message
+    shaped as a follow-up ("and what about a new one?") with no question before it."""
+    details = read_details(text, vocabulary)
+    if not details.matter or fold(text).split()[:1] in (["and"], ["und"]):
+        return []
+    return [AskQuestion(replace(details, topic="process"))]
+
+
 def _keeps(earlier: str | None, later: str | None, vocabulary: Vocabulary) -> bool:
     """Whether a matter named earlier in the message stays when a later clause names `later`
     (content/questions.yml `keeps`: the visa is what "the extension" extends)."""
@@ -443,7 +452,9 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
     applying = applying or not asked and bool(named) and wants_enquiry(parse, vocabulary) and (
         vocabulary.requesting.any(folded, typos=False))
     if not asked and not applying and enquiry_intent and is_question(text, vocabulary):
-        asked = _matter_follow_up(parse, context, vocabulary)
+        # "I just moved. Do I have to tell you?": a question about a matter without a topic is
+        # answered with how it goes for that matter (and its enquiry offered), never the form.
+        asked = _matter_follow_up(parse, context, vocabulary) or _matter_process(text, vocabulary)
     if applying:
         asked = []  # "Bitte einen Termin vereinbaren", "my visa expires soon, please extend": no question in it
     commands += asked
