@@ -18,7 +18,7 @@ import yaml
 
 from actions.dialogue.commands import (
     AskQuestion, CancelEnquiry, Command, CorrectField, GoBack, Implausible, NotCovered, OutOfScope, Puzzled, SetField,
-    SkipField, StartEnquiry, SwitchLanguage, Unclear,
+    SkipField, SkipOptional, StartEnquiry, SwitchLanguage, Unclear,
 )
 from actions.dialogue.frame import QuestionFrame, read_details
 from actions.dialogue.vocabulary import Vocabulary, fold, is_whole, load_vocabulary, strip_fillers, without_occasions
@@ -548,6 +548,8 @@ def interpret_in_form(parse: Parse, context: Context, vocabulary: Vocabulary | N
     moves = vocabulary.form_moves
     if requested not in ("concern", "confirmed") and is_whole(moves["back"], folded, vocabulary.fillers):
         return [GoBack()]
+    if requested not in ("concern", "confirmed") and is_whole(moves["skip_rest"], folded, vocabulary.fillers):
+        return [SkipOptional()]  # "skip the rest": every optional question still open
     if requested != "confirmed" and is_whole(moves["puzzled"], folded, vocabulary.fillers):
         return [Puzzled()]
     if not reading.structured and (parse.intent in LEAVING_INTENTS and confident
