@@ -18,7 +18,7 @@ import yaml
 
 from actions.dialogue.commands import (
     AskQuestion, CancelEnquiry, Command, CorrectField, GoBack, Implausible, NotCovered, OutOfScope, Puzzled, SetField,
-    SkipField, StartEnquiry, SwitchLanguage, Unclear,
+    SkipField, SkipOptional, StartEnquiry, SwitchLanguage, Unclear,
 )
 from actions.dialogue.frame import QuestionFrame, read_details
 from actions.dialogue.vocabulary import Vocabulary, fold, is_whole, load_vocabulary, strip_fillers, without_occasions
@@ -149,6 +149,9 @@ def _topics(folded: str, details: QuestionFrame, office: bool, intent_topic: str
     strong, _ = _strong_topics(folded, vocabulary, question)
     if strong and details.person:
         strong = _person_brought(strong, folded, vocabulary)
+    before = next((t for t in vocabulary.topics if t.name == previous), None) if previous else None
+    if strong and before and set(strong) <= set(before.follow_covers) and before.follow.any(folded):
+        return (previous,)  # "auch Fotos vom Handy?" right after the uploads: files, not the biometric photo
     if strong:
         return tuple(strong)  # weak words beside a strong one are part of that question ("brauche ich einen Termin")
     if previous and any(t.name == previous and (t.follow.any(folded) or t.follow_nationality and details.nationality)
@@ -387,6 +390,15 @@ def _matter_follow_up(parse: Parse, context: Context, vocabulary: Vocabulary) ->
     return [NotCovered(frame) if _unknown_fee(frame, vocabulary) else AskQuestion(frame)]
 
 
+def _matter_process(text: str, vocabulary: Vocabulary) -> list[Command]:
+    """How it goes for the matter a question names, when it names no topic; not for a message
+    shaped as a follow-up ("and what about a new one?") with no question before it."""
+    details = read_details(text, vocabulary)
+    if not details.matter or fold(text).split()[:1] in (["and"], ["und"]):
+        return []
+    return [AskQuestion(replace(details, topic="process"))]
+
+
 def _keeps(earlier: str | None, later: str | None, vocabulary: Vocabulary) -> bool:
     """Whether a matter named earlier in the message stays when a later clause names `later`
     (content/questions.yml `keeps`: the visa is what "the extension" extends)."""
@@ -443,7 +455,9 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
     applying = applying or not asked and bool(named) and wants_enquiry(parse, vocabulary) and (
         vocabulary.requesting.any(folded, typos=False))
     if not asked and not applying and enquiry_intent and is_question(text, vocabulary):
-        asked = _matter_follow_up(parse, context, vocabulary)
+        # "I just moved. Do I have to tell you?": a question about a matter without a topic is
+        # answered with how it goes for that matter (and its enquiry offered), never the form.
+        asked = _matter_follow_up(parse, context, vocabulary) or _matter_process(text, vocabulary)
     if applying:
         asked = []  # "Bitte einen Termin vereinbaren", "my visa expires soon, please extend": no question in it
     commands += asked
@@ -534,6 +548,8 @@ def interpret_in_form(parse: Parse, context: Context, vocabulary: Vocabulary | N
     moves = vocabulary.form_moves
     if requested not in ("concern", "confirmed") and is_whole(moves["back"], folded, vocabulary.fillers):
         return [GoBack()]
+    if requested not in ("concern", "confirmed") and is_whole(moves["skip_rest"], folded, vocabulary.fillers):
+        return [SkipOptional()]  # "skip the rest": every optional question still open
     if requested != "confirmed" and is_whole(moves["puzzled"], folded, vocabulary.fillers):
         return [Puzzled()]
     if not reading.structured and (parse.intent in LEAVING_INTENTS and confident
