@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import ActionRouteMessage, ActionShowMenu, answer_intent, offered_concern
 from actions.common import language_of, latest_intent, latest_text
-from actions.conversation import ActionCancelEnquiry
+from actions.conversation import ActionCancelEnquiry, ActionStartOver
 from actions.dialogue.executor import execute
 from actions.dialogue.frame import QuestionFrame
 from actions.dialogue.understand import Context, Parse, interpret
@@ -66,6 +66,8 @@ class ActionConverse(Action):
             return []
         if intent == "cancel":
             return await ActionCancelEnquiry().run(dispatcher, tracker, domain)
+        if intent == "start_over":
+            return await ActionStartOver().run(dispatcher, tracker, domain)
         if intent in ("inform", "correct_field", "skip"):
             return await ActionRouteMessage().run(dispatcher, tracker, domain)
         if intent == "nlu_fallback":

@@ -83,6 +83,11 @@ def missing_fields(slots: dict[str, Any]) -> list[str]:
     return [f for f in required_fields(slots) if slots.get(f) in (None, "")]
 
 
+def open_optional_fields(slots: dict[str, Any], concern: Concern) -> list[str]:
+    """The optional questions still to ask (what "skip all optional questions" would skip)."""
+    return [f for f in missing_fields(slots) if concern.is_optional(f)]
+
+
 def invalid_response(field: str, code: str, domain: dict) -> str:
     """Which response explains an invalid answer: utter_invalid_<field or group>_<code> where
     the domain has one ("utter_invalid_date_of_birth_future"), else utter_invalid_<group>."""
@@ -458,7 +463,9 @@ def unmistakable_values(text: str, fields: set[str]) -> dict[str, Any]:
 
 def format_value(field: str, value: Any, language: str) -> str:
     """A slot value as the client reads it in the summary (actions/field_registry.py)."""
-    if value in (None, "", SKIPPED):
+    if value == SKIPPED:
+        return label("values", "skipped", language)
+    if value in (None, ""):
         return label("values", "not_given", language)
     return show_value(field, value, language)
 
@@ -524,6 +531,9 @@ def ask(dispatcher: CollectingDispatcher, field: str, slots: dict[str, Any], lan
                    button("buttons", "cancel", language, "/cancel")]
     if concern is not None and concern.is_optional(field):
         buttons.append(button("buttons", "skip", language, "/skip"))
+        if len(open_optional_fields(slots, concern)) > 1:
+            # Skip the rest at once: the button sends its title, words of content/questions.yml (skip_rest).
+            buttons.append(button("buttons", "skip_rest", language, label("buttons", "skip_rest", language)))
     dispatcher.utter_message(response=f"utter_ask_{field}", buttons=buttons or None, **kwargs)
 
 

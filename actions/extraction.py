@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from actions import field_registry as registry
@@ -140,42 +141,39 @@ _NAME_STOPS = set(f.words("name_stops"))
 def volunteered_facts(text: str, known: dict[str, Any], concern: Concern | None) -> dict[str, Any]:
     """Facts a client states without being asked, when the wording is unambiguous."""
     found: dict[str, Any] = {}
-    name = _INTRO_NAME.search(text)
-    if name and not known.get("given_names"):
-        words = name.group("name").split()
-        # Stop at connectors: "Max Mustermann und ich" -> "Max Mustermann".
-        cut = []
-        for w in words:
-            if w.lower().strip(".,") in _NAME_STOPS:
-                break
-            cut.append(w)
-        if len(cut) >= 2 and cut[0].lower() not in _NOT_NAMES and all(w[0].isupper() for w in cut):
-            parsed = f.parse_full_name(" ".join(cut))
+    if not known.get("given_names"):
+        found.update(_volunteered_name(text))
+    if not known.get("date_of_birth"):
+        for rest in _after_or_before(_BORN, _DATE_THEN_BORN, text):
+            parsed = f.parse_date_of_birth(rest)
             if parsed.ok:
-                found.update(to_slots("given_names", parsed.value))
-    born = _BORN.search(text)
-    if born and not known.get("date_of_birth"):
-        parsed = f.parse_date_of_birth(born.group("rest"))
-        if parsed.ok:
-            found["date_of_birth"] = parsed.value.isoformat()
+                found["date_of_birth"] = parsed.value.isoformat()
+                break
     place = _BORN_IN.search(text)
     if place and not known.get("place_of_birth"):
-        parsed = f.parse_place(place.group("place") or place.group("place2"))
+        # "born in Osaka on 10 October": a second word only when it is written capitalised.
+        words = (place.group("place") or place.group("place2")).split()
+        parsed = f.parse_place(" ".join(words[:1] + [w for w in words[1:2] if w[:1].isupper()]))
         if parsed.ok and f._fold(parsed.value) not in f._country_index():  # a town, not "born in Syria"
             found["place_of_birth"] = parsed.value
     if not known.get("nationality"):
         nationality = _volunteered_nationality(text)
         if nationality:
             found["nationality"] = nationality
-    expires = _EXPIRES.search(text)
-    if expires and not known.get("title_expiry"):
-        parsed = f.parse_title_expiry(expires.group("rest"))
-        if parsed.ok:
-            found["title_expiry"] = parsed.value.isoformat()
+    if not known.get("title_expiry"):
+        for rest in _after_or_before(_EXPIRES, _DATE_THEN_EXPIRES, text, _about_another_document):
+            parsed = f.parse_title_expiry(rest)
+            if parsed.ok:
+                found["title_expiry"] = parsed.value.isoformat()
+                break
     if "@" in text and not known.get("email"):
         parsed = f.parse_email(text)
         if parsed.ok:
             found["email"] = parsed.value
+    if not known.get("phone") and (phone := _volunteered_phone(text)):
+        found["phone"] = phone
+    if not known.get("address"):
+        found.update(_volunteered_address(text))
     if concern is not None and concern.purposes and not known.get("purpose"):
         parsed = f.parse_purpose(text, concern.purposes)
         if parsed.ok:
@@ -183,22 +181,258 @@ def volunteered_facts(text: str, known: dict[str, Any], concern: Concern | None)
     # Only where the title named is the client's own: "extend my Blue Card", not "apply for a permit"
     # ("Niederlassungserlaubnis beantragen" names the title wanted, not the one held).
     if concern is not None and concern.id in TITLE_MENTION_CONCERNS and not known.get("title_kind"):
-        parsed = f.parse_title_kind(text)
-        if parsed.ok and parsed.value not in ("none", TITLE_WANTED.get(concern.id)):
-            found["title_kind"] = parsed.value
+        held = _title_held(text, ("none", TITLE_WANTED.get(concern.id)))
+        if held:
+            found["title_kind"] = held
     return found
 
 
+def _after_or_before(after: re.Pattern, before: re.Pattern, text: str, skip=lambda text, at: False) -> list[str]:
+    """The text after each keyword ("geboren am ...") and each date before one ("... geboren"),
+    leaving out those `skip` refuses (told the text and where the match starts)."""
+    return ([m.group("rest") for m in after.finditer(text) if not skip(text, m.start())]
+            + [m.group("date") for m in before.finditer(text) if not skip(text, m.start())])
+
+
+_OTHER_DOCUMENT = re.compile(rf"(?<![\w-]){f.any_of('not_title_documents')}(?![\w-])", re.IGNORECASE)
+
+
+def _about_another_document(text: str, at: int) -> bool:
+    """Whether the clause before `at` is about a passport or another document, not the title
+    ("my passport expires 12.12.", "der Reisepass läuft ... ab")."""
+    clause = _CLAUSE_END.split(text[:at])[-1]
+    return bool(_OTHER_DOCUMENT.search(clause)) and not f.parse_title_kind(clause).ok
+
+
+# -- the title held --------------------------------------------------------------------------
+
+_CLAUSES = re.compile(rf"[.,;:!?()]+\s*|\s+{f.any_of('clause_joins')}\s+", re.IGNORECASE)
+# Where a statement ends: a full stop, or a join before "mein"/"my" ("..., und meine Aufenthaltserlaubnis").
+_CLAUSE_END = re.compile(rf"[.;!?]|,\s+{f.any_of('clause_joins')}\b|\b{f.any_of('clause_joins')}\s+{f.any_of('possessives')}\b",
+                         re.IGNORECASE)
+
+
+def _title_held(text: str, not_held: tuple[str | None, ...]) -> str | None:
+    """The title a client names as theirs: the whole text's, else the one title its clauses name
+    apart from the one wanted ("Niederlassungserlaubnis beantragen: ... mein Titel ist eine Blaue Karte")."""
+    parsed = f.parse_title_kind(text)
+    if parsed.ok and parsed.value not in not_held:
+        return parsed.value
+    named = {p.value for clause in _CLAUSES.split(text) if (p := f.parse_title_kind(clause)).ok}
+    named -= set(not_held)
+    return named.pop() if len(named) == 1 else None
+
+
+# -- names -----------------------------------------------------------------------------------
+
+_WORD = r"[^\W\d_][^\W\d_'’.-]*"
+# "mein Name ist Mustermann, Max": family name, comma, given name(s).
+_NAME_REVERSED = re.compile(
+    rf"\b{f.any_of('name_labels')}\s*:?\s+(?P<family>{_WORD}(?:[ -]{_WORD})?),\s*(?P<given>{_WORD}(?: {_WORD})?)",
+    re.IGNORECASE)
+
+
+@lru_cache
+def _labelled(field: str) -> re.Pattern:
+    """A field's word as a label before its value: "Vorname Ayşe", "Surname: Okoye"."""
+    words = sorted(FIELD_WORDS[field], key=len, reverse=True)
+    return re.compile(rf"(?<![\w-])(?:{'|'.join(re.escape(w) for w in words)})\s*:?\s+(?P<value>{_WORD}(?:[ -]{_WORD})?)",
+                      re.IGNORECASE)
+
+
+def _plausible_name(words: list[str]) -> bool:
+    """Words that can be a person's name: capitalised, no stop or filler word, no document,
+    matter, nationality or country ("Ich bin Blaue Karte Inhaberin" names no one)."""
+    words = [w.strip(".,;:") for w in words]
+    if not words or any(not w[:1].isupper() for w in words):
+        return False
+    if any(w.lower() in _NAME_STOPS | _NOT_NAMES for w in words):
+        return False
+    if any(f._fold(w) in f._country_index() or _exact_nationality(w) for w in words):
+        return False
+    joined = " ".join(words)
+    from actions.dialogue.understand import _names_a_document_or_matter  # the model's document words
+    return not f.parse_title_kind(joined).ok and not _names_a_document_or_matter(fold(joined), load_vocabulary())
+
+
+def _volunteered_name(text: str) -> dict[str, Any]:
+    """A name given in passing: labelled parts ("Vorname ..., Nachname ..."), family name first
+    with a comma after a name label ("Name: Garcia, Sofia"), or after "ich heiße"/"my name is"
+    (each such phrase tried in turn)."""
+    family_fields = registry.FOLLOWERS.get(registry.NAME_FIELD, ())
+    given = next((m.group("value") for m in _labelled(registry.NAME_FIELD).finditer(text)
+                  if _plausible_name(m.group("value").split())), None)
+    family = next((m.group("value") for fid in family_fields for m in _labelled(fid).finditer(text)
+                   if _plausible_name(m.group("value").split())), None)
+    if given and family:
+        return {registry.NAME_FIELD: given.strip(".,"), family_fields[0]: family.strip(".,")}
+    for match in _NAME_REVERSED.finditer(text):
+        family_words = match.group("family").split()
+        given_words = []
+        for w in match.group("given").split():
+            if w.lower().strip(".,") in _NAME_STOPS:
+                break
+            given_words.append(w)
+        if _plausible_name(family_words) and _plausible_name(given_words):
+            parsed = f.parse_full_name(f"{' '.join(family_words)}, {' '.join(given_words)}".strip(". "))
+            if parsed.ok:
+                return to_slots("given_names", parsed.value)
+    for match in _intro_names(text):
+        # Stop at connectors: "Max Mustermann und ich" -> "Max Mustermann".
+        cut = []
+        for w in match.split():
+            if w.lower().strip(".,") in _NAME_STOPS:
+                break
+            cut.append(w)
+        if len(cut) >= 2 and cut[0].lower() not in _NOT_NAMES and _plausible_name(cut):
+            parsed = f.parse_full_name(" ".join(cut))
+            if parsed.ok:
+                return to_slots("given_names", parsed.value)
+    return {}
+
+
+# "I'm a Pakistani national, Imran Khan": a nationality, then the name after the comma.
+_NATIONALITY_THEN_NAME = re.compile(
+    rf"^(?:(?:{f.any_of('articles')})\s+)?(?P<nationality>[^\W\d_]+(?:\s+[^\W\d_]+)?),\s+(?P<name>.+)$", re.IGNORECASE)
+
+
+def _intro_names(text: str) -> list[str]:
+    """The words after each "ich heiße"/"I'm" of the text (overlapping: "ich bin Afghanin und heiße
+    Mariam Ahmadi" tries both), past a nationality said first ("I'm Turkish, Mehmet Öztürk")."""
+    found = []
+    for intro in _INTRO_AT.finditer(text):
+        after = text[intro.end():]
+        rest = _NATIONALITY_THEN_NAME.match(after)
+        if rest and _exact_nationality(_strip_nationality_noun(rest.group("nationality"))):
+            after = rest.group("name")
+        if name := _NAME_WORDS.match(after):
+            found.append(name.group(0))
+    return found
+
+
+_INTRO_AT = re.compile(rf"\b{f.any_of('name_intros_in_passing')}\s+", re.IGNORECASE)
+_NAME_WORDS = re.compile(r"[^\W\d_][^\W\d_'’.-]*(?:[ '’-][^\W\d_][^\W\d_'’.-]*){1,4}")
+
+
+def _strip_nationality_noun(words: str) -> str:
+    """ "Pakistani national" -> "Pakistani"."""
+    return re.sub(rf"\s+{f.any_of('nationality_after')}$", "", words, flags=re.IGNORECASE)
+
+
+# -- dates, phone, address -------------------------------------------------------------------
+
+_DATE = (r"(?P<date>\d{1,2}\.\s?\d{1,2}\.\s?(?:\d{4}|\d{2})?|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4}"
+         r"|\d{1,2}\.?\s+[^\W\d_]+\.?\s+\d{4})")
+# "bin am 12.08.85 in Teheran geboren", "die am 15.01.2027 abläuft".
+_DATE_THEN_BORN = re.compile(
+    rf"{_DATE}\s+(?:{f.any_of('born_in')}\s+[^\W\d_][\w'’-]*\s+)?{f.any_of('born_after')}\b", re.IGNORECASE)
+_DATE_THEN_EXPIRES = re.compile(rf"{_DATE}\s+{f.any_of('expires_after')}\b", re.IGNORECASE)
+_PHONE_AFTER = re.compile(
+    rf"(?<![\w-]){f.any_of('phone_prefixes')}\.?\s*:?\s*(?P<number>(?:\+|00|0)\d[\d\s/()-]{{5,}}\d)", re.IGNORECASE)
+_PHONE_INTERNATIONAL = re.compile(r"(?<![\w+])(?P<number>(?:\+|00)\d{2}[\d\s/()-]{6,}\d)")
+
+
+def _volunteered_phone(text: str) -> str | None:
+    """A phone number after a word for it ("Tel. 0176 ...", "mobile +49 ...") or in international form."""
+    for pattern in (_PHONE_AFTER, _PHONE_INTERNATIONAL):
+        for match in pattern.finditer(text):
+            parsed = f.parse_phone(match.group("number"))
+            if parsed.ok:
+                return parsed.value
+    return None
+
+
+# "Musterstraße 12, 10115 Berlin", "Frankfurter Allee 100 10247": capitalised street words, a
+# house number, a postal code (the address question needs one), the town if given.
+_ADDRESS = re.compile(
+    r"(?P<street>[A-ZÄÖÜ][^\W\d_]*\.?(?:[ -][A-ZÄÖÜ][^\W\d_]*\.?){0,3})\s+\d{1,4}\s?[a-zA-Z]?(?:\s*[-/]\s*\d{1,4})?"
+    r"\s*,?\s+\d{5}\b(?:\s+[A-ZÄÖÜ][^\W\d_]+)?")
+
+
+def _volunteered_address(text: str) -> dict[str, Any]:
+    """An address given inline; without the words before the street ("Anschrift", "I live at")."""
+    lead = {w.lower() for w in FIELD_WORDS.get("address", [])} | {w.lower() for w in f.words("address_intros")}
+    for match in _ADDRESS.finditer(text):
+        candidate = match.group(0)
+        street = match.group("street").split()
+        while len(street) > 1 and street[0].lower().strip(":") in lead:
+            candidate = candidate.split(None, 1)[1]
+            street.pop(0)
+        if street[0].lower().strip(":") in lead:
+            continue
+        parsed = f.parse_address(candidate)
+        if parsed.ok:
+            return to_slots("address", parsed.value)
+    return {}
+
+
+# -- nationality -----------------------------------------------------------------------------
+
+_NATIONALITY_BEFORE_NOUN = re.compile(
+    rf"(?:(?P<two>[^\W\d_]+ [^\W\d_]+)|(?<![\w-])(?P<one>[^\W\d_]{{2,}}))\s+{f.any_of('nationality_after')}\b",
+    re.IGNORECASE)
+_PERSON_ENDINGS = tuple(f.words("nationality_person_endings"))
+_INFLECTIONS = tuple(sorted(f.words("adjective_inflections"), key=len, reverse=True))
+
+
 def _volunteered_nationality(text: str) -> str | None:
-    """A nationality stated in passing: "aus der Türkei", "from Syria", or an adjective ("türkisch")."""
+    """A nationality stated in passing: "aus der Türkei", "from Syria", a word before a noun for it
+    ("türkischer Staatsbürger", "US citizen"), or a person's or adjective's form alone ("Türkin",
+    "Inder", "ukrainische", "Turkish"). A country's name alone is no nationality ("born in Syria")."""
     match = _NATIONALITY_AFTER.search(text)
     if match:
         words = match.group("country").split()
         for candidate in (" ".join(words), words[0]):
-            parsed = f.parse_nationality(candidate)
-            if parsed.ok and parsed.value not in ("XXX",):
-                return parsed.value
-    for word in re.findall(r"[^\W\d_]{4,}", text):
-        if _NATIONALITY_ADJECTIVE.search(word.lower()) and word.lower() in f.nationality_aliases():
-            return f.nationality_aliases()[word.lower()]
+            code = _exact_nationality(candidate)
+            if code and code != "XXX":
+                return code
+    for match in _NATIONALITY_BEFORE_NOUN.finditer(text):
+        for candidate in (match.group("two"), match.group("one")):
+            if candidate and (code := _exact_nationality(candidate)):
+                return code
+    words = re.findall(r"[^\W\d_]+", text)
+    spoken = {i + 1 for i, w in enumerate(words) if w.lower() in _LANGUAGE_BEFORE}  # "I speak Spanish"
+    for i, pair in enumerate(zip(words, words[1:])):  # "South Korean"
+        if i not in spoken and (code := _exact_nationality(" ".join(pair), person=True)):
+            return code
+    for i, word in enumerate(words):
+        if len(word) >= 3 and i not in spoken and (code := _exact_nationality(word, person=True)):
+            return code
     return None
+
+
+_LANGUAGE_BEFORE = set(f.words("language_before"))
+
+
+def _exact_nationality(word: str, person: bool = False) -> str | None:
+    """The country of a word of content/nationalities.yml (or a country's name), of its inflected
+    adjective ("ukrainische") or of a person's form ("Afghanin"): exact words only, no typo matching.
+    `person`: only a person's or an adjective's form counts, never a country's name."""
+    folded = f._fold(word)
+    index = f._country_index()
+    adjective = _NATIONALITY_ADJECTIVE.search(folded) is not None
+    if folded in index and (not person or adjective or folded in _person_aliases()):
+        return _not_german(index[folded])
+    for ending in _INFLECTIONS:
+        stem = folded[: -len(ending)]
+        if folded.endswith(ending) and len(stem) > 3 and stem in index and _NATIONALITY_ADJECTIVE.search(stem):
+            return _not_german(index[stem])
+    if folded.endswith(_PERSON_ENDINGS) and len(folded) > 4:
+        for form in f._adjective_forms(folded):
+            if form in index and _NATIONALITY_ADJECTIVE.search(form):
+                return _not_german(index[form])
+    return None
+
+
+def _not_german(code: str) -> str | None:
+    """"Deutsch" is far more often the language a client writes in than a nationality here."""
+    return None if code == "DEU" else code
+
+
+@lru_cache
+def _person_aliases() -> frozenset[str]:
+    """Aliases of content/nationalities.yml that are a person's or an adjective's form, not a
+    country's name ("türkin", "afghan", "inder"; not "türkei", "england")."""
+    names = set(f._country_names())
+    endings = (*_PERSON_ENDINGS, "an", "ar", "i")
+    return frozenset(a for a in map(f._fold, f.nationality_aliases()) if a not in names and a.endswith(endings))

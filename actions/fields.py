@@ -14,7 +14,7 @@ import gettext
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
@@ -178,6 +178,11 @@ def _year(text: str) -> int:
     return y
 
 
+# A date without a year read as the next one (`year_missing: next`) is still this year's when it
+# passed at most this many days ago (an expiry just missed: "ist am 20.11. abgelaufen").
+NEXT_GRACE_DAYS = 60
+
+
 def find_date(text: str, default_year: int | None = None) -> Parsed:
     """The first date in a text, in German or English notation."""
     for pattern, build in _DATE_PATTERNS:
@@ -205,15 +210,23 @@ def parse_date_within(text: str, default_year: int | None = None, *, years_back:
                       year_missing: str = "error") -> Parsed:
     """A date inside the limits of its field's `validation:` (content/fields.yml).
 
-    year_missing "this_year": "4 March" is this year; otherwise the client is asked for the year.
+    year_missing "this_year": "4 March" is this year; "next": the next 4 March (this year's when it
+    passed less than NEXT_GRACE_DAYS ago); otherwise the client is asked for the year.
     Errors: "future" (not_in_future), "range" (outside years_back/years_ahead of today's year).
     """
-    if default_year is None and year_missing == "this_year":
+    if default_year is None and year_missing in ("this_year", "next"):
         default_year = today().year
     parsed = find_date(text, default_year)
     if not parsed.ok:
         return parsed
     day: date = parsed.value
+    if year_missing == "next" and not find_date(text).ok and day < today() - timedelta(days=NEXT_GRACE_DAYS):
+        # "läuft am 3.5. ab" in December: next May; "lief am 20.11. ab": this year's, just past.
+        try:
+            day = day.replace(year=day.year + 1)
+        except ValueError:  # 29 February
+            day = day.replace(year=day.year + 1, day=28)
+        parsed = Parsed(day)
     if not_in_future and day > today():
         return Parsed(error="future")
     if years_back is not None and day.year < today().year - years_back:

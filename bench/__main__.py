@@ -70,8 +70,8 @@ def _section(report: dict, name: str, measure: Callable[[], object]) -> None:
 def measure_turns(report: dict, stack: TimedStack, bare: RasaServer, plan: dict) -> None:
     """Turns side by side: parse, stock Rasa, the product's Rasa, the gateway; concurrency; growth."""
     sides = {"bare_rest": bare.url, "rasa_rest": stack.rasa_url, "gateway": stack.gateway_url}
-    turns.single(sides, stack.rasa_url, 1)  # warm-up: first-turn costs are not the steady state
-    _section(report, "single", lambda: turns.single(sides, stack.rasa_url, plan["single_rounds"]))
+    turns.single(sides, stack.rasa_url, 1, bare.url)  # warm-up: first-turn costs are not the steady state
+    _section(report, "single", lambda: turns.single(sides, stack.rasa_url, plan["single_rounds"], bare.url))
     n = plan["concurrency"]
     _section(report, "concurrent", lambda: {
         "gateway": turns.concurrent(stack.gateway_url, n), "bare_rest": turns.concurrent(bare.url, n),

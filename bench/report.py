@@ -65,7 +65,8 @@ def _rows(report: dict) -> list[tuple[str, str]]:
     return rows
 
 
-SIDES = {"model_parse": "/model/parse", "bare_rest": "stock Rasa REST (no actions)",
+SIDES = {"model_parse": "/model/parse", "stock_parse": "stock Rasa /model/parse (NLU without our speed-ups)",
+         "bare_rest": "stock Rasa REST (no actions)",
          "rasa_rest": "product Rasa REST", "gateway": "gateway"}
 
 
@@ -130,6 +131,8 @@ def targets(report: dict) -> list[dict]:
 
     general = p50("gateway", "general") and p50("model_parse", "general") and \
         ratio(p50("gateway", "general"), p50("model_parse", "general"))
+    general_stock = p50("gateway", "general") and p50("stock_parse", "general") and \
+        ratio(p50("gateway", "general"), p50("stock_parse", "general"))
     enquiry = p50("gateway", "enquiry") and p50("model_parse", "enquiry") and \
         ratio(p50("gateway", "enquiry"), p50("model_parse", "enquiry"))
     gateway_rate, bare_rate = _get(report, "concurrent", "gateway", "per_s"), _get(report, "concurrent", "bare_rest", "per_s")
@@ -140,6 +143,9 @@ def targets(report: dict) -> list[dict]:
     ready = _get(report, "startup_s", "total")
     return [
         check("general question / parse (p50)", general, "<= 3x", lambda v: v <= 3),
+        # Reference, not the target: the same turn over the stock Rasa's parse of the same model,
+        # whose NLU lacks bot/rasa_speedups.py's classifier layout (the product's parse is faster).
+        check("(reference) general question / stock Rasa's parse (p50)", general_stock, "<= 3x", lambda v: v <= 3),
         check("enquiry turn / parse (p50)", enquiry, "<= 5x", lambda v: v <= 5),
         check("20 concurrent enquiries p95 (ms)", _get(report, "concurrent", "gateway", "p95_ms"), "<= 500",
               lambda v: v <= 500),

@@ -89,16 +89,22 @@ def webhook(url: str) -> str:
     return f"{url}/webhooks/rest/webhook"
 
 
-def single(targets: dict[str, str], rasa_parse_url: str, rounds: int) -> dict:
-    """One conversation at a time; per target and kind p50/p95; each round visits every target."""
-    samples: dict[str, dict[str, list[float]]] = {name: {} for name in ["model_parse", *targets]}
+def single(targets: dict[str, str], rasa_parse_url: str, rounds: int, stock_parse_url: str | None = None) -> dict:
+    """One conversation at a time; per target and kind p50/p95; each round visits every target.
+
+    ``model_parse`` is the product's Rasa's /model/parse (the ratios' base); ``stock_parse`` the
+    stock Rasa's, whose NLU runs without bot/rasa_speedups.py (a reference, same model).
+    """
+    parses = {"model_parse": rasa_parse_url, **({"stock_parse": stock_parse_url} if stock_parse_url else {})}
+    samples: dict[str, dict[str, list[float]]] = {name: {} for name in [*parses, *targets]}
     failures = dict.fromkeys(samples, 0)
 
     async def go() -> None:
         async with httpx.AsyncClient() as client:
             for round_ in range(rounds):
                 language = ("de", "en")[round_ % 2]
-                failures["model_parse"] += await parse_script(client, rasa_parse_url, language, samples["model_parse"])
+                for name, url in parses.items():
+                    failures[name] += await parse_script(client, url, language, samples[name])
                 for name, url in targets.items():
                     failures[name] += await run_script(client, webhook(url), language, samples[name])
 

@@ -56,6 +56,11 @@ class SkipField:
 
 
 @dataclass(frozen=True)
+class SkipOptional:
+    """Skip every optional field still open at once ("skip the rest"); required ones are still asked."""
+
+
+@dataclass(frozen=True)
 class GoBack:
     """Ask the previous answered question again."""
 
@@ -92,6 +97,6 @@ class Unclear:
 
 
 Command = (AskQuestion | NotCovered | StartEnquiry | SwitchLanguage | SetField | Implausible | OutOfScope | Unclear
-           | SkipField | GoBack | CorrectField | CancelEnquiry | Puzzled)
+           | SkipField | SkipOptional | GoBack | CorrectField | CancelEnquiry | Puzzled)
 # What a client turn inside the enquiry form can be besides a value for the asked field.
-FORM_MOVES = (SkipField, GoBack, CorrectField, CancelEnquiry, Puzzled)
+FORM_MOVES = (SkipField, SkipOptional, GoBack, CorrectField, CancelEnquiry, Puzzled)

@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from actions.dialogue.commands import (
     AskQuestion, CancelEnquiry, Command, CorrectField, GoBack, Implausible, NotCovered, OutOfScope, Puzzled,
-    SkipField, StartEnquiry, SwitchLanguage, Unclear,
+    SkipField, SkipOptional, StartEnquiry, SwitchLanguage, Unclear,
 )
 from actions.dialogue.compose import Reply, compose, not_covered
 from actions.dialogue.frame import QuestionFrame
@@ -133,6 +133,19 @@ def _skip(state: FormState, name: str) -> FormOutcome:
     return FormOutcome([Reply(response="utter_cannot_skip")], {name: None}, moved=True)
 
 
+def _skip_optional(state: FormState) -> FormOutcome:
+    """Every optional field from the asked one on that is still open, skipped at once; the
+    required ones are still asked (the summary's change buttons can fill a skipped one)."""
+    later = state.fields[state.fields.index(state.requested):] if state.requested in state.fields else state.fields
+    open_ = [f for f in later if f in state.optional and state.values.get(f) in (None, "")]
+    if not open_:
+        return _skip(state, state.requested)  # nothing optional left: as a skip of the asked field
+    updates: dict[str, Any] = {f: state.skip_value for f in open_}
+    updates["skipped_fields"] = [*state.skipped, *(f for f in open_ if f not in state.skipped)]
+    names = ", ".join(state.labels.get(f, f) for f in open_)
+    return FormOutcome([Reply(response="utter_optional_skipped", values={"field_labels": names})], updates, moved=True)
+
+
 def _correct(state: FormState, command: CorrectField) -> FormOutcome:
     label = {"field_label": state.labels.get(command.field, command.field)}
     if command.has_value:
@@ -146,7 +159,7 @@ def _correct(state: FormState, command: CorrectField) -> FormOutcome:
 
 def execute_in_form(commands: list[Command], context: Context, state: FormState,
                     vocabulary: Vocabulary | None = None) -> FormOutcome:
-    """The form's moves: back, puzzled, cancel, skip, correct, a question (answered; the
+    """The form's moves: back, puzzled, cancel, skip, skip all optional, correct, a question (answered; the
     form then asks the same field again) or an implausible value. A SetField is left to
     the form's parser (moved stays False)."""
     for command in commands:
@@ -158,6 +171,8 @@ def execute_in_form(commands: list[Command], context: Context, state: FormState,
             return FormOutcome(moved=True, leave=True)
         if isinstance(command, SkipField):
             return _skip(state, command.field)
+        if isinstance(command, SkipOptional):
+            return _skip_optional(state)
         if isinstance(command, CorrectField):
             return _correct(state, command)
         if isinstance(command, Implausible):

@@ -11,14 +11,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
+
+import yaml
 
 from actions.dialogue.commands import (
     AskQuestion, CancelEnquiry, Command, CorrectField, GoBack, Implausible, NotCovered, OutOfScope, Puzzled, SetField,
-    SkipField, StartEnquiry, SwitchLanguage, Unclear,
+    SkipField, SkipOptional, StartEnquiry, SwitchLanguage, Unclear,
 )
 from actions.dialogue.frame import QuestionFrame, read_details
 from actions.dialogue.vocabulary import Vocabulary, fold, is_whole, load_vocabulary, strip_fillers, without_occasions
+from bot.config import CONTENT_DIR
 from bot.fields import load_registry
 from bot.language import requested_language
 
@@ -145,9 +149,13 @@ def _topics(folded: str, details: QuestionFrame, office: bool, intent_topic: str
     strong, _ = _strong_topics(folded, vocabulary, question)
     if strong and details.person:
         strong = _person_brought(strong, folded, vocabulary)
+    before = next((t for t in vocabulary.topics if t.name == previous), None) if previous else None
+    if strong and before and set(strong) <= set(before.follow_covers) and before.follow.any(folded):
+        return (previous,)  # "auch Fotos vom Handy?" right after the uploads: files, not the biometric photo
     if strong:
         return tuple(strong)  # weak words beside a strong one are part of that question ("brauche ich einen Termin")
-    if previous and any(t.name == previous and t.follow.any(folded) for t in vocabulary.topics):
+    if previous and any(t.name == previous and (t.follow.any(folded) or t.follow_nationality and details.nationality)
+                        for t in vocabulary.topics):
         return (previous,)  # "so I can still go to my job?" after the Fiktionswirkung: asks on about it
     found = []
     for topic in vocabulary.topics:
@@ -261,6 +269,12 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
     commands: list[Command] = []
     in_message: QuestionFrame | None = None
     marked = split_marked(parse.text, vocabulary)
+    whole = fold(parse.text)
+    if (previous is not None and previous.topic is not None and len(whole.split()) <= 12
+            and any(w.startswith(c) for c in vocabulary.conditions.phrases
+                    for w in (whole, strip_fillers(whole, vocabulary.fillers)))):
+        # "und wenn ich krank bin und nicht kommen kann?": one condition, not two questions.
+        marked = [(parse.text.strip(), "?" in parse.text)]
     texts = [text for text, _ in marked]
     asks = [asked or is_question(text, vocabulary) for text, asked in split_marked(parse.text, vocabulary, own=True)]
     for number, (text, asked) in enumerate(marked):
@@ -277,12 +291,21 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
                 and len(clause.folded.split()) <= 8 and vocabulary.same_topic.any(clause.folded, typos=False))
         # "auch wenn ich krank bin?", "and if it has already expired?": only a condition on the previous answer.
         condition = (previous is not None and previous.topic is not None and in_message is None and len(marked) == 1
-                     and len(clause.folded.split()) <= 10 and not topics and not follows_up
+                     and len(clause.folded.split()) <= 12 and not topics and not follows_up
                      and (vocabulary.conditions.any(clause.folded, typos=False) or bool(clause.details.expired)))
+        # "und wenn ich es nicht bezahlen kann?" after the fee: a condition that only names the
+        # previous topic again in its own words; the published information states no exceptions.
+        restated = (previous is not None and previous.topic is not None and in_message is None and len(marked) == 1
+                    and len(clause.folded.split()) <= 12 and vocabulary.conditions.any(clause.folded, typos=False)
+                    and topics == (previous.topic,) and not clause.details.has_details
+                    and _names_topic(previous.topic, clause.folded, vocabulary))
         if not topics and not clause.uncovered and intent_topic and not follows_up and not same and not condition and number == 0 and not any(
                 read_clause(t, None, True, vocabulary).topics for t in texts[1:]):
             topics = (intent_topic,)  # no topic word: the NLU's question intent names it
-        if topics:
+        if restated:
+            commands.append(NotCovered(previous))
+            in_message = previous
+        elif topics:
             base = in_message or (QuestionFrame(matter=_carried(previous, topics, vocabulary)) if previous else QuestionFrame())
             if clause.refers and previous is not None and in_message is None:
                 base = QuestionFrame(matter=previous.matter, title=previous.title, person=previous.person,
@@ -308,6 +331,9 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
             in_message = previous = frame
         elif follows_up:
             frame = previous.follow(clause.details)
+            if previous.occasion and vocabulary.doing.any(clause.folded, typos=False):
+                # "Termin zur Abholung? Und kann das mein Sohn machen?": he would do the pick-up.
+                frame = replace(frame, topic=previous.occasion, occasion=None)
             commands.append(NotCovered(frame) if _unknown_fee(frame, vocabulary) else AskQuestion(frame))
             in_message = previous = frame
         elif clause.details.has_details:
@@ -329,6 +355,12 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
         elif clause.details.expired:
             in_message = (in_message or QuestionFrame()).follow(clause.details)  # "Mein Titel ist abgelaufen. ..."
     return commands
+
+
+def _names_topic(name: str, folded: str, vocabulary: Vocabulary) -> bool:
+    """Whether the clause names the topic in its own words (not only by a `follow` word)."""
+    topic = _topic(name, vocabulary)
+    return topic.strong.any(folded) or topic.weak.any(folded)
 
 
 def _only_context(number: int, marked: list[tuple[str, bool]], asks: list[bool], clause: Clause,
@@ -356,6 +388,15 @@ def _matter_follow_up(parse: Parse, context: Context, vocabulary: Vocabulary) ->
         return []
     frame = context.frame.follow(QuestionFrame(matter=matter))
     return [NotCovered(frame) if _unknown_fee(frame, vocabulary) else AskQuestion(frame)]
+
+
+def _matter_process(text: str, vocabulary: Vocabulary) -> list[Command]:
+    """How it goes for the matter a question names, when it names no topic; not for a message
+    shaped as a follow-up ("and what about a new one?") with no question before it."""
+    details = read_details(text, vocabulary)
+    if not details.matter or fold(text).split()[:1] in (["and"], ["und"]):
+        return []
+    return [AskQuestion(replace(details, topic="process"))]
 
 
 def _keeps(earlier: str | None, later: str | None, vocabulary: Vocabulary) -> bool:
@@ -414,7 +455,9 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
     applying = applying or not asked and bool(named) and wants_enquiry(parse, vocabulary) and (
         vocabulary.requesting.any(folded, typos=False))
     if not asked and not applying and enquiry_intent and is_question(text, vocabulary):
-        asked = _matter_follow_up(parse, context, vocabulary)
+        # "I just moved. Do I have to tell you?": a question about a matter without a topic is
+        # answered with how it goes for that matter (and its enquiry offered), never the form.
+        asked = _matter_follow_up(parse, context, vocabulary) or _matter_process(text, vocabulary)
     if applying:
         asked = []  # "Bitte einen Termin vereinbaren", "my visa expires soon, please extend": no question in it
     commands += asked
@@ -462,6 +505,21 @@ def _topic_concern(frames: list[QuestionFrame]) -> str | None:
     return None
 
 
+@lru_cache
+def _choice_words() -> frozenset[str]:
+    """The words that pick a purpose or a kind of title (content/keywords.yml), folded; not the
+    family purposes' words for people ("Mann", "Kind" are also family names)."""
+    data = yaml.safe_load((CONTENT_DIR / "keywords.yml").read_text(encoding="utf-8"))
+    return frozenset(fold(w) for table in ("purposes", "title_kinds") for key, words in data[table].items()
+                     if not key.startswith("family_") for w in words)
+
+
+def _is_a_choice(folded: str, vocabulary: Vocabulary) -> bool:
+    """ "Arbeit", "Studium", "Residence permit": a whole answer that picks a purpose or a title."""
+    rest = strip_fillers(folded, vocabulary.fillers) or folded
+    return rest in _choice_words()
+
+
 def _names_a_document_or_matter(folded: str, vocabulary: Vocabulary) -> bool:
     """ "Reisepass", "Blaue Karte", "Verlängerung": exact words only (a name may be one typo from a word)."""
     lists = [t.strong for t in vocabulary.topics] + [m.words for m in vocabulary.matters] + list(vocabulary.titles.values())
@@ -490,6 +548,8 @@ def interpret_in_form(parse: Parse, context: Context, vocabulary: Vocabulary | N
     moves = vocabulary.form_moves
     if requested not in ("concern", "confirmed") and is_whole(moves["back"], folded, vocabulary.fillers):
         return [GoBack()]
+    if requested not in ("concern", "confirmed") and is_whole(moves["skip_rest"], folded, vocabulary.fillers):
+        return [SkipOptional()]  # "skip the rest": every optional question still open
     if requested != "confirmed" and is_whole(moves["puzzled"], folded, vocabulary.fillers):
         return [Puzzled()]
     if not reading.structured and (parse.intent in LEAVING_INTENTS and confident
@@ -504,7 +564,7 @@ def interpret_in_form(parse: Parse, context: Context, vocabulary: Vocabulary | N
         asked = questions(parse, context, vocabulary)
         if asked:
             return asked
-    if requested in FREE_TEXT_FIELDS and _names_a_document_or_matter(folded, vocabulary):
+    if requested in FREE_TEXT_FIELDS and (_names_a_document_or_matter(folded, vocabulary) or _is_a_choice(folded, vocabulary)):
         return [Implausible(requested)]
     # A correction of an earlier answer; asked for the message, a long description is the answer.
     if correction and not (requested == "message" and len(text) > 80):

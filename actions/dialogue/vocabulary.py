@@ -142,6 +142,8 @@ class Topic:
     needing: Words = Words(())        # need words that may stand beside the bring words
     in_question: Words = Words(())   # strong, but only in a question ("need ... a visa": "I need a visa" is a request)
     settles: Words = Words(())       # not-covered words this topic's answer does answer ("wie lange dauert" for the card)
+    follow_nationality: bool = False  # a nationality right after a question on this topic asks on about it
+    follow_covers: tuple[str, ...] = ()  # topics whose strong words its follow words outweigh right after it
 
 
 @dataclass(frozen=True)
@@ -173,6 +175,7 @@ class Vocabulary:
     asking: Words = Words(())          # "I would like to know ...": a wish to apply becomes a question
     requesting: Words = Words(())      # "können Sie das aufnehmen?": a question becomes a request
     accepting: Words = Words(())       # "ja, bitte abschicken": yes to the enquiry just offered
+    doing: Words = Words(())           # "kann das mein Sohn machen?": a person doing what the question was for
     declining: Words = Words(())       # "nein", "not yet": no yes to it after all
     same_topic: Words = Words(())      # "seit wann?", "why?": asks on about the previous answer
     conditions: Words = Words(())      # "auch wenn ...?", "what if ...?": a condition on the previous answer
@@ -187,7 +190,8 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
         topics=tuple(Topic(name, Words.of(t.get("strong")), Words.of(t.get("weak")), tuple(t.get("covers") or ()),
                            Words.of(t.get("weak_in_question")), Words.of(t.get("follow")),
                            Words.of(t.get("person_object")), Words.of(t.get("things")), Words.of(t.get("needing")),
-                           Words.of(t.get("in_question")), Words.of(t.get("settles")))
+                           Words.of(t.get("in_question")), Words.of(t.get("settles")), bool(t.get("follow_nationality")),
+                           tuple(t.get("follow_covers") or ()))
                      for name, t in data["topics"].items()),
         matters=tuple(Matter(name, Words.of(m["words"]), m.get("concern"), m.get("fee"), tuple(m.get("keeps") or ()),
                              bool(m.get("carries", True)))
@@ -207,6 +211,7 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
         asking=Words.of(data["asking"]),
         requesting=Words.of(data["requesting"]),
         accepting=Words.of(data.get("accepting") or ()),
+        doing=Words.of(data.get("doing") or ()),
         declining=Words.of(data.get("declining") or ()),
         same_topic=Words.of(data["same_topic"]),
         conditions=Words.of(data.get("conditions") or ()),

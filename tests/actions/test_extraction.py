@@ -70,5 +70,5 @@ def test_skipped_optional_field_is_not_asked_again():
              "nationality": "TUR", "existing_case_number": SKIPPED, "email": "a@b.de", "phone": SKIPPED,
              "message": "Frage"}
     assert missing_fields(slots) == ["confirmed"]
-    assert "(nicht angegeben)" in summary_text(slots, "de")
+    assert "(übersprungen)" in summary_text(slots, "de")
     assert "Türkei" in summary_text(slots, "de")

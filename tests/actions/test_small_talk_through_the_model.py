@@ -60,3 +60,18 @@ def test_the_menu_without_a_question_is_the_menu():
     messages, _ = converse("Menü bitte", "show_menu")
     assert messages and not any(m.get("response") in ("utter_greet", "utter_goodbye") for m in messages)
     assert any(m.get("buttons") for m in messages)
+
+
+@pytest.mark.parametrize("text, language, concern", [
+    ("bitte starten Sie eine Anfrage, ich bin umgezogen", "de", "data_change"),
+    ("please start a request, my residence card got stolen", "en", "lost_card"),
+])
+def test_a_request_the_nlu_reads_as_start_over_starts_the_enquiry(text, language, concern):
+    messages, events = converse(text, "start_over", language=language, confidence=0.6)
+    assert {"event": "slot", "timestamp": None, "name": "concern", "value": concern} in events
+    assert events[-1].get("name") == "enquiry_form"
+
+
+def test_start_over_without_a_request_starts_over():
+    messages, _ = converse("nochmal von vorne bitte", "start_over", confidence=0.9)
+    assert [m.get("response") for m in messages] == ["utter_started_over"]

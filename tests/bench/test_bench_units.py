@@ -174,17 +174,19 @@ def test_growth_compares_turn_10_with_the_last_turns():
 
 def test_every_target_is_listed_and_judged_only_when_measured():
     report = {"single": {"model_parse": {"general": {"p50_ms": 10}, "enquiry": {"p50_ms": 10}},
+                         "stock_parse": {"general": {"p50_ms": 20}},
                          "gateway": {"general": {"p50_ms": 25}, "enquiry": {"p50_ms": 60}}},
               "concurrent": {"gateway": {"p95_ms": 400, "per_s": 30}, "bare_rest": {"per_s": 40}},
               "submissions": {"sqlite": {"8": {"per_s": 12.5}}}}
     judged = {entry["target"]: (entry["measured"], entry["met"]) for entry in targets(report)}
     assert judged["general question / parse (p50)"] == (2.5, True)
+    assert judged["(reference) general question / stock Rasa's parse (p50)"] == (1.25, True)
     assert judged["enquiry turn / parse (p50)"] == (6.0, False)
     assert judged["20 concurrent enquiries p95 (ms)"] == (400, True)
     assert judged["20 concurrent turns/s, gateway / stock Rasa"] == (0.75, False)
     assert judged["submissions/s (receipts), SQLite, 8 clients"] == (12.5, True)
     assert judged["the same until every PDF was fetched (/s)"] == (None, None)
-    assert judged["turn 200 / turn 10 (p50)"] == (None, None) and len(judged) == 9
+    assert judged["turn 200 / turn 10 (p50)"] == (None, None) and len(judged) == 10
 
 
 def test_top_frames_rank_functions_by_their_own_time():

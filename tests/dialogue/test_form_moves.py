@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from actions.dialogue.commands import SkipOptional
 from actions.dialogue.executor import execute
 from actions.dialogue.understand import Context, Parse, interpret_in_form
 from tests.dialogue.helpers import form_turn
@@ -66,3 +67,34 @@ def test_answers_in_the_form_carry_no_offer():
     context = Context(language="de", requested="given_names", concern="residence_permit_extension")
     outcome = execute(interpret_in_form(Parse("Was kostet das?"), context), context, in_form=True)
     assert "96" in outcome.replies[0].text and not any(r.buttons for r in outcome.replies)
+
+
+@pytest.mark.parametrize("text, field", [
+    # A purpose or a kind of title typed where a name or place is asked is no answer.
+    ("Studium", "given_names"), ("Forschung", "family_name"), ("Ausbildung", "place_of_birth"),
+    ("research", "given_names"), ("self-employed", "family_name"), ("Duldung", "given_names"),
+])
+def test_a_purpose_or_title_word_is_no_name(text, field):
+    assert form_turn(text, field) == [f"implausible {field}"]
+
+
+@pytest.mark.parametrize("text, field", [
+    # Regression: names that are also words for people, and ordinary names, are taken.
+    ("Mann", "family_name"), ("Kind", "family_name"), ("Arbeitsmann", "family_name"), ("Studer", "family_name"),
+    ("Schulz", "given_names"),
+])
+def test_names_that_look_like_words_are_still_names(text, field):
+    assert form_turn(text, field) == [f"set {field}"]
+
+
+@pytest.mark.parametrize("text", ["skip the rest", "Alle freiwilligen Angaben überspringen", "weiter ohne",
+                                  "alle optionalen überspringen", "Skip all optional questions", "ok skip the rest"])
+def test_skip_the_rest_is_one_move(text):
+    commands = interpret_in_form(Parse(text, None, 0.0), Context(requested="phone", concern="residence_permit_extension"))
+    assert commands == [SkipOptional()]
+
+
+@pytest.mark.parametrize("text", ["skip", "überspringen", "weiter", "the rest is in my message"])
+def test_a_plain_skip_or_an_answer_is_no_skip_of_the_rest(text):
+    commands = interpret_in_form(Parse(text, None, 0.0), Context(requested="message", concern="residence_permit_extension"))
+    assert SkipOptional() not in commands

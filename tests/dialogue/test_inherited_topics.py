@@ -109,6 +109,11 @@ def test_photo_size_is_not_published_so_said_honestly(language, text):
 @pytest.mark.parametrize("language, first, condition", [
     ("de", "Muss ich persönlich kommen?", "auch wenn ich krank bin?"),
     ("en", "Do I have to come in person?", "even if I am ill?"),
+    # A condition that names the previous topic again, or runs over two clauses.
+    ("de", "Was kostet eine Verlängerung?", "und falls ich die Gebühr gerade nicht zahlen kann?"),
+    ("en", "How much is a first permit?", "what if paying that is too much for me right now?"),
+    ("de", "Muss ich persönlich erscheinen?", "auch wenn ich im Ausland bin und nicht vorbeikommen kann?"),
+    ("en", "Must I come in person?", "even if I live far away and can't come in?"),
     ("de", "Was kostet die Verlängerung?", "und wenn sie schon abgelaufen ist?"),   # an expired title: no fee published
     ("en", "How much is the extension?", "what if it already expired?"),
 ])
@@ -149,3 +154,15 @@ def test_someone_else_fetching_the_card_is_the_pick_up_not_coming_in_person(text
     # "gehen" alone leans to coming in person; "… eat holen" names the pick-up (CI: the
     # appearance paragraph instead of the authorisation facts)
     assert turn(text, intent="nlu_fallback", confidence=0.6)[0].startswith("ask pickup")
+
+
+@pytest.mark.parametrize("language, first, follow_up, words", [
+    # Regression: a condition with new details is a follow-up and answered.
+    ("de", "Was kostet eine Verlängerung?", "und wenn ich erst 16 bin?", ["48"]),
+    ("en", "How much is a first permit?", "what if it's for my daughter, she's 4?", ["50"]),
+    ("de", "Wer braucht überhaupt einen Aufenthaltstitel?", "und wenn ich Belgier bin?", ["EU"]),
+])
+def test_a_condition_with_new_details_is_answered(language, first, follow_up, words):
+    answer = said(conversation([first, follow_up], language)[-1])
+    for word in words:
+        assert word in answer, answer

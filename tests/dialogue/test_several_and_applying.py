@@ -167,3 +167,51 @@ def test_saying_send_it_after_an_offer_starts_the_offered_enquiry(text):
 ])
 def test_send_words_without_an_offer_or_with_a_no_start_nothing(text, context):
     assert not any(c.startswith("start") for c in turn(text, context, intent="nlu_fallback", confidence=0.3))
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A person "doing that" after a question with an occasion does the occasion (the pick-up).
+    ("Brauche ich zur Abholung einen Termin, und kann das meine Nichte (19) erledigen?",
+     ["ask appointments appointment", "ask pickup appointment relative 19"]),
+    ("Is an appointment needed for the pick-up and could my husband take care of it?",
+     ["ask appointments appointment", "ask pickup appointment relative"]),
+    # Regression: without a doing word the person follows up the question itself.
+    ("Brauche ich zur Abholung einen Termin, und mein Mann auch?",
+     ["ask appointments appointment", "ask appointments appointment relative"]),
+])
+def test_a_person_doing_that_does_what_the_question_was_for(text, expected):
+    assert turn(text) == expected
+
+
+@pytest.mark.parametrize("text, intent, language, offered", [
+    # A question about a matter with no topic word: how it goes, and the enquiry offered; never the form.
+    ("Ich bin letzten Monat umgezogen. Muss ich Ihnen das mitteilen?", "enquiry_change_data", "de", "enquiry_change_data"),
+    ("Kann ich meine Blaue Karte hier verlängern?", "enquiry_extend_permit", "de", "enquiry_extend_permit"),
+    ("We moved flats last week, should we let you know?", "enquiry_change_data", "en", "enquiry_change_data"),
+    ("Is it possible to extend my visa here in Berlin?", "enquiry_extend_visa", "en", "enquiry_extend_visa"),
+])
+def test_a_question_about_a_matter_without_a_topic_is_answered_with_the_offer(text, intent, language, offered):
+    from actions.dialogue.executor import execute
+    from actions.dialogue.understand import Parse, interpret
+
+    context = Context(language=language)
+    commands = interpret(Parse(text, intent, 0.8), context)
+    assert [c.frame.topic for c in commands] == ["process"], commands
+    outcome = execute(commands, context)
+    assert not outcome.start_enquiry
+    assert [b["payload"] for b in outcome.replies[-1].buttons] == [f"/{offered}"]
+
+
+@pytest.mark.parametrize("text, intent, expected", [
+    # Regression: requests still start the form.
+    ("Ich bin umgezogen und möchte die neue Adresse melden.", "enquiry_change_data", ["start data_change"]),
+    ("Please extend my visa, it runs out next month.", "enquiry_extend_visa", ["start visa_extension"]),
+])
+def test_a_request_about_a_matter_still_starts_it(text, intent, expected):
+    assert turn(text, intent=intent) == expected
+
+
+@pytest.mark.parametrize("text", ["Was kostet die Erteilung für meinen Sohn (4) und muss er mit?",
+                                  "How much is a first permit for my son, 4, and does he have to come?"])
+def test_must_he_come_along_is_the_appearance(text):
+    assert turn(text) == ["ask fee issue child 4", "ask appearance issue child 4"]

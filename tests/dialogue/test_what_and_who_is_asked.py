@@ -139,3 +139,39 @@ def test_more_relatives_and_a_word_of_thanks_before_the_follow_up(first, second,
 ])
 def test_also_inside_a_question_does_not_split_it(text, expected):
     assert turn(text) == expected
+
+
+@pytest.mark.parametrize("text, language, words", [
+    ("Was würde es kosten, meinen Mann nachzuholen?", "de", ["100"]),
+    ("how much is it to bring my parents over to Berlin?", "en", ["100"]),
+])
+def test_bringing_family_over_is_family_reunification_with_its_offer(text, language, words):
+    [outcome] = conversation([text], language)
+    for word in words:
+        assert word in said(outcome)
+    assert [b["payload"] for b in outcome.replies[-1].buttons] == ["/enquiry_new_permit"]
+
+
+@pytest.mark.parametrize("text", [
+    "Wer braucht eigentlich einen Aufenthaltstitel?", "who even needs a permit here?",
+])
+def test_who_needs_a_title_in_other_words(text):
+    assert turn(text) == ["ask titles"]
+
+
+@pytest.mark.parametrize("text", [
+    "Geht auch Kartenzahlung bei der Gebühr?", "Can I settle the fee with a debit card?",
+    "Nehmen Sie PayPal?", "do you take payment by credit card at the counter?",
+])
+def test_paying_by_card_is_honestly_not_published(text):
+    assert turn(text) == ["not_covered"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # Regression: the card's format is the eAT, a file format the uploads.
+    ("Hat der eAT wirklich das Format einer Kreditkarte?", ["ask eat"]),
+    ("is the new card in credit card format?", ["ask eat"]),
+    ("In welchem Format soll ich die Scans schicken?", ["ask uploads"]),
+])
+def test_the_card_s_format_is_no_file_format(text, expected):
+    assert turn(text, intent="faq_eat" if "eAT" in text else None) == expected

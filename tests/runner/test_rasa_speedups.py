@@ -103,15 +103,34 @@ from bot.windowed_tracker_store import WindowedSQLTrackerStore
 domain = Domain.load("domain")
 store = WindowedSQLTrackerStore(domain=domain, dialect="sqlite", db=sys.argv[1])
 tracker = DialogueStateTracker.from_events("conv", [UserUttered("hi"), SlotSet("language", "en")], domain.slots)
-asyncio.run(store.save(tracker))
+import threading
+writers = []
+original_write = store._write
+store._write = lambda t: (writers.append(threading.current_thread().name), original_write(t))[1]
+
+async def save_while_the_loop_runs():
+    ticks = []
+    async def tick():
+        for _ in range(3):
+            ticks.append(1)
+            await asyncio.sleep(0)
+    await asyncio.gather(store.save(tracker), tick())
+    return len(ticks)
+
+ticks = asyncio.run(save_while_the_loop_runs())
 loaded = asyncio.run(store.retrieve("conv"))
+tracker.update(UserUttered("again"))
+asyncio.run(store.save(loaded))  # nothing new since the load: nothing stored twice
+asyncio.run(store.save(tracker))
+count = sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM events WHERE sender_id='conv'").fetchone()[0]
 mode = sqlite3.connect(sys.argv[1]).execute("PRAGMA journal_mode").fetchone()[0]
 def synchronous(store):
     with store.session_scope() as session:
         return session.execute(__import__("sqlalchemy").text("PRAGMA synchronous")).scalar()
 normal = WindowedSQLTrackerStore(domain=domain, dialect="sqlite", db=sys.argv[1], synchronous="normal")
 print(json.dumps({"mode": mode, "language": loaded.get_slot("language"),
-                  "synchronous": [synchronous(store), synchronous(normal)]}))
+                  "synchronous": [synchronous(store), synchronous(normal)], "ticks": ticks,
+                  "writer_threads": sorted(set(writers)), "events": count}))
 """
 
 
@@ -151,7 +170,12 @@ def test_the_form_sends_the_prepared_question_itself_and_else_calls_the_ask_acti
 
 def test_the_sqlite_tracker_store_writes_ahead_and_still_stores_the_turn(tmp_path):
     out = in_rasa(WAL, str(tmp_path / "tracker.sqlite3"))
-    assert out == {"mode": "wal", "language": "en", "synchronous": [2, 1]}  # FULL by default; NORMAL on request
+    assert out["mode"] == "wal" and out["language"] == "en"
+    assert out["synchronous"] == [2, 1]  # FULL by default; NORMAL on request
+    # The rows are committed in the store's writer thread, while the event loop runs on.
+    assert out["writer_threads"] and all(name.startswith("tracker-save") for name in out["writer_threads"])
+    assert out["ticks"] == 3
+    assert out["events"] == 3  # hi, language, again: each once
 
 
 LOOPING_FALLBACK = r"""
@@ -192,3 +216,112 @@ def test_a_fallback_that_clarifies_into_another_fallback_stops_at_twice_rasas_li
     """Rasa's own breaker resets at every clarification's action_listen: 1000+ rounds without the guard."""
     out = in_rasa(LOOPING_FALLBACK)
     assert out == {"first": 20, "second": 20}, out
+
+
+CLASSIFIER = r"""
+import json, sys
+import numpy as np
+from scipy.sparse import random as sparse_random
+from sklearn.linear_model import LogisticRegression
+from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+from rasa.shared.nlu.training_data.message import Message
+
+original_process = LogisticRegressionClassifier.process
+import bot.language_policy  # installs the speed-ups, as loading the model does
+
+rng = np.random.default_rng(7)
+X = sparse_random(60, 3000, density=0.01, format="csr", random_state=7)
+y = rng.integers(0, 5, 60)
+clf = LogisticRegression(max_iter=200).fit(X, y)
+clf.coef_ = np.ascontiguousarray(clf.coef_)  # row-major, as skops loads it from the model
+component = LogisticRegressionClassifier.__new__(LogisticRegressionClassifier)
+component.clf = clf
+component.config = {"ranking_length": 10}
+rows = [X[i] for i in range(8)]
+component._create_X = lambda messages: __import__("scipy.sparse", fromlist=["vstack"]).vstack(
+    [rows[m.get("row")] for m in messages])
+def ranking(process):
+    messages = [Message(data={"text": str(i), "row": i}) for i in range(8)]
+    process(component, messages)
+    return [m.get("intent_ranking") for m in messages]
+before = ranking(original_process)
+stored_c = clf.coef_.flags.c_contiguous
+after = ranking(LogisticRegressionClassifier.process)
+print(json.dumps({"same": before == after, "stored_row_major": stored_c,
+                  "transpose_row_major_now": clf.coef_.T.flags.c_contiguous}))
+"""
+
+
+def test_the_intent_classifier_gives_the_same_ranking_with_its_weights_laid_out_for_the_product():
+    """Rasa scores X @ coef_.T; with row-major weights scipy copied all of them for every message."""
+    out = in_rasa(CLASSIFIER)
+    assert out == {"same": True, "stored_row_major": True, "transpose_row_major_now": True}, out
+
+
+ACTION_SERVER_CALLS = r"""
+import asyncio, json
+from aiohttp import web
+from rasa.core.actions.action import RemoteAction
+from rasa.core.channels.channel import CollectingOutputChannel
+from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.utils.endpoints import ClientResponseError, EndpointConfig
+import bot.language_policy  # installs the speed-ups, as loading the model does
+
+seen = []  # per request: (client port, has domain, digest)
+kept = {}  # the stand-in for rasa_sdk's executor: the domain of the last request that had one
+
+async def webhook(request):
+    body = await request.json()
+    seen.append((request.transport.get_extra_info("peername")[1], "domain" in body, body.get("domain_digest")))
+    if "domain" in body:
+        kept["digest"] = body["domain_digest"]
+    elif kept.get("digest") != body.get("domain_digest"):
+        return web.json_response({"error": "no domain", "action_name": body["next_action"]}, status=449)
+    return web.json_response({"events": [{"event": "slot", "name": "language", "value": "en"}],
+                              "responses": [{"text": "hello " + body["next_action"]}]})
+
+async def broken(request):
+    return web.json_response({"error": "boom"}, status=500)
+
+async def main():
+    app = web.Application()
+    app.router.add_post("/webhook", webhook)
+    app.router.add_post("/broken", broken)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    domain = Domain.load("domain")
+    nlg = TemplatedNaturalLanguageGenerator(domain.responses)
+    endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook", headers={"X-Test": "1"})
+    out = {"runs": []}
+    for name in ("action_converse", "action_converse", "action_show_menu"):
+        tracker = DialogueStateTracker.from_events("conv", [UserUttered("hi")], domain.slots)
+        events = await RemoteAction(name, endpoint).run(CollectingOutputChannel(), nlg, tracker, domain)
+        out["runs"].append([e.as_dict().get("text") or e.as_dict().get("value") for e in events])
+    out["seen"] = [[has_domain, digest is not None] for _, has_domain, digest in seen]
+    out["one_connection"] = len({port for port, _, _ in seen}) == 1
+    try:
+        await EndpointConfig(f"http://127.0.0.1:{port}/broken").request(json={})
+    except ClientResponseError as error:
+        out["error"] = error.status
+    await runner.cleanup()
+    return out
+
+print(json.dumps(asyncio.run(main())))
+"""
+
+
+def test_action_calls_reuse_one_connection_and_send_the_domain_only_when_the_server_asks():
+    out = in_rasa(ACTION_SERVER_CALLS)
+    # Every run gives the action's answer; the first call was refused (449) and repeated with the domain.
+    assert out["runs"] == [["hello action_converse", "en"], ["hello action_converse", "en"],
+                           ["hello action_show_menu", "en"]]
+    assert out["seen"] == [[False, True], [True, True], [False, True], [False, True]]
+    assert out["one_connection"], "every call opened its own connection"
+    assert out["error"] == 500  # Rasa's own error for an answer >= 400
+

@@ -1,0 +1,56 @@
+"""Form-like first messages (issue 14): every value given is taken and not asked again, and
+nothing implausible is taken (a document is no name; a birthday or a passport's date is no
+title expiry). The wordings: tests/actions/form_like_clients.py."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from unittest.mock import patch
+
+import pytest
+
+from actions import extraction
+from actions import fields as f
+from tests.actions.form_like_clients import FIRST_MESSAGES, first_turn, taken
+
+
+@pytest.mark.parametrize("intent, language, text, given", FIRST_MESSAGES, ids=[f"{m[1]}{i}" for i, m in enumerate(FIRST_MESSAGES)])
+def test_every_value_given_is_taken_and_nothing_else(intent, language, text, given):
+    turn = first_turn(intent, text, language)
+    assert taken(turn) == given
+    assert turn.requested not in given  # the next question is one not answered yet
+
+
+def test_a_title_expiry_without_year_is_the_next_one():
+    with patch.object(f, "today", return_value=date(2026, 12, 1)):
+        assert f.parse_title_expiry("3.5.").value == date(2027, 5, 3)
+        assert f.parse_title_expiry("20.11.").value == date(2026, 11, 20)  # just expired: this year's
+        assert f.parse_title_expiry("31.12.").value == date(2026, 12, 31)
+        assert f.parse_title_expiry("3.5.2026").value == date(2026, 5, 3)  # a year given stays
+
+
+@pytest.mark.parametrize("text, code", [
+    ("bin Türkin", "TUR"), ("Indian citizen", "IND"), ("from Vietnam", "VNM"), ("türkischer Staatsbürger", "TUR"),
+    ("ich bin Russe", "RUS"), ("Afghanin", "AFG"), ("chinesische Staatsangehörigkeit", "CHN"), ("US citizen", "USA"),
+    ("South Korean", "KOR"), ("citizenship: Israel", "ISR"), ("aus dem Iran", "IRN"), ("a Pakistani national", "PAK"),
+])
+def test_nationality_in_passing(text, code):
+    assert extraction.volunteered_facts(f"Hallo, {text}.", {}, None).get("nationality") == code
+
+
+@pytest.mark.parametrize("text", ["born in Syria", "ich schreibe auf Deutsch", "Ich wohne in Berlin", "I speak Spanish too"])
+def test_no_nationality_from_a_country_or_language_alone(text):
+    assert "nationality" not in extraction.volunteered_facts(text, {}, None)
+
+
+@pytest.mark.parametrize("text", ["Ich bin Blaue Karte Inhaberin", "I am Residence Permit holder", "Name: Reisepass Kopie",
+                                  "ich bin Student Visum"])
+def test_a_document_is_no_name(text):
+    found = extraction.volunteered_facts(text, {}, None)
+    assert "given_names" not in found and "family_name" not in found
+
+
+def test_a_date_of_birth_is_no_title_expiry():
+    text = f"geboren am 1.1.1990, meine Aufenthaltserlaubnis gilt bis {date.today() + timedelta(days=90):%d.%m.%Y}"
+    found = extraction.volunteered_facts(text, {}, None)
+    assert found["date_of_birth"] == "1990-01-01" and found["title_expiry"] != "1990-01-01"
