@@ -143,6 +143,7 @@ class Topic:
     in_question: Words = Words(())   # strong, but only in a question ("need ... a visa": "I need a visa" is a request)
     settles: Words = Words(())       # not-covered words this topic's answer does answer ("wie lange dauert" for the card)
     follow_nationality: bool = False  # a nationality right after a question on this topic asks on about it
+    follow_covers: tuple[str, ...] = ()  # topics whose strong words its follow words outweigh right after it
 
 
 @dataclass(frozen=True)
@@ -189,7 +190,8 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
         topics=tuple(Topic(name, Words.of(t.get("strong")), Words.of(t.get("weak")), tuple(t.get("covers") or ()),
                            Words.of(t.get("weak_in_question")), Words.of(t.get("follow")),
                            Words.of(t.get("person_object")), Words.of(t.get("things")), Words.of(t.get("needing")),
-                           Words.of(t.get("in_question")), Words.of(t.get("settles")), bool(t.get("follow_nationality")))
+                           Words.of(t.get("in_question")), Words.of(t.get("settles")), bool(t.get("follow_nationality")),
+                           tuple(t.get("follow_covers") or ()))
                      for name, t in data["topics"].items()),
         matters=tuple(Matter(name, Words.of(m["words"]), m.get("concern"), m.get("fee"), tuple(m.get("keeps") or ()),
                              bool(m.get("carries", True)))

@@ -80,3 +80,27 @@ def test_inside_the_pick_up_enquiry_a_question_asks_on_about_the_pick_up():
     assert form_turn("does the person need a form for that?", "place_of_birth", concern="card_pickup") == ["ask pickup"]
     # Regression: the answer to the field is still the answer.
     assert form_turn("4.7.1992", "date_of_birth", concern="card_pickup") == ["set date_of_birth"]
+
+
+@pytest.mark.parametrize("first, second, language, topic", [
+    # Right after the uploads, photos from the phone or scans are files, not the biometric photo.
+    ("Kann ich meine Unterlagen hier hochladen?", "gehen auch Bilder vom Smartphone?", "de", "uploads"),
+    ("Can I upload my papers here?", "what about scanned pictures?", "en", "uploads"),
+    # Regression: a photo question after the uploads is the biometric photo.
+    ("Kann ich meine Unterlagen hier hochladen?", "und muss das Passfoto biometrisch sein?", "de", "photo"),
+    # Regression: the phone words mean nothing after another question.
+    ("Was ist der eAT?", "darf das Foto vom Handy sein?", "de", "photo"),
+])
+def test_photos_right_after_the_uploads_are_files(first, second, language, topic):
+    _, follow = conversation([first, second], language)
+    assert follow.frame.topic == topic
+
+
+@pytest.mark.parametrize("first, second, language", [
+    ("Welche Telefonnummer hat die Ausländerbehörde?", "und kann ich auch per Mail schreiben?", "de"),
+    ("What number can I call?", "could I send an email instead?", "en"),
+])
+def test_writing_an_email_is_the_contact_channels(first, second, language):
+    _, follow = conversation([first, second], language)
+    assert follow.frame.topic == "contact"
+    assert ("Kontaktformular" if language == "de" else "contact form") in said(follow)
