@@ -157,14 +157,18 @@ def _topics(folded: str, details: QuestionFrame, office: bool, intent_topic: str
     if previous and any(t.name == previous and (t.follow.any(folded) or t.follow_nationality and details.nationality)
                         for t in vocabulary.topics):
         return (previous,)  # "so I can still go to my job?" after the Fiktionswirkung: asks on about it
-    found = []
+    found, by_question_word = [], []
     for topic in vocabulary.topics:
-        weak = topic.weak.any(folded) or question and topic.weak_in_question.any(folded, typos=False)
-        if weak and (
+        weak = topic.weak.any(folded)
+        in_question = not weak and question and topic.weak_in_question.any(folded, typos=False)
+        if (weak or in_question) and (
             intent_topic == topic.name
             or topic.name in CONTEXT_TOPICS and (details.has_details or office or context)
         ):
-            found.append(topic.name)
+            (found if weak else by_question_word).append(topic.name)
+    # "I need to extend my permit, how much will that be?": "need" beside another topic's own
+    # word is the client's statement, not a second question.
+    found = found or by_question_word
     return _person_brought(tuple(found), folded, vocabulary, weak=True) if details.person else tuple(found)
 
 
