@@ -235,3 +235,16 @@ def test_need_beside_another_topic_is_no_second_question(text, expected):
 def test_a_name_change_is_the_data_change_with_its_offer(text, language):
     [outcome] = conversation([text], language)
     assert [b["payload"] for b in outcome.replies[-1].buttons] == ["/enquiry_change_data"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # Questions listed with commas, each starting with a question word, are each asked.
+    ("Wie teuer ist die Erteilung, muss ich persönlich kommen und brauche ich einen Termin?",
+     ["ask fee issue", "ask appearance issue", "ask appointments appointment"]),
+    ("How much is a renewal, can my wife pick up the card?", ["ask fee extension", "ask pickup extension relative"]),
+    # Regression: a statement before a comma stays with its question.
+    ("Mein Sohn ist 9, was kostet seine Verlängerung?", ["ask fee extension child 9"]),
+    ("I need to renew my permit, how much will it be?", ["ask fee extension"]),
+])
+def test_questions_listed_with_commas_are_each_asked(text, expected):
+    assert turn(text) == expected
