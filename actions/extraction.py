@@ -383,6 +383,7 @@ _NATIONALITY_BEFORE_NOUN = re.compile(
     rf"(?:(?P<two>[^\W\d_]+ [^\W\d_]+)|(?<![\w-])(?P<one>[^\W\d_]{{2,}}))\s+{f.any_of('nationality_after')}\b",
     re.IGNORECASE)
 _PERSON_ENDINGS = tuple(f.words("nationality_person_endings"))
+_COUNTRY_ENDINGS = tuple(f.words("country_endings"))
 _INFLECTIONS = tuple(sorted(f.words("adjective_inflections"), key=len, reverse=True))
 
 
@@ -422,6 +423,8 @@ def _exact_nationality(word: str, person: bool = False) -> str | None:
     folded = f._fold(word)
     index = f._country_index()
     adjective = _NATIONALITY_ADJECTIVE.search(folded) is not None
+    if person and folded.endswith(_COUNTRY_ENDINGS):
+        return None  # "Türkei" alone (a place of birth, "Ankara, Türkei") is no nationality
     if folded in index and (not person or adjective or folded in _person_aliases()):
         return _not_german(index[folded])
     for ending in _INFLECTIONS:

@@ -105,3 +105,16 @@ def test_more_wordings_in_passing(text, field, value):
                                   "I live in Berlin since 2019"])
 def test_no_title_expiry_from_other_dates(text):
     assert "title_expiry" not in extraction.volunteered_facts(text, {}, None)
+
+
+def test_an_answer_first_and_more_facts_after_it_are_all_taken():
+    from tests.actions.form_harness import run_form
+    slots = {"concern": "residence_permit_extension", "purpose": "study", "requested_slot": "given_names"}
+    turn = run_form(slots, "Ayşe Yılmaz, Türkin, geboren am 03.03.1995 in Ankara, Tel. 0176 55512345")
+    assert taken(turn) == {"given_names": "Ayşe", "family_name": "Yılmaz", "nationality": "TUR",
+                           "date_of_birth": "1995-03-03", "place_of_birth": "Ankara", "phone": "+4917655512345"}
+    assert run_form(slots, "Blaue Karte, bitte").responses == ["utter_invalid_name"]  # still no name
+
+
+def test_a_country_alone_after_a_place_is_no_nationality():
+    assert "nationality" not in extraction.volunteered_facts("Ankara, Türkei", {}, None)
