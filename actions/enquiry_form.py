@@ -207,6 +207,10 @@ class ValidateEnquiryForm(FormValidationAction):
             return keep
 
         parsed = extraction.parse_field(requested, text, slots, concern) if not is_payload else None
+        if parsed is not None and not parsed.ok and (lead := _leading_part(text)):
+            # "Ayşe Yılmaz, Türkin, geboren am 3.3.1995": the answer first, more facts after it.
+            first = extraction.parse_field(requested, lead, slots, concern)
+            parsed = first if first.ok else parsed
         if parsed is not None and parsed.ok:
             updates = extraction.to_slots(requested, parsed.value)
             updates.update(self._reset_attempts(tracker, requested))
@@ -424,6 +428,15 @@ class ValidateEnquiryForm(FormValidationAction):
             else:
                 dispatcher.utter_message(response="utter_pickup_proxy_info")
         return changes
+
+
+_LEADING_PART = re.compile(r"^\s*([^,;]+?)\s*(?:[,;]|\.\s)\s*\S")
+
+
+def _leading_part(text: str) -> str | None:
+    """The part of a longer answer before its first comma or sentence end, if there is more."""
+    match = _LEADING_PART.match(text)
+    return match.group(1) if match else None
 
 
 def _names_field(text: str, field: str) -> bool:

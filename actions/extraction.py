@@ -161,7 +161,9 @@ def volunteered_facts(text: str, known: dict[str, Any], concern: Concern | None)
         if nationality:
             found["nationality"] = nationality
     if not known.get("title_expiry"):
-        for rest in _after_or_before(_EXPIRES, _DATE_THEN_EXPIRES, text, _about_another_document):
+        candidates = _after_or_before(_EXPIRES, _DATE_THEN_EXPIRES, text, _about_another_document) + [
+            m.group("rest") for m in _UNTIL.finditer(text) if _about_the_title(text, m.start())]
+        for rest in candidates:
             parsed = f.parse_title_expiry(rest)
             if parsed.ok:
                 found["title_expiry"] = parsed.value.isoformat()
@@ -195,6 +197,15 @@ def _after_or_before(after: re.Pattern, before: re.Pattern, text: str, skip=lamb
 
 
 _OTHER_DOCUMENT = re.compile(rf"(?<![\w-]){f.any_of('not_title_documents')}(?![\w-])", re.IGNORECASE)
+
+
+# "Aufenthaltserlaubnis bis 30.09.2027": a date after "bis" counts where the statement names a title.
+_UNTIL = re.compile(rf"(?<![\w-]){f.any_of('title_until')}\s+(?P<rest>.{{4,30}})", re.IGNORECASE)
+
+
+def _about_the_title(text: str, at: int) -> bool:
+    clause = _CLAUSE_END.split(text[:at])[-1]
+    return f.parse_title_kind(clause).ok and not _OTHER_DOCUMENT.search(clause)
 
 
 def _about_another_document(text: str, at: int) -> bool:
@@ -328,7 +339,7 @@ _DATE_THEN_BORN = re.compile(
     rf"{_DATE}\s+(?:{f.any_of('born_in')}\s+[^\W\d_][\w'’-]*\s+)?{f.any_of('born_after')}\b", re.IGNORECASE)
 _DATE_THEN_EXPIRES = re.compile(rf"{_DATE}\s+{f.any_of('expires_after')}\b", re.IGNORECASE)
 _PHONE_AFTER = re.compile(
-    rf"(?<![\w-]){f.any_of('phone_prefixes')}\.?\s*:?\s*(?P<number>(?:\+|00|0)\d[\d\s/()-]{{5,}}\d)", re.IGNORECASE)
+    rf"(?<![\w-]){f.any_of('phone_prefixes')}\.?\s*:?\s*(?:{f.any_of('value_is')}\s*)?(?P<number>(?:\+|00|0)\d[\d\s/()-]{{5,}}\d)", re.IGNORECASE)
 _PHONE_INTERNATIONAL = re.compile(r"(?<![\w+])(?P<number>(?:\+|00)\d{2}[\d\s/()-]{6,}\d)")
 
 
@@ -372,6 +383,7 @@ _NATIONALITY_BEFORE_NOUN = re.compile(
     rf"(?:(?P<two>[^\W\d_]+ [^\W\d_]+)|(?<![\w-])(?P<one>[^\W\d_]{{2,}}))\s+{f.any_of('nationality_after')}\b",
     re.IGNORECASE)
 _PERSON_ENDINGS = tuple(f.words("nationality_person_endings"))
+_COUNTRY_ENDINGS = tuple(f.words("country_endings"))
 _INFLECTIONS = tuple(sorted(f.words("adjective_inflections"), key=len, reverse=True))
 
 
@@ -411,6 +423,8 @@ def _exact_nationality(word: str, person: bool = False) -> str | None:
     folded = f._fold(word)
     index = f._country_index()
     adjective = _NATIONALITY_ADJECTIVE.search(folded) is not None
+    if person and folded.endswith(_COUNTRY_ENDINGS):
+        return None  # "Türkei" alone (a place of birth, "Ankara, Türkei") is no nationality
     if folded in index and (not person or adjective or folded in _person_aliases()):
         return _not_german(index[folded])
     for ending in _INFLECTIONS:

@@ -59,7 +59,6 @@ stops at twice Rasa's limit.
 from __future__ import annotations
 
 import functools
-
 from typing import Any, Callable, Dict, List, Optional, Text
 
 _INSTALLED = "_intake_cached_schema_validation"
@@ -132,11 +131,8 @@ def _classifier_weights_column_major() -> None:
 
     original = LogisticRegressionClassifier.process
 
-    # wraps: the original's annotations and module, so Rasa's graph validation at training
-    # (typing.get_type_hints) resolves them; this module's postponed annotations named a class
-    # its globals do not hold, and `rasa train` failed (NameError: LogisticRegressionClassifier).
-    @functools.wraps(original)
-    def process(self: LogisticRegressionClassifier, messages: List[Any]) -> List[Any]:
+    @functools.wraps(original)  # Rasa checks the graph by the annotations: the original's, resolved in its module
+    def process(self, messages):  # type: ignore[no-untyped-def]
         coef = getattr(self.clf, "coef_", None)  # None before training
         if coef is not None and not coef.T.flags.c_contiguous:
             self.clf.coef_ = np.asfortranarray(coef)

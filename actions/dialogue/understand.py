@@ -99,6 +99,10 @@ def split_marked(text: str, vocabulary: Vocabulary, own: bool = False) -> list[t
         pieces = [part]
         for separator in vocabulary.separators:
             pieces = [s for piece in pieces for s in re.split(re.escape(separator), piece, flags=re.IGNORECASE)]
+        if asked:
+            # "Was kostet die Verlängerung, brauche ich einen Termin und ...?": a comma before a
+            # question word starts another question of the same sentence.
+            pieces = [s for piece in pieces for s in _split_at_question_commas(piece, vocabulary)]
         cursor = 0
         for piece in pieces:
             at = part.find(piece, cursor)
@@ -111,6 +115,25 @@ def split_marked(text: str, vocabulary: Vocabulary, own: bool = False) -> list[t
     # A piece of fillers only ("ok and my wife's too?") is no clause of its own beside others.
     meant = [(c, asked) for c, asked in clauses if strip_fillers(fold(c), vocabulary.fillers)]
     return meant or clauses
+
+
+def _split_at_question_commas(piece: str, vocabulary: Vocabulary) -> list[str]:
+    """The piece cut at commas between two questions, each starting with a question word (after
+    fillers): "Was kostet ..., brauche ich ...?"; a statement before a comma stays with its
+    question ("I need to renew my permit, how much will it be?")."""
+    def first(text: str) -> str:
+        words = strip_fillers(fold(text), vocabulary.fillers).split()
+        return words[0] if words else ""
+
+    parts = piece.split(",")
+    out = [parts[0]]
+    for part in parts[1:]:
+        if (first(part) in vocabulary.question_words and first(out[-1]) in vocabulary.question_words
+                and len(fold(out[-1]).split()) >= 3):
+            out.append(part)
+        else:
+            out[-1] = out[-1] + "," + part
+    return out
 
 
 def _names(topic, folded: str, question: bool) -> bool:
@@ -157,14 +180,18 @@ def _topics(folded: str, details: QuestionFrame, office: bool, intent_topic: str
     if previous and any(t.name == previous and (t.follow.any(folded) or t.follow_nationality and details.nationality)
                         for t in vocabulary.topics):
         return (previous,)  # "so I can still go to my job?" after the Fiktionswirkung: asks on about it
-    found = []
+    found, by_question_word = [], []
     for topic in vocabulary.topics:
-        weak = topic.weak.any(folded) or question and topic.weak_in_question.any(folded, typos=False)
-        if weak and (
+        weak = topic.weak.any(folded)
+        in_question = not weak and question and topic.weak_in_question.any(folded, typos=False)
+        if (weak or in_question) and (
             intent_topic == topic.name
             or topic.name in CONTEXT_TOPICS and (details.has_details or office or context)
         ):
-            found.append(topic.name)
+            (found if weak else by_question_word).append(topic.name)
+    # "I need to extend my permit, how much will that be?": "need" beside another topic's own
+    # word is the client's statement, not a second question.
+    found = found or by_question_word
     return _person_brought(tuple(found), folded, vocabulary, weak=True) if details.person else tuple(found)
 
 

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from actions.common import SKIPPED
-from actions.enquiry_form import FORM_SLOTS
+from actions.enquiry_form import FORM_SLOTS, current_concern
 from tests.actions.form_harness import run_form
 
 Y = date.today().year + 1  # a title expiry next year
@@ -186,23 +186,23 @@ def taken(turn) -> dict[str, Any]:
 
 def play_enquiry(intent: str, text: str, language: str, answers: dict[str, str], skip_rest: str | None = None,
                  limit: int = 40) -> tuple[int, dict[str, Any]]:
-    """A form-like client from the first message to the summary: answers each question from
-    `answers` (typed text), skips an optional field it has no answer for (or, given
-    `skip_rest`, says that once at the first optional question). Returns the number of
-    questions the assistant asked (the summary counted as one) and the final slots."""
+    """A form-like client from the first message to the summary: answers each required question
+    from `answers` (typed text) and skips each optional one, one by one ("/skip"), or, given
+    `skip_rest` (the words of the button), all together where the question offers it.
+    Returns the number of questions the assistant asked (the summary counted as one) and the slots."""
     turn = first_turn(intent, text, language)
     slots = {k: v for k, v in turn.slots.items() if k != "prepared_question"}
     questions = 0
     for _ in range(limit):
         field = slots.get("requested_slot")
-        if field is None:
-            return questions, slots
+        if field is None or field == "confirmed":
+            return questions + (field == "confirmed"), slots
         questions += 1
-        if field == "confirmed":
-            return questions, slots
-        if field in answers:
+        offered = [b.get("payload") for m in (turn.slots.get("prepared_question") or {}).get("messages", [])
+                   for b in (m.get("buttons") or [])]
+        if not current_concern(slots).is_optional(field):
             reply = answers[field]
-        elif skip_rest and any(b.get("payload") == skip_rest for b in turn.buttons()):
+        elif skip_rest and skip_rest in offered:
             reply = skip_rest
         else:
             reply = "/skip"

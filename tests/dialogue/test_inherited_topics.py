@@ -166,3 +166,21 @@ def test_a_condition_with_new_details_is_answered(language, first, follow_up, wo
     answer = said(conversation([first, follow_up], language)[-1])
     for word in words:
         assert word in answer, answer
+
+
+@pytest.mark.parametrize("language, first, group", [
+    # A group the published fees state no exception for: said honestly, not the fee again.
+    ("de", "Was kostet die Erteilung?", "und für Rentner?"),
+    ("de", "Was kostet die Verlängerung?", "gibt es da was günstiger für Azubis?"),
+    ("en", "What does a first permit cost?", "what about refugees?"),
+    ("en", "What does an extension cost?", "any discount for pensioners?"),
+])
+def test_a_group_without_a_published_exception_is_said_honestly(language, first, group):
+    answer = said(conversation([first, group], language)[-1])
+    assert ("keine verlässliche Auskunft" if language == "de" else "no reliable information") in answer
+    assert "99-2421" in answer
+
+
+def test_a_statement_about_oneself_before_a_new_question_is_answered():
+    # Regression: "Ich bin Student" with a question about another matter is that question.
+    assert "100" in said(conversation(["Was kostet die Verlängerung?", "Ich bin Studentin, was kostet die Erteilung?"])[-1])

@@ -215,3 +215,36 @@ def test_a_request_about_a_matter_still_starts_it(text, intent, expected):
                                   "How much is a first permit for my son, 4, and does he have to come?"])
 def test_must_he_come_along_is_the_appearance(text):
     assert turn(text) == ["ask fee issue child 4", "ask appearance issue child 4"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # "need" beside another topic's word is the client's statement, not a second question.
+    ("Ich brauche eine Verlängerung meiner Aufenthaltserlaubnis, wie viel kostet das?", ["ask fee extension"]),
+    ("I need to renew my permit, how much will it be?", ["ask fee extension"]),
+    # Regression: "need" alone still asks for the documents.
+    ("what do I need for my renewal?", ["ask documents extension"]),
+])
+def test_need_beside_another_topic_is_no_second_question(text, expected):
+    assert turn(text) == expected
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Ich habe geheiratet und mein Nachname wurde geändert, was nun?", "de"),
+    ("my name has changed after the wedding, what do I do?", "en"),
+])
+def test_a_name_change_is_the_data_change_with_its_offer(text, language):
+    [outcome] = conversation([text], language)
+    assert [b["payload"] for b in outcome.replies[-1].buttons] == ["/enquiry_change_data"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # Questions listed with commas, each starting with a question word, are each asked.
+    ("Wie teuer ist die Erteilung, muss ich persönlich kommen und brauche ich einen Termin?",
+     ["ask fee issue", "ask appearance issue", "ask appointments appointment"]),
+    ("How much is a renewal, can my wife pick up the card?", ["ask fee extension", "ask pickup extension relative"]),
+    # Regression: a statement before a comma stays with its question.
+    ("Mein Sohn ist 9, was kostet seine Verlängerung?", ["ask fee extension child 9"]),
+    ("I need to renew my permit, how much will it be?", ["ask fee extension"]),
+])
+def test_questions_listed_with_commas_are_each_asked(text, expected):
+    assert turn(text) == expected

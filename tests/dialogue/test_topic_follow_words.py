@@ -104,3 +104,12 @@ def test_writing_an_email_is_the_contact_channels(first, second, language):
     _, follow = conversation([first, second], language)
     assert follow.frame.topic == "contact"
     assert ("Kontaktformular" if language == "de" else "contact form") in said(follow)
+
+
+@pytest.mark.parametrize("first, second, language, word", [
+    ("Kann ich Dateien hier hochladen?", "und ist das auch sicher?", "de", "Viren"),
+    ("Can I upload files here?", "is that secure?", "en", "virus"),
+])
+def test_safety_right_after_the_uploads_gets_the_virus_scan(first, second, language, word):
+    _, follow = conversation([first, second], language)
+    assert word in said(follow)

@@ -175,3 +175,16 @@ def test_paying_by_card_is_honestly_not_published(text):
 ])
 def test_the_card_s_format_is_no_file_format(text, expected):
     assert turn(text, intent="faq_eat" if "eAT" in text else None) == expected
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Darf ich die Unterlagen auch online einreichen?", "de"), ("Geht das mit den Papieren hier im Chat?", "de"),
+    ("can I submit the papers online?", "en"), ("is it ok to send my docs via the chat?", "en"),
+])
+def test_sending_documents_through_the_chat_gets_the_upload_answer(text, language):
+    [outcome] = conversation([text], language)
+    assert "PDF" in said(outcome)
+
+
+def test_what_to_bring_is_still_only_the_documents():
+    assert turn("Was muss ich zum Termin mitbringen?") == ["ask documents appointment"]
