@@ -79,6 +79,8 @@ class ActionAnswerQuestion(Action):
         return "action_answer_question"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        if not tracker.active_loop_name and has_reference(latest_text(tracker)):
+            return [FollowupAction("action_add_to_case")]  # case number + key or code: adding to a case
         intent, _ = latest_intent(tracker)
         answer_intent(dispatcher, intent or "", latest_text(tracker), language_of(tracker))
         return []

@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.answers import ActionRouteMessage, ActionShowMenu, answer_intent, offered_concern
 from actions.common import language_of, latest_intent, latest_text
 from actions.conversation import ActionCancelEnquiry, ActionStartOver
+from actions.follow_up import has_reference
 from actions.dialogue.executor import execute
 from actions.dialogue.frame import QuestionFrame
 from actions.dialogue.understand import Context, Parse, interpret
@@ -39,6 +40,10 @@ class ActionConverse(Action):
         return "action_converse"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        if not tracker.active_loop_name and has_reference(latest_text(tracker)):
+            # A case number (also a mistyped one) with a key or code is a follow-up, whatever the
+            # model read ("... Lohnabrechnung anbei" is no question about payslips).
+            return [FollowupAction("action_add_to_case")]
         intent, confidence = latest_intent(tracker)
         context = turn_context(tracker)
         outcome = execute(interpret(Parse(latest_text(tracker), intent, confidence), context), context)

@@ -24,6 +24,7 @@ import yaml
 from email_validator import EmailNotValidError, validate_email
 from pydantic import BaseModel, Field, ValidationError
 
+from bot import case_numbers
 from bot.catalogue import load_catalogue
 from bot.config import CONTENT_DIR
 
@@ -494,6 +495,11 @@ def parse_address(text: str) -> Parsed:
 
 
 def parse_case_number(text: str) -> Parsed:
+    """A case number: ours (either shape, bot/case_numbers.py; a mistyped one of the random shape
+    is refused by its check character, error "check"), or another office's file number."""
+    ours = case_numbers.find(text)
+    if ours is not None:
+        return Parsed(ours.number) if ours.number else Parsed(error="check")
     # Digits alone need five or more: "2026" is a year, not a case number.
     match = re.search(r"\b([A-Za-z]{1,5}[-/ ]?\d{2,4}[-/ ]?\d{1,8}|\d{5,12})\b", text)
     if not match or sum(ch.isdigit() for ch in match.group(1)) < 5:

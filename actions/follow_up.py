@@ -24,13 +24,14 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import backend_client
 from actions.common import latest_text
+from bot import case_numbers
 from bot.models import CaseFollowUp
 
 log = logging.getLogger(__name__)
 # The label a client may type before each ("Vorgangsnummer LEA-...", "code ABCD-...") goes too.
-_NUMBER_LABEL = r"(?:(?:vorgangsnummer|vorgang|aktenzeichen|case number|case no\.?|case|file number)\s*:?\s*)?"
+_NUMBER_LABEL = re.compile(r"(?:vorgangsnummer|vorgang|aktenzeichen|case number|case no\.?|case|file number)\s*:?\s*$",
+                           re.IGNORECASE)
 _CODE_LABEL = r"(?:(?:prüfcode|pruefcode|verification code|code)\s*:?\s*)?"
-CASE_NUMBER = re.compile(_NUMBER_LABEL + r"\bLEA[\s-]*(\d{4})[\s-]*(\d{6})\b", re.IGNORECASE)
 _KEY_LABEL = (r"(?:(?:nachreichungsschlüssel|nachreichungsschluessel|schlüssel|schluessel|follow-up key|"
               r"follow up key|key)\s*:?\s*)?")
 # The follow-up key: four groups of four (also with spaces), or a 16-character block with a digit.
@@ -52,6 +53,7 @@ class Reference:
     code: str | None  # the confirmation's verification code (it only verifies)
     message: str
     key: str | None = None  # the follow-up key
+    number_typo: bool = False  # "LEA-2026-..." whose check character or length does not fit
 
 
 def _grouped(pattern: re.Pattern, plain: re.Pattern, text: str) -> re.Match | None:
@@ -70,10 +72,19 @@ def _cut(text: str, match: re.Match | None) -> str:
     return text[:match.start()] + " , " + text[match.end():] if match else text
 
 
+def _case_number(text: str) -> tuple[case_numbers.Found | None, str]:
+    """Our case number in a text (either shape, bot/case_numbers.py) and the text without it and its label."""
+    found = case_numbers.find(text)
+    if found is None:
+        return None, text
+    label = _NUMBER_LABEL.search(text[:found.start])
+    start = label.start() if label else found.start
+    return found, text[:start] + " , " + text[found.end:]
+
+
 def parse_reference(text: str) -> Reference:
     """Split a message into case number, follow-up key or verification code, and the rest."""
-    number = CASE_NUMBER.search(text)
-    rest = _cut(text, number)
+    number, rest = _case_number(text)
     key = _grouped(KEY_GROUPED, KEY_PLAIN, rest)
     rest = _cut(rest, key)
     code = None if key else _grouped(CODE_GROUPED, CODE_PLAIN, rest)
@@ -81,7 +92,8 @@ def parse_reference(text: str) -> Reference:
     parts = [part.strip(_EDGES) for part in re.split(r"\s*,\s*,\s*|^\s*,\s*|\s*,\s*$", rest)]
     message = re.sub(r"\s+", " ", " ".join(p for p in parts if p)).strip(_EDGES)
     return Reference(
-        case_number=f"LEA-{number.group(1)}-{number.group(2)}" if number else None,
+        case_number=number.number if number else None,
+        number_typo=bool(number and number.typo),
         code="".join(g for g in code.groups() if g).upper() if code else None,
         message=message,
         key="".join(g for g in key.groups() if g).upper() if key else None,
@@ -92,21 +104,21 @@ def has_reference(text: str) -> bool:
     """True when a message carries a case number together with a key or a code: a follow-up
     (or an attempt at one with the verification code, which gets an explanation)."""
     reference = parse_reference(text)
-    return bool(reference.case_number and (reference.key or reference.code))
+    return bool((reference.case_number or reference.number_typo) and (reference.key or reference.code))
 
 
 async def add_to_case(conversation_id: str, channel: str, reference: Reference, upload_ids: list[str],
-                      message_id: str) -> tuple[str, dict]:
+                      message_id: str, source: str = "") -> tuple[str, dict]:
     """Send the follow-up; returns the response to utter and its values.
 
-    Unknown number, wrong key and a locked case get one neutral answer; without a key
+    Unknown number, wrong key and a throttled source get one neutral answer; without a key
     (only the opening conversation may add so) the refusal explains how to add.
     """
     key = hashlib.sha256(f"{conversation_id}\x1f{message_id}".encode()).hexdigest()[:32]
     request = CaseFollowUp(
         idempotency_key=f"fu:{key}", conversation_id=conversation_id, channel=channel[:20],
         case_number=reference.case_number or "", follow_up_key=reference.key or "",
-        message=reference.message[:2000] or None, upload_ids=upload_ids,
+        message=reference.message[:2000] or None, upload_ids=upload_ids, source=source[:64],
     )
     try:
         receipt = await backend_client.add_to_case(request)
@@ -125,6 +137,10 @@ async def add_to_case(conversation_id: str, channel: str, reference: Reference, 
 async def handle_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     """The follow-up in the latest message: add it, or say why not (also used inside an enquiry)."""
     reference = parse_reference(latest_text(tracker))
+    if reference.number_typo:
+        # Its check character does not fit (a typo, a swapped pair): said before anything is looked up.
+        dispatcher.utter_message(response="utter_follow_up_number_typo")
+        return
     if not reference.case_number:
         dispatcher.utter_message(response="utter_follow_up_how")
         return
@@ -140,10 +156,13 @@ async def handle_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker) -
     if not reference.message and not uploads:
         dispatcher.utter_message(response="utter_follow_up_empty")
         return
-    channel = (tracker.latest_message.get("metadata") or {}).get("channel") or "rest"
+    metadata = tracker.latest_message.get("metadata") or {}
+    channel = metadata.get("channel") or "rest"
     message_id = tracker.latest_message.get("message_id") or latest_text(tracker)
+    # The gateway's keyed hash of the client's address: wrong keys are counted per source too.
     response, values = await add_to_case(tracker.sender_id, str(channel), reference,
-                                         [u.upload_id for u in uploads][:5], str(message_id))
+                                         [u.upload_id for u in uploads][:5], str(message_id),
+                                         source=str(metadata.get("source") or ""))
     dispatcher.utter_message(response=response, **values)
 
 

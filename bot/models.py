@@ -145,6 +145,9 @@ class CaseFollowUp(BaseModel):
     message: str | None = Field(None, max_length=2000)
     upload_ids: list[str] = Field(default_factory=list, max_length=5)
     check_only: bool = False  # check the key (counts as an attempt), add nothing
+    # Keyed hash of the client's address, from the gateway (bot/gateway/chat.py): wrong keys are
+    # counted per conversation and per source (bot/backend/follow_ups.py). Empty: Telegram, tests.
+    source: str = Field("", max_length=64)
 
 
 class FollowUpReceipt(BaseModel):

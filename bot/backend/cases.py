@@ -12,23 +12,21 @@ from zoneinfo import ZoneInfo
 
 import pycountry
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot import case_numbers
 from bot.backend import routing
 from bot.backend.confirmations import create_confirmation, issue_download_token
 from bot.backend.context import BackendContext
 from bot.backend.db import transaction, writer_slot
 from bot.backend.errors import BackendError
-from bot.backend.models import Case, CaseCounter, CaseEntry, Upload
+from bot.backend.models import Case, CaseEntry, Upload
 from bot.fields import CaseColumn, load_registry
 from bot.models import CaseFollowUp, CaseReceipt, CaseSubmission
 
 log = logging.getLogger(__name__)
 OFFICE_TZ = ZoneInfo("Europe/Berlin")
-CASE_PREFIX = "LEA"
 MAX_ATTEMPTS = 4
 
 
@@ -176,7 +174,7 @@ def _create_case(ctx: BackendContext, session: Session, sub: CaseSubmission, key
         principal_unit=_principal_unit(session, sub.principal_case_number),
     )
     case = Case(
-        case_number=_next_case_number(session, now.astimezone(OFFICE_TZ).year),
+        case_number=_new_case_number(session, now.astimezone(OFFICE_TZ).year),
         status="open", open_key=None if duplicate_of else key, match_key=key,
         duplicate_of_id=duplicate_of.id if duplicate_of else None, unit=decision.unit, rule=decision.rule,
         concern=sub.concern, conversation_id=sub.conversation_id,
@@ -216,20 +214,22 @@ def _principal_unit(session: Session, principal_case_number: str | None) -> str 
     """Unit of the principal's case when the number names one of ours."""
     if not principal_case_number:
         return None
-    number = principal_case_number.strip().upper()
+    number = case_numbers.canonical(principal_case_number) or principal_case_number.strip().upper()
     return session.scalar(select(Case.unit).where(Case.case_number == number))
 
 
-def _next_case_number(session: Session, year: int) -> str:
-    """Next number of ``year``, from one atomic upsert (row-locked until commit)."""
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = (
-        insert(CaseCounter).values(year=year, last=1)
-        .on_conflict_do_update(index_elements=[CaseCounter.year], set_={"last": CaseCounter.last + 1})
-        .returning(CaseCounter.last)
-    )
-    return f"{CASE_PREFIX}-{year}-{session.execute(statement).scalar_one():06d}"
+def _new_case_number(session: Session, year: int) -> str:
+    """A random number of ``year`` (bot/case_numbers.py) that no case holds yet.
+
+    Unique by the constraint on cases.case_number: a number taken between this look and
+    the commit (odds ~1 in 10^10 per case) raises IntegrityError, and submit() retries
+    with a fresh number.
+    """
+    for _ in range(MAX_ATTEMPTS):
+        number = case_numbers.new_case_number(year)
+        if session.scalar(select(Case.id).where(Case.case_number == number)) is None:
+            return number
+    raise BackendError(503, "busy")
 
 
 def _fold(text: str) -> str:

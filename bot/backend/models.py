@@ -67,9 +67,6 @@ class Case(Base):
     # Set when this case matched the open case of ANOTHER conversation: a possible
     # duplicate, unverified, for the unit to decide (the client is never told).
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"), index=True)
-    # Wrong verification codes given to add to this case (follow_up.py); locked until then.
-    code_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    code_locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     unit: Mapped[str] = mapped_column(String(20), index=True)
     rule: Mapped[str] = mapped_column(String(60))
     concern: Mapped[str] = mapped_column(String(60))
@@ -151,12 +148,27 @@ class DownloadToken(Base):
 
 
 class CaseCounter(Base):
-    """Last case number issued per year (incremented atomically with an upsert)."""
+    """Last sequential case number issued per year (LEA-2026-000042). No longer counted up:
+    numbers are random since migration 0003 (bot/case_numbers.py); kept as a record."""
 
     __tablename__ = "case_counters"
 
     year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     last: Mapped[int] = mapped_column(Integer)
+
+
+class FollowUpThrottle(Base):
+    """Wrong follow-up keys of one source (a conversation, a client address) or one case
+    (bot/backend/follow_ups.py). ``key`` is a keyed hash: no conversation id, address or
+    case number is stored here. Rows are only useful for minutes; stale ones are reused."""
+
+    __tablename__ = "follow_up_throttles"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    backoffs: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class AuditEntry(Base):

@@ -10,7 +10,7 @@ from sqlalchemy import delete, select
 
 from bot.backend.context import BackendContext
 from bot.backend.db import transaction
-from bot.backend.models import Case, DownloadToken, Upload
+from bot.backend.models import Case, DownloadToken, FollowUpThrottle, Upload
 
 log = logging.getLogger(__name__)
 # Expired download tokens are kept this long so a late click gets "expired", not "unknown".
@@ -42,6 +42,8 @@ def purge_expired(ctx: BackendContext, now: datetime | None = None) -> PurgeResu
         cases = session.execute(delete(Case).where(Case.id.in_(case_ids))).rowcount
         tokens = session.execute(
             delete(DownloadToken).where(DownloadToken.expires_at < now - EXPIRED_TOKEN_GRACE)).rowcount
+        # Counts of wrong follow-up keys matter for minutes (bot/backend/follow_ups.py).
+        session.execute(delete(FollowUpThrottle).where(FollowUpThrottle.window_start < now - timedelta(days=1)))
     for relative in paths:
         (settings.var_dir / relative).unlink(missing_ok=True)
     if cases or uploads or tokens:

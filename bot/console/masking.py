@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
-CASE_NUMBER = re.compile(r"\bLEA[-\s]?\d{4}[-\s]?\d{3,}\b", re.I)
+# Our case numbers, both shapes (bot/case_numbers.py): LEA-2026-000042 and LEA-2026-7KQM-XR4W.
+CASE_NUMBER = re.compile(r"\bLEA[-\s]?\d{4}[-\s]?(?:\d{3,}|[0-9A-Z]{4}[-\s]?[0-9A-Z]{4})\b", re.I)
 # Dates: 3.3.1990, 03/03/90, 1990-03-03, "3. März 1990", "March 3, 1990", "3 March".
 MONTHS = (r"(jan(uar|uary)?|feb(ruar|ruary)?|mär(z)?|maerz|mar(ch)?|apr(il)?|mai|may|jun[ie]?|jul[iy]?|aug(ust)?|"
           r"sep(t(ember)?)?|okt(ober)?|oct(ober)?|nov(ember)?|dez(ember)?|dec(ember)?)\.?")

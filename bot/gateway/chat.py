@@ -62,7 +62,7 @@ def addressed_to(recipient: str, answers: list[dict[str, Any]]) -> list[dict[str
 
 
 def channel_metadata(metadata: dict[str, Any], default_channel: str) -> dict[str, Any]:
-    """Only the metadata the assistant uses, bounded."""
+    """Only the metadata the assistant uses, bounded (never a client's own "source")."""
     return {
         "channel": str(metadata.get("channel") or default_channel)[:20],
         "language": normalise_language_code(str(metadata.get("language") or "")) or None,
@@ -97,5 +97,9 @@ async def chat(message: ChatMessage, request: Request) -> JSONResponse:
     if not acceptable_sender(message.sender):
         return invalid_sender()
     conversation_id = web_conversation(conversation_key(request.app.state.settings), message.sender)
-    return await converse(request, conversation_id, message.sender, message.message,
-                          channel_metadata(message.metadata, "rest"))
+    metadata = channel_metadata(message.metadata, "rest")
+    limits = getattr(request.app.state, "limits", None)
+    source = limits.source_of(request.scope) if limits is not None else ""
+    if source:  # a keyed hash of the client's address: wrong follow-up keys are counted per source
+        metadata["source"] = source
+    return await converse(request, conversation_id, message.sender, message.message, metadata)

@@ -100,6 +100,15 @@ class Limits:
             log.info("rate limit: %s per client reached", kind)  # no address: it is personal data
             raise RateLimited(kind, wait)
 
+    def source_of(self, scope: dict) -> str:
+        """A keyed hash of the client's address, as the rate limits see it (behind a trusted proxy:
+        the address it forwarded), for the backend to count wrong follow-up keys per source
+        (bot/backend/follow_ups.py). Empty for our own channels (the Telegram bridge's one address
+        is every Telegram user's). The address itself never leaves the gateway."""
+        if self.is_internal(scope.get("headers", [])):
+            return ""
+        return self.limiter._key("follow-up-source\x1f" + client_address(scope, self.trusted_proxies))
+
     async def check_conversation(self, kind: str, sender: str) -> None:
         """Raise RateLimited when this conversation sent too many requests of this kind."""
         if not sender:

@@ -290,6 +290,36 @@ def test_a_bare_case_number_is_still_the_answer_to_the_case_number_question(monk
     assert sent == [] and turn.slots.get("existing_case_number") == "LEA-2026-000042", turn.slots
 
 
+def test_a_new_case_number_with_a_key_is_a_follow_up_and_a_mistyped_one_is_answered_without_a_lookup(monkeypatch):
+    sent = _no_backend(monkeypatch)
+    known = {k: v for k, v in EXTENSION_DONE.items() if k != "message"}
+    turn = run_form({**known, "requested_slot": "message"}, "lea 2026 7kqm xr4w ABCD-EFGH-JKM2-PQRS Lohnzettel",
+                    intent="add_to_case")
+    assert turn.responses == ["utter_follow_up_in_enquiry", "utter_follow_up_added"], turn.responses
+    assert [(r.case_number, r.follow_up_key) for r in sent] == [("LEA-2026-7KQM-XR4W", "ABCDEFGHJKM2PQRS")]
+    # Two characters swapped ("XR4W" -> "RX4W"): the check character catches it, nothing is sent.
+    turn = run_form({**known, "requested_slot": "message"}, "LEA-2026-7KQM-RX4W ABCD-EFGH-JKM2-PQRS Lohnzettel",
+                    intent="add_to_case")
+    assert turn.responses == ["utter_follow_up_in_enquiry", "utter_follow_up_number_typo"], turn.responses
+    assert len(sent) == 1
+
+
+@pytest.mark.parametrize("typed, slot, response", [
+    ("LEA-2026-7KQM-XR4W", "LEA-2026-7KQM-XR4W", None),
+    ("lea 2026 7KQM XR4W", "LEA-2026-7KQM-XR4W", None),
+    ("LEA-2026-7KQN-XR4W", None, "utter_invalid_case_number_check"),  # one character mistyped
+    ("LEA-2026-K7QM-XR4W", None, "utter_invalid_case_number_check"),  # a swapped pair
+    ("LEA-2025-000123", "LEA-2025-000123", None),  # the older shape stays valid
+])
+def test_the_case_number_question_checks_the_check_character(monkeypatch, typed, slot, response):
+    sent = _no_backend(monkeypatch)
+    known = {k: v for k, v in EXTENSION_DONE.items() if k != "existing_case_number"}
+    turn = run_form({**known, "requested_slot": "existing_case_number"}, typed)
+    assert sent == [] and turn.slots.get("existing_case_number") == slot, (turn.slots, turn.responses)
+    if response:
+        assert response in turn.responses, turn.responses
+
+
 VISA = {"concern": "visa_extension", "given_names": "Lin", "family_name": "Wang", "date_of_birth": "1999-01-02",
         "place_of_birth": "Shanghai", "nationality": "CHN"}
 

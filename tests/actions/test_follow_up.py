@@ -47,3 +47,33 @@ def test_the_verification_code_is_recognised_as_such_and_not_as_a_key():
     reference = parse_reference("LEA-2026-000042 ABCD-EFGH-JKMN please add my payslip")
     assert (reference.key, reference.code) == (None, "ABCDEFGHJKMN")
     assert has_reference("LEA-2026-000042 ABCD-EFGH-JKMN-PQRS")
+
+
+@pytest.mark.parametrize("text, number, key, message", [
+    ("LEA-2026-7KQM-XR4W ABCD-EFGH-JKMN-PQ7S Neuer Arbeitsvertrag anbei", "LEA-2026-7KQM-XR4W", "ABCDEFGHJKMNPQ7S",
+     "Neuer Arbeitsvertrag anbei"),
+    ("Vorgangsnummer: lea 2026 7kqm xr4w, schlüssel abcd efgh jkm2 pqrs", "LEA-2026-7KQM-XR4W", "ABCDEFGHJKM2PQRS", ""),
+    ("case LEA20267KQMXR4W key 7K2M9QXRT4PAW3CD: payslips", "LEA-2026-7KQM-XR4W", "7K2M9QXRT4PAW3CD", "payslips"),
+])
+def test_the_random_shape_is_read_like_the_old_one(text, number, key, message):
+    reference = parse_reference(text)
+    assert (reference.case_number, reference.key, reference.message, reference.number_typo) == (
+        number, key, message, False)
+
+
+@pytest.mark.parametrize("text", [
+    "LEA-2026-7KQM-XR4V ABCD-EFGH-JKMN-PQ7S payslip",   # last character mistyped
+    "LEA-2026-7KMQ-XR4W ABCD-EFGH-JKMN-PQ7S payslip",   # a swapped pair
+    "LEA-2027-7KQM-XR4W ABCD-EFGH-JKMN-PQ7S payslip",   # the year mistyped
+    "LEA-2026-7KQM-XR4 ABCD-EFGH-JKMN-PQ7S payslip",    # a character short
+    "LEA-2026-00042 ABCD-EFGH-JKMN-PQ7S payslip",       # an older number a digit short
+])
+def test_a_mistyped_case_number_is_a_typo_not_a_number(text):
+    reference = parse_reference(text)
+    assert reference.case_number is None and reference.number_typo
+    assert has_reference(text)  # answered as a follow-up attempt: with the typo notice
+
+
+def test_words_after_lea_and_a_year_are_no_case_number():
+    reference = parse_reference("Ich war 2026 beim LEA 2026 Terminen wegen")
+    assert reference.case_number is None and not reference.number_typo

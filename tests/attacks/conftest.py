@@ -20,7 +20,7 @@ from tests.e2e.chat import Chat, internal_id, minimal_pdf, telegram_internal_id
 from tests.faults.helpers import QUESTIONS, SUMMARY, answer_until_summary, backend_rows, person, start_other_enquiry
 from tests.fixtures.fake_telegram import FakeTelegram
 
-CASE_NUMBER = re.compile(r"case number is\D*?([A-Z]+-\d{4}-\d+)", re.IGNORECASE)
+CASE_NUMBER = re.compile(r"case number is\D*?([A-Z]+-\d{4}-(?:[0-9A-Z]{4}-[0-9A-Z]{4}|\d+))", re.IGNORECASE)
 # The follow-up key, shown only in the client's own chat (never in a log).
 FOLLOW_UP_KEY = re.compile(r"\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}\b")
 TURN_TIMEOUT_S = 60.0

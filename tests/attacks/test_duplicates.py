@@ -21,12 +21,13 @@ import httpx
 import pytest
 from pypdf import PdfReader
 
+from bot import case_numbers
 from tests.e2e.chat import Chat, internal_id, minimal_pdf, stored_cases
 from tests.e2e.dialogue import Press, answer_until_summary, reply
 
 pytestmark = pytest.mark.slow
 SUBMIT = Press(r"^(Ja, absenden|Yes, send it)$")
-CASE_NUMBER = re.compile(r"LEA-\d{4}-\d{6}")
+CASE_NUMBER = case_numbers.CANONICAL
 CODE = re.compile(r"(?<![0-9A-Z-])[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}(?![0-9A-Z-])")
 KEY = re.compile(r"\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}\b")
 

@@ -7,6 +7,8 @@ import re
 
 from pypdf import PdfReader
 
+from bot import case_numbers
+
 from tests.backend.conftest import INTERNAL, staff, submission
 from tests.backend.helpers import counts, upload
 
@@ -20,7 +22,8 @@ def test_a_new_case_is_routed_numbered_and_confirmed(client, ctx):
     assert response.status_code == 201
     receipt = response.json()
     assert receipt["status"] == "created"
-    assert re.fullmatch(r"LEA-20\d\d-000001", receipt["case_number"])
+    assert re.fullmatch(r"LEA-20\d\d-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}", receipt["case_number"])
+    assert case_numbers.canonical(receipt["case_number"]) == receipt["case_number"]  # its check character fits
     assert (receipt["unit"], receipt["rule"]) == ("B2", "b-academic-g-k")
     assert re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}", receipt["verification_code"])
     assert receipt["fiktionswirkung"] is True
@@ -28,7 +31,8 @@ def test_a_new_case_is_routed_numbered_and_confirmed(client, ctx):
     assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
     assert receipt["case_number"] in text and receipt["verification_code"] in text
-    assert post(client, given_names="Other", idempotency_key="key-second-case").json()["case_number"].endswith("000002")
+    second = post(client, given_names="Other", idempotency_key="key-second-case").json()["case_number"]
+    assert second != receipt["case_number"] and case_numbers.canonical(second) == second
 
 
 def test_a_retry_with_the_same_key_returns_the_same_case(client, ctx):

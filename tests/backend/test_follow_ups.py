@@ -4,8 +4,8 @@ Attack (issue 12, last gap): an employer or anyone else shown a client's confirm
 has its case number and verification code, and that was enough to add entries to the
 client's case. Now the verification code only verifies; adding needs the conversation
 that opened the case, or its follow-up key, which only that conversation was shown.
-Wrong keys and unknown numbers get one neutral answer; repeated wrong keys lock the
-case for keyed follow-ups and are audited.
+Wrong keys and unknown numbers get one neutral answer; repeated wrong keys slow down
+their source (never the case: tests/backend/test_follow_up_throttle.py) and are audited.
 """
 
 from __future__ import annotations
@@ -122,23 +122,27 @@ def test_a_wrong_key_and_an_unknown_number_get_the_same_neutral_answer(client, c
     ]
 
 
-def test_five_wrong_keys_lock_keyed_follow_ups_until_the_lock_ends_but_not_the_own_conversation(client, ctx):
+def test_wrong_keys_slow_down_their_source_not_the_case(client, ctx):
+    """Five wrong keys from one conversation: it backs off for a minute; the client's key still works."""
     case = _case(client)
     for attempt in range(5):
         response = follow_up(client, case["case_number"], f"ABCD-EFGH-JKMN-PQR{attempt}",
-                             conversation_id=f"conv-guesser-{attempt}")
+                             conversation_id="conv-guesser")
         assert response.status_code == 404
-    right = follow_up(client, case["case_number"], case["follow_up_key"])
-    # Locked: even the right key gets the neutral answer (a lock must not reveal the case either).
-    assert right.status_code == 404 and right.json() == follow_up(client, "LEA-2026-999999", "x").json()
+    # The guessing conversation backs off: even the right key is not compared meanwhile.
+    throttled = follow_up(client, case["case_number"], case["follow_up_key"], conversation_id="conv-guesser")
+    assert throttled.status_code == 404 and throttled.json() == follow_up(client, "LEA-2026-999999", "x").json()
     actions = [row[1] for row in audit_rows(ctx) if row[2] == case["case_number"]]
-    assert actions == ["follow_up_key"] * 4 + ["follow_up_lock", "follow_up_locked"]
-    # Whoever locked it cannot lock the client out of their own chat.
+    assert actions == ["follow_up_key"] * 4 + ["follow_up_backoff", "follow_up_throttled"]
+    # The client, from another chat and from the opening one, is not affected.
+    assert follow_up(client, case["case_number"], case["follow_up_key"]).status_code == 201
     own = follow_up(client, case["case_number"], "", conversation_id="conv-1", idempotency_key="fu-own-locked")
     assert own.status_code == 201
-    later = ctx.clock() + timedelta(hours=25)
+    # The back-off is short.
+    later = ctx.clock() + timedelta(seconds=61)
     ctx.clock = lambda: later
-    assert follow_up(client, case["case_number"], case["follow_up_key"]).status_code == 201
+    assert follow_up(client, case["case_number"], case["follow_up_key"], conversation_id="conv-guesser",
+                     idempotency_key="fu-guesser-later").status_code == 201
 
 
 def test_check_only_verifies_without_adding_and_a_closed_case_says_so_only_to_the_key_holder(client, ctx):

@@ -16,7 +16,7 @@ def test_upgrade_head_matches_the_models_and_is_repeatable(database_url):
     upgrade_to_head(engine)  # the second start finds nothing to do
     with engine.connect() as connection:
         context = MigrationContext.configure(connection)
-        assert context.get_current_revision() == "0002"
+        assert context.get_current_revision() == "0003"
         differences = compare_metadata(context, Base.metadata)
     engine.dispose()
     assert differences == []

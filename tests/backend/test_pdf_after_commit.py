@@ -171,9 +171,9 @@ def test_render_processes_render_every_queued_pdf(client, ctx):
 
 
 def _case_numbers_in(pdfs: list[bytes]) -> set[str]:
-    import re
+    from bot import case_numbers
 
-    return {m for pdf in pdfs for m in re.findall(r"LEA-\d{4}-\d{6}", _pdf_text(pdf))}
+    return {m for pdf in pdfs for m in case_numbers.CANONICAL.findall(_pdf_text(pdf))}
 
 
 def _case_id(ctx, receipt) -> int:

@@ -23,7 +23,7 @@ def sha(name: str) -> str:
 def make_data(**overrides: object) -> ConfirmationData:
     """A confirmation with Fiktionswirkung, in German first, two attachments."""
     values: dict = dict(
-        case_number="E5-2026-004711", unit="E5 – Europa", language="de",
+        case_number="LEA-2026-7KQM-XR4W", unit="E5 – Europa", language="de",
         received_at=datetime(2026, 3, 28, 23, 30, tzinfo=timezone.utc),  # 00:30 on 29 March in Berlin
         given_names="Marta", family_name="Kowalczyk", date_of_birth=date(1988, 11, 3), nationality="UKR",
         concern_label_de="Verlängerung einer Aufenthaltserlaubnis oder Blauen Karte",

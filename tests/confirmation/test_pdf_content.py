@@ -59,7 +59,7 @@ def test_every_field_is_printed(extract):
     for expected in (
         "Landesamt für Einwanderung", "Immigration Office",
         "Eingangsbestätigung", "Confirmation of receipt",
-        "E5-2026-004711", "E5 – Europa",
+        "LEA-2026-7KQM-XR4W", "E5 – Europa",
         "29.03.2026, 00:30 Uhr (Berliner Zeit)",  # 23:30 UTC on the 28th, in Berlin time
         "Kowalczyk", "Marta", "03.11.1988",
         "Ukraine (UKR)",

@@ -20,7 +20,7 @@ PERSONAL = {
     "email": ("ayse.yilmaz@example.org",),
     "phone": ("+49 170 1234567", "030 90269-0"),
     "date": ("03.03.1990", "3 March 1991"),
-    "case": ("LEA-2026-000042",),
+    "case": ("LEA-2026-000042", "LEA-2026-7KQM-XR4W", "7KQM"),
     "serial": ("Y12345678",),
 }
 MESSAGES = [
@@ -28,6 +28,8 @@ MESSAGES = [
     ("en", "my name is Jonathan Smithers, born 3 March 1991, call me on +49 170 1234567 about parking"),
     ("de", "Stand von LEA-2026-000042 bitte, Telefon 030 90269-0"),
     ("en", "my card Y12345678 is gone, can Jonathan park there"),
+    ("de", "wie ist der Stand von lea 2026 7kqm xr4w"),
+    ("en", "status of LEA-2026-7KQM-XR4W please"),
 ]
 
 

@@ -12,6 +12,7 @@ from datetime import date
 
 import pytest
 
+from bot import case_numbers
 from tests.e2e.chat import Chat, stored_cases
 from tests.e2e.dialogue import Press, answer_until_summary, asked_field
 
@@ -25,7 +26,7 @@ def submit(chat: Chat, var_dir) -> dict:
     """Press "send" at the summary and return the one case the backend stored."""
     assert asked_field(chat, chat.language) == "confirmed", chat.text
     chat.press("absenden" if chat.language == "de" else "send it")
-    assert re.search(r"LEA-\d{4}-\d{6}", chat.text), chat.text
+    assert case_numbers.CANONICAL.search(chat.text), chat.text
     [case] = stored_cases(var_dir, chat.sender)
     return case
 

@@ -384,7 +384,7 @@
     return node;
   }
 
-  /** "Case number: LEA-2026-000001", the number kept on one line when it fits (not split at a hyphen). */
+  /** "Case number: LEA-2026-7KQM-XR4W", the number kept on one line when it fits (not split at a hyphen). */
   /**
    * Fetch the PDF with the conversation id in a header (never in the URL: URLs end up in
    * histories and logs) and save it; the server's file name wins, as for a plain link.
