@@ -184,3 +184,22 @@ def test_a_group_without_a_published_exception_is_said_honestly(language, first,
 def test_a_statement_about_oneself_before_a_new_question_is_answered():
     # Regression: "Ich bin Student" with a question about another matter is that question.
     assert "100" in said(conversation(["Was kostet die Verlängerung?", "Ich bin Studentin, was kostet die Erteilung?"])[-1])
+
+
+@pytest.mark.parametrize("language, first, state", [
+    # A state of health after the in-person answer: no exception is published, said honestly.
+    ("de", "Muss meine Oma persönlich erscheinen?", "sie sitzt im Rollstuhl"),
+    ("de", "Muss ich zum Termin selbst kommen?", "ich bin aber gerade schwanger"),
+    ("en", "Does my grandmother have to come in person?", "she's bedridden"),
+    ("en", "Do I have to attend in person?", "I'm in hospital at the moment"),
+])
+def test_a_state_of_health_after_the_in_person_answer_is_said_honestly(language, first, state):
+    answer = said(conversation([first, state], language)[-1])
+    assert ("keine verlässliche Auskunft" if language == "de" else "no reliable information") in answer
+    assert "99-2421" in answer
+
+
+def test_walking_in_is_still_the_in_person_answer():
+    # Regression: "walk in" is no state of health.
+    assert "persönlich" in said(conversation(["Muss ich persönlich kommen?", "kann ich einfach so vorbeikommen?"])[-1])
+    assert "in person" in said(conversation(["Do I have to come in person?", "can I just walk in?"], "en")[-1])
