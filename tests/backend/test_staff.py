@@ -75,3 +75,10 @@ def test_done_closes_the_case_and_files_and_the_pdf_can_be_fetched(client, ctx):
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     actions = [row[1] for row in audit_rows(ctx)]
     assert actions == ["done", "done", "read_attachment", "read_attachment", "read_confirmation"]
+
+
+def test_staff_find_a_case_by_its_number_typed_loosely(client):
+    mine = _case(client)  # B2
+    loose = mine["case_number"].lower().replace("-", " ")
+    found = client.get(f"/staff/api/cases/{loose}", headers=staff("B2"))
+    assert found.status_code == 200 and found.json()["case_number"] == mine["case_number"]

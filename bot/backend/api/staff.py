@@ -12,6 +12,7 @@ from pydantic import BaseModel, create_model
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased, selectinload
 
+from bot import case_numbers
 from bot.backend import audit, confirmations, uploads
 from bot.backend.api.deps import Ctx, Unit
 from bot.backend.cases import OFFICE_TZ
@@ -138,7 +139,8 @@ def _with_own_case(ctx: Ctx, unit: str, case_number: str, action: str, work: Cal
     A possible duplicate routed elsewhere is also open to the unit of the case it
     matched: that unit holds the work item and decides.
     """
-    number = case_number.strip().upper()[:20]
+    # Either shape as typed by staff ("lea 2026 7kqm xr4w"); anything else as it is.
+    number = case_numbers.canonical(case_number) or case_number.strip().upper()[:20]
     matched = aliased(Case)
     with transaction(ctx.sessions) as session:
         case = session.scalar(
