@@ -10,6 +10,7 @@ from datetime import date
 
 import pytest
 
+from bot import case_numbers
 from tests.e2e.chat import Chat, stored_cases
 from tests.e2e.dialogue import Press, asked_field
 
@@ -30,7 +31,7 @@ def press(chat: Chat, pattern: str) -> None:
 def submit(chat: Chat, var_dir) -> dict:
     assert asked_field(chat, chat.language) == "confirmed", chat.text
     press(chat, r"^(Ja, absenden|Yes, send it)$")
-    assert re.search(r"LEA-\d{4}-\d{6}", chat.text), chat.text
+    assert case_numbers.CANONICAL.search(chat.text), chat.text
     [case] = stored_cases(var_dir, chat.sender)
     return case
 
