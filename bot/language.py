@@ -84,10 +84,40 @@ _ONLY_NAME = re.compile(r"^\W*(?:(?:in|auf)\s+)?(?P<name>[a-zäöü]+)\W*(?:plea
                         re.IGNORECASE)
 
 
+# A language as the topic of a question ("Does my wife need German language skills?", "does she
+# have to speak German?", "muss er Deutsch lernen?", "ein Deutschkurs"): skills, courses, tests,
+# learning, or an obligation. Not a request, unless a request shape says so (_REQUEST_SHAPE).
+_AS_TOPIC = re.compile(
+    r"\b(?:skills?|knowledge|kenntnis\w*|sprachkenntnis\w*|courses?|kurs\w*|class(?:es)?|lessons?|unterricht|tests?"
+    r"|exams?|prüfung\w*|pruefung\w*|certificates?|zertifikat\w*|nachweis\w*|proof|level|niveau|[abc][12]"
+    r"|learn\w*|lern\w*|fluent\w*|fließend|fliessend|proficien\w*|integration\w*|required|requirements?"
+    r"|voraussetzung\w*|need to|needs to|have to|has to|must|muss|musst|müssen|muessen|mus|does (?:she|he|they)"
+    r"|do (?:they|i)|can (?:she|he|they)|kann (?:er|sie|mein\w*)|knows?|können|koennen)\b",
+    re.IGNORECASE,
+)
+# Shapes that ask for a language even beside such words: "can we speak English?", "bitte auf Deutsch",
+# "in English please", "können Sie Englisch sprechen?", "switch to English".
+_REQUEST_SHAPE = re.compile(
+    r"\b(?:please|pls|plz|bitte|switch|change|wechseln|wechsel|umstellen|umschalten"
+    r"|(?:can|could|shall) (?:we|you|u)|(?:können|koennen|könnten|koennten) (?:wir|sie)|kannst du"
+    r"|(?:answer|reply|respond|write) (?:me )?in|antworte\w* (?:mir )?auf|schreib\w* (?:mir )?auf)\b",
+    re.IGNORECASE,
+)
+
+
+def language_as_topic(text: str) -> bool:
+    """Whether a message names a language as what it asks about (skills, a course, an obligation
+    to speak it), not as the language to write in: "Does my wife need German language skills?"."""
+    stripped = (text or "").strip()
+    if not any(re.search(rf"\b{name}", stripped, re.IGNORECASE) for name in _NAMES.values()):
+        return False
+    return bool(_AS_TOPIC.search(stripped)) and not _REQUEST_SHAPE.search(stripped)
+
+
 def requested_language(text: str) -> str | None:
     """The language the client explicitly asks for ("can we speak English?"), if any."""
     stripped = text.strip()
-    if not stripped or stripped.startswith("/"):
+    if not stripped or stripped.startswith("/") or language_as_topic(stripped):
         return None
     found = [(lang, m) for lang, name in _NAMES.items()
              for m in re.finditer(rf"\b{name}\b", stripped, re.IGNORECASE)

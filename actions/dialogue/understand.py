@@ -24,7 +24,7 @@ from actions.dialogue.frame import QuestionFrame, read_details
 from actions.dialogue.vocabulary import Vocabulary, fold, is_whole, load_vocabulary, strip_fillers, without_occasions
 from bot.config import CONTENT_DIR
 from bot.fields import load_registry
-from bot.language import requested_language
+from bot.language import language_as_topic, requested_language
 
 # The NLU's general-question intents and the topic each one asks about.
 INTENT_TOPICS = {
@@ -270,6 +270,8 @@ def concern_of(frame: QuestionFrame | None, vocabulary: Vocabulary) -> str | Non
 def language_switch(parse: Parse, vocabulary: Vocabulary) -> str | None:
     """An explicit request for a language: the words of content/questions.yml, or the same
     reading as the language the conversation is kept in (bot/language.py)."""
+    if language_as_topic(parse.text):
+        return None  # "Does my wife need German language skills?", "muss sie Deutsch sprechen?": a question, no request
     folded = fold(parse.text)
     # Exact words: a typo of "in german" is "in Germany" (the regular expressions of bot/language.py read typos).
     listed = next((lang for lang, words in vocabulary.switch_language.items() if words.any(folded, typos=False)), None)
@@ -349,7 +351,8 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
             in_message = previous = frames[-1]
         elif clause.uncovered:
             frame = (in_message or QuestionFrame()).follow(replace(clause.details, topic="not_covered"))
-            commands.append(NotCovered(frame))
+            if not (commands and isinstance(commands[-1], NotCovered) and commands[-1].frame.topic == "not_covered"):
+                commands.append(NotCovered(frame))  # "where is your office and when is it open?": said once
             in_message = frame
         elif follows_up and in_message is not None and not asked and isinstance(commands[-1:] and commands[-1], AskQuestion):
             # "Muss mein Sohn mitkommen? Er ist 4": the statement completes the question before it.
@@ -463,9 +466,11 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
         return [Unclear(parse.intent)]  # a button: its intent is exact, the rules handle it
     commands: list[Command] = []
     switch = language_switch(parse, vocabulary)
-    if switch or parse.intent == "switch_language" and parse.confidence >= CONFIDENT:
-        commands.append(SwitchLanguage(switch or context.language))
     asked = questions(parse, context, vocabulary)
+    # The NLU's switch intent alone never outweighs a question ("Braucht sie einen Deutschkurs?").
+    if switch or parse.intent == "switch_language" and parse.confidence >= CONFIDENT and not asked and not (
+            language_as_topic(text)):
+        commands.append(SwitchLanguage(switch or context.language))
     enquiry_intent = (parse.intent or "").startswith("enquiry_") or parse.intent == "start_enquiry"
     # Asking vs applying: a question is answered (and the enquiry offered); a request starts it.
     # A topic whose answer offers an enquiry names it too ("I'd like to file the pick-up of my card").
