@@ -65,3 +65,15 @@ def test_a_title_from_an_earlier_turn_does_not_make_the_next_extension_the_visa(
                                   "und die Verlängerung der Aufenthaltserlaubnis?"])
     assert "25" in said(first)
     assert "96" in said(second) and "25" not in said(second)
+
+
+@pytest.mark.parametrize("language, text", [
+    ("en", "I have a national visa and want a residence permit, what does it cost?"),
+    ("de", "Ich habe ein nationales Visum und möchte eine Aufenthaltserlaubnis, was kostet das?"),
+    ("en", "I'm here on a student visa. I would like a residence permit now, how much is it?"),
+    ("de", "Ich bin mit einem Arbeitsvisum hier und will jetzt eine Aufenthaltserlaubnis. Wie viel kostet das?"),
+])
+def test_a_residence_permit_wanted_with_a_visa_is_its_issue(language, text):
+    """The visa is not extended: the permit is issued (100 EUR)."""
+    answer = said(conversation([text], language)[-1])
+    assert "100" in answer and "25" not in answer and "96" not in answer, answer
