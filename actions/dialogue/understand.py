@@ -381,7 +381,18 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
             in_message = previous
         elif clause.details.expired:
             in_message = (in_message or QuestionFrame()).follow(clause.details)  # "Mein Titel ist abgelaufen. ..."
-    return commands
+    named = {k for k, words in vocabulary.titles.items() if words.any(whole)}
+    return [replace(c, frame=_titled(c.frame, named, vocabulary)) if isinstance(c, (AskQuestion, NotCovered)) else c
+            for c in commands]
+
+
+def _titled(frame: QuestionFrame, named: set[str], vocabulary: Vocabulary) -> QuestionFrame:
+    """The frame's matter for the title the message names (content/questions.yml matter `titles`):
+    "Mein Schengen-Visum läuft ab, ich will es verlängern" extends the visa, not a residence permit."""
+    if frame.title not in named or frame.matter is None:
+        return frame
+    matter = next((m for m in vocabulary.matters if frame.matter in m.keeps and frame.title in m.titles), None)
+    return replace(frame, matter=matter.name) if matter else frame
 
 
 def _names_topic(name: str, folded: str, vocabulary: Vocabulary) -> bool:

@@ -154,6 +154,7 @@ class Matter:
     fee: str | None
     keeps: tuple[str, ...] = ()   # matters a later clause of the same message names that mean this one
     carries: bool = True          # whether a question on another topic in a later turn is still about it
+    titles: tuple[str, ...] = ()  # titles that make a matter of `keeps` this one when the message names them
 
 
 @dataclass(frozen=True)
@@ -194,7 +195,7 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
                            tuple(t.get("follow_covers") or ()))
                      for name, t in data["topics"].items()),
         matters=tuple(Matter(name, Words.of(m["words"]), m.get("concern"), m.get("fee"), tuple(m.get("keeps") or ()),
-                             bool(m.get("carries", True)))
+                             bool(m.get("carries", True)), tuple(m.get("titles") or ()))
                       for name, m in data["matters"].items()),
         titles={k: Words.of(v) for k, v in data["titles"].items()},
         persons={k: Words.of(v) for k, v in data["persons"].items()},
