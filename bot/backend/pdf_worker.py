@@ -66,10 +66,13 @@ def _render_in_process(document) -> bytes:
 
 
 def _process_pool(processes: int, signing: SigningConfig) -> ProcessPoolExecutor:
-    """Render processes forked from the backend: the renderer is imported already, so a
-    fork costs milliseconds (a spawned one would import fpdf2 again). The child runs only
-    the renderer, none of the parent's threads or connections."""
-    context = multiprocessing.get_context("fork")
+    """Render processes forked by a fork server, not by the backend: a fork of the backend
+    (many threads, OpenSSL's locks held by one of them) could deadlock in the child's first
+    signature, leaving its PDF pending for ever and the backend unable to exit. The fork
+    server is one clean process with the renderer preloaded, so a render process still
+    starts in milliseconds."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["bot.backend.pdf_worker"])
     return ProcessPoolExecutor(max_workers=processes, mp_context=context, initializer=_start_render_process,
                                initargs=(signing,))
 
