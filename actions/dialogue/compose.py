@@ -38,7 +38,7 @@ def _facts() -> dict:
 
 
 def _fee(frame: QuestionFrame, language: str, vocabulary: Vocabulary) -> list[Reply]:
-    matter = next((m for m in vocabulary.matters if m.name == frame.matter), None)
+    matter = vocabulary.matter(frame.matter)
     case = matter.fee if matter else None
     if frame.title == "blue_card" and case is None:
         case = "extension" if frame.matter == "extension" else None

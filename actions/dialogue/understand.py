@@ -443,7 +443,7 @@ def _matter_process(text: str, vocabulary: Vocabulary) -> list[Command]:
 def _keeps(earlier: str | None, later: str | None, vocabulary: Vocabulary) -> bool:
     """Whether a matter named earlier in the message stays when a later clause names `later`
     (content/questions.yml `keeps`: the visa is what "the extension" extends)."""
-    matter = next((m for m in vocabulary.matters if m.name == earlier), None)
+    matter = vocabulary.matter(earlier)
     return matter is not None and later is not None and later in matter.keeps
 
 
@@ -451,7 +451,7 @@ def _carried(previous: QuestionFrame, topics: tuple[str, ...], vocabulary: Vocab
     """The previous question's matter for a question on `topics`: kept unless that matter does not
     carry to another topic ("How do I get an appointment?" then "how much are the fees?" asks the
     fees in general, not the fee of an appointment; content/questions.yml `carries`)."""
-    matter = next((m for m in vocabulary.matters if m.name == previous.matter), None)
+    matter = vocabulary.matter(previous.matter)
     if matter is not None and not matter.carries and previous.topic not in topics:
         return None
     return previous.matter
@@ -465,7 +465,7 @@ def _unknown_fee(frame: QuestionFrame, vocabulary: Vocabulary) -> bool:
     """A fee for a matter the published fees do not list (settlement permit, a lost card ...)."""
     if frame.topic != "fee" or frame.matter is None:
         return False
-    matter = next((m for m in vocabulary.matters if m.name == frame.matter), None)
+    matter = vocabulary.matter(frame.matter)
     return matter is not None and matter.fee is None
 
 

@@ -184,6 +184,10 @@ class Vocabulary:
     expired: Words = Words(())         # "schon abgelaufen", "too late": the title has already expired
     expired_answered: tuple[str, ...] = ()  # topics whose answer says what applies then
 
+    def matter(self, name: str | None) -> Matter | None:
+        """The matter called `name`, if there is one."""
+        return next((m for m in self.matters if m.name == name), None)
+
 
 def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
     """The vocabulary from the parsed YAML; KeyError/TypeError name a malformed section."""
