@@ -299,6 +299,7 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
     in_message: QuestionFrame | None = None
     marked = split_marked(parse.text, vocabulary)
     whole = fold(parse.text)
+    named = {k for k, words in vocabulary.titles.items() if words.any(whole)}  # the titles the message names
     if (previous is not None and previous.topic is not None and len(whole.split()) <= 12
             and any(w.startswith(c) for c in vocabulary.conditions.phrases
                     for w in (whole, strip_fillers(whole, vocabulary.fillers)))):
@@ -342,25 +343,26 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
             details = clause.details if clause.details.has_details else QuestionFrame()
             if in_message is not None and _keeps(in_message.matter, details.matter, vocabulary):
                 details = replace(details, matter=None)  # "I'm on a visa. How much is the extension?"
-            frames = [_with_occasion(base.follow(replace(details, topic=topic)), clause.occasion or base.occasion)
-                      for topic in topics]
+            frames = [_titled(_with_occasion(base.follow(replace(details, topic=topic)), clause.occasion or base.occasion),
+                              named, vocabulary) for topic in topics]
             if clause.uncovered or any(_unknown_fee(f, vocabulary) for f in frames):
                 commands.append(NotCovered(frames[0]))
             else:
                 commands += [AskQuestion(f) for f in frames]
             in_message = previous = frames[-1]
         elif clause.uncovered:
-            frame = (in_message or QuestionFrame()).follow(replace(clause.details, topic="not_covered"))
+            frame = _titled((in_message or QuestionFrame()).follow(replace(clause.details, topic="not_covered")),
+                            named, vocabulary)
             if not (commands and isinstance(commands[-1], NotCovered) and commands[-1].frame.topic == "not_covered"):
                 commands.append(NotCovered(frame))  # "where is your office and when is it open?": said once
             in_message = frame
         elif follows_up and in_message is not None and not asked and isinstance(commands[-1:] and commands[-1], AskQuestion):
             # "Muss mein Sohn mitkommen? Er ist 4": the statement completes the question before it.
-            frame = previous.follow(clause.details)
+            frame = _titled(previous.follow(clause.details), named, vocabulary)
             commands[-1] = NotCovered(frame) if _unknown_fee(frame, vocabulary) else AskQuestion(frame)
             in_message = previous = frame
         elif follows_up:
-            frame = previous.follow(clause.details)
+            frame = _titled(previous.follow(clause.details), named, vocabulary)
             if previous.occasion and vocabulary.doing.any(clause.folded, typos=False):
                 # "Termin zur Abholung? Und kann das mein Sohn machen?": he would do the pick-up.
                 frame = replace(frame, topic=previous.occasion, occasion=None)
@@ -384,18 +386,7 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
             in_message = previous
         elif clause.details.expired:
             in_message = (in_message or QuestionFrame()).follow(clause.details)  # "Mein Titel ist abgelaufen. ..."
-    named = {k for k, words in vocabulary.titles.items() if words.any(whole)}
-    return [replace(c, frame=_titled(c.frame, named, vocabulary)) if isinstance(c, (AskQuestion, NotCovered)) else c
-            for c in commands]
-
-
-def _titled(frame: QuestionFrame, named: set[str], vocabulary: Vocabulary) -> QuestionFrame:
-    """The frame's matter for the title the message names (content/questions.yml matter `titles`):
-    "Mein Schengen-Visum läuft ab, ich will es verlängern" extends the visa, not a residence permit."""
-    if frame.title not in named or frame.matter is None:
-        return frame
-    matter = next((m for m in vocabulary.matters if frame.matter in m.keeps and frame.title in m.titles), None)
-    return replace(frame, matter=matter.name) if matter else frame
+    return commands
 
 
 def _names_topic(name: str, folded: str, vocabulary: Vocabulary) -> bool:
@@ -445,6 +436,16 @@ def _keeps(earlier: str | None, later: str | None, vocabulary: Vocabulary) -> bo
     (content/questions.yml `keeps`: the visa is what "the extension" extends)."""
     matter = vocabulary.matter(earlier)
     return matter is not None and later is not None and later in matter.keeps
+
+
+def _titled(frame: QuestionFrame, named: set[str], vocabulary: Vocabulary) -> QuestionFrame:
+    """The frame's matter for its title when the message names that title (content/questions.yml
+    matter `titles`): "Mein Schengen-Visum läuft ab, ich will es verlängern" extends the visa, not
+    a residence permit; a title from an earlier turn alone changes nothing."""
+    if frame.title not in named or frame.matter is None:
+        return frame
+    matter = next((m for m in vocabulary.matters if frame.matter in m.keeps and frame.title in m.titles), None)
+    return replace(frame, matter=matter.name) if matter else frame
 
 
 def _carried(previous: QuestionFrame, topics: tuple[str, ...], vocabulary: Vocabulary) -> str | None:
