@@ -28,9 +28,11 @@ CONVERSATIONS_DIR = ROOT / "tests" / "evaluation" / "conversations"
 # building the model); "fresh" is the larger one of issue 14, "final" is played once at the end
 # of a session's work (issue 14) and then replaced by a new set; "dev" (written blind on
 # 2026-12-01) guides the work by its failure kinds and is then no longer blind; "sealed" (written
-# blind the same day, kept outside the repository until the work was done) is played once.
+# blind the same day, kept outside the repository until the work was done) is played once;
+# "dev2" and "sealed2" (2026-12-02) are the next pair, used the same way.
 SETS = {"conversations": CONVERSATIONS_DIR,
-        **{name: ROOT / "tests" / "evaluation" / name for name in ("heldout", "fresh", "final", "dev", "sealed")}}
+        **{name: ROOT / "tests" / "evaluation" / name
+           for name in ("heldout", "fresh", "final", "dev", "sealed", "dev2", "sealed2")}}
 
 
 def markers() -> tuple[dict[str, list[str]], list[str]]:
