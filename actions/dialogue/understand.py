@@ -96,9 +96,7 @@ def split_marked(text: str, vocabulary: Vocabulary, own: bool = False) -> list[t
     parts = [(m.group(1), bool(m.group(2))) for m in re.finditer(r"([^?]+)(\?*)", text) if m.group(1).strip()]
     clauses: list[tuple[str, bool]] = []
     for part, asked in parts:
-        pieces = [part]
-        for separator in vocabulary.separators:
-            pieces = [s for piece in pieces for s in re.split(re.escape(separator), piece, flags=re.IGNORECASE)]
+        pieces = _split_at_separators(part, vocabulary)
         if asked:
             # "Was kostet die Verlängerung, brauche ich einen Termin und ...?": a comma before a
             # question word starts another question of the same sentence.
@@ -115,6 +113,12 @@ def split_marked(text: str, vocabulary: Vocabulary, own: bool = False) -> list[t
     # A piece of fillers only ("ok and my wife's too?") is no clause of its own beside others.
     meant = [(c, asked) for c, asked in clauses if strip_fillers(fold(c), vocabulary.fillers)]
     return meant or clauses
+
+
+def _split_at_separators(part: str, vocabulary: Vocabulary) -> list[str]:
+    """The part cut at the separators of content/questions.yml (" und ", " außerdem ", ". " ...)."""
+    pattern = "|".join(re.escape(s) for s in sorted(vocabulary.separators, key=len, reverse=True))
+    return re.split(pattern, part, flags=re.IGNORECASE)
 
 
 def _split_at_question_commas(piece: str, vocabulary: Vocabulary) -> list[str]:
@@ -180,6 +184,9 @@ def _topics(folded: str, details: QuestionFrame, office: bool, intent_topic: str
     if previous and any(t.name == previous and (t.follow.any(folded) or t.follow_nationality and details.nationality)
                         for t in vocabulary.topics):
         return (previous,)  # "so I can still go to my job?" after the Fiktionswirkung: asks on about it
+    covered = [t.name for t in vocabulary.topics if before and t.name in before.covers and t.follow.any(folded)]
+    if covered:
+        return tuple(covered[:1])  # "how many appointments ... and how do I book them?": the appointments the visits named
     found, by_question_word = [], []
     for topic in vocabulary.topics:
         weak = topic.weak.any(folded)
@@ -307,9 +314,15 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
         marked = [(parse.text.strip(), "?" in parse.text)]
     texts = [text for text, _ in marked]
     asks = [asked or is_question(text, vocabulary) for text, asked in split_marked(parse.text, vocabulary, own=True)]
+    # "Was kostet es und wie lange dauert es, bis die Karte fertig ist?": in a message of several
+    # clauses, an office word in any of them makes the others' weak words questions of the office.
+    office = len(marked) > 1 and vocabulary.office_words.any(whole)
     for number, (text, asked) in enumerate(marked):
-        clause = read_clause(text, intent_topic, previous is not None or in_message is not None, vocabulary, asked,
-                             (in_message or previous).topic if (in_message or previous) else None)
+        listed = _listed_with(number, marked, vocabulary)
+        clause = read_clause(text, intent_topic, previous is not None or in_message is not None or office or bool(listed),
+                             vocabulary, asked, (in_message or previous).topic if (in_message or previous) else None)
+        if listed:
+            clause = replace(clause, details=listed)  # "Kosten und Unterlagen für eine Verlängerung?": both for it
         if clause.topics and _only_context(number, marked, asks, clause, vocabulary):
             # "Ich habe den Antrag übers Kontaktformular geschickt. Was bekomme ich als Nachweis?":
             # the statement says what the question is about; it asks nothing itself.
@@ -357,10 +370,14 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
                 commands.append(NotCovered(frame))  # "where is your office and when is it open?": said once
             in_message = frame
         elif follows_up and in_message is not None and not asked and isinstance(commands[-1:] and commands[-1], AskQuestion):
-            # "Muss mein Sohn mitkommen? Er ist 4": the statement completes the question before it.
-            frame = _titled(previous.follow(clause.details), named, vocabulary)
-            commands[-1] = NotCovered(frame) if _unknown_fee(frame, vocabulary) else AskQuestion(frame)
-            in_message = previous = frame
+            # "Muss mein Sohn mitkommen? Er ist 4": the statement completes the question before it, and
+            # every question of the message on the same person ("How much is it and what do I bring? I'm 16").
+            person = previous.person
+            for at, command in enumerate(commands):
+                if isinstance(command, AskQuestion) and command.frame.person == person:
+                    frame = _titled(command.frame.follow(clause.details), named, vocabulary)
+                    commands[at] = NotCovered(frame) if _unknown_fee(frame, vocabulary) else AskQuestion(frame)
+            in_message = previous = commands[-1].frame
         elif follows_up:
             frame = _titled(previous.follow(clause.details), named, vocabulary)
             if previous.occasion and vocabulary.doing.any(clause.folded, typos=False):
@@ -393,6 +410,18 @@ def _names_topic(name: str, folded: str, vocabulary: Vocabulary) -> bool:
     """Whether the clause names the topic in its own words (not only by a `follow` word)."""
     topic = _topic(name, vocabulary)
     return topic.strong.any(folded) or topic.weak.any(folded)
+
+
+def _listed_with(number: int, marked: list[tuple[str, bool]], vocabulary: Vocabulary) -> QuestionFrame | None:
+    """The details of the clause after this one when this one is only the first item of a list
+    (one or two words, no details of its own): "Gebühren und Unterlagen für die Verlängerung?"."""
+    if number + 1 >= len(marked):
+        return None
+    words = strip_fillers(fold(marked[number][0]), vocabulary.fillers).split()
+    if not 0 < len(words) < 3 or read_details(marked[number][0], vocabulary).has_details:
+        return None
+    later = read_details(marked[number + 1][0], vocabulary)
+    return later if later.has_details else None
 
 
 def _only_context(number: int, marked: list[tuple[str, bool]], asks: list[bool], clause: Clause,
