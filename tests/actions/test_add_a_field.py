@@ -218,4 +218,18 @@ def test_a_case_column_the_backend_lacks_is_refused_by_the_check(project):
         report = _check(project)
     finally:
         fields_path.write_text(original, encoding="utf-8")
-    assert "(field 'employer'): is sent as case column 'employer', which the backend's case table does not have" in report
+    assert "(field 'employer'): is sent as case column 'employer', which the backend's migrations do not create in its case table" in report
+    assert "a migration that adds column 'employer' to the table 'cases'" in report
+
+
+def test_a_case_column_changed_without_a_migration_is_refused_by_the_check(project):
+    fields_path = project / "content" / "fields.yml"
+    original = fields_path.read_text(encoding="utf-8")
+    fields_path.write_text(original.replace("case: {column: phone, max_length: 30}",
+                                            "case: {column: phone, max_length: 40, required: true}"), encoding="utf-8")
+    try:
+        report = _check(project)
+    finally:
+        fields_path.write_text(original, encoding="utf-8")
+    assert ("(field 'phone'): is sent as case column 'phone', which needs VARCHAR(40) NOT NULL; "
+            "the backend's migrations create VARCHAR(30)") in report
