@@ -350,6 +350,9 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
             stated = clause.topics[-1]
             continue
         topics = _about_it(clause, stated or (previous.topic if previous else None), vocabulary)
+        if (expiring or clause.details.expiring) and "process" in topics:
+            # "my permit runs out next month, what now?": applying on time says the Fiktionswirkung too.
+            topics = tuple(t for t in topics if t not in vocabulary.expiring_process_covers)
         follows_up = previous is not None and previous.topic is not None and clause.details.has_details
         same = (previous is not None and previous.topic is not None and in_message is None and len(marked) == 1
                 and len(clause.folded.split()) <= 8 and vocabulary.same_topic.any(clause.folded, typos=False))

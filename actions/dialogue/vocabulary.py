@@ -191,6 +191,7 @@ class Vocabulary:
     expiring: Words = Words(())        # "läuft in zwei Wochen ab", "expires tomorrow": the title expires soon
     expiring_matter: str | None = None  # the matter a question about what to do then is about (its extension)
     expiring_topics: tuple[str, ...] = ()  # the topics whose question is then about that matter
+    expiring_process_covers: tuple[str, ...] = ()  # topics the answer on what to do then also answers
     purposes: dict[str, Words] = field(default_factory=dict)  # purposes of a residence permit, by id
 
     def matter(self, name: str | None) -> Matter | None:
@@ -237,6 +238,7 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
         expiring=Words.of((data.get("expiring") or {}).get("words")),
         expiring_matter=(data.get("expiring") or {}).get("matter"),
         expiring_topics=tuple((data.get("expiring") or {}).get("for_topics") or ()),
+        expiring_process_covers=tuple((data.get("expiring") or {}).get("process_covers") or ()),
         purposes={k: Words.of(v) for k, v in (data.get("purposes") or {}).items()},
     )
 
