@@ -95,6 +95,8 @@ def read_details(text: str, vocabulary: Vocabulary, short: bool = False) -> Ques
     if age is None and (short and len(folded.split()) <= 7 or person is not None):
         numbers = _LONE_NUMBER.findall(folded)
         age = int(numbers[0]) if len(numbers) == 1 else None
+    if age is not None and _counts_people(folded, age, vocabulary):
+        age = None  # "was kostet das für 2 Kinder?": two children, not a child of two
     if age is not None and person is None and age < ADULT_AGE and matter is None:
         person = "child"
     expired = True if vocabulary.expired.any(folded, typos=False) else None
@@ -102,3 +104,9 @@ def read_details(text: str, vocabulary: Vocabulary, short: bool = False) -> Ques
     purpose = next((k for k, words in vocabulary.purposes.items() if words.any(folded, typos=False)), None)
     return QuestionFrame(matter=matter, title=title, person=person, age=age, nationality=nationality_named(text),
                          expired=expired, expiring=expiring, purpose=purpose)
+
+
+def _counts_people(folded: str, number: int, vocabulary: Vocabulary) -> bool:
+    """Whether the number stands right before a word that counts people ("2 kinder", "3 kids")."""
+    words = folded.split()
+    return any(a == str(number) and b in vocabulary.counted for a, b in zip(words, words[1:]))

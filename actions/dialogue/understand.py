@@ -372,6 +372,14 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
         if restated:
             commands.append(NotCovered(previous))
             in_message = previous
+        elif (topics and not asked and in_message is not None and commands and isinstance(commands[-1], AskQuestion)
+              and topics == (commands[-1].frame.topic,) and clause.details.has_details
+              and not _names_topic(topics[0], clause.folded, vocabulary)):
+            # "Braucht meine Frau einen Titel? Sie ist Italienerin.": the statement completes the
+            # question before it (its topic came only from that question's follow words).
+            frame = commands[-1].frame.follow(clause.details)
+            commands[-1] = AskQuestion(frame)
+            in_message = previous = frame
         elif topics:
             base = in_message or (QuestionFrame(matter=_carried(previous, topics, vocabulary)) if previous else QuestionFrame())
             if clause.refers and previous is not None and in_message is None:
@@ -430,8 +438,10 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
             in_message = previous
         elif clause.details.expired:
             in_message = (in_message or QuestionFrame()).follow(clause.details)  # "Mein Titel ist abgelaufen. ..."
-    return [replace(c, frame=_expiring(c.frame, vocabulary)) if isinstance(c, (AskQuestion, NotCovered)) else c
-            for c in commands]
+    commands = [replace(c, frame=_expiring(c.frame, vocabulary)) if isinstance(c, (AskQuestion, NotCovered)) else c
+                for c in commands]
+    # "what about my husband, does he have to come too?": two clauses asking the same, answered once.
+    return [c for number, c in enumerate(commands) if not (number and isinstance(c, AskQuestion) and c == commands[number - 1])]
 
 
 def _about_it(clause: Clause, named: str | None, vocabulary: Vocabulary) -> tuple[str, ...]:

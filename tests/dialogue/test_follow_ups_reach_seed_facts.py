@@ -241,3 +241,49 @@ def test_the_status_answer_says_the_seeds_word():
 def test_safety_after_an_attachment_question_inside_the_form(text):
     asked = form_turn(text, "given_names", concern="data_change")
     assert asked[-1].startswith("ask safety"), asked
+
+
+# -- counts, repeated clauses, statements that complete a question --------------------------
+
+@pytest.mark.parametrize("first, second, language, words", [
+    ("Was kostet die Verlängerung?", "und was kostet das für 2 kinder?", "de", ["48", "minderjährig"]),
+    ("how much is the extension", "and for my 3 kids?", "en", ["48", "minor"]),
+])
+def test_a_number_before_children_counts_them_it_is_no_age(first, second, language, words):
+    _, follow = conversation([first, second], language)
+    assert follow.frame.person == "child" and follow.frame.age is None
+    for word in words:
+        assert word in said(follow), (word, said(follow))
+
+
+@pytest.mark.parametrize("first, second, language", [
+    ("do i need to come in person", "what about my husband, does he have to come too?", "en"),
+    ("Muss ich persönlich kommen?", "und meine Frau, muss die auch mit?", "de"),
+])
+def test_two_clauses_asking_the_same_are_answered_once(first, second, language):
+    _, follow = conversation([first, second], language)
+    texts = [r.text for r in follow.replies if r.text]
+    assert len(texts) == len(set(texts)) == 1, texts
+
+
+@pytest.mark.parametrize("texts, language, word", [
+    (["does my husband need a residence permit? he is spanish"], "en", "EU"),
+    (["Wer braucht eigentlich einen Aufenthaltstitel?", "und meine Mutter? sie kommt aus Brasilien"], "de", "Visum"),
+])
+def test_a_statement_after_a_question_completes_it(texts, language, word):
+    *_, outcome = conversation(texts, language)
+    assert len([r for r in outcome.replies if r.text]) == 1 and word in said(outcome)
+
+
+@pytest.mark.parametrize("texts, language, topic, word", [
+    (["Hab vor 2 Wochen was über das Formular geschickt und noch nix gehört"], "de", "status", "Sachstandsanfragen"),
+    (["Hab vor 2 Wochen was über das Formular geschickt und noch nix gehört",
+      "meine Aufenthaltserlaubnis läuft aber am Freitag ab, was jetzt?"], "de", "process", "rechtzeitig"),
+    (["hey what happens to my job when my permit expires while I wait for the appointment?"], "en", "fiktion", "working"),
+    (["can i just email you my documents?"], "en", "contact", "contact form"),
+    (["Brauch ich nen Termin?", "und wie mach ich den aus?"], "de", "appointments", "99-2421"),
+])
+def test_more_ways_to_ask_on(texts, language, topic, word):
+    *_, outcome = conversation(texts, language)
+    assert outcome.frame.topic == topic, outcome.frame
+    assert word in said(outcome)
