@@ -279,8 +279,8 @@ class ValidateEnquiryForm(FormValidationAction):
     def _answers_to_other_questions(text: str, slots: dict[str, Any], requested: str) -> dict[str, Any]:
         """Unmistakable values of other still-open questions (e-mail, Berlin address, stated facts)."""
         open_fields = set(missing_fields(slots)) - {requested, "concern", "confirmed"}
-        if requested in NUMBER_FIELDS:
-            open_fields.discard("phone")  # digits there are the number asked for
+        if requested in NUMBER_FIELDS:  # digits there are the number asked for, not a phone number
+            open_fields -= {field.id for field in FIELDS if field.spec.kind == "phone"}
         found = unmistakable_values(text, open_fields)
         concern = current_concern(slots)
         for key, value in extraction.volunteered_facts(text, slots, concern).items():
@@ -460,17 +460,22 @@ def _value_in(field: str, text: str, slots: dict[str, Any], concern: Concern | N
 
 
 _PHONE_ONLY = re.compile(r"^\s*(?:\+|00|0)\d[\d\s/()-]{6,}\d\s*$")
+# Per kind: whether a text can only be a value of a field of that kind (an e-mail, a Berlin
+# address, a bare phone number), whatever question was asked.
+UNMISTAKABLE: dict[str, Any] = {
+    "email": lambda text: "@" in text,
+    "address": lambda text: re.search(r"[^\W\d_]{3,}.*\d", text),
+    "phone": lambda text: _PHONE_ONLY.match(text),
+}
 
 
 def unmistakable_values(text: str, fields: set[str]) -> dict[str, Any]:
     """Values that can only belong to one field: an e-mail, a Berlin address, a bare phone number."""
     found: dict[str, Any] = {}
-    if "email" in fields and "@" in text and (email := extraction.f.parse_email(text)).ok:
-        found["email"] = email.value
-    if "address" in fields and re.search(r"[^\W\d_]{3,}.*\d", text) and (address := extraction.f.parse_address(text)).ok:
-        found.update(extraction.to_slots("address", address.value))
-    if "phone" in fields and _PHONE_ONLY.match(text) and (phone := extraction.f.parse_phone(text)).ok:
-        found["phone"] = phone.value
+    for field in FIELDS:
+        looks = UNMISTAKABLE.get(field.spec.kind)
+        if field.id in fields and looks and looks(text) and (parsed := field.parse(text, {}, None)).ok:
+            found.update(field.to_slots(parsed.value))
     return found
 
 

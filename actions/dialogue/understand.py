@@ -96,9 +96,7 @@ def split_marked(text: str, vocabulary: Vocabulary, own: bool = False) -> list[t
     parts = [(m.group(1), bool(m.group(2))) for m in re.finditer(r"([^?]+)(\?*)", text) if m.group(1).strip()]
     clauses: list[tuple[str, bool]] = []
     for part, asked in parts:
-        pieces = [part]
-        for separator in vocabulary.separators:
-            pieces = [s for piece in pieces for s in re.split(re.escape(separator), piece, flags=re.IGNORECASE)]
+        pieces = _split_at_separators(part, vocabulary)
         if asked:
             # "Was kostet die Verlängerung, brauche ich einen Termin und ...?": a comma before a
             # question word starts another question of the same sentence.
@@ -115,6 +113,12 @@ def split_marked(text: str, vocabulary: Vocabulary, own: bool = False) -> list[t
     # A piece of fillers only ("ok and my wife's too?") is no clause of its own beside others.
     meant = [(c, asked) for c, asked in clauses if strip_fillers(fold(c), vocabulary.fillers)]
     return meant or clauses
+
+
+def _split_at_separators(part: str, vocabulary: Vocabulary) -> list[str]:
+    """The part cut at the separators of content/questions.yml (" und ", " außerdem ", ". " ...)."""
+    pattern = "|".join(re.escape(s) for s in sorted(vocabulary.separators, key=len, reverse=True))
+    return re.split(pattern, part, flags=re.IGNORECASE)
 
 
 def _split_at_question_commas(piece: str, vocabulary: Vocabulary) -> list[str]:
@@ -180,6 +184,9 @@ def _topics(folded: str, details: QuestionFrame, office: bool, intent_topic: str
     if previous and any(t.name == previous and (t.follow.any(folded) or t.follow_nationality and details.nationality)
                         for t in vocabulary.topics):
         return (previous,)  # "so I can still go to my job?" after the Fiktionswirkung: asks on about it
+    covered = [t.name for t in vocabulary.topics if before and t.name in before.covers and t.follow.any(folded)]
+    if covered:
+        return tuple(covered[:1])  # "how many appointments ... and how do I book them?": the appointments the visits named
     found, by_question_word = [], []
     for topic in vocabulary.topics:
         weak = topic.weak.any(folded)
@@ -299,6 +306,7 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
     in_message: QuestionFrame | None = None
     marked = split_marked(parse.text, vocabulary)
     whole = fold(parse.text)
+    named = {k for k, words in vocabulary.titles.items() if words.any(whole)}  # the titles the message names
     if (previous is not None and previous.topic is not None and len(whole.split()) <= 12
             and any(w.startswith(c) for c in vocabulary.conditions.phrases
                     for w in (whole, strip_fillers(whole, vocabulary.fillers)))):
@@ -306,9 +314,15 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
         marked = [(parse.text.strip(), "?" in parse.text)]
     texts = [text for text, _ in marked]
     asks = [asked or is_question(text, vocabulary) for text, asked in split_marked(parse.text, vocabulary, own=True)]
+    # "Was kostet es und wie lange dauert es, bis die Karte fertig ist?": in a message of several
+    # clauses, an office word in any of them makes the others' weak words questions of the office.
+    office = len(marked) > 1 and vocabulary.office_words.any(whole)
     for number, (text, asked) in enumerate(marked):
-        clause = read_clause(text, intent_topic, previous is not None or in_message is not None, vocabulary, asked,
-                             (in_message or previous).topic if (in_message or previous) else None)
+        listed = _listed_with(number, marked, vocabulary)
+        clause = read_clause(text, intent_topic, previous is not None or in_message is not None or office or bool(listed),
+                             vocabulary, asked, (in_message or previous).topic if (in_message or previous) else None)
+        if listed:
+            clause = replace(clause, details=listed)  # "Kosten und Unterlagen für eine Verlängerung?": both for it
         if clause.topics and _only_context(number, marked, asks, clause, vocabulary):
             # "Ich habe den Antrag übers Kontaktformular geschickt. Was bekomme ich als Nachweis?":
             # the statement says what the question is about; it asks nothing itself.
@@ -342,25 +356,30 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
             details = clause.details if clause.details.has_details else QuestionFrame()
             if in_message is not None and _keeps(in_message.matter, details.matter, vocabulary):
                 details = replace(details, matter=None)  # "I'm on a visa. How much is the extension?"
-            frames = [_with_occasion(base.follow(replace(details, topic=topic)), clause.occasion or base.occasion)
-                      for topic in topics]
+            frames = [_titled(_with_occasion(base.follow(replace(details, topic=topic)), clause.occasion or base.occasion),
+                              named, vocabulary) for topic in topics]
             if clause.uncovered or any(_unknown_fee(f, vocabulary) for f in frames):
                 commands.append(NotCovered(frames[0]))
             else:
                 commands += [AskQuestion(f) for f in frames]
             in_message = previous = frames[-1]
         elif clause.uncovered:
-            frame = (in_message or QuestionFrame()).follow(replace(clause.details, topic="not_covered"))
+            frame = _titled((in_message or QuestionFrame()).follow(replace(clause.details, topic="not_covered")),
+                            named, vocabulary)
             if not (commands and isinstance(commands[-1], NotCovered) and commands[-1].frame.topic == "not_covered"):
                 commands.append(NotCovered(frame))  # "where is your office and when is it open?": said once
             in_message = frame
         elif follows_up and in_message is not None and not asked and isinstance(commands[-1:] and commands[-1], AskQuestion):
-            # "Muss mein Sohn mitkommen? Er ist 4": the statement completes the question before it.
-            frame = previous.follow(clause.details)
-            commands[-1] = NotCovered(frame) if _unknown_fee(frame, vocabulary) else AskQuestion(frame)
-            in_message = previous = frame
+            # "Muss mein Sohn mitkommen? Er ist 4": the statement completes the question before it, and
+            # every question of the message on the same person ("How much is it and what do I bring? I'm 16").
+            person = previous.person
+            for at, command in enumerate(commands):
+                if isinstance(command, AskQuestion) and command.frame.person == person:
+                    frame = _titled(command.frame.follow(clause.details), named, vocabulary)
+                    commands[at] = NotCovered(frame) if _unknown_fee(frame, vocabulary) else AskQuestion(frame)
+            in_message = previous = commands[-1].frame
         elif follows_up:
-            frame = previous.follow(clause.details)
+            frame = _titled(previous.follow(clause.details), named, vocabulary)
             if previous.occasion and vocabulary.doing.any(clause.folded, typos=False):
                 # "Termin zur Abholung? Und kann das mein Sohn machen?": he would do the pick-up.
                 frame = replace(frame, topic=previous.occasion, occasion=None)
@@ -384,24 +403,25 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
             in_message = previous
         elif clause.details.expired:
             in_message = (in_message or QuestionFrame()).follow(clause.details)  # "Mein Titel ist abgelaufen. ..."
-    named = {k for k, words in vocabulary.titles.items() if words.any(whole)}
-    return [replace(c, frame=_titled(c.frame, named, vocabulary)) if isinstance(c, (AskQuestion, NotCovered)) else c
-            for c in commands]
-
-
-def _titled(frame: QuestionFrame, named: set[str], vocabulary: Vocabulary) -> QuestionFrame:
-    """The frame's matter for the title the message names (content/questions.yml matter `titles`):
-    "Mein Schengen-Visum läuft ab, ich will es verlängern" extends the visa, not a residence permit."""
-    if frame.title not in named or frame.matter is None:
-        return frame
-    matter = next((m for m in vocabulary.matters if frame.matter in m.keeps and frame.title in m.titles), None)
-    return replace(frame, matter=matter.name) if matter else frame
+    return commands
 
 
 def _names_topic(name: str, folded: str, vocabulary: Vocabulary) -> bool:
     """Whether the clause names the topic in its own words (not only by a `follow` word)."""
     topic = _topic(name, vocabulary)
     return topic.strong.any(folded) or topic.weak.any(folded)
+
+
+def _listed_with(number: int, marked: list[tuple[str, bool]], vocabulary: Vocabulary) -> QuestionFrame | None:
+    """The details of the clause after this one when this one is only the first item of a list
+    (one or two words, no details of its own): "Gebühren und Unterlagen für die Verlängerung?"."""
+    if number + 1 >= len(marked):
+        return None
+    words = strip_fillers(fold(marked[number][0]), vocabulary.fillers).split()
+    if not 0 < len(words) < 3 or read_details(marked[number][0], vocabulary).has_details:
+        return None
+    later = read_details(marked[number + 1][0], vocabulary)
+    return later if later.has_details else None
 
 
 def _only_context(number: int, marked: list[tuple[str, bool]], asks: list[bool], clause: Clause,
@@ -445,6 +465,16 @@ def _keeps(earlier: str | None, later: str | None, vocabulary: Vocabulary) -> bo
     (content/questions.yml `keeps`: the visa is what "the extension" extends)."""
     matter = vocabulary.matter(earlier)
     return matter is not None and later is not None and later in matter.keeps
+
+
+def _titled(frame: QuestionFrame, named: set[str], vocabulary: Vocabulary) -> QuestionFrame:
+    """The frame's matter for its title when the message names that title (content/questions.yml
+    matter `titles`): "Mein Schengen-Visum läuft ab, ich will es verlängern" extends the visa, not
+    a residence permit; a title from an earlier turn alone changes nothing."""
+    if frame.title not in named or frame.matter is None:
+        return frame
+    matter = next((m for m in vocabulary.matters if frame.matter in m.keeps and frame.title in m.titles), None)
+    return replace(frame, matter=matter.name) if matter else frame
 
 
 def _carried(previous: QuestionFrame, topics: tuple[str, ...], vocabulary: Vocabulary) -> str | None:
