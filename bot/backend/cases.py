@@ -21,8 +21,8 @@ from bot.backend.confirmations import create_confirmation, issue_download_token
 from bot.backend.context import BackendContext
 from bot.backend.db import transaction, writer_slot
 from bot.backend.errors import BackendError
-from bot.backend.models import Case, CaseEntry, Upload
-from bot.fields import CaseColumn, load_registry
+from bot.backend.models import FIELD_COLUMNS, Case, CaseEntry, Upload
+from bot.fields import CaseColumn
 from bot.models import CaseFollowUp, CaseReceipt, CaseSubmission
 
 log = logging.getLogger(__name__)
@@ -153,12 +153,8 @@ def _stored(column: CaseColumn, value: Any) -> Any:
 
 
 def case_columns(sub: CaseSubmission) -> dict[str, Any]:
-    """The case table's columns of the submitted fields (the message goes into the entry).
-
-    A field whose column the table lacks is refused by the staff check `fields` (make validate).
-    """
-    return {name: _stored(column, getattr(sub, name)) for name, column in load_registry().case_columns().items()
-            if name != "message" and name in Case.__table__.columns}
+    """The case table's columns of the submitted fields (the message goes into the entry)."""
+    return {name: _stored(column, getattr(sub, name)) for name, column in FIELD_COLUMNS.items()}
 
 
 def _create_case(ctx: BackendContext, session: Session, sub: CaseSubmission, key: str,

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import (
     BigInteger, Boolean, Date, DateTime, ForeignKey, Integer, LargeBinary, String, Text,
     TypeDecorator,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeEngine
+
+from bot.fields import CaseColumn, load_registry
 
 
 class UTCDateTime(TypeDecorator):
@@ -70,24 +73,11 @@ class Case(Base):
     unit: Mapped[str] = mapped_column(String(20), index=True)
     rule: Mapped[str] = mapped_column(String(60))
     concern: Mapped[str] = mapped_column(String(60))
-    purpose: Mapped[str | None] = mapped_column(String(60))
     conversation_id: Mapped[str] = mapped_column(String(200), index=True)
     channel: Mapped[str] = mapped_column(String(20))
     language: Mapped[str] = mapped_column(String(2))
-    given_names: Mapped[str] = mapped_column(String(100))
-    family_name: Mapped[str] = mapped_column(String(100))
-    date_of_birth: Mapped[date] = mapped_column(Date)
-    place_of_birth: Mapped[str | None] = mapped_column(String(100))
-    nationality: Mapped[str] = mapped_column(String(3))
-    email: Mapped[str] = mapped_column(String(320))
-    phone: Mapped[str | None] = mapped_column(String(30))
-    address: Mapped[str | None] = mapped_column(String(200))
-    postal_code: Mapped[str | None] = mapped_column(String(10))
-    existing_case_number: Mapped[str | None] = mapped_column(String(40))
-    principal_case_number: Mapped[str | None] = mapped_column(String(40))
-    title_kind: Mapped[str | None] = mapped_column(String(30))
-    title_serial: Mapped[str | None] = mapped_column(String(20))
-    title_expiry: Mapped[date | None] = mapped_column(Date)
+    # The enquiry's fields (given_names, nationality, ...) are columns too: one per `case:
+    # {column}` of content/fields.yml, added below from the registry (FIELD_COLUMNS).
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
@@ -102,6 +92,34 @@ class Case(Base):
         remote_side=[id], foreign_keys=[duplicate_of_id], back_populates="possible_duplicates")
     possible_duplicates: Mapped[list[Case]] = relationship(
         foreign_keys=[duplicate_of_id], back_populates="duplicate_of", order_by="Case.id", passive_deletes=True)
+
+
+# The case column that is no column of the case table: each submission's message is kept
+# in its entry (CaseEntry.message), the first one and every follow-up.
+ENTRY_COLUMN = "message"
+# How a case type of content/fields.yml is stored: a fixed length per type, else the field's
+# max_length (Text without one).
+TYPE_LENGTHS = {"email": 320, "country": 3, "title_kind": 30}
+
+
+def field_column_type(column: CaseColumn) -> TypeEngine:
+    """The SQL type of a case column of content/fields.yml."""
+    if column.type == "date":
+        return Date()
+    length = TYPE_LENGTHS.get(column.type) or column.max_length
+    return String(length) if length else Text()
+
+
+# The case table's field columns: one per `case: {column}` of content/fields.yml (and a kind's
+# extra column, the postal code), NOT NULL when the field is `required`. A new one needs its
+# migration (bot/backend/migrations/versions): the staff check `fields` names the column until
+# the migrations create it, and tests/backend/test_migrations.py fails until they match.
+FIELD_COLUMNS: dict[str, CaseColumn] = {
+    name: column for name, column in load_registry().case_columns().items() if name != ENTRY_COLUMN}
+for _name, _column in FIELD_COLUMNS.items():
+    # Declarative adds a column assigned to a mapped class to its table and its mapper.
+    setattr(Case, _name, mapped_column(_name, field_column_type(_column), nullable=not _column.required))
+del _name, _column
 
 
 class CaseEntry(Base):

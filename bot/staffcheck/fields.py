@@ -2,13 +2,13 @@
 
 The parts derived from it must match it: the generated domain/fields.yml (slot, ask action,
 question), and no other file may define a field again (a hand-written slot, question or
-label). A field's invalid-answer response must exist, and its case column must be a
-column of the backend's case table.
+label). A field's invalid-answer response must exist, and its case column must be one the
+backend's migrations build, of the field's type (a new column needs a migration).
 """
 
 from __future__ import annotations
 
-from bot.fields import DOMAIN_FILE, FIELDS_FILE, FieldsError, Registry, domain_drift, read_registry
+from bot.fields import DOMAIN_FILE, FIELDS_FILE, KINDS, FieldsError, Registry, domain_drift, read_registry
 from bot.staffcheck.messages import problem
 from bot.staffcheck.project import LineMap, Project, line_of
 from bot.staffcheck.report import Problem
@@ -48,14 +48,33 @@ def _defined_twice(project: Project, registry: Registry) -> list[Problem]:
 
 
 def _case_columns(project: Project, registry: Registry) -> list[Problem]:
-    from bot.backend.models import Case  # the table the backend stores cases in
+    """Each case column must be one the backend's migrations build, of the field's type: the
+    case table's model takes its columns from content/fields.yml (bot/backend/models.py), the
+    database gets them only from a migration."""
+    from sqlalchemy.dialects import sqlite
 
+    from bot.backend.migrations import migrated_columns
+    from bot.backend.models import ENTRY_COLUMN, field_column_type
+
+    built = migrated_columns("cases")
     problems = []
     for spec in registry.fields:
-        column = spec.case.column
-        if column and column != "message" and column not in Case.__table__.columns:
-            problems.append(problem(FIELDS_FILE, "field_column_unknown", **_where(project, spec.id), column=column))
+        if not spec.case.column or spec.case.column == ENTRY_COLUMN:
+            continue
+        columns = {name: column for name, column in registry.case_columns().items()
+                   if name in (spec.case.column, *KINDS[spec.kind].extra_slots)}
+        for name, column in columns.items():
+            wanted = (str(field_column_type(column).compile(dialect=sqlite.dialect())), not column.required)
+            if name not in built:
+                problems.append(problem(FIELDS_FILE, "field_column_unknown", **_where(project, spec.id), column=name))
+            elif built[name] != wanted:
+                problems.append(problem(FIELDS_FILE, "field_column_differs", **_where(project, spec.id), column=name,
+                                        wanted=_column_text(*wanted), built=_column_text(*built[name])))
     return problems
+
+
+def _column_text(sql_type: str, nullable: bool) -> str:
+    return sql_type + ("" if nullable else " NOT NULL")
 
 
 def check_fields(project: Project) -> list[Problem]:

@@ -77,3 +77,27 @@ def test_a_residence_permit_wanted_with_a_visa_is_its_issue(language, text):
     """The visa is not extended: the permit is issued (100 EUR)."""
     answer = said(conversation([text], language)[-1])
     assert "100" in answer and "25" not in answer and "96" not in answer, answer
+
+
+# -- the title is applied where each frame is built (understand._titled, beside _keeps) ---------
+
+@pytest.mark.parametrize("text, expected", [
+    # a statement after the question completes it
+    ("Wie teuer wird die Verlängerung? Es geht um ein Touristenvisum.", ["ask fee visa_extension schengen_visa"]),
+    ("What will extending cost me? I came on a visitor visa.", ["ask fee visa_extension schengen_visa"]),
+    # two questions after the title: both about the visa
+    ("Ich möchte mein Besuchervisum verlängern. Was kostet das und welche Unterlagen brauche ich?",
+     ["ask fee visa_extension schengen_visa", "ask documents visa_extension schengen_visa"]),
+    # a question the published information does not answer beside it stays honest
+    ("My national visa is running out and I want to extend it: what's the fee, and can I pay by card?",
+     ["ask fee visa_extension national_visa", "not_covered"]),
+])
+def test_the_title_reaches_every_frame_of_the_message(text, expected):
+    assert turn(text) == expected
+
+
+def test_a_title_named_in_a_follow_up_turn_frames_its_questions():
+    before, after = conversation(["Was kostet die Verlängerung?", "Ich habe ein D-Visum. Und was muss ich mitbringen?"])
+    assert before.frame.matter == "extension"
+    assert after.frame.matter == "visa_extension" and after.frame.topic == "documents"
+    assert "25 Euro bis 60 Euro" in said(after)

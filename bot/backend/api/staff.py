@@ -18,8 +18,8 @@ from bot.backend.api.deps import Ctx, Unit
 from bot.backend.cases import OFFICE_TZ
 from bot.backend.db import transaction
 from bot.backend.errors import BackendError
-from bot.backend.models import Case, Upload
-from bot.fields import CaseColumn, load_registry
+from bot.backend.models import FIELD_COLUMNS, Case, Upload
+from bot.fields import CaseColumn
 
 router = APIRouter(prefix="/staff/api", tags=["staff"])
 T = TypeVar("T")
@@ -85,9 +85,7 @@ class _CaseDetailBase(CaseSummary):
 # The enquiry's fields the case table stores, beyond the summary's: one per `case: {column}` of
 # content/fields.yml (the message is in the entries).
 DETAIL_COLUMNS: dict[str, CaseColumn] = {
-    name: column for name, column in load_registry().case_columns().items()
-    if name != "message" and name not in CaseSummary.model_fields and name in Case.__table__.columns
-}
+    name: column for name, column in FIELD_COLUMNS.items() if name not in CaseSummary.model_fields}
 
 
 def _detail_field(column: CaseColumn) -> tuple[object, object]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine
+from sqlalchemy import Engine, create_engine, inspect
+from sqlalchemy.pool import StaticPool
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent
 
@@ -25,3 +27,15 @@ def upgrade_to_head(engine: Engine) -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+@lru_cache(maxsize=4)
+def migrated_columns(table: str) -> dict[str, tuple[str, bool]]:
+    """Column -> (SQL type as SQLite reports it, nullable) of ``table`` as the migrations build it,
+    in a throw-away in-memory database (the staff check compares content/fields.yml with it)."""
+    engine = create_engine("sqlite://", poolclass=StaticPool)
+    try:
+        upgrade_to_head(engine)
+        return {c["name"]: (str(c["type"]), bool(c["nullable"])) for c in inspect(engine).get_columns(table)}
+    finally:
+        engine.dispose()
