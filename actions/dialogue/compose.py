@@ -73,6 +73,17 @@ def _fiktion(frame: QuestionFrame, language: str) -> list[Reply]:
     return [Reply(text=kb.answer("faq_fiktionswirkung", language), answer="faq_fiktionswirkung")]
 
 
+def _expiring(frame: QuestionFrame, language: str) -> list[Reply]:
+    """A title that runs out soon: apply on time (the Fiktionswirkung); for a visa, what applies to it."""
+    if frame.expired:
+        return [Reply(text=kb.sentence("fiktion_expired", language))]
+    if frame.title == "schengen_visa":
+        return [Reply(text=kb.sentence("fiktion_schengen", language))]
+    if frame.title == "national_visa":
+        return [Reply(text=kb.sentence("fiktion_national_visa", language))]
+    return [Reply(text=kb.sentence("expiring", language))]
+
+
 def _documents(frame: QuestionFrame, language: str) -> list[Reply]:
     if frame.occasion == "pickup":
         # "what does she need for that?" after a pick-up question: the authorisation, not the client's list.
@@ -120,6 +131,8 @@ def compose(frame: QuestionFrame, language: str, vocabulary: Vocabulary | None =
         return _fiktion(frame, language)
     if topic == "documents":
         return _documents(frame, language)
+    if topic == "expiring":
+        return _expiring(frame, language)
     if topic == "process":
         return _process(frame, language)
     if topic == "titles":

@@ -59,7 +59,10 @@ def execute(commands: list[Command], context: Context, in_form: bool = False,
         elif isinstance(command, AskQuestion):
             outcome.replies += compose(command.frame, language, vocabulary)
             outcome.frame, outcome.answered = command.frame, True
-            if (concern := concern_of(command.frame, vocabulary)) and concern not in offers:
+            topic = next((t for t in vocabulary.topics if t.name == command.frame.topic), None)
+            concern = (concern_of(command.frame, vocabulary) if topic is None or topic.matter_offer else None) or (
+                topic.offer if topic else None)
+            if concern and concern not in offers:
                 offers.append(concern)
         elif isinstance(command, NotCovered):
             outcome.replies += not_covered(language)

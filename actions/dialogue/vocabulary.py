@@ -144,6 +144,9 @@ class Topic:
     settles: Words = Words(())       # not-covered words this topic's answer does answer ("wie lange dauert" for the card)
     follow_nationality: bool = False  # a nationality right after a question on this topic asks on about it
     follow_covers: tuple[str, ...] = ()  # topics whose strong words its follow words outweigh right after it
+    offer: str | None = None          # the concern (content/concerns.yml) its answer offers when no matter is named
+    matter_offer: bool = True         # whether a matter named with it offers that matter's enquiry
+    stated: bool = False              # said as a statement before another question, it only says what that one is about
 
 
 @dataclass(frozen=True)
@@ -183,6 +186,11 @@ class Vocabulary:
     question_words_anywhere: frozenset[str] = frozenset()  # wh-words: a later part starting with one is a question
     expired: Words = Words(())         # "schon abgelaufen", "too late": the title has already expired
     expired_answered: tuple[str, ...] = ()  # topics whose answer says what applies then
+    question_openers: Words = Words(())  # "was muss ich", "ab welchem": a question anywhere in the message
+    with_self: Words = Words(())       # "für mich und meine Tochter": the client and another person, one question
+    which_words: frozenset[str] = frozenset()  # "welches", "what": the word after them is the thing asked for
+    not_things: frozenset[str] = frozenset()   # words after a which-word that name no thing ("what do", "was genau")
+    out_of_scope: Words = Words(())    # "auto ummelden", "car": a question about another office's matter
 
     def matter(self, name: str | None) -> Matter | None:
         """The matter called `name`, if there is one."""
@@ -196,7 +204,8 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
                            Words.of(t.get("weak_in_question")), Words.of(t.get("follow")),
                            Words.of(t.get("person_object")), Words.of(t.get("things")), Words.of(t.get("needing")),
                            Words.of(t.get("in_question")), Words.of(t.get("settles")), bool(t.get("follow_nationality")),
-                           tuple(t.get("follow_covers") or ()))
+                           tuple(t.get("follow_covers") or ()), t.get("offer"), bool(t.get("matter_offer", True)),
+                           bool(t.get("stated")))
                      for name, t in data["topics"].items()),
         matters=tuple(Matter(name, Words.of(m["words"]), m.get("concern"), m.get("fee"), tuple(m.get("keeps") or ()),
                              bool(m.get("carries", True)), tuple(m.get("titles") or ()))
@@ -223,6 +232,11 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
         question_words_anywhere=frozenset(fold(w) for w in data["question_words_anywhere"]),
         expired=Words.of((data.get("expired") or {}).get("words")),
         expired_answered=tuple((data.get("expired") or {}).get("answered_for") or ()),
+        question_openers=Words.of(data.get("question_openers")),
+        with_self=Words.of(data.get("with_self")),
+        which_words=frozenset(fold(w) for w in (data.get("asked_things") or {}).get("which_words") or ()),
+        not_things=frozenset(fold(w) for w in (data.get("asked_things") or {}).get("not_things") or ()),
+        out_of_scope=Words.of(data.get("out_of_scope")),
     )
 
 
@@ -247,12 +261,16 @@ def is_whole(words: Words, folded: str, fillers: frozenset[str] = frozenset()) -
         " " not in p and not p.endswith("*") and _typo_hit(p, [rest]) for p in words.phrases)
 
 
-def without_occasions(folded: str, occasions: tuple[str, ...]) -> str:
+def without_occasions(folded: str, occasions: tuple[str, ...], modifiers: Words | None = None) -> str:
     """The folded text without occasion phrases and the word after them:
-    "what do i need to bring for my appointment" -> "what do i need to bring"."""
+    "what do i need to bring for my appointment" -> "what do i need to bring"; after a word of
+    `modifiers` (a matter's) also the next one ("to my extension appointment")."""
     if not occasions:
         return folded
     pattern = r"\b(?:" + "|".join(re.escape(o) for o in sorted(occasions, key=len, reverse=True)) + r") [a-z0-9']+"
+    if modifiers is not None:
+        folded = re.sub(pattern + r" ([a-z0-9']+)", lambda m: " " if modifiers.any(m.group(0).split()[-2]) else m.group(0),
+                        folded)
     return " ".join(re.sub(pattern, " ", folded).split())
 
 
