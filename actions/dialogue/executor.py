@@ -60,8 +60,7 @@ def execute(commands: list[Command], context: Context, in_form: bool = False,
             outcome.replies += compose(command.frame, language, vocabulary)
             outcome.frame, outcome.answered = command.frame, True
             topic = next((t for t in vocabulary.topics if t.name == command.frame.topic), None)
-            concern = (concern_of(command.frame, vocabulary) if topic is None or topic.matter_offer else None) or (
-                topic.offer if topic else None)
+            concern = concern_of(command.frame, vocabulary) if topic is None or topic.matter_offer else None
             if concern and concern not in offers:
                 offers.append(concern)
         elif isinstance(command, NotCovered):

@@ -97,9 +97,7 @@ def split_marked(text: str, vocabulary: Vocabulary, own: bool = False) -> list[t
     clauses: list[tuple[str, bool]] = []
     for part, asked in parts:
         part = _join_persons(part, vocabulary)
-        pieces = [part]
-        for separator in vocabulary.separators:
-            pieces = [s for piece in pieces for s in re.split(re.escape(separator), piece, flags=re.IGNORECASE)]
+        pieces = _split_at_separators(part, vocabulary)
         if asked:
             # "Was kostet die Verlängerung, brauche ich einen Termin und ...?": a comma before a
             # question word starts another question of the same sentence.
@@ -131,6 +129,12 @@ def _join_persons(part: str, vocabulary: Vocabulary) -> str:
         return match.group(0).replace(" ", _JOINED) if joined else match.group(0)
 
     return re.sub(r" (?:und|and) ", keep, part, flags=re.IGNORECASE)
+
+
+def _split_at_separators(part: str, vocabulary: Vocabulary) -> list[str]:
+    """The part cut at the separators of content/questions.yml (" und ", " außerdem ", ". " ...)."""
+    pattern = "|".join(re.escape(s) for s in sorted(vocabulary.separators, key=len, reverse=True))
+    return re.split(pattern, part, flags=re.IGNORECASE)
 
 
 def _split_at_question_commas(piece: str, vocabulary: Vocabulary) -> list[str]:
@@ -212,10 +216,17 @@ def _unknown_thing(folded: str, vocabulary: Vocabulary) -> bool:
 
 
 def _topics(folded: str, details: QuestionFrame, office: bool, intent_topic: str | None,
-            context: bool, vocabulary: Vocabulary, question: bool = False, previous: str | None = None) -> tuple[str, ...]:
+            context: bool, vocabulary: Vocabulary, question: bool = False, previous: str | None = None,
+            expiring: bool = False) -> tuple[str, ...]:
     strong, _ = _strong_topics(folded, vocabulary, question)
     if strong and details.person:
         strong = _person_brought(strong, folded, vocabulary)
+    if expiring:
+        # "mein Titel läuft morgen ab, bin ich dann noch legal?", "my permit expires next week and I have
+        # no appointment yet, can I keep my job?": the Fiktionswirkung (and what it covers).
+        when = next((t for t in vocabulary.topics if t.when_expiring.any(folded, typos=False)), None)
+        if when is not None:
+            return (when.name, *(s for s in strong if s != when.name and s not in when.covers))
     before = next((t for t in vocabulary.topics if t.name == previous), None) if previous else None
     if strong and before and set(strong) <= set(before.follow_covers) and before.follow.any(folded):
         return (previous,)  # "auch Fotos vom Handy?" right after the uploads: files, not the biometric photo
@@ -224,6 +235,11 @@ def _topics(folded: str, details: QuestionFrame, office: bool, intent_topic: str
     if previous and any(t.name == previous and (t.follow.any(folded) or t.follow_nationality and details.nationality)
                         for t in vocabulary.topics):
         return (previous,)  # "so I can still go to my job?" after the Fiktionswirkung: asks on about it
+    if previous and details.purpose and (before and before.follow_purpose):
+        return (before.follow_purpose,)  # "auch für eine medizinische Behandlung?" after the purposes
+    covered = [t.name for t in vocabulary.topics if before and t.name in before.covers and t.follow.any(folded)]
+    if covered:
+        return tuple(covered[:1])  # "how many appointments ... and how do I book them?": the appointments the visits named
     found, by_question_word = [], []
     for topic in vocabulary.topics:
         weak = topic.weak.any(folded)
@@ -238,6 +254,11 @@ def _topics(folded: str, details: QuestionFrame, office: bool, intent_topic: str
     found = found or by_question_word
     if found and _unknown_thing(folded, vocabulary):
         return ()  # "what German level does my wife need?": not the documents; honestly not covered
+    if not found and previous and not details.has_details:
+        # "what replaced it?" after the old sticker, "how long will it take?" after the card's visits.
+        led = tuple(t.name for t in vocabulary.topics if previous in t.after and t.after_words.any(folded))
+        if led:
+            return led[:1]
     return _person_brought(tuple(found), folded, vocabulary, weak=True) if details.person else tuple(found)
 
 
@@ -277,13 +298,14 @@ def _without_phrases(folded: str, words) -> str:
 
 
 def read_clause(text: str, intent_topic: str | None, context: bool, vocabulary: Vocabulary,
-                question: bool = False, previous: str | None = None) -> Clause:
+                question: bool = False, previous: str | None = None, expiring: bool = False) -> Clause:
     folded = fold(text)
     details = read_details(text, vocabulary, short=True)
     office = vocabulary.office_words.any(folded)
     asked = _without_phrases(_without_matter_phrases(folded, vocabulary), vocabulary.same_topic)
     question = question or is_question(text, vocabulary)
-    topics = _topics(asked, details, office, intent_topic, context, vocabulary, question, previous)
+    topics = _topics(asked, details, office, intent_topic, context, vocabulary, question, previous,
+                     expiring or bool(details.expiring))
     # "Wie lange dauert es, bis die Karte fertig ist?": the card's topic answers how long.
     settled = {p for t in vocabulary.topics if t.name in topics for p in t.settles.phrases}
     uncovered = any(p not in settled for p in vocabulary.not_covered.found(folded)) or not topics and question and (
@@ -356,15 +378,30 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
         marked = [(parse.text.strip(), "?" in parse.text)]
     texts = [text for text, _ in marked]
     asks = [asked or is_question(text, vocabulary) for text, asked in split_marked(parse.text, vocabulary, own=True)]
+    # "Was kostet es und wie lange dauert es, bis die Karte fertig ist?": in a message of several
+    # clauses, an office word in any of them makes the others' weak words questions of the office.
+    office = len(marked) > 1 and vocabulary.office_words.any(whole)
+    # "Meine Aufenthaltserlaubnis läuft in zwei Wochen ab. ...": the title expires soon (this message or the last question).
+    expiring = bool(previous and previous.expiring) or vocabulary.expiring.any(whole, typos=False) and not (
+        vocabulary.expired.any(whole, typos=False))
+    stated: str | None = None   # the topic a statement of this message named ("... eine Bestätigung bekommen.")
     for number, (text, asked) in enumerate(marked):
-        clause = read_clause(text, intent_topic, previous is not None or in_message is not None, vocabulary, asked,
-                             (in_message or previous).topic if (in_message or previous) else None)
+        listed = _listed_with(number, marked, vocabulary)
+        clause = read_clause(text, intent_topic, previous is not None or in_message is not None or office or bool(listed),
+                             vocabulary, asked, (in_message or previous).topic if (in_message or previous) else None,
+                             expiring)
+        if listed:
+            clause = replace(clause, details=listed)  # "Kosten und Unterlagen für eine Verlängerung?": both for it
         if clause.topics and _only_context(number, marked, asks, clause, vocabulary):
             # "Ich habe den Antrag übers Kontaktformular geschickt. Was bekomme ich als Nachweis?":
             # the statement says what the question is about; it asks nothing itself.
             in_message = (in_message or QuestionFrame()).follow(clause.details)
+            stated = clause.topics[-1]
             continue
-        topics = clause.topics
+        topics = _about_it(clause, stated or (previous.topic if previous else None), vocabulary)
+        if (expiring or clause.details.expiring) and "process" in topics:
+            # "my permit runs out next month, what now?": applying on time says the Fiktionswirkung too.
+            topics = tuple(t for t in topics if t not in vocabulary.expiring_process_covers)
         follows_up = previous is not None and previous.topic is not None and clause.details.has_details
         same = (previous is not None and previous.topic is not None and in_message is None and len(marked) == 1
                 and len(clause.folded.split()) <= 8 and vocabulary.same_topic.any(clause.folded, typos=False))
@@ -384,12 +421,23 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
         if restated:
             commands.append(NotCovered(previous))
             in_message = previous
+        elif (topics and not asked and in_message is not None and commands and isinstance(commands[-1], AskQuestion)
+              and topics == (commands[-1].frame.topic,) and clause.details.has_details
+              and not _names_topic(topics[0], clause.folded, vocabulary)):
+            # "Braucht meine Frau einen Titel? Sie ist Italienerin.": the statement completes the
+            # question before it (its topic came only from that question's follow words).
+            frame = commands[-1].frame.follow(clause.details)
+            commands[-1] = AskQuestion(frame)
+            in_message = previous = frame
         elif topics:
             base = in_message or (QuestionFrame(matter=_carried(previous, topics, vocabulary)) if previous else QuestionFrame())
             if clause.refers and previous is not None and in_message is None:
                 base = QuestionFrame(matter=previous.matter, title=previous.title, person=previous.person,
                                      age=previous.age, occasion=previous.topic)
-            details = clause.details if clause.details.has_details else QuestionFrame()
+            # Without a matter, title or person the clause still says whether the title expires
+            # soon and which purpose it asks about.
+            details = clause.details if clause.details.has_details else QuestionFrame(
+                expiring=clause.details.expiring, purpose=clause.details.purpose)
             if in_message is not None and _keeps(in_message.matter, details.matter, vocabulary):
                 details = replace(details, matter=None)  # "I'm on a visa. How much is the extension?"
             frames = [_titled(_with_occasion(base.follow(replace(details, topic=topic)), clause.occasion or base.occasion),
@@ -411,10 +459,14 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
                 commands.append(NotCovered(frame))  # "where is your office and when is it open?": said once
             in_message = frame
         elif follows_up and in_message is not None and not asked and isinstance(commands[-1:] and commands[-1], AskQuestion):
-            # "Muss mein Sohn mitkommen? Er ist 4": the statement completes the question before it.
-            frame = _titled(previous.follow(clause.details), named, vocabulary)
-            commands[-1] = NotCovered(frame) if _unknown_fee(frame, vocabulary) else AskQuestion(frame)
-            in_message = previous = frame
+            # "Muss mein Sohn mitkommen? Er ist 4": the statement completes the question before it, and
+            # every question of the message on the same person ("How much is it and what do I bring? I'm 16").
+            person = previous.person
+            for at, command in enumerate(commands):
+                if isinstance(command, AskQuestion) and command.frame.person == person:
+                    frame = _titled(command.frame.follow(clause.details), named, vocabulary)
+                    commands[at] = NotCovered(frame) if _unknown_fee(frame, vocabulary) else AskQuestion(frame)
+            in_message = previous = commands[-1].frame
         elif follows_up:
             frame = _titled(previous.follow(clause.details), named, vocabulary)
             if previous.occasion and vocabulary.doing.any(clause.folded, typos=False):
@@ -422,7 +474,7 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
                 frame = replace(frame, topic=previous.occasion, occasion=None)
             commands.append(NotCovered(frame) if _unknown_fee(frame, vocabulary) else AskQuestion(frame))
             in_message = previous = frame
-        elif clause.details.has_details:
+        elif clause.details.has_details or clause.details.expiring:
             details = clause.details
             if in_message is not None and _keeps(in_message.matter, details.matter, vocabulary):
                 details = replace(details, matter=None)  # "I'm here on a visa and want to extend it"
@@ -443,7 +495,28 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
             in_message = previous
         elif clause.details.expired:
             in_message = (in_message or QuestionFrame()).follow(clause.details)  # "Mein Titel ist abgelaufen. ..."
-    return commands
+    commands = [replace(c, frame=_expiring(c.frame, vocabulary)) if isinstance(c, (AskQuestion, NotCovered)) else c
+                for c in commands]
+    # "what about my husband, does he have to come too?": two clauses asking the same, answered once.
+    return [c for number, c in enumerate(commands) if not (number and isinstance(c, AskQuestion) and c == commands[number - 1])]
+
+
+def _about_it(clause: Clause, named: str | None, vocabulary: Vocabulary) -> tuple[str, ...]:
+    """ "Was mache ich damit?", "what do I do with it?": a question of a topic with `about_it` words
+    asks about the thing the message's statement or the previous question named (the confirmation)."""
+    if len(clause.topics) != 1 or named is None or named in clause.topics or named == "not_covered":
+        return clause.topics
+    topic = _topic(clause.topics[0], vocabulary)
+    return (named,) if topic.about_it.any(clause.folded, typos=False) else clause.topics
+
+
+def _expiring(frame: QuestionFrame, vocabulary: Vocabulary) -> QuestionFrame:
+    """A title said to expire soon: a question on what to do then (or the Fiktionswirkung) is about
+    its extension (content/questions.yml `expiring`), so the answer offers that enquiry."""
+    held = vocabulary.matter(frame.matter)
+    if not frame.expiring or held is not None and held.carries or frame.topic not in vocabulary.expiring_topics:
+        return frame  # a matter named stays; an appointment is how, not what (`carries: false`)
+    return replace(frame, matter=vocabulary.expiring_matter)
 
 
 def _names_topic(name: str, folded: str, vocabulary: Vocabulary) -> bool:
@@ -452,11 +525,22 @@ def _names_topic(name: str, folded: str, vocabulary: Vocabulary) -> bool:
     return topic.strong.any(folded) or topic.weak.any(folded)
 
 
+def _listed_with(number: int, marked: list[tuple[str, bool]], vocabulary: Vocabulary) -> QuestionFrame | None:
+    """The details of the clause after this one when this one is only the first item of a list
+    (one or two words, no details of its own): "Gebühren und Unterlagen für die Verlängerung?"."""
+    if number + 1 >= len(marked):
+        return None
+    words = strip_fillers(fold(marked[number][0]), vocabulary.fillers).split()
+    if not 0 < len(words) < 3 or read_details(marked[number][0], vocabulary).has_details:
+        return None
+    later = read_details(marked[number + 1][0], vocabulary)
+    return later if later.has_details else None
+
+
 def _only_context(number: int, marked: list[tuple[str, bool]], asks: list[bool], clause: Clause,
                   vocabulary: Vocabulary) -> bool:
     """A statement (no question, no wish to apply) before a question of its own topic in the same message."""
-    stated = all(_topic(t, vocabulary).stated for t in clause.topics) and not is_question(clause.text, vocabulary)
-    if asks[number] and not stated or vocabulary.applying.any(clause.folded):
+    if asks[number] or vocabulary.applying.any(clause.folded):
         return False
     return any(asks[later] and read_clause(marked[later][0], None, True, vocabulary, True).topics
                for later in range(number + 1, len(marked)))
@@ -502,6 +586,10 @@ def _titled(frame: QuestionFrame, named: set[str], vocabulary: Vocabulary) -> Qu
     a residence permit; a title from an earlier turn alone changes nothing."""
     if frame.title not in named or frame.matter is None:
         return frame
+    held = vocabulary.matter(frame.matter)
+    if held is not None and held.titles and frame.title not in held.titles and held.keeps:
+        # "what about a Blue Card?" after a national visa: the Blue Card is extended, not the visa.
+        return replace(frame, matter=held.keeps[0])
     matter = next((m for m in vocabulary.matters if frame.matter in m.keeps and frame.title in m.titles), None)
     return replace(frame, matter=matter.name) if matter else frame
 

@@ -144,9 +144,12 @@ class Topic:
     settles: Words = Words(())       # not-covered words this topic's answer does answer ("wie lange dauert" for the card)
     follow_nationality: bool = False  # a nationality right after a question on this topic asks on about it
     follow_covers: tuple[str, ...] = ()  # topics whose strong words its follow words outweigh right after it
-    offer: str | None = None          # the concern (content/concerns.yml) its answer offers when no matter is named
+    after: tuple[str, ...] = ()       # topics right after which its `after_words` ask about this topic
+    after_words: Words = Words(())    # "what replaced it?" after the old sticker: the eAT
+    when_expiring: Words = Words(())  # words that ask about this topic when the title is said to expire soon
+    about_it: Words = Words(())       # "what do I do with it?": asks about the thing the message or the previous question named
+    follow_purpose: str | None = None  # a purpose named right after a question on this topic asks that topic
     matter_offer: bool = True         # whether a matter named with it offers that matter's enquiry
-    stated: bool = False              # said as a statement before another question, it only says what that one is about
 
 
 @dataclass(frozen=True)
@@ -186,6 +189,12 @@ class Vocabulary:
     question_words_anywhere: frozenset[str] = frozenset()  # wh-words: a later part starting with one is a question
     expired: Words = Words(())         # "schon abgelaufen", "too late": the title has already expired
     expired_answered: tuple[str, ...] = ()  # topics whose answer says what applies then
+    expiring: Words = Words(())        # "läuft in zwei Wochen ab", "expires tomorrow": the title expires soon
+    expiring_matter: str | None = None  # the matter a question about what to do then is about (its extension)
+    expiring_topics: tuple[str, ...] = ()  # the topics whose question is then about that matter
+    expiring_process_covers: tuple[str, ...] = ()  # topics the answer on what to do then also answers
+    purposes: dict[str, Words] = field(default_factory=dict)  # purposes of a residence permit, by id
+    counted: frozenset[str] = frozenset()  # "2 Kinder": a number before these words counts people
     question_openers: Words = Words(())  # "was muss ich", "ab welchem": a question anywhere in the message
     with_self: Words = Words(())       # "für mich und meine Tochter": the client and another person, one question
     which_words: frozenset[str] = frozenset()  # "welches", "what": the word after them is the thing asked for
@@ -204,8 +213,9 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
                            Words.of(t.get("weak_in_question")), Words.of(t.get("follow")),
                            Words.of(t.get("person_object")), Words.of(t.get("things")), Words.of(t.get("needing")),
                            Words.of(t.get("in_question")), Words.of(t.get("settles")), bool(t.get("follow_nationality")),
-                           tuple(t.get("follow_covers") or ()), t.get("offer"), bool(t.get("matter_offer", True)),
-                           bool(t.get("stated")))
+                           tuple(t.get("follow_covers") or ()), tuple(t.get("after") or ()),
+                           Words.of(t.get("after_words")), Words.of(t.get("when_expiring")), Words.of(t.get("about_it")),
+                           t.get("follow_purpose"), bool(t.get("matter_offer", True)))
                      for name, t in data["topics"].items()),
         matters=tuple(Matter(name, Words.of(m["words"]), m.get("concern"), m.get("fee"), tuple(m.get("keeps") or ()),
                              bool(m.get("carries", True)), tuple(m.get("titles") or ()))
@@ -232,6 +242,12 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
         question_words_anywhere=frozenset(fold(w) for w in data["question_words_anywhere"]),
         expired=Words.of((data.get("expired") or {}).get("words")),
         expired_answered=tuple((data.get("expired") or {}).get("answered_for") or ()),
+        expiring=Words.of((data.get("expiring") or {}).get("words")),
+        expiring_matter=(data.get("expiring") or {}).get("matter"),
+        expiring_topics=tuple((data.get("expiring") or {}).get("for_topics") or ()),
+        expiring_process_covers=tuple((data.get("expiring") or {}).get("process_covers") or ()),
+        purposes={k: Words.of(v) for k, v in (data.get("purposes") or {}).items()},
+        counted=frozenset(fold(w) for w in data.get("counted") or ()),
         question_openers=Words.of(data.get("question_openers")),
         with_self=Words.of(data.get("with_self")),
         which_words=frozenset(fold(w) for w in (data.get("asked_things") or {}).get("which_words") or ()),

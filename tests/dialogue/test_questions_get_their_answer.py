@@ -33,7 +33,7 @@ def buttons(outcome) -> list[str]:
     ("abholung vom eat durch vollmacht ab welchem alter", "enquiry_card_pickup", ["ask pickup"]),
     ("karte abholen lassen bis wann geht das", "enquiry_card_pickup", ["ask pickup"]),
     ("collection by an authorised person from what age", "enquiry_card_pickup", ["ask pickup"]),
-    ("mein titel läuft nächsten monat ab was soll ich tun", "enquiry_extend_permit", ["ask expiring"]),
+    ("mein titel läuft nächsten monat ab was soll ich tun", "enquiry_extend_permit", ["ask process extension"]),
     # no topic, but a question: honest, never the form
     ("is there some other way to call u, nobody ever picks up", "enquiry_other", ["ask phone_busy"]),
     ("gibts noch ne andere nummer, da is dauernd besetzt", "enquiry_other", ["ask phone_busy"]),
