@@ -69,6 +69,7 @@ def test_a_typo_question_is_no_goodbye():
     ("I applied online 5 weeks ago and still havent heard back, whats happening with my application", "en", ["refrain", "status"]),
     ("Hab letzten Monat übers Kontaktformular verlängert, wie ist der Stand?", "de", ["Sachstandsanfragen"]),
     ("ich warte immer noch auf antwort zu meinem antrag, wie stehts", "de", ["Sachstandsanfragen"]),
+    ("can u tell me where my application stands", "en", ["refrain"]),
 ])
 def test_a_status_inquiry_gets_the_request_to_refrain(text, language, words):
     outcome = answer(text, language)
@@ -118,6 +119,11 @@ def test_a_missed_appointment_is_not_the_process():
 def test_the_client_and_another_person_both_get_their_fee(text, language, amounts):
     outcome = answer(text, language)
     assert all(a in said(outcome) for a in amounts), said(outcome)
+
+
+def test_the_same_answer_for_both_people_is_said_once():
+    outcome = answer("wie viel kostet die verlängerung für meine frau und mich", "de")
+    assert said(outcome).count("96 Euro") == 1, said(outcome)
 
 
 def test_two_questions_joined_by_and_stay_two():
