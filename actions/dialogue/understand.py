@@ -21,7 +21,9 @@ from actions.dialogue.commands import (
     SkipField, SkipOptional, StartEnquiry, SwitchLanguage, Unclear,
 )
 from actions.dialogue.frame import QuestionFrame, read_details
-from actions.dialogue.vocabulary import Vocabulary, fold, is_whole, load_vocabulary, strip_fillers, without_occasions
+from actions.dialogue.vocabulary import (
+    Vocabulary, Words, fold, is_made_of, is_whole, load_vocabulary, strip_fillers, without_occasions,
+)
 from bot.config import CONTENT_DIR
 from bot.fields import load_registry
 from bot.language import language_as_topic, requested_language
@@ -587,6 +589,11 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
     # "Ich möchte verlängern, können Sie das bitte aufnehmen?": a request in a question's words.
     applying = applying or not asked and bool(named) and wants_enquiry(parse, vocabulary) and (
         vocabulary.requesting.any(folded, typos=False))
+    # "I want to apply for my extension, can we do it right now?": a wish to apply with a question
+    # whether it can be done now or here (asking at most how it goes) is the request itself.
+    applying = applying or bool(named or enquiry_intent and parse.confidence >= CONFIDENT) and (
+        vocabulary.applying.any(folded) and vocabulary.right_now.any(folded, typos=False)
+        and all(isinstance(c, AskQuestion) and c.frame.topic == "process" for c in asked))
     if not asked and not applying and enquiry_intent and is_question(text, vocabulary):
         # "I just moved. Do I have to tell you?": a question about a matter without a topic is
         # answered with how it goes for that matter (and its enquiry offered), never the form.
@@ -679,15 +686,15 @@ def interpret_in_form(parse: Parse, context: Context, vocabulary: Vocabulary | N
         return [SetField(requested, text)]  # another button: its intent decides in the form
     folded = fold(text)
     moves = vocabulary.form_moves
-    if requested not in ("concern", "confirmed") and is_whole(moves["back"], folded, vocabulary.fillers):
-        return [GoBack()]
+    if requested not in ("concern", "confirmed") and _is_move("back", folded, vocabulary):
+        return [GoBack()]  # "wait, go one step back please", "Moment, einen Schritt zurück bitte"
     if requested not in ("concern", "confirmed") and is_whole(moves["skip_rest"], folded, vocabulary.fillers):
         return [SkipOptional()]  # "skip the rest": every optional question still open
     if requested != "confirmed" and is_whole(moves["puzzled"], folded, vocabulary.fillers):
         return [Puzzled()]
     if not reading.structured and (parse.intent in LEAVING_INTENTS and confident
-                              or is_whole(moves["cancel"], folded, vocabulary.fillers)):
-        return [CancelEnquiry()]
+                                   or _leaves(text, folded, requested, vocabulary)):
+        return [CancelEnquiry(call=mentions_calling(text, vocabulary))]
     if requested in ("", "concern", "confirmed"):
         return [SetField(requested, text)]
     correction = _correction(reading, requested, folded, vocabulary)
@@ -702,11 +709,38 @@ def interpret_in_form(parse: Parse, context: Context, vocabulary: Vocabulary | N
     # A correction of an earlier answer; asked for the message, a long description is the answer.
     if correction and not (requested == "message" and len(text) > 80):
         return [correction]
-    wants_skip = (parse.intent == "skip" and confident or is_whole(moves["skip"], folded, vocabulary.fillers)
-                  or reading.declines)
+    wants_skip = (parse.intent == "skip" and confident or _is_move("skip", folded, vocabulary) or reading.declines)
     if wants_skip and (reading.optional or not reading.valid):
         return [SkipField(requested)]  # a required field: the executor says why it is needed
     return [SetField(requested, text)]
+
+
+def _is_move(move: str, folded: str, vocabulary: Vocabulary) -> bool:
+    """The whole message is the move (content/questions.yml form_moves), or its words with only
+    politeness, "go", "one step" or hesitation beside them (form_moves `around`)."""
+    moves = vocabulary.form_moves
+    return is_whole(moves[move], folded, vocabulary.fillers) or is_made_of(
+        moves[move], moves["around"], folded, vocabulary.fillers)
+
+
+def _leaves(text: str, folded: str, requested: str, vocabulary: Vocabulary) -> bool:
+    """A wish to leave the enquiry: a cancel move ("forget it, I'll just call you": the cancel
+    words with calling words beside them), or, in a message that is no question, words that
+    say the client would rather call or stop (form_moves `leaving`; not inside a long message)."""
+    moves = vocabulary.form_moves
+    beside = Words(moves["around"].phrases + moves["calling"].phrases + moves["leaving"].phrases)
+    if is_whole(moves["cancel"], folded, vocabulary.fillers) or is_made_of(
+            Words(moves["cancel"].phrases + moves["leaving"].phrases), beside, folded, vocabulary.fillers):
+        return True
+    if requested == "message" and len(folded.split()) > 8:
+        return False  # the client's own description may say anything
+    return moves["leaving"].any(folded, typos=False) and not is_question(text, vocabulary)
+
+
+def mentions_calling(text: str, vocabulary: Vocabulary | None = None) -> bool:
+    """Whether a typed message says the client would call (form_moves `calling`); buttons never do."""
+    vocabulary = vocabulary or load_vocabulary()
+    return not text.startswith("/") and vocabulary.form_moves["calling"].any(fold(text), typos=False)
 
 
 def _correction(reading: FormReading, requested: str, folded: str, vocabulary: Vocabulary) -> CorrectField | None:

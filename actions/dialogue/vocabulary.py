@@ -208,6 +208,7 @@ class Vocabulary:
     form_moves: dict[str, Words] = field(default_factory=dict)  # back, puzzled, skip, cancel: whole messages
     asking: Words = Words(())          # "I would like to know ...": a wish to apply becomes a question
     requesting: Words = Words(())      # "können Sie das aufnehmen?": a question becomes a request
+    right_now: Words = Words(())       # "can we do it right now?": with a wish to apply, the enquiry starts
     accepting: Words = Words(())       # "ja, bitte abschicken": yes to the enquiry just offered
     doing: Words = Words(())           # "kann das mein Sohn machen?": a person doing what the question was for
     declining: Words = Words(())       # "nein", "not yet": no yes to it after all
@@ -256,6 +257,7 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
         form_moves={k: Words.of(v) for k, v in data["form_moves"].items()},
         asking=Words.of(data["asking"]),
         requesting=Words.of(data["requesting"]),
+        right_now=Words.of(data.get("right_now") or ()),
         accepting=Words.of(data.get("accepting") or ()),
         doing=Words.of(data.get("doing") or ()),
         declining=Words.of(data.get("declining") or ()),
@@ -292,6 +294,25 @@ def is_whole(words: Words, folded: str, fillers: frozenset[str] = frozenset()) -
         return True
     return " " not in rest and bool(rest) and any(
         " " not in p and not p.endswith("*") and _typo_hit(p, [rest]) for p in words.phrases)
+
+
+def is_made_of(words: Words, around: Words, folded: str, fillers: frozenset[str] = frozenset()) -> bool:
+    """Whether the message is one of the phrases with only words of `around` or fillers beside it
+    ("wait go one step back please": "one step back" with "wait", "go", "please"); the phrases'
+    words of 6+ letters also with one typo."""
+    tokens = folded.split()
+    covered = [False] * len(tokens)
+    for phrase in words.phrases:
+        if not phrase or GAP in phrase or phrase.endswith("*"):
+            continue
+        parts = phrase.split()
+        for i in range(len(tokens) - len(parts) + 1):
+            if all(t == w or len(w) >= 6 and _typo_hit(w, [t]) for w, t in zip(parts, tokens[i:i + len(parts)])):
+                covered[i:i + len(parts)] = [True] * len(parts)
+    if not any(covered):
+        return False
+    beside = {w for phrase in around.phrases for w in phrase.split()} | {w for f in fillers for w in f.split()}
+    return all(hit or token in beside for token, hit in zip(tokens, covered))
 
 
 def without_occasions(folded: str, occasions: tuple[str, ...]) -> str:
