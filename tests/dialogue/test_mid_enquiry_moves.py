@@ -82,6 +82,9 @@ def test_not_knowing_the_optional_serial_number_skips_it(text, language):
     ("would prefer not to share my phone", "en"),
     ("meine Nummer geb ich nicht raus", "de"),
     ("möchte ich lieber nicht angeben", "de"),
+    ("don't wanna give my phone number", "en"),
+    ("I prefer e-mail only", "en"),
+    ("lieber ohne Telefon", "de"),
 ])
 def test_refusing_the_optional_phone_skips_it(text, language):
     result = run_form(asking("phone", AT_PHONE), text, intent="deny", language=language)
@@ -119,6 +122,8 @@ def test_a_number_given_with_a_refusal_is_the_answer():
     ("halt, nochmal zurück", "de"),
     ("ups zurück zur vorherigen frage", "de"),
     ("wart mal, kannst du einen schritt zurück gehen?", "de"),
+    ("geh bitte eins zurück", "de"),
+    ("zurück bitte, da war was falsch", "de"),
 ])
 def test_back_said_with_fillers_asks_the_previous_question(text, language):
     assert read(text, "nationality", "ask_human", 0.35) == [GoBack()]
@@ -143,6 +148,10 @@ def test_back_inside_other_words_is_no_move(text, requested):
     ("never mind, i'd rather call", "en"),
     ("vergiss es, ich ruf einfach an", "de"),
     ("ach lass mal, ich ruf lieber an", "de"),
+    ("nee, dann ruf ich lieber an", "de"),
+    ("das ist mir zu kompliziert, ich rufe an", "de"),
+    ("I'll call the office instead", "en"),
+    ("cancel, I'll phone tomorrow", "en"),
 ])
 def test_leaving_to_call_cancels_and_is_no_correction(text, language):
     assert read(text, "phone", "ask_human", 0.3) == [CancelEnquiry(call=True)]
