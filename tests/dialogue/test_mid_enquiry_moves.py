@@ -47,6 +47,8 @@ def read(text: str, requested: str, intent: str | None = None, confidence: float
      "residence_permit_extension"),
     ("Ich möchte die Verlängerung beantragen. Geht das jetzt sofort hier?", "nlu_fallback", "residence_permit_extension"),
     ("Hab meine Karte verloren und will das melden, geht das hier gleich?", "enquiry_lost_card", "lost_card"),
+    ("Hallo, ich möchte meine Aufenthaltserlaubnis verlängern. Können wir direkt anfangen?", "enquiry_extend_permit",
+     "residence_permit_extension"),
 ])
 def test_a_wish_to_apply_now_starts_the_form(text, intent, concern):
     assert turn(text, intent=intent, confidence=0.85) == [f"start {concern}"]
@@ -56,6 +58,8 @@ def test_a_wish_to_apply_now_starts_the_form(text, intent, concern):
     ("what does the extension cost, can I pay right away?", "faq_fees", "ask fee extension"),
     ("I want to extend my permit, do I need an appointment right now?", "faq_appointments", "ask appointments extension"),
     ("Ich möchte verlängern. Was kostet das sofort?", "faq_fees", "ask fee extension"),
+    ("Ich möchte meine Aufenthaltserlaubnis verlängern. Was muss ich tun?", "enquiry_extend_permit",
+     "ask process extension"),
 ])
 def test_another_question_beside_now_is_answered_not_started(text, intent, asked):
     commands = turn(text, intent=intent, confidence=0.85)
