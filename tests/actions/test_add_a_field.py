@@ -155,11 +155,17 @@ def test_the_staff_check_names_the_new_field_until_the_domain_is_regenerated(pro
     assert "2 of 2 checks passed" in _check(project)
 
 
-def test_form_summary_submission_and_pdf_pick_the_new_field_up(project):
+@pytest.fixture(scope="module")
+def found(project) -> dict:
+    """What PROBE finds in the copy with the two entries, its domain regenerated (one run serves
+    the two tests below: the copy is the same for both)."""
     assert _run(project, "-m", "bot.fields", "--write").returncode == 0
     probe = _run(project, "-c", PROBE)
     assert probe.returncode == 0, probe.stderr[-3000:]
-    found = json.loads(probe.stdout.strip().splitlines()[-1])
+    return json.loads(probe.stdout.strip().splitlines()[-1])
+
+
+def test_form_summary_submission_and_pdf_pick_the_new_field_up(found):
     assert found["asked_next"] == "employer"                      # the form asks it where the concern lists it
     assert found["invalid"] == ["utter_invalid_employer"]          # its validation and its explanation
     assert found["stored"] == "Muster GmbH" and found["then_asked"] == "message"
@@ -171,11 +177,7 @@ def test_form_summary_submission_and_pdf_pick_the_new_field_up(project):
     assert found["pdf_label"] == "Employer"
 
 
-def test_a_conditional_field_is_asked_only_when_its_condition_holds(project):
-    assert _run(project, "-m", "bot.fields", "--write").returncode == 0
-    probe = _run(project, "-c", PROBE)
-    assert probe.returncode == 0, probe.stderr[-3000:]
-    found = json.loads(probe.stdout.strip().splitlines()[-1])
+def test_a_conditional_field_is_asked_only_when_its_condition_holds(found):
     assert not found["conditional_for_study"] and found["then_asked"] == "message"  # study: passed over
     assert found["conditional_for_family"] and found["family_then_asked"] == "family_member"  # family: asked
     assert found["family_answered"] == "Emre Yılmaz"
