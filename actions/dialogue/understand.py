@@ -247,7 +247,9 @@ def read_clause(text: str, intent_topic: str | None, context: bool, vocabulary: 
     topics = _topics(asked, details, office, intent_topic, context, vocabulary, question, previous)
     # "Wie lange dauert es, bis die Karte fertig ist?": the card's topic answers how long.
     settled = {p for t in vocabulary.topics if t.name in topics for p in t.settles.phrases}
-    uncovered = any(p not in settled for p in vocabulary.not_covered.found(folded))
+    # "Can I speak English at my appointment?", "Spricht da jemand Englisch?": a language as what is
+    # asked about (content/questions.yml language_topic) is not published either.
+    uncovered = any(p not in settled for p in vocabulary.not_covered.found(folded)) or language_as_topic(text)
     _, occasion = _strong_topics(asked, vocabulary, question)
     return Clause(text, folded, topics, details, uncovered, occasion, vocabulary.references.any(folded, typos=False))
 
@@ -283,6 +285,18 @@ def language_switch(parse: Parse, vocabulary: Vocabulary) -> str | None:
     # Exact words: a typo of "in german" is "in Germany" (the regular expressions of bot/language.py read typos).
     listed = next((lang for lang, words in vocabulary.switch_language.items() if words.any(folded, typos=False)), None)
     return listed or requested_language(parse.text)
+
+
+def _without_switch(text: str, vocabulary: Vocabulary) -> str:
+    """The message without its clauses that only ask for a language ("English please. What do I
+    need?" -> "What do I need?"); a clause that also asks something stays ("auf Englisch bitte,
+    was kostet das?")."""
+    marked = split_marked(text, vocabulary)
+    kept = [(clause, asked) for clause, asked in marked
+            if not (language_switch(Parse(clause), vocabulary) and not read_clause(clause, None, False, vocabulary).topics)]
+    if len(kept) == len(marked):
+        return text
+    return " ".join(clause + ("?" if asked else ".") for clause, asked in kept)
 
 
 def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Command]:
@@ -507,6 +521,13 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
         return [Unclear(parse.intent)]  # a button: its intent is exact, the rules handle it
     commands: list[Command] = []
     switch = language_switch(parse, vocabulary)
+    if switch:
+        # "switch to German pls and do I need an appointment": the rest of the message is read as if
+        # the request were not there (a question, a wish to apply), after the switch.
+        parse = replace(parse, text=_without_switch(parse.text, vocabulary))
+        text = parse.text.strip()
+        if not text:
+            return [SwitchLanguage(switch)]
     asked = questions(parse, context, vocabulary)
     # The NLU's switch intent alone never outweighs a question ("Braucht sie einen Deutschkurs?").
     if switch or parse.intent == "switch_language" and parse.confidence >= CONFIDENT and not asked and not (

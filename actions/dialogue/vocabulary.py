@@ -19,20 +19,10 @@ from typing import Any
 import yaml
 
 from bot.config import CONTENT_DIR
+from bot.folding import fold  # noqa: F401  (the model's modules import it from here)
 
 QUESTIONS_PATH = CONTENT_DIR / "questions.yml"
-_FOLDS = (("ä", "a"), ("ö", "o"), ("ü", "u"), ("ae", "a"), ("oe", "o"), ("ue", "u"), ("ß", "ss"),
-          ("’", "'"), ("é", "e"), ("è", "e"))
-_TOKEN = re.compile(r"[a-z0-9'*]+")
 GAP = " ... "   # between the parts of a phrase that may stand apart
-
-
-def fold(text: str) -> str:
-    """Lower case, umlauts folded, punctuation turned into spaces, single spaces."""
-    text = text.lower()
-    for source, target in _FOLDS:
-        text = text.replace(source, target)
-    return " ".join(_TOKEN.findall(text))
 
 
 def _distance(a: str, b: str, limit: int) -> int:
