@@ -142,7 +142,7 @@ def _split_at_question_commas(piece: str, vocabulary: Vocabulary) -> list[str]:
 
 def _names(topic, folded: str, question: bool) -> bool:
     """Whether the text names the topic by a strong word (or, in a question, a question-only one)."""
-    return topic.strong.any(folded) or question and topic.in_question.any(folded)
+    return topic.strong.any(folded) or question and topic.in_question.any(folded, typos=False)  # "braucht" is no "brauche"
 
 
 def _strong_topics(folded: str, vocabulary: Vocabulary, question: bool = False) -> tuple[tuple[str, ...], str | None]:
@@ -540,7 +540,9 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
     topic_concern = _topic_concern(frames)
     named = concern_of(read_details(text, vocabulary), vocabulary) or topic_concern or context.offered
     folded = fold(text)
-    asking = vocabulary.asking.any(folded, typos=False)
+    # "I would like to know ...", "telefonnumer fur termin": a question, not a wish to apply.
+    asking = vocabulary.asking.any(folded, typos=False) or (
+        vocabulary.asked_for.any(folded) and not re.search(r"\d", text))
     applying = not is_question(text, vocabulary) and not asking and (
         wants_enquiry(parse, vocabulary) and (named or enquiry_intent)
         or enquiry_intent and parse.confidence >= CONFIDENT and not is_question(text, vocabulary, anywhere=True)
@@ -568,6 +570,16 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
     if parse.intent == "out_of_scope" and parse.confidence >= 0.4:
         return commands + [OutOfScope()]
     return commands + ([] if commands else [Unclear(parse.intent)])
+
+
+def answers_instead_of_adding(parse: Parse, context: Context, vocabulary: Vocabulary | None = None) -> bool:
+    """A message the NLU reads as an addition to a case that names no case and asks a question
+    ("my kids 8 and 10 come along"): answered, not explained how to add to a case. A message with
+    a case number never gets here (actions/follow_up.py)."""
+    vocabulary = vocabulary or load_vocabulary()
+    if vocabulary.case_words.any(fold(parse.text), typos=False):
+        return False
+    return any(isinstance(c, (AskQuestion, NotCovered)) for c in interpret(parse, context, vocabulary))
 
 
 def accepts_offer(folded: str, vocabulary: Vocabulary) -> bool:

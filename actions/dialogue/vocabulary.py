@@ -165,6 +165,8 @@ class Vocabulary:
     form_moves: dict[str, Words] = field(default_factory=dict)  # back, puzzled, skip, cancel: whole messages
     asking: Words = Words(())          # "I would like to know ...": a wish to apply becomes a question
     requesting: Words = Words(())      # "können Sie das aufnehmen?": a question becomes a request
+    asked_for: Words = Words(())       # "telefonnummer": information asked for, never applied for
+    case_words: Words = Words(())      # "Vorgang", "nachreichen": an existing case or adding to it
     accepting: Words = Words(())       # "ja, bitte abschicken": yes to the enquiry just offered
     doing: Words = Words(())           # "kann das mein Sohn machen?": a person doing what the question was for
     declining: Words = Words(())       # "nein", "not yet": no yes to it after all
@@ -205,6 +207,8 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
         form_moves={k: Words.of(v) for k, v in data["form_moves"].items()},
         asking=Words.of(data["asking"]),
         requesting=Words.of(data["requesting"]),
+        asked_for=Words.of(data.get("asked_for") or ()),
+        case_words=Words.of(data.get("case_words") or ()),
         accepting=Words.of(data.get("accepting") or ()),
         doing=Words.of(data.get("doing") or ()),
         declining=Words.of(data.get("declining") or ()),
