@@ -21,7 +21,9 @@ from actions.dialogue.commands import (
     SkipField, SkipOptional, StartEnquiry, SwitchLanguage, Unclear,
 )
 from actions.dialogue.frame import QuestionFrame, read_details
-from actions.dialogue.vocabulary import Vocabulary, fold, is_whole, load_vocabulary, strip_fillers, without_occasions
+from actions.dialogue.vocabulary import (
+    Vocabulary, Words, fold, is_made_of, is_whole, load_vocabulary, strip_fillers, without_occasions,
+)
 from bot.config import CONTENT_DIR
 from bot.fields import load_registry
 from bot.language import language_as_topic, requested_language
@@ -172,10 +174,17 @@ def _topic(name: str, vocabulary: Vocabulary):
 
 
 def _topics(folded: str, details: QuestionFrame, office: bool, intent_topic: str | None,
-            context: bool, vocabulary: Vocabulary, question: bool = False, previous: str | None = None) -> tuple[str, ...]:
+            context: bool, vocabulary: Vocabulary, question: bool = False, previous: str | None = None,
+            expiring: bool = False) -> tuple[str, ...]:
     strong, _ = _strong_topics(folded, vocabulary, question)
     if strong and details.person:
         strong = _person_brought(strong, folded, vocabulary)
+    if expiring:
+        # "mein Titel läuft morgen ab, bin ich dann noch legal?", "my permit expires next week and I have
+        # no appointment yet, can I keep my job?": the Fiktionswirkung (and what it covers).
+        when = next((t for t in vocabulary.topics if t.when_expiring.any(folded, typos=False)), None)
+        if when is not None:
+            return (when.name, *(s for s in strong if s != when.name and s not in when.covers))
     before = next((t for t in vocabulary.topics if t.name == previous), None) if previous else None
     if strong and before and set(strong) <= set(before.follow_covers) and before.follow.any(folded):
         return (previous,)  # "auch Fotos vom Handy?" right after the uploads: files, not the biometric photo
@@ -184,6 +193,8 @@ def _topics(folded: str, details: QuestionFrame, office: bool, intent_topic: str
     if previous and any(t.name == previous and (t.follow.any(folded) or t.follow_nationality and details.nationality)
                         for t in vocabulary.topics):
         return (previous,)  # "so I can still go to my job?" after the Fiktionswirkung: asks on about it
+    if previous and details.purpose and (before and before.follow_purpose):
+        return (before.follow_purpose,)  # "auch für eine medizinische Behandlung?" after the purposes
     covered = [t.name for t in vocabulary.topics if before and t.name in before.covers and t.follow.any(folded)]
     if covered:
         return tuple(covered[:1])  # "how many appointments ... and how do I book them?": the appointments the visits named
@@ -199,6 +210,11 @@ def _topics(folded: str, details: QuestionFrame, office: bool, intent_topic: str
     # "I need to extend my permit, how much will that be?": "need" beside another topic's own
     # word is the client's statement, not a second question.
     found = found or by_question_word
+    if not found and previous and not details.has_details:
+        # "what replaced it?" after the old sticker, "how long will it take?" after the card's visits.
+        led = tuple(t.name for t in vocabulary.topics if previous in t.after and t.after_words.any(folded))
+        if led:
+            return led[:1]
     return _person_brought(tuple(found), folded, vocabulary, weak=True) if details.person else tuple(found)
 
 
@@ -238,13 +254,14 @@ def _without_phrases(folded: str, words) -> str:
 
 
 def read_clause(text: str, intent_topic: str | None, context: bool, vocabulary: Vocabulary,
-                question: bool = False, previous: str | None = None) -> Clause:
+                question: bool = False, previous: str | None = None, expiring: bool = False) -> Clause:
     folded = fold(text)
     details = read_details(text, vocabulary, short=True)
     office = vocabulary.office_words.any(folded)
     asked = _without_phrases(_without_matter_phrases(folded, vocabulary), vocabulary.same_topic)
     question = question or is_question(text, vocabulary)
-    topics = _topics(asked, details, office, intent_topic, context, vocabulary, question, previous)
+    topics = _topics(asked, details, office, intent_topic, context, vocabulary, question, previous,
+                     expiring or bool(details.expiring))
     # "Wie lange dauert es, bis die Karte fertig ist?": the card's topic answers how long.
     settled = {p for t in vocabulary.topics if t.name in topics for p in t.settles.phrases}
     # "Can I speak English at my appointment?", "Spricht da jemand Englisch?": a language as what is
@@ -331,18 +348,27 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
     # "Was kostet es und wie lange dauert es, bis die Karte fertig ist?": in a message of several
     # clauses, an office word in any of them makes the others' weak words questions of the office.
     office = len(marked) > 1 and vocabulary.office_words.any(whole)
+    # "Meine Aufenthaltserlaubnis läuft in zwei Wochen ab. ...": the title expires soon (this message or the last question).
+    expiring = bool(previous and previous.expiring) or vocabulary.expiring.any(whole, typos=False) and not (
+        vocabulary.expired.any(whole, typos=False))
+    stated: str | None = None   # the topic a statement of this message named ("... eine Bestätigung bekommen.")
     for number, (text, asked) in enumerate(marked):
         listed = _listed_with(number, marked, vocabulary)
         clause = read_clause(text, intent_topic, previous is not None or in_message is not None or office or bool(listed),
-                             vocabulary, asked, (in_message or previous).topic if (in_message or previous) else None)
+                             vocabulary, asked, (in_message or previous).topic if (in_message or previous) else None,
+                             expiring)
         if listed:
             clause = replace(clause, details=listed)  # "Kosten und Unterlagen für eine Verlängerung?": both for it
         if clause.topics and _only_context(number, marked, asks, clause, vocabulary):
             # "Ich habe den Antrag übers Kontaktformular geschickt. Was bekomme ich als Nachweis?":
             # the statement says what the question is about; it asks nothing itself.
             in_message = (in_message or QuestionFrame()).follow(clause.details)
+            stated = clause.topics[-1]
             continue
-        topics = clause.topics
+        topics = _about_it(clause, stated or (previous.topic if previous else None), vocabulary)
+        if (expiring or clause.details.expiring) and "process" in topics:
+            # "my permit runs out next month, what now?": applying on time says the Fiktionswirkung too.
+            topics = tuple(t for t in topics if t not in vocabulary.expiring_process_covers)
         follows_up = previous is not None and previous.topic is not None and clause.details.has_details
         same = (previous is not None and previous.topic is not None and in_message is None and len(marked) == 1
                 and len(clause.folded.split()) <= 8 and vocabulary.same_topic.any(clause.folded, typos=False))
@@ -362,14 +388,27 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
         if restated:
             commands.append(NotCovered(previous))
             in_message = previous
+        elif (topics and not asked and in_message is not None and commands and isinstance(commands[-1], AskQuestion)
+              and topics == (commands[-1].frame.topic,) and clause.details.has_details
+              and not _names_topic(topics[0], clause.folded, vocabulary)):
+            # "Braucht meine Frau einen Titel? Sie ist Italienerin.": the statement completes the
+            # question before it (its topic came only from that question's follow words).
+            frame = commands[-1].frame.follow(clause.details)
+            commands[-1] = AskQuestion(frame)
+            in_message = previous = frame
         elif topics:
             base = in_message or (QuestionFrame(matter=_carried(previous, topics, vocabulary)) if previous else QuestionFrame())
             if clause.refers and previous is not None and in_message is None:
                 base = QuestionFrame(matter=previous.matter, title=previous.title, person=previous.person,
                                      age=previous.age, occasion=previous.topic)
-            details = clause.details if clause.details.has_details else QuestionFrame()
+            # Without a matter, title or person the clause still says whether the title expires
+            # soon and which purpose it asks about.
+            details = clause.details if clause.details.has_details else QuestionFrame(
+                expiring=clause.details.expiring, purpose=clause.details.purpose)
             if in_message is not None and _keeps(in_message.matter, details.matter, vocabulary):
                 details = replace(details, matter=None)  # "I'm on a visa. How much is the extension?"
+            if "titles" in topics:
+                details = replace(details, matter=None)  # "Does he need a residence permit?" names a title, not a matter
             frames = [_titled(_with_occasion(base.follow(replace(details, topic=topic)), clause.occasion or base.occasion),
                               named, vocabulary) for topic in topics]
             if clause.uncovered or any(_unknown_fee(f, vocabulary) for f in frames):
@@ -399,7 +438,7 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
                 frame = replace(frame, topic=previous.occasion, occasion=None)
             commands.append(NotCovered(frame) if _unknown_fee(frame, vocabulary) else AskQuestion(frame))
             in_message = previous = frame
-        elif clause.details.has_details:
+        elif clause.details.has_details or clause.details.expiring:
             in_message = (in_message or QuestionFrame()).follow(clause.details)
         elif same:
             # "seit wann?", "why not just once?": asks on about the previous answer.
@@ -417,7 +456,28 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
             in_message = previous
         elif clause.details.expired:
             in_message = (in_message or QuestionFrame()).follow(clause.details)  # "Mein Titel ist abgelaufen. ..."
-    return commands
+    commands = [replace(c, frame=_expiring(c.frame, vocabulary)) if isinstance(c, (AskQuestion, NotCovered)) else c
+                for c in commands]
+    # "what about my husband, does he have to come too?": two clauses asking the same, answered once.
+    return [c for number, c in enumerate(commands) if not (number and isinstance(c, AskQuestion) and c == commands[number - 1])]
+
+
+def _about_it(clause: Clause, named: str | None, vocabulary: Vocabulary) -> tuple[str, ...]:
+    """ "Was mache ich damit?", "what do I do with it?": a question of a topic with `about_it` words
+    asks about the thing the message's statement or the previous question named (the confirmation)."""
+    if len(clause.topics) != 1 or named is None or named in clause.topics or named == "not_covered":
+        return clause.topics
+    topic = _topic(clause.topics[0], vocabulary)
+    return (named,) if topic.about_it.any(clause.folded, typos=False) else clause.topics
+
+
+def _expiring(frame: QuestionFrame, vocabulary: Vocabulary) -> QuestionFrame:
+    """A title said to expire soon: a question on what to do then (or the Fiktionswirkung) is about
+    its extension (content/questions.yml `expiring`), so the answer offers that enquiry."""
+    held = vocabulary.matter(frame.matter)
+    if not frame.expiring or held is not None and held.carries or frame.topic not in vocabulary.expiring_topics:
+        return frame  # a matter named stays; an appointment is how, not what (`carries: false`)
+    return replace(frame, matter=vocabulary.expiring_matter)
 
 
 def _names_topic(name: str, folded: str, vocabulary: Vocabulary) -> bool:
@@ -487,6 +547,10 @@ def _titled(frame: QuestionFrame, named: set[str], vocabulary: Vocabulary) -> Qu
     a residence permit; a title from an earlier turn alone changes nothing."""
     if frame.title not in named or frame.matter is None:
         return frame
+    held = vocabulary.matter(frame.matter)
+    if held is not None and held.titles and frame.title not in held.titles and held.keeps:
+        # "what about a Blue Card?" after a national visa: the Blue Card is extended, not the visa.
+        return replace(frame, matter=held.keeps[0])
     matter = next((m for m in vocabulary.matters if frame.matter in m.keeps and frame.title in m.titles), None)
     return replace(frame, matter=matter.name) if matter else frame
 
@@ -550,6 +614,11 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
     # "Ich möchte verlängern, können Sie das bitte aufnehmen?": a request in a question's words.
     applying = applying or not asked and bool(named) and wants_enquiry(parse, vocabulary) and (
         vocabulary.requesting.any(folded, typos=False))
+    # "I want to apply for my extension, can we do it right now?": a wish to apply with a question
+    # whether it can be done now or here (asking at most how it goes) is the request itself.
+    applying = applying or bool(named or enquiry_intent and parse.confidence >= CONFIDENT) and (
+        vocabulary.applying.any(folded) and vocabulary.right_now.any(folded, typos=False)
+        and all(isinstance(c, AskQuestion) and c.frame.topic == "process" for c in asked))
     if not asked and not applying and enquiry_intent and is_question(text, vocabulary):
         # "I just moved. Do I have to tell you?": a question about a matter without a topic is
         # answered with how it goes for that matter (and its enquiry offered), never the form.
@@ -652,15 +721,15 @@ def interpret_in_form(parse: Parse, context: Context, vocabulary: Vocabulary | N
         return [SetField(requested, text)]  # another button: its intent decides in the form
     folded = fold(text)
     moves = vocabulary.form_moves
-    if requested not in ("concern", "confirmed") and is_whole(moves["back"], folded, vocabulary.fillers):
-        return [GoBack()]
+    if requested not in ("concern", "confirmed") and _is_move("back", folded, vocabulary):
+        return [GoBack()]  # "wait, go one step back please", "Moment, einen Schritt zurück bitte"
     if requested not in ("concern", "confirmed") and is_whole(moves["skip_rest"], folded, vocabulary.fillers):
         return [SkipOptional()]  # "skip the rest": every optional question still open
     if requested != "confirmed" and is_whole(moves["puzzled"], folded, vocabulary.fillers):
         return [Puzzled()]
     if not reading.structured and (parse.intent in LEAVING_INTENTS and confident
-                              or is_whole(moves["cancel"], folded, vocabulary.fillers)):
-        return [CancelEnquiry()]
+                                   or _leaves(text, folded, requested, vocabulary)):
+        return [CancelEnquiry(call=mentions_calling(text, vocabulary))]
     if requested in ("", "concern", "confirmed"):
         return [SetField(requested, text)]
     correction = _correction(reading, requested, folded, vocabulary)
@@ -675,11 +744,38 @@ def interpret_in_form(parse: Parse, context: Context, vocabulary: Vocabulary | N
     # A correction of an earlier answer; asked for the message, a long description is the answer.
     if correction and not (requested == "message" and len(text) > 80):
         return [correction]
-    wants_skip = (parse.intent == "skip" and confident or is_whole(moves["skip"], folded, vocabulary.fillers)
-                  or reading.declines)
+    wants_skip = (parse.intent == "skip" and confident or _is_move("skip", folded, vocabulary) or reading.declines)
     if wants_skip and (reading.optional or not reading.valid):
         return [SkipField(requested)]  # a required field: the executor says why it is needed
     return [SetField(requested, text)]
+
+
+def _is_move(move: str, folded: str, vocabulary: Vocabulary) -> bool:
+    """The whole message is the move (content/questions.yml form_moves), or its words with only
+    politeness, "go", "one step" or hesitation beside them (form_moves `around`)."""
+    moves = vocabulary.form_moves
+    return is_whole(moves[move], folded, vocabulary.fillers) or is_made_of(
+        moves[move], moves["around"], folded, vocabulary.fillers)
+
+
+def _leaves(text: str, folded: str, requested: str, vocabulary: Vocabulary) -> bool:
+    """A wish to leave the enquiry: a cancel move ("forget it, I'll just call you": the cancel
+    words with calling words beside them), or, in a message that is no question, words that
+    say the client would rather call or stop (form_moves `leaving`; not inside a long message)."""
+    moves = vocabulary.form_moves
+    beside = Words(moves["around"].phrases + moves["calling"].phrases + moves["leaving"].phrases)
+    if is_whole(moves["cancel"], folded, vocabulary.fillers) or is_made_of(
+            Words(moves["cancel"].phrases + moves["leaving"].phrases), beside, folded, vocabulary.fillers):
+        return True
+    if requested == "message" and len(folded.split()) > 8:
+        return False  # the client's own description may say anything
+    return moves["leaving"].any(folded, typos=False) and not is_question(text, vocabulary)
+
+
+def mentions_calling(text: str, vocabulary: Vocabulary | None = None) -> bool:
+    """Whether a typed message says the client would call (form_moves `calling`); buttons never do."""
+    vocabulary = vocabulary or load_vocabulary()
+    return not text.startswith("/") and vocabulary.form_moves["calling"].any(fold(text), typos=False)
 
 
 def _correction(reading: FormReading, requested: str, folded: str, vocabulary: Vocabulary) -> CorrectField | None:
