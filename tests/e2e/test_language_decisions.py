@@ -26,9 +26,9 @@ def test_a_language_spoken_at_the_office_is_answered_not_switched(stack, languag
 
 
 @pytest.mark.parametrize("start, text, language, answer", [
-    # the answer's wording is the new language's ("EUR 96", not "96 Euro"; "telefonisch")
+    # the answer's wording is the new language's ("EUR 96", not "96 Euro"; "Termin", not "appointment")
     ("de", "could you switch to English please, and what's the fee to extend a Blue Card", "en", "EUR 96"),
-    ("en", "auf Deutsch bitte, und brauche ich einen Termin für die Abholung?", "de", "telefonisch"),
+    ("en", "auf Deutsch bitte, und brauche ich einen Termin für die Abholung?", "de", "Termin"),
 ])
 def test_a_request_with_a_question_switches_and_answers(stack, start, text, language, answer):
     chat = Chat(stack.gateway_url, language=start)
