@@ -591,6 +591,21 @@ def _matter_process(text: str, vocabulary: Vocabulary) -> list[Command]:
     return [AskQuestion(replace(details, topic="process"))]
 
 
+def _acted_matter(text: str, vocabulary: Vocabulary) -> bool:
+    """Whether the question names something to do about a matter ("Can I extend my tourist visa
+    here?"); a matter that `keeps` others counts only with one of their words ("a visa" alone is
+    no visa extension: "can my parents get a visa to visit?")."""
+    folded = fold(text)
+    matter = vocabulary.matter(read_details(text, vocabulary).matter)
+    if matter is None or not matter.carries:
+        return False
+    asked = strip_fillers(folded, vocabulary.fillers) + " "
+    if any(asked.startswith(w + " ") for w in vocabulary.specific_question_words):
+        return False  # "Wie viele Jahre ist eine Blaue Karte gültig?": not how it goes
+    kept = [vocabulary.matter(name) for name in matter.keeps]
+    return not kept or any(m is not None and m.words.any(folded) for m in kept)
+
+
 def _keeps(earlier: str | None, later: str | None, vocabulary: Vocabulary) -> bool:
     """Whether a matter named earlier in the message stays when a later clause names `later`
     (content/questions.yml `keeps`: the visa is what "the extension" extends)."""
@@ -690,6 +705,9 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
         asked = _matter_follow_up(parse, context, vocabulary) or _matter_process(text, vocabulary)
         if not asked and folded.split()[:1] not in (["and"], ["und"]):  # a follow-up without a question before it: unclear
             asked = [NotCovered(QuestionFrame(topic="not_covered")) if vocabulary.office_words.any(folded) else OutOfScope()]
+    if not asked and not applying and question and _acted_matter(text, vocabulary):
+        # Whatever the NLU read: a question about doing a matter is answered with how it goes (and offered).
+        asked = _matter_process(text, vocabulary)
     if applying:
         asked = []  # "Bitte einen Termin vereinbaren", "my visa expires soon, please extend": no question in it
     commands += asked

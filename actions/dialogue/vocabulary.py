@@ -216,6 +216,7 @@ class Vocabulary:
     expiring_process_covers: tuple[str, ...] = ()  # topics the answer on what to do then also answers
     purposes: dict[str, Words] = field(default_factory=dict)  # purposes of a residence permit, by id
     counted: frozenset[str] = frozenset()  # "2 Kinder": a number before these words counts people
+    specific_question_words: tuple[str, ...] = ()  # "wie viele", "when": a question the process does not answer
     question_openers: Words = Words(())  # "was muss ich", "ab welchem": a question anywhere in the message
     with_self: Words = Words(())       # "für mich und meine Tochter": the client and another person, one question
     which_words: frozenset[str] = frozenset()  # "welches", "what": the word after them is the thing asked for
@@ -272,6 +273,7 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
         expiring_process_covers=tuple((data.get("expiring") or {}).get("process_covers") or ()),
         purposes={k: Words.of(v) for k, v in (data.get("purposes") or {}).items()},
         counted=frozenset(fold(w) for w in data.get("counted") or ()),
+        specific_question_words=tuple(fold(w) for w in data.get("specific_question_words") or ()),
         question_openers=Words.of(data.get("question_openers")),
         with_self=Words.of(data.get("with_self")),
         which_words=frozenset(fold(w) for w in (data.get("asked_things") or {}).get("which_words") or ()),
