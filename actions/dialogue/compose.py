@@ -101,6 +101,9 @@ def _titles(frame: QuestionFrame, language: str) -> list[Reply]:
 def _process(frame: QuestionFrame, language: str) -> list[Reply]:
     if frame.matter == "lost_card":
         return [Reply(text=kb.sentence("process_lost_card", language))]
+    if frame.expiring and frame.title == "schengen_visa":
+        # "my Schengen visa runs out next week, what now?": no Fiktionswirkung for it.
+        return [Reply(text=kb.sentence("fiktion_schengen", language))]
     if frame.expiring:
         # "Meine Aufenthaltserlaubnis läuft in zwei Wochen ab. Was muss ich tun?": apply on time.
         return [Reply(text=kb.sentence("process_expiring", language))]

@@ -98,6 +98,7 @@ def split_marked(text: str, vocabulary: Vocabulary, own: bool = False) -> list[t
     parts = [(m.group(1), bool(m.group(2))) for m in re.finditer(r"([^?]+)(\?*)", text) if m.group(1).strip()]
     clauses: list[tuple[str, bool]] = []
     for part, asked in parts:
+        part = _join_persons(part, vocabulary)
         pieces = _split_at_separators(part, vocabulary)
         if asked:
             # "Was kostet die Verlängerung, brauche ich einen Termin und ...?": a comma before a
@@ -111,10 +112,25 @@ def split_marked(text: str, vocabulary: Vocabulary, own: bool = False) -> list[t
                 # A sentence ending after the clause ("... geschickt. Was ...?"): the mark is not its own.
                 ends_later = own and bool(re.search(r"[.!](\s|$)", part[cursor:].rstrip() + " ")) and \
                     bool(part[cursor:].strip(" .!"))
-                clauses.append((piece.strip(" ,.;"), asked and not ends_later))
+                clauses.append((piece.strip(" ,.;").replace(_JOINED, " "), asked and not ends_later))
     # A piece of fillers only ("ok and my wife's too?") is no clause of its own beside others.
     meant = [(c, asked) for c, asked in clauses if strip_fillers(fold(c), vocabulary.fillers)]
     return meant or clauses
+
+
+_JOINED = "\u00a0"   # a space no separator matches
+
+
+def _join_persons(part: str, vocabulary: Vocabulary) -> str:
+    """The part with "und"/"and" between the client and another person kept from splitting
+    ("für mich und meine Tochter", "for me and my son": content/questions.yml `with_self`)."""
+    def keep(match: re.Match) -> str:
+        window = " ".join(fold(part[:match.start()]).split()[-2:] + [fold(match.group(0))]
+                          + fold(part[match.end():]).split()[:2])
+        joined = vocabulary.with_self.any(window, typos=False)
+        return match.group(0).replace(" ", _JOINED) if joined else match.group(0)
+
+    return re.sub(r" (?:und|and) ", keep, part, flags=re.IGNORECASE)
 
 
 def _split_at_separators(part: str, vocabulary: Vocabulary) -> list[str]:
@@ -144,7 +160,7 @@ def _split_at_question_commas(piece: str, vocabulary: Vocabulary) -> list[str]:
 
 def _names(topic, folded: str, question: bool) -> bool:
     """Whether the text names the topic by a strong word (or, in a question, a question-only one)."""
-    return topic.strong.any(folded) or question and topic.in_question.any(folded)
+    return topic.strong.any(folded) or question and topic.in_question.any(folded, typos=False)  # "braucht" is no "brauche"
 
 
 def _strong_topics(folded: str, vocabulary: Vocabulary, question: bool = False) -> tuple[tuple[str, ...], str | None]:
@@ -156,7 +172,7 @@ def _strong_topics(folded: str, vocabulary: Vocabulary, question: bool = False) 
     named = [topic.name for topic in vocabulary.topics if _names(topic, folded, question)]
     covered = {c for topic in vocabulary.topics if topic.name in named for c in topic.covers}
     named = [name for name in named if name not in covered]
-    core = without_occasions(folded, vocabulary.occasions)
+    core = without_occasions(folded, vocabulary.occasions, _matter_words(vocabulary))
     asked = [name for name in named if _names(_topic(name, vocabulary), core, question) or any(
         hit.startswith(tuple(f"{o} " for o in vocabulary.occasions))  # "in my place", "in meinem Namen"
         for hit in _topic(name, vocabulary).strong.found(folded))]
@@ -169,8 +185,36 @@ def _strong_topics(folded: str, vocabulary: Vocabulary, question: bool = False) 
     return (tuple(asked), occasion) if asked else (tuple(named), None)
 
 
+def _matter_words(vocabulary: Vocabulary) -> "Words":
+    """The single words that name a matter and no topic ("extension" in "for my extension
+    appointment"; not "Termin", which is the occasion itself in "zum Termin mitbringen")."""
+    from actions.dialogue.vocabulary import Words
+
+    return Words(tuple(p for m in vocabulary.matters for p in m.words.phrases if " " not in p
+                       and not any(t.strong.any(p.rstrip("*"), typos=False) for t in vocabulary.topics)))
+
+
 def _topic(name: str, vocabulary: Vocabulary):
     return next(t for t in vocabulary.topics if t.name == name)
+
+
+def _unknown_thing(folded: str, vocabulary: Vocabulary) -> bool:
+    """Whether the clause asks for a thing no word of the vocabulary names: the word after a
+    which-word ("what German level", "welches Deutschniveau"; content/questions.yml `asked_things`)."""
+    tokens = folded.split()
+    for which in sorted(vocabulary.which_words, key=len, reverse=True):
+        words = which.split()
+        for i in range(len(tokens) - len(words)):
+            if tokens[i:i + len(words)] != words:
+                continue
+            thing = tokens[i + len(words)]
+            if thing in vocabulary.not_things or thing in vocabulary.which_words:
+                return False
+            lists = ([w for t in vocabulary.topics for w in (t.strong, t.weak, t.in_question, t.follow)]
+                     + [m.words for m in vocabulary.matters] + list(vocabulary.titles.values())
+                     + list(vocabulary.persons.values()) + [vocabulary.not_covered])
+            return not any(words_.any(thing) for words_ in lists)
+    return False
 
 
 def _topics(folded: str, details: QuestionFrame, office: bool, intent_topic: str | None,
@@ -210,6 +254,8 @@ def _topics(folded: str, details: QuestionFrame, office: bool, intent_topic: str
     # "I need to extend my permit, how much will that be?": "need" beside another topic's own
     # word is the client's statement, not a second question.
     found = found or by_question_word
+    if found and _unknown_thing(folded, vocabulary):
+        return ()  # "what German level does my wife need?": not the documents; honestly not covered
     if not found and previous and not details.has_details:
         # "what replaced it?" after the old sticker, "how long will it take?" after the card's visits.
         led = tuple(t.name for t in vocabulary.topics if previous in t.after and t.after_words.any(folded))
@@ -264,7 +310,10 @@ def read_clause(text: str, intent_topic: str | None, context: bool, vocabulary: 
                      expiring or bool(details.expiring))
     # "Wie lange dauert es, bis die Karte fertig ist?": the card's topic answers how long.
     settled = {p for t in vocabulary.topics if t.name in topics for p in t.settles.phrases}
-    uncovered = any(p not in settled for p in vocabulary.not_covered.found(folded))
+    # "Can I speak English at my appointment?", "Spricht da jemand Englisch?": a language as what is
+    # asked about (content/questions.yml language_topic) is not published either.
+    uncovered = any(p not in settled for p in vocabulary.not_covered.found(folded)) or not topics and question and (
+        office or details.has_details) and _unknown_thing(asked, vocabulary) or language_as_topic(text)
     _, occasion = _strong_topics(asked, vocabulary, question)
     return Clause(text, folded, topics, details, uncovered, occasion, vocabulary.references.any(folded, typos=False))
 
@@ -275,6 +324,8 @@ def is_question(text: str, vocabulary: Vocabulary, anywhere: bool = False) -> bo
     words = strip_fillers(fold(text), vocabulary.fillers).split()
     if "?" in text or words and words[0] in vocabulary.question_words:
         return True
+    if anywhere and vocabulary.question_openers.any(fold(text), typos=False):
+        return True  # "mein Titel läuft ab was muss ich tun", "abholung ab welchem alter"
     parts = re.split(r"[,;:]| bzw\.? | und | and | but | aber ", text)[1:] if anywhere else []
     return any((words := strip_fillers(fold(part), vocabulary.fillers).split())
                and words[0] in vocabulary.question_words_anywhere for part in parts)
@@ -300,6 +351,18 @@ def language_switch(parse: Parse, vocabulary: Vocabulary) -> str | None:
     # Exact words: a typo of "in german" is "in Germany" (the regular expressions of bot/language.py read typos).
     listed = next((lang for lang, words in vocabulary.switch_language.items() if words.any(folded, typos=False)), None)
     return listed or requested_language(parse.text)
+
+
+def _without_switch(text: str, vocabulary: Vocabulary) -> str:
+    """The message without its clauses that only ask for a language ("English please. What do I
+    need?" -> "What do I need?"); a clause that also asks something stays ("auf Englisch bitte,
+    was kostet das?")."""
+    marked = split_marked(text, vocabulary)
+    kept = [(clause, asked) for clause, asked in marked
+            if not (language_switch(Parse(clause), vocabulary) and not read_clause(clause, None, False, vocabulary).topics)]
+    if len(kept) == len(marked):
+        return text
+    return " ".join(clause + ("?" if asked else ".") for clause, asked in kept)
 
 
 def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Command]:
@@ -393,12 +456,19 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
                 expiring=clause.details.expiring, purpose=clause.details.purpose)
             if in_message is not None and _keeps(in_message.matter, details.matter, vocabulary):
                 details = replace(details, matter=None)  # "I'm on a visa. How much is the extension?"
+            if "titles" in topics:
+                details = replace(details, matter=None)  # "Does he need a residence permit?" names a title, not a matter
             frames = [_titled(_with_occasion(base.follow(replace(details, topic=topic)), clause.occasion or base.occasion),
                               named, vocabulary) for topic in topics]
+            if details.person and vocabulary.with_self.any(clause.folded, typos=False):
+                # "was zahle ich für mich und meine Tochter (8)?": the client's answer, then the other person's.
+                frames = [f for frame in frames
+                          for f in (replace(frame, person=None, age=None, nationality=None), frame)]
             if clause.uncovered or any(_unknown_fee(f, vocabulary) for f in frames):
                 commands.append(NotCovered(frames[0]))
             else:
-                commands += [AskQuestion(f) for f in frames]
+                # The same question in two clauses ("andere Nummern? da ist immer besetzt") is answered once.
+                commands += [AskQuestion(f) for f in frames if AskQuestion(f) not in commands]
             in_message = previous = frames[-1]
         elif clause.uncovered:
             frame = _titled((in_message or QuestionFrame()).follow(replace(clause.details, topic="not_covered")),
@@ -423,7 +493,10 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
             commands.append(NotCovered(frame) if _unknown_fee(frame, vocabulary) else AskQuestion(frame))
             in_message = previous = frame
         elif clause.details.has_details or clause.details.expiring:
-            in_message = (in_message or QuestionFrame()).follow(clause.details)
+            details = clause.details
+            if in_message is not None and _keeps(in_message.matter, details.matter, vocabulary):
+                details = replace(details, matter=None)  # "I'm here on a visa and want to extend it"
+            in_message = (in_message or QuestionFrame()).follow(details)
         elif same:
             # "seit wann?", "why not just once?": asks on about the previous answer.
             commands.append(AskQuestion(previous))
@@ -518,6 +591,21 @@ def _matter_process(text: str, vocabulary: Vocabulary) -> list[Command]:
     return [AskQuestion(replace(details, topic="process"))]
 
 
+def _acted_matter(text: str, vocabulary: Vocabulary) -> bool:
+    """Whether the question names something to do about a matter ("Can I extend my tourist visa
+    here?"); a matter that `keeps` others counts only with one of their words ("a visa" alone is
+    no visa extension: "can my parents get a visa to visit?")."""
+    folded = fold(text)
+    matter = vocabulary.matter(read_details(text, vocabulary).matter)
+    if matter is None or not matter.carries:
+        return False
+    asked = strip_fillers(folded, vocabulary.fillers) + " "
+    if any(asked.startswith(w + " ") for w in vocabulary.specific_question_words):
+        return False  # "Wie viele Jahre ist eine Blaue Karte gültig?": not how it goes
+    kept = [vocabulary.matter(name) for name in matter.keeps]
+    return not kept or any(m is not None and m.words.any(folded) for m in kept)
+
+
 def _keeps(earlier: str | None, later: str | None, vocabulary: Vocabulary) -> bool:
     """Whether a matter named earlier in the message stays when a later clause names `later`
     (content/questions.yml `keeps`: the visa is what "the extension" extends)."""
@@ -569,6 +657,13 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
         return [Unclear(parse.intent)]  # a button: its intent is exact, the rules handle it
     commands: list[Command] = []
     switch = language_switch(parse, vocabulary)
+    if switch:
+        # "switch to German pls and do I need an appointment": the rest of the message is read as if
+        # the request were not there (a question, a wish to apply), after the switch.
+        parse = replace(parse, text=_without_switch(parse.text, vocabulary))
+        text = parse.text.strip()
+        if not text:
+            return [SwitchLanguage(switch)]
     asked = questions(parse, context, vocabulary)
     # The NLU's switch intent alone never outweighs a question ("Braucht sie einen Deutschkurs?").
     if switch or parse.intent == "switch_language" and parse.confidence >= CONFIDENT and not asked and not (
@@ -581,10 +676,16 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
     topic_concern = _topic_concern(frames)
     named = concern_of(read_details(text, vocabulary), vocabulary) or topic_concern or context.offered
     folded = fold(text)
-    asking = vocabulary.asking.any(folded, typos=False)
+    # "I would like to know ...", "telefonnumer fur termin": a question, not a wish to apply.
+    asking = vocabulary.asking.any(folded, typos=False) or (
+        vocabulary.asked_for.any(folded) and not re.search(r"\d", text))
+    # A question anywhere in the message ("... beantragt, wie ist der Stand?") is answered, never a request.
+    question = is_question(text, vocabulary, anywhere=True)
+    # "I lost my card, what should I do": the wish in its exact words, before the question, still applies.
     applying = not is_question(text, vocabulary) and not asking and (
-        wants_enquiry(parse, vocabulary) and (named or enquiry_intent)
-        or enquiry_intent and parse.confidence >= CONFIDENT and not is_question(text, vocabulary, anywhere=True)
+        wants_enquiry(parse, vocabulary) and (named or enquiry_intent) and (
+            not question or vocabulary.applying.any(folded, typos=False))
+        or not question and enquiry_intent and parse.confidence >= CONFIDENT
         or context.offered is not None and (parse.intent == "affirm" or not asked and accepts_offer(folded, vocabulary)))
     # "Ich möchte verlängern, können Sie das bitte aufnehmen?": a request in a question's words.
     applying = applying or not asked and bool(named) and wants_enquiry(parse, vocabulary) and (
@@ -594,10 +695,19 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
     applying = applying or bool(named or enquiry_intent and parse.confidence >= CONFIDENT) and (
         vocabulary.applying.any(folded) and vocabulary.right_now.any(folded, typos=False)
         and all(isinstance(c, AskQuestion) and c.frame.topic == "process" for c in asked))
-    if not asked and not applying and enquiry_intent and is_question(text, vocabulary):
+    if question and not applying and vocabulary.out_of_scope.any(folded, typos=False):
+        # "how do I re-register my car in my new name?": another office's matter, whatever it names.
+        return commands + [OutOfScope()]
+    if not asked and not applying and enquiry_intent and question:
         # "I just moved. Do I have to tell you?": a question about a matter without a topic is
-        # answered with how it goes for that matter (and its enquiry offered), never the form.
+        # answered with how it goes for that matter (and its enquiry offered), never the form;
+        # without a matter the question is answered honestly ("is there another number?").
         asked = _matter_follow_up(parse, context, vocabulary) or _matter_process(text, vocabulary)
+        if not asked and folded.split()[:1] not in (["and"], ["und"]):  # a follow-up without a question before it: unclear
+            asked = [NotCovered(QuestionFrame(topic="not_covered")) if vocabulary.office_words.any(folded) else OutOfScope()]
+    if not asked and not applying and question and _acted_matter(text, vocabulary):
+        # Whatever the NLU read: a question about doing a matter is answered with how it goes (and offered).
+        asked = _matter_process(text, vocabulary)
     if applying:
         asked = []  # "Bitte einen Termin vereinbaren", "my visa expires soon, please extend": no question in it
     commands += asked
@@ -608,12 +718,23 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
         commands.append(StartEnquiry(concern or topic_concern or context.offered))
     if asked or applying:
         return commands
-    if vocabulary.office_words.any(folded) and is_question(text, vocabulary) and parse.intent not in (
-            "greet", "thank", "goodbye", "affirm", "deny", "bot_challenge", "insult"):
+    if vocabulary.office_words.any(folded) and is_question(text, vocabulary) and (parse.intent not in (
+            "greet", "thank", "goodbye", "affirm", "deny", "bot_challenge", "insult") or parse.confidence < CONFIDENT):
+        # An unsure "goodbye" for "were are the cards made" is a question with a typo, not a goodbye.
         return commands + [NotCovered(QuestionFrame(topic="not_covered"))]
     if parse.intent == "out_of_scope" and parse.confidence >= 0.4:
         return commands + [OutOfScope()]
     return commands + ([] if commands else [Unclear(parse.intent)])
+
+
+def answers_instead_of_adding(parse: Parse, context: Context, vocabulary: Vocabulary | None = None) -> bool:
+    """A message the NLU reads as an addition to a case that names no case and asks a question
+    ("my kids 8 and 10 come along"): answered, not explained how to add to a case. A message with
+    a case number never gets here (actions/follow_up.py)."""
+    vocabulary = vocabulary or load_vocabulary()
+    if vocabulary.case_words.any(fold(parse.text), typos=False):
+        return False
+    return any(isinstance(c, (AskQuestion, NotCovered)) for c in interpret(parse, context, vocabulary))
 
 
 def accepts_offer(folded: str, vocabulary: Vocabulary) -> bool:

@@ -19,20 +19,10 @@ from typing import Any
 import yaml
 
 from bot.config import CONTENT_DIR
+from bot.folding import fold  # noqa: F401  (the model's modules import it from here)
 
 QUESTIONS_PATH = CONTENT_DIR / "questions.yml"
-_FOLDS = (("ä", "a"), ("ö", "o"), ("ü", "u"), ("ae", "a"), ("oe", "o"), ("ue", "u"), ("ß", "ss"),
-          ("’", "'"), ("é", "e"), ("è", "e"))
-_TOKEN = re.compile(r"[a-z0-9'*]+")
 GAP = " ... "   # between the parts of a phrase that may stand apart
-
-
-def fold(text: str) -> str:
-    """Lower case, umlauts folded, punctuation turned into spaces, single spaces."""
-    text = text.lower()
-    for source, target in _FOLDS:
-        text = text.replace(source, target)
-    return " ".join(_TOKEN.findall(text))
 
 
 def _distance(a: str, b: str, limit: int) -> int:
@@ -177,6 +167,7 @@ class Topic:
     when_expiring: Words = Words(())  # words that ask about this topic when the title is said to expire soon
     about_it: Words = Words(())       # "what do I do with it?": asks about the thing the message or the previous question named
     follow_purpose: str | None = None  # a purpose named right after a question on this topic asks that topic
+    matter_offer: bool = True         # whether a matter named with it offers that matter's enquiry
 
 
 @dataclass(frozen=True)
@@ -208,6 +199,8 @@ class Vocabulary:
     form_moves: dict[str, Words] = field(default_factory=dict)  # back, puzzled, skip, cancel: whole messages
     asking: Words = Words(())          # "I would like to know ...": a wish to apply becomes a question
     requesting: Words = Words(())      # "können Sie das aufnehmen?": a question becomes a request
+    asked_for: Words = Words(())       # "telefonnummer": information asked for, never applied for
+    case_words: Words = Words(())      # "Vorgang", "nachreichen": an existing case or adding to it
     right_now: Words = Words(())       # "can we do it right now?": with a wish to apply, the enquiry starts
     accepting: Words = Words(())       # "ja, bitte abschicken": yes to the enquiry just offered
     doing: Words = Words(())           # "kann das mein Sohn machen?": a person doing what the question was for
@@ -223,6 +216,12 @@ class Vocabulary:
     expiring_process_covers: tuple[str, ...] = ()  # topics the answer on what to do then also answers
     purposes: dict[str, Words] = field(default_factory=dict)  # purposes of a residence permit, by id
     counted: frozenset[str] = frozenset()  # "2 Kinder": a number before these words counts people
+    specific_question_words: tuple[str, ...] = ()  # "wie viele", "when": a question the process does not answer
+    question_openers: Words = Words(())  # "was muss ich", "ab welchem": a question anywhere in the message
+    with_self: Words = Words(())       # "für mich und meine Tochter": the client and another person, one question
+    which_words: frozenset[str] = frozenset()  # "welches", "what": the word after them is the thing asked for
+    not_things: frozenset[str] = frozenset()   # words after a which-word that name no thing ("what do", "was genau")
+    out_of_scope: Words = Words(())    # "auto ummelden", "car": a question about another office's matter
 
     def matter(self, name: str | None) -> Matter | None:
         """The matter called `name`, if there is one."""
@@ -238,7 +237,7 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
                            Words.of(t.get("in_question")), Words.of(t.get("settles")), bool(t.get("follow_nationality")),
                            tuple(t.get("follow_covers") or ()), tuple(t.get("after") or ()),
                            Words.of(t.get("after_words")), Words.of(t.get("when_expiring")), Words.of(t.get("about_it")),
-                           t.get("follow_purpose"))
+                           t.get("follow_purpose"), bool(t.get("matter_offer", True)))
                      for name, t in data["topics"].items()),
         matters=tuple(Matter(name, Words.of(m["words"]), m.get("concern"), m.get("fee"), tuple(m.get("keeps") or ()),
                              bool(m.get("carries", True)), tuple(m.get("titles") or ()))
@@ -257,6 +256,8 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
         form_moves={k: Words.of(v) for k, v in data["form_moves"].items()},
         asking=Words.of(data["asking"]),
         requesting=Words.of(data["requesting"]),
+        asked_for=Words.of(data.get("asked_for") or ()),
+        case_words=Words.of(data.get("case_words") or ()),
         right_now=Words.of(data.get("right_now") or ()),
         accepting=Words.of(data.get("accepting") or ()),
         doing=Words.of(data.get("doing") or ()),
@@ -272,6 +273,12 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
         expiring_process_covers=tuple((data.get("expiring") or {}).get("process_covers") or ()),
         purposes={k: Words.of(v) for k, v in (data.get("purposes") or {}).items()},
         counted=frozenset(fold(w) for w in data.get("counted") or ()),
+        specific_question_words=tuple(fold(w) for w in data.get("specific_question_words") or ()),
+        question_openers=Words.of(data.get("question_openers")),
+        with_self=Words.of(data.get("with_self")),
+        which_words=frozenset(fold(w) for w in (data.get("asked_things") or {}).get("which_words") or ()),
+        not_things=frozenset(fold(w) for w in (data.get("asked_things") or {}).get("not_things") or ()),
+        out_of_scope=Words.of(data.get("out_of_scope")),
     )
 
 
@@ -315,12 +322,16 @@ def is_made_of(words: Words, around: Words, folded: str, fillers: frozenset[str]
     return all(hit or token in beside for token, hit in zip(tokens, covered))
 
 
-def without_occasions(folded: str, occasions: tuple[str, ...]) -> str:
+def without_occasions(folded: str, occasions: tuple[str, ...], modifiers: Words | None = None) -> str:
     """The folded text without occasion phrases and the word after them:
-    "what do i need to bring for my appointment" -> "what do i need to bring"."""
+    "what do i need to bring for my appointment" -> "what do i need to bring"; after a word of
+    `modifiers` (a matter's) also the next one ("to my extension appointment")."""
     if not occasions:
         return folded
     pattern = r"\b(?:" + "|".join(re.escape(o) for o in sorted(occasions, key=len, reverse=True)) + r") [a-z0-9']+"
+    if modifiers is not None:
+        folded = re.sub(pattern + r" ([a-z0-9']+)", lambda m: " " if modifiers.any(m.group(0).split()[-2]) else m.group(0),
+                        folded)
     return " ".join(re.sub(pattern, " ", folded).split())
 
 
