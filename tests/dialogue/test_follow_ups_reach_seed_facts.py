@@ -321,3 +321,9 @@ def test_a_tourist_visa_is_a_schengen_visa(texts, language, words, absent):
 def test_a_fee_with_a_missing_h_is_still_the_fee():
     [outcome] = conversation(["gebür fürs visum verlängern?"], "de")
     assert outcome.frame.topic == "fee" and "25" in said(outcome) and "60" in said(outcome)
+
+
+def test_the_sticker_with_a_typo_is_still_the_old_title():
+    """A word with "*" matches endings but no typos: the plain word stays for "stiker", "aufklber"."""
+    [outcome] = conversation(["is the stiker in my old pasport still ok?"], "en")
+    assert outcome.frame.topic == "old_titles" and "2021" in said(outcome)
