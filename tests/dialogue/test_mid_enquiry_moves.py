@@ -47,6 +47,8 @@ def read(text: str, requested: str, intent: str | None = None, confidence: float
      "residence_permit_extension"),
     ("Ich möchte die Verlängerung beantragen. Geht das jetzt sofort hier?", "nlu_fallback", "residence_permit_extension"),
     ("Hab meine Karte verloren und will das melden, geht das hier gleich?", "enquiry_lost_card", "lost_card"),
+    ("Hallo, ich möchte meine Aufenthaltserlaubnis verlängern. Können wir direkt anfangen?", "enquiry_extend_permit",
+     "residence_permit_extension"),
 ])
 def test_a_wish_to_apply_now_starts_the_form(text, intent, concern):
     assert turn(text, intent=intent, confidence=0.85) == [f"start {concern}"]
@@ -56,6 +58,8 @@ def test_a_wish_to_apply_now_starts_the_form(text, intent, concern):
     ("what does the extension cost, can I pay right away?", "faq_fees", "ask fee extension"),
     ("I want to extend my permit, do I need an appointment right now?", "faq_appointments", "ask appointments extension"),
     ("Ich möchte verlängern. Was kostet das sofort?", "faq_fees", "ask fee extension"),
+    ("Ich möchte meine Aufenthaltserlaubnis verlängern. Was muss ich tun?", "enquiry_extend_permit",
+     "ask process extension"),
 ])
 def test_another_question_beside_now_is_answered_not_started(text, intent, asked):
     commands = turn(text, intent=intent, confidence=0.85)
@@ -82,6 +86,9 @@ def test_not_knowing_the_optional_serial_number_skips_it(text, language):
     ("would prefer not to share my phone", "en"),
     ("meine Nummer geb ich nicht raus", "de"),
     ("möchte ich lieber nicht angeben", "de"),
+    ("don't wanna give my phone number", "en"),
+    ("I prefer e-mail only", "en"),
+    ("lieber ohne Telefon", "de"),
 ])
 def test_refusing_the_optional_phone_skips_it(text, language):
     result = run_form(asking("phone", AT_PHONE), text, intent="deny", language=language)
@@ -119,6 +126,8 @@ def test_a_number_given_with_a_refusal_is_the_answer():
     ("halt, nochmal zurück", "de"),
     ("ups zurück zur vorherigen frage", "de"),
     ("wart mal, kannst du einen schritt zurück gehen?", "de"),
+    ("geh bitte eins zurück", "de"),
+    ("zurück bitte, da war was falsch", "de"),
 ])
 def test_back_said_with_fillers_asks_the_previous_question(text, language):
     assert read(text, "nationality", "ask_human", 0.35) == [GoBack()]
@@ -143,6 +152,10 @@ def test_back_inside_other_words_is_no_move(text, requested):
     ("never mind, i'd rather call", "en"),
     ("vergiss es, ich ruf einfach an", "de"),
     ("ach lass mal, ich ruf lieber an", "de"),
+    ("nee, dann ruf ich lieber an", "de"),
+    ("das ist mir zu kompliziert, ich rufe an", "de"),
+    ("I'll call the office instead", "en"),
+    ("cancel, I'll phone tomorrow", "en"),
 ])
 def test_leaving_to_call_cancels_and_is_no_correction(text, language):
     assert read(text, "phone", "ask_human", 0.3) == [CancelEnquiry(call=True)]
