@@ -160,7 +160,7 @@ def _split_at_question_commas(piece: str, vocabulary: Vocabulary) -> list[str]:
 
 def _names(topic, folded: str, question: bool) -> bool:
     """Whether the text names the topic by a strong word (or, in a question, a question-only one)."""
-    return topic.strong.any(folded) or question and topic.in_question.any(folded)
+    return topic.strong.any(folded) or question and topic.in_question.any(folded, typos=False)  # "braucht" is no "brauche"
 
 
 def _strong_topics(folded: str, vocabulary: Vocabulary, question: bool = False) -> tuple[tuple[str, ...], str | None]:
@@ -325,8 +325,10 @@ def read_clause(text: str, intent_topic: str | None, context: bool, vocabulary: 
                      expiring or bool(details.expiring))
     # "Wie lange dauert es, bis die Karte fertig ist?": the card's topic answers how long.
     settled = {p for t in vocabulary.topics if t.name in topics for p in t.settles.phrases}
+    # "Can I speak English at my appointment?", "Spricht da jemand Englisch?": a language as what is
+    # asked about (content/questions.yml language_topic) is not published either.
     uncovered = any(p not in settled for p in vocabulary.not_covered.found(folded)) or not topics and question and (
-        office or details.has_details) and _unknown_thing(asked, vocabulary)
+        office or details.has_details) and _unknown_thing(asked, vocabulary) or language_as_topic(text)
     _, occasion = _strong_topics(asked, vocabulary, question)
     return Clause(text, folded, topics, details, uncovered, occasion, vocabulary.references.any(folded, typos=False))
 
@@ -364,6 +366,18 @@ def language_switch(parse: Parse, vocabulary: Vocabulary) -> str | None:
     # Exact words: a typo of "in german" is "in Germany" (the regular expressions of bot/language.py read typos).
     listed = next((lang for lang, words in vocabulary.switch_language.items() if words.any(folded, typos=False)), None)
     return listed or requested_language(parse.text)
+
+
+def _without_switch(text: str, vocabulary: Vocabulary) -> str:
+    """The message without its clauses that only ask for a language ("English please. What do I
+    need?" -> "What do I need?"); a clause that also asks something stays ("auf Englisch bitte,
+    was kostet das?")."""
+    marked = split_marked(text, vocabulary)
+    kept = [(clause, asked) for clause, asked in marked
+            if not (language_switch(Parse(clause), vocabulary) and not read_clause(clause, None, False, vocabulary).topics)]
+    if len(kept) == len(marked):
+        return text
+    return " ".join(clause + ("?" if asked else ".") for clause, asked in kept)
 
 
 def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Command]:
@@ -457,6 +471,8 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
                 expiring=clause.details.expiring, purpose=clause.details.purpose)
             if in_message is not None and _keeps(in_message.matter, details.matter, vocabulary):
                 details = replace(details, matter=None)  # "I'm on a visa. How much is the extension?"
+            if "titles" in topics:
+                details = replace(details, matter=None)  # "Does he need a residence permit?" names a title, not a matter
             frames = [_titled(_with_occasion(base.follow(replace(details, topic=topic)), clause.occasion or base.occasion),
                               named, vocabulary) for topic in topics]
             if details.person and vocabulary.with_self.any(clause.folded, typos=False):
@@ -590,6 +606,21 @@ def _matter_process(text: str, vocabulary: Vocabulary) -> list[Command]:
     return [AskQuestion(replace(details, topic="process"))]
 
 
+def _acted_matter(text: str, vocabulary: Vocabulary) -> bool:
+    """Whether the question names something to do about a matter ("Can I extend my tourist visa
+    here?"); a matter that `keeps` others counts only with one of their words ("a visa" alone is
+    no visa extension: "can my parents get a visa to visit?")."""
+    folded = fold(text)
+    matter = vocabulary.matter(read_details(text, vocabulary).matter)
+    if matter is None or not matter.carries:
+        return False
+    asked = strip_fillers(folded, vocabulary.fillers) + " "
+    if any(asked.startswith(w + " ") for w in vocabulary.specific_question_words):
+        return False  # "Wie viele Jahre ist eine Blaue Karte gültig?": not how it goes
+    kept = [vocabulary.matter(name) for name in matter.keeps]
+    return not kept or any(m is not None and m.words.any(folded) for m in kept)
+
+
 def _keeps(earlier: str | None, later: str | None, vocabulary: Vocabulary) -> bool:
     """Whether a matter named earlier in the message stays when a later clause names `later`
     (content/questions.yml `keeps`: the visa is what "the extension" extends)."""
@@ -641,6 +672,13 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
         return [Unclear(parse.intent)]  # a button: its intent is exact, the rules handle it
     commands: list[Command] = []
     switch = language_switch(parse, vocabulary)
+    if switch:
+        # "switch to German pls and do I need an appointment": the rest of the message is read as if
+        # the request were not there (a question, a wish to apply), after the switch.
+        parse = replace(parse, text=_without_switch(parse.text, vocabulary))
+        text = parse.text.strip()
+        if not text:
+            return [SwitchLanguage(switch)]
     asked = questions(parse, context, vocabulary)
     # The NLU's switch intent alone never outweighs a question ("Braucht sie einen Deutschkurs?").
     if switch or parse.intent == "switch_language" and parse.confidence >= CONFIDENT and not asked and not (
@@ -653,7 +691,9 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
     topic_concern = _topic_concern(frames)
     named = concern_of(read_details(text, vocabulary), vocabulary) or topic_concern or context.offered
     folded = fold(text)
-    asking = vocabulary.asking.any(folded, typos=False)
+    # "I would like to know ...", "telefonnumer fur termin": a question, not a wish to apply.
+    asking = vocabulary.asking.any(folded, typos=False) or (
+        vocabulary.asked_for.any(folded) and not re.search(r"\d", text))
     # A question anywhere in the message ("... beantragt, wie ist der Stand?") is answered, never a request.
     question = is_question(text, vocabulary, anywhere=True)
     # "I lost my card, what should I do": the wish in its exact words, before the question, still applies.
@@ -680,6 +720,9 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
         asked = _matter_follow_up(parse, context, vocabulary) or _matter_process(text, vocabulary)
         if not asked and folded.split()[:1] not in (["and"], ["und"]):  # a follow-up without a question before it: unclear
             asked = [NotCovered(QuestionFrame(topic="not_covered")) if vocabulary.office_words.any(folded) else OutOfScope()]
+    if not asked and not applying and question and _acted_matter(text, vocabulary):
+        # Whatever the NLU read: a question about doing a matter is answered with how it goes (and offered).
+        asked = _matter_process(text, vocabulary)
     if applying:
         asked = []  # "Bitte einen Termin vereinbaren", "my visa expires soon, please extend": no question in it
     commands += asked
@@ -697,6 +740,16 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
     if parse.intent == "out_of_scope" and parse.confidence >= 0.4:
         return commands + [OutOfScope()]
     return commands + ([] if commands else [Unclear(parse.intent)])
+
+
+def answers_instead_of_adding(parse: Parse, context: Context, vocabulary: Vocabulary | None = None) -> bool:
+    """A message the NLU reads as an addition to a case that names no case and asks a question
+    ("my kids 8 and 10 come along"): answered, not explained how to add to a case. A message with
+    a case number never gets here (actions/follow_up.py)."""
+    vocabulary = vocabulary or load_vocabulary()
+    if vocabulary.case_words.any(fold(parse.text), typos=False):
+        return False
+    return any(isinstance(c, (AskQuestion, NotCovered)) for c in interpret(parse, context, vocabulary))
 
 
 def accepts_offer(folded: str, vocabulary: Vocabulary) -> bool:

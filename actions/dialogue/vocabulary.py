@@ -19,20 +19,10 @@ from typing import Any
 import yaml
 
 from bot.config import CONTENT_DIR
+from bot.folding import fold  # noqa: F401  (the model's modules import it from here)
 
 QUESTIONS_PATH = CONTENT_DIR / "questions.yml"
-_FOLDS = (("ä", "a"), ("ö", "o"), ("ü", "u"), ("ae", "a"), ("oe", "o"), ("ue", "u"), ("ß", "ss"),
-          ("’", "'"), ("é", "e"), ("è", "e"))
-_TOKEN = re.compile(r"[a-z0-9'*]+")
 GAP = " ... "   # between the parts of a phrase that may stand apart
-
-
-def fold(text: str) -> str:
-    """Lower case, umlauts folded, punctuation turned into spaces, single spaces."""
-    text = text.lower()
-    for source, target in _FOLDS:
-        text = text.replace(source, target)
-    return " ".join(_TOKEN.findall(text))
 
 
 def _distance(a: str, b: str, limit: int) -> int:
@@ -209,6 +199,8 @@ class Vocabulary:
     form_moves: dict[str, Words] = field(default_factory=dict)  # back, puzzled, skip, cancel: whole messages
     asking: Words = Words(())          # "I would like to know ...": a wish to apply becomes a question
     requesting: Words = Words(())      # "können Sie das aufnehmen?": a question becomes a request
+    asked_for: Words = Words(())       # "telefonnummer": information asked for, never applied for
+    case_words: Words = Words(())      # "Vorgang", "nachreichen": an existing case or adding to it
     right_now: Words = Words(())       # "can we do it right now?": with a wish to apply, the enquiry starts
     accepting: Words = Words(())       # "ja, bitte abschicken": yes to the enquiry just offered
     doing: Words = Words(())           # "kann das mein Sohn machen?": a person doing what the question was for
@@ -224,6 +216,7 @@ class Vocabulary:
     expiring_process_covers: tuple[str, ...] = ()  # topics the answer on what to do then also answers
     purposes: dict[str, Words] = field(default_factory=dict)  # purposes of a residence permit, by id
     counted: frozenset[str] = frozenset()  # "2 Kinder": a number before these words counts people
+    specific_question_words: tuple[str, ...] = ()  # "wie viele", "when": a question the process does not answer
     question_openers: Words = Words(())  # "was muss ich", "ab welchem": a question anywhere in the message
     with_self: Words = Words(())       # "für mich und meine Tochter": the client and another person, one question
     which_words: frozenset[str] = frozenset()  # "welches", "what": the word after them is the thing asked for
@@ -263,6 +256,8 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
         form_moves={k: Words.of(v) for k, v in data["form_moves"].items()},
         asking=Words.of(data["asking"]),
         requesting=Words.of(data["requesting"]),
+        asked_for=Words.of(data.get("asked_for") or ()),
+        case_words=Words.of(data.get("case_words") or ()),
         right_now=Words.of(data.get("right_now") or ()),
         accepting=Words.of(data.get("accepting") or ()),
         doing=Words.of(data.get("doing") or ()),
@@ -278,6 +273,7 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
         expiring_process_covers=tuple((data.get("expiring") or {}).get("process_covers") or ()),
         purposes={k: Words.of(v) for k, v in (data.get("purposes") or {}).items()},
         counted=frozenset(fold(w) for w in data.get("counted") or ()),
+        specific_question_words=tuple(fold(w) for w in data.get("specific_question_words") or ()),
         question_openers=Words.of(data.get("question_openers")),
         with_self=Words.of(data.get("with_self")),
         which_words=frozenset(fold(w) for w in (data.get("asked_things") or {}).get("which_words") or ()),

@@ -361,7 +361,8 @@ def test_a_new_case_column_is_named_until_its_migration_exists(columned):
     assert ("(field 'occupation'): is sent as case column 'occupation', which the backend's migrations do not "
             "create in its case table") in report
     assert "a migration that adds column 'occupation' to the table 'cases'" in report
-    assert "'add_column'" in _schema_differences(columned) and "occupation" in _schema_differences(columned)
+    missing = _schema_differences(columned)
+    assert "'add_column'" in missing and "occupation" in missing
 
     versions = columned / "bot" / "backend" / "migrations" / "versions"
     head = max(p.name.split("_")[0] for p in versions.glob("0*.py"))

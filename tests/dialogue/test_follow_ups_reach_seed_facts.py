@@ -287,3 +287,18 @@ def test_more_ways_to_ask_on(texts, language, topic, word):
     *_, outcome = conversation(texts, language)
     assert outcome.frame.topic == topic, outcome.frame
     assert word in said(outcome)
+
+
+@pytest.mark.parametrize("texts, language, topic, words", [
+    # "what's the age?" asks on about the answer before it.
+    (["do kids need fingerprints", "whats the age?"], "en", "appearance", ["6"]),
+    # "sie" doing what the previous question was about: what she brings to the pick-up.
+    (["Kann meine Frau die Karte für mich abholen?", "was muss sie mitbringen?"], "de", "documents", ["Vollmacht", "99-2421"]),
+    # Bringing one's kids to the appointment is whether they must come, not family reunification.
+    (["what happens at the appointment", "do I need to bring my kids?"], "en", "appearance", ["6", "person"]),
+])
+def test_asking_on_about_the_person_or_the_answer(texts, language, topic, words):
+    *_, outcome = conversation(texts, language)
+    assert outcome.frame.topic == topic, outcome.frame
+    for word in words:
+        assert word in said(outcome), (word, said(outcome))
