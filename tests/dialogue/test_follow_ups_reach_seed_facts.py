@@ -302,3 +302,22 @@ def test_asking_on_about_the_person_or_the_answer(texts, language, topic, words)
     assert outcome.frame.topic == topic, outcome.frame
     for word in words:
         assert word in said(outcome), (word, said(outcome))
+
+
+@pytest.mark.parametrize("texts, language, words, absent", [
+    # A tourist's visa is a Schengen visa: no Fiktionswirkung (never the national visa's answer).
+    (["whats fiktionswirkung", "and if my visa is a tourist one?"], "en", ["does not apply", "Schengen"], "national visa"),
+    (["Was bedeutet Fiktionswirkung?", "und wenn ich nur als Tourist hier bin?"], "de", ["gilt die Fiktionswirkung nicht"],
+     "nationales Visum"),
+])
+def test_a_tourist_visa_is_a_schengen_visa(texts, language, words, absent):
+    *_, outcome = conversation(texts, language)
+    assert outcome.frame.topic == "fiktion" and outcome.frame.title == "schengen_visa", outcome.frame
+    for word in words:
+        assert word in said(outcome), (word, said(outcome))
+    assert absent not in said(outcome)
+
+
+def test_a_fee_with_a_missing_h_is_still_the_fee():
+    [outcome] = conversation(["gebür fürs visum verlängern?"], "de")
+    assert outcome.frame.topic == "fee" and "25" in said(outcome) and "60" in said(outcome)
