@@ -11,8 +11,8 @@ so the shared machine's load hits every side alike:
 - `--concurrency` (20) scripted conversations at once through each side's gateway, and
   through the stock Rasa;
 - for every block, the CPU each service's process tree used (``/proc/<pid>/stat``) divided
-  by the turns of the block: CPU per turn per service, which a loaded machine inflates far
-  less than wall time.
+  by the turns of the block: CPU per turn per service (the stock Rasa's too), which a loaded
+  machine inflates far less than wall time.
 
 Every side serves the model the bench found (`ensure_model` of this checkout): a change to
 config, domain or data needs its own model and is not what this compares.
@@ -118,13 +118,12 @@ def cpu_per_turn(before: dict[str, float], after: dict[str, float], turn_count: 
     return {**per, "total": round(sum(per.values()), 2)}
 
 
-def measured(block: Callable[[], dict], side: SideStack | None, turn_count: Callable[[dict], int]) -> dict:
-    """Run a block of turns; add the side's CPU per turn and the load around it."""
+def measured(block: Callable[[], dict], cpu_s: Callable[[], dict[str, float]], turn_count: Callable[[dict], int]) -> dict:
+    """Run a block of turns; add the CPU per turn of what cpu_s reads and the load around it."""
     load = [load_average()]
-    before = side.cpu_s() if side else {}
+    before = cpu_s()
     result = block()
-    if side:
-        result["cpu_ms_per_turn"] = cpu_per_turn(before, side.cpu_s(), max(1, turn_count(result)))
+    result["cpu_ms_per_turn"] = cpu_per_turn(before, cpu_s(), max(1, turn_count(result)))
     result["load"] = load + [load_average()]
     return result
 
@@ -167,6 +166,10 @@ def compare_turns(work: Path, sides: list[tuple[str, Path]], rounds: int = 3, co
     try:
         with RasaServer(model, work / "stock", work / "stock.log", rest_channel=True) as stock:
             warm = [(s.label, s.gateway_url, s) for s in stacks] + [("stock_rasa", stock.url, None)]
+
+            def cpu_of(side: SideStack | None) -> Callable[[], dict[str, float]]:
+                return side.cpu_s if side else lambda: {"rasa": tree_cpu_seconds(stock.process.pid)}
+
             for _, url, side in warm:  # first turns pay for imports and caches
                 single_block(url, "de")
                 turns.concurrent(url, min(concurrency, 4))
@@ -175,14 +178,14 @@ def compare_turns(work: Path, sides: list[tuple[str, Path]], rounds: int = 3, co
                     for index in range(singles):
                         language = ("de", "en")[(number + index) % 2]
                         rasa_url, token = (side.rasa_url, side.token) if side else (stock.url, "")
-                        block = measured(lambda: single_block(url, language), side,
+                        block = measured(lambda: single_block(url, language), cpu_of(side),
                                          lambda r: sum(len(v) for v in r["samples"].values()))
                         parsed = parse_block(rasa_url, language, token)  # not in the block's CPU
                         runs[label]["single"].append({**block, "parse_samples": parsed["samples"],
                                                       "failures": block["failures"] + parsed["failures"]})
                 for label, url, side in warm:
-                    runs[label]["concurrent"].append(measured(lambda: turns.concurrent(url, concurrency), side,
-                                                              lambda r: r["n"]))
+                    runs[label]["concurrent"].append(measured(lambda: turns.concurrent(url, concurrency),
+                                                              cpu_of(side), lambda r: r["n"]))
     finally:
         for stack in stacks:
             stack.__exit__()

@@ -185,13 +185,28 @@ def _strong_topics(folded: str, vocabulary: Vocabulary, question: bool = False) 
     return (tuple(asked), occasion) if asked else (tuple(named), None)
 
 
+_MATTER_WORDS: dict[int, tuple[Vocabulary, "Words"]] = {}  # id -> (the vocabulary itself, its words)
+
+
 def _matter_words(vocabulary: Vocabulary) -> "Words":
     """The single words that name a matter and no topic ("extension" in "for my extension
-    appointment"; not "Termin", which is the occasion itself in "zum Termin mitbringen")."""
+    appointment"; not "Termin", which is the occasion itself in "zum Termin mitbringen").
+
+    Built once per vocabulary (every matter word against every topic's words: ~9 ms CPU per
+    message under load when built for each message, docs/BENCHMARKS.md); the entry keeps the
+    vocabulary it was built from, so a reused id never finds another's words.
+    """
     from actions.dialogue.vocabulary import Words
 
-    return Words(tuple(p for m in vocabulary.matters for p in m.words.phrases if " " not in p
-                       and not any(t.strong.any(p.rstrip("*"), typos=False) for t in vocabulary.topics)))
+    entry = _MATTER_WORDS.get(id(vocabulary))
+    if entry is not None and entry[0] is vocabulary:
+        return entry[1]
+    words = Words(tuple(p for m in vocabulary.matters for p in m.words.phrases if " " not in p
+                        and not any(t.strong.any(p.rstrip("*"), typos=False) for t in vocabulary.topics)))
+    if len(_MATTER_WORDS) >= 8:  # tests build vocabularies of their own
+        _MATTER_WORDS.clear()
+    _MATTER_WORDS[id(vocabulary)] = (vocabulary, words)
+    return words
 
 
 def _topic(name: str, vocabulary: Vocabulary):

@@ -310,13 +310,13 @@ def test_turn_comparison_reports_cpu_per_turn_and_ratios_round_by_round():
         return {"single": [single], "concurrent": concurrent}
 
     summary = summarise({"main": side(0.040, 0.010, [10.0, 20.0], 30.0),
-                         "stock_rasa": side(0.020, 0.010, [40.0, 40.0], None)})
+                         "stock_rasa": side(0.020, 0.010, [40.0, 40.0], 20.0)})
     main = summary["main"]
     assert main["general_p50_ms"] == 40.0 and main["general_x_parse"] == 4.0 and main["enquiry_x_parse"] == 8.0
     assert main["concurrent_x_stock_per_s"] == [0.25, 0.5]
     assert main["single_cpu_ms_per_turn"] == {"rasa": 30.0, "total": 30.0}
     assert main["concurrent_cpu_ms_per_turn"]["rasa"] == 15.0 and main["load"] == [1.0, 2.0]
-    assert "single_cpu_ms_per_turn" not in summary["stock_rasa"]
+    assert summary["stock_rasa"]["single_cpu_ms_per_turn"] == {"rasa": 20.0, "total": 20.0}
     table = turns_table({"results": summary})
     assert "| main | 40.0 ms (4.0×)" in table and "10.0 (0.25), 20.0 (0.5)" in table and "| stock_rasa |" in table
 

@@ -133,6 +133,15 @@ def test_two_questions_joined_by_and_stay_two():
     assert split_clauses("what is it for me and my son", vocabulary) == ["what is it for me and my son"]
 
 
+def test_a_fee_typed_without_its_h_is_still_the_fee():
+    assert turn("gebür fürs visum verlängern?", intent="enquiry_extend_visa") == ["ask fee visa_extension"]
+    # "Geburt..." (birth) is no fee
+    assert turn("Geburtsort Ankara, was muss ich mitbringen?")[0].startswith("ask documents")
+    # "geboren" in a form-like request is no fee either: the request starts the form
+    assert turn("Ich heiße Mira Kowalski, geboren am 5.6.1990, und möchte meine Aufenthaltserlaubnis verlängern",
+                intent="enquiry_extend_permit") == ["start residence_permit_extension"]
+
+
 @pytest.mark.parametrize("text, language", [
     ("I came on a visa and would like to stay a bit longer, is that possible here and how much?", "en"),
     ("Ich bin mit einem Visum hier und will verlängern, was kostet das?", "de"),
