@@ -6,7 +6,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.common import language_of, latest_text
+from actions.dialogue.understand import mentions_calling
 from actions.submission import cleared_form
+from bot import knowledge as kb
 
 
 class ActionCancelEnquiry(Action):
@@ -20,6 +23,9 @@ class ActionCancelEnquiry(Action):
             dispatcher.utter_message(response="utter_cancelled")
         else:
             dispatcher.utter_message(response="utter_nothing_to_cancel")
+        if mentions_calling(latest_text(tracker)):
+            # "forget it, I'll just call you": the office's numbers (content/knowledge.yml `phone`).
+            dispatcher.utter_message(text=kb.sentence("phone", language_of(tracker)))
         return [ActiveLoop(None)] + cleared_form()
 
 

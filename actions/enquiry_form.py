@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import extraction
@@ -31,7 +31,7 @@ from actions.common import SKIPPED, button, label, language_of, latest_intent, l
 from actions.dialogue.commands import CancelEnquiry, Command, GoBack, Puzzled
 from actions.dialogue.executor import FormState, execute_in_form
 from actions.dialogue.frame import QuestionFrame
-from actions.dialogue.understand import Context, FormReading, Parse, interpret_in_form
+from actions.dialogue.understand import LEAVING_INTENTS, Context, FormReading, Parse, interpret_in_form
 from actions.replies import send
 from actions.fields import age_on, today
 from actions.uploads import report_upload, upload_limits
@@ -40,6 +40,8 @@ from bot.knowledge import format_date
 from bot.rasa_speedups import PREPARED_QUESTION_SLOT
 
 MAX_ATTEMPTS = 3
+# What _on_answer returns when the client leaves in words no rule reads as leaving.
+LEAVE: dict[str, Any] = {}
 # Fields one question fills together: going back to or changing one clears them all.
 # A field's own slots come from its kind (content/fields.yml: the address also fills the postal
 # code); the name question ("Wie heißen Sie?") fills given and family name (`asked_after`).
@@ -120,6 +122,11 @@ class ValidateEnquiryForm(FormValidationAction):
             outcome = await self._on_answer(dispatcher, tracker, domain, slots, requested, text, intent, confidence, language)
             if outcome is None:
                 return []  # not an answer: reject, so a rule handles it (cancel, restart)
+            if outcome is LEAVE:
+                # A wish to leave in words the NLU did not read as one ("forget it, I'll just call
+                # you"): no rule would cancel, so the form ends and the cancel action follows.
+                return [SlotSet("failed_attempts", tracker.get_slot("failed_attempts") or {}),
+                        SlotSet("requested_slot", None), FollowupAction("action_cancel_enquiry")]
             updates.update(outcome)
         if updates.get("concern") and updates["concern"] != slots.get("concern"):
             updates[CONCERN_NAMED] = None  # the client chose another concern: that one is named now
@@ -250,7 +257,9 @@ class ValidateEnquiryForm(FormValidationAction):
             named = None  # "no phone, only e-mail" while the phone is asked: about the asked field
         reading = FormReading(valid=parsed_ok, structured=parsed_ok and requested in STRUCTURED_FIELDS,
                               optional=concern is not None and concern.is_optional(requested),
-                              declines=typed and extraction.means_skip(text), correction=correction,
+                              declines=typed and (extraction.means_skip(text)
+                                                  or not parsed_ok and extraction.declines(text)),
+                              correction=correction,
                               named=(named, _value_in(named, text, slots, concern)) if named else None)
         return Context(language=language, frame=QuestionFrame.from_slot(tracker.get_slot("question_frame")),
                        requested=requested, concern=concern.id if concern else None, reading=reading)
@@ -268,7 +277,10 @@ class ValidateEnquiryForm(FormValidationAction):
         """Slot updates of a move by the executor; None when the turn is a value for the field,
         and also None for cancel (the form rejects the turn, a rule ends the enquiry)."""
         outcome = execute_in_form(commands, context, state)
-        if outcome.leave or not outcome.moved:
+        if outcome.leave:
+            intent, _ = latest_intent(tracker)
+            return None if intent in LEAVING_INTENTS else LEAVE  # a leaving intent: its rule ends the enquiry
+        if not outcome.moved:
             return None
         if outcome.invalid:
             return self._invalid(dispatcher, tracker, domain, state.requested, None, concern)

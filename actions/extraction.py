@@ -15,7 +15,7 @@ from typing import Any
 
 from actions import field_registry as registry
 from actions import fields as f
-from actions.dialogue.vocabulary import fold, load_vocabulary
+from actions.dialogue.vocabulary import Words, fold, load_vocabulary
 from bot.catalogue import Concern
 from bot.fields import load_registry
 
@@ -40,6 +40,15 @@ _SKIP_ANSWER = re.compile(
 def means_skip(text: str) -> bool:
     """Whether a reply declines an optional question ("weiß nicht", "hab ich nicht", "no")."""
     return bool(_SKIP_ANSWER.match(text.strip()))
+
+
+_DECLINES = Words.of(f.words("declines"))
+
+
+def declines(text: str) -> bool:
+    """Whether an answer says the client cannot or will not give the value ("no idea, I lost the
+    card", "I'd rather not give my number"; content/answer_words.yml `declines`)."""
+    return _DECLINES.any(fold(text))
 
 
 def looks_like_question(text: str) -> bool:

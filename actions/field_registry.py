@@ -157,14 +157,29 @@ CASE_SLOTS: tuple[str, ...] = tuple(load_registry().case_columns())
 NOTE_FIELDS: tuple[str, ...] = tuple(field.id for field in FIELDS if not field.spec.case.column)
 
 
+# Kinds whose answer is read as typed: the client's own words, and a yes or no ("ok" is the answer).
+KEEP_OPENERS = frozenset({"text", "yes_no"})
+
+
 def parse(field: str, text: str, known: dict[str, Any], concern: Concern | None) -> f.Parsed:
-    """Read text as the value of one field ("name": the whole name; "concern": the matter)."""
-    if field == "name":
-        return BY_ID[NAME_FIELD].parse(text, known, concern)
+    """Read text as the value of one field ("name": the whole name; "concern": the matter).
+    Words an answer starts with ("ok, Turkey", "hallo, Ana Souza", "ähm türkisch") are not
+    part of the value: the answer without them is read when the whole is no value, or when
+    they are never a value themselves ("hallo Ana Souza" is Ana Souza, "So Yeon Kim" stays)."""
     if field == "concern":
         return f.parse_concern(text)
-    spec = BY_ID.get(field)
-    return spec.parse(text, known, concern) if spec else f.Parsed(error="format")
+    spec = BY_ID[NAME_FIELD] if field == "name" else BY_ID.get(field)
+    if spec is None:
+        return f.Parsed(error="format")
+    parsed = spec.parse(text, known, concern)
+    if spec.spec.kind in KEEP_OPENERS:
+        return parsed
+    rest, fillers_only = f.without_openers(text)
+    if rest != text and (fillers_only or not parsed.ok):
+        stripped = spec.parse(rest, known, concern)
+        if stripped.ok:
+            return stripped
+    return parsed
 
 
 def to_slots(field: str, value: Any) -> dict[str, Any]:

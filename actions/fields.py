@@ -82,6 +82,20 @@ NOT_A_VALUE = set(words("not_a_value"))
 FILLER_WORDS = NOT_A_VALUE | set(words("filler_words"))
 
 
+_OPENERS = re.compile(rf"^\s*(?P<opener>{any_of('openers')})(?![\w-])[\s,.!:;-]*(?=\S)", re.IGNORECASE)
+
+
+def without_openers(text: str) -> tuple[str, bool]:
+    """The answer without the words it starts with ("ok, Turkey" -> "Turkey", "hallo, Ana Souza"
+    -> "Ana Souza"; content/answer_words.yml `openers`), and whether every word taken off is
+    one that is never a value itself (`not_a_value`, `filler_words`: "hallo", not "So")."""
+    fillers_only = True
+    while match := _OPENERS.match(text):
+        fillers_only = fillers_only and all(w in FILLER_WORDS for w in match.group("opener").lower().split())
+        text = text[match.end():]
+    return text, fillers_only
+
+
 def is_filler(text: str) -> bool:
     """Only yes/no, hesitation or refusal words: an answer about the question, not a value."""
     words = re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?", text.lower())

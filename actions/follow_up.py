@@ -23,7 +23,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import backend_client
-from actions.common import latest_text
+from actions.common import latest_intent, latest_text
 from bot import case_numbers
 from bot.models import CaseFollowUp
 
@@ -173,5 +173,16 @@ class ActionAddToCase(Action):
         return "action_add_to_case"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        if not tracker.active_loop_name:
+            from actions.converse import ActionConverse, turn_context
+            from actions.dialogue.understand import Parse, answers_instead_of_adding
+
+            text = latest_text(tracker)
+            reference = parse_reference(text)
+            intent, confidence = latest_intent(tracker)
+            if not (reference.case_number or reference.number_typo) and answers_instead_of_adding(
+                    Parse(text, intent, confidence), turn_context(tracker)):
+                # "my kids 8 and 10 come along": a question with no case named, answered.
+                return await ActionConverse().run(dispatcher, tracker, domain)
         await handle_follow_up(dispatcher, tracker)
         return []

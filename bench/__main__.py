@@ -16,7 +16,10 @@ backends of several checkouts (e.g. main before a change and the branch after it
 render-process counts side by side on SQLite, interleaved over ``--rounds``; writes
 reports/bench-submissions.json. With ``--only ready --side LABEL=CHECKOUT`` (repeatable) it
 starts each checkout's whole product and a stock Rasa, round by round, and compares the
-times to ready (bench/ready.py); writes reports/bench-ready.json.
+times to ready (bench/ready.py); writes reports/bench-ready.json. With ``--only turns --side
+LABEL=CHECKOUT`` (repeatable) it runs each checkout's stack at once beside a stock Rasa and
+sends them the same turns, single and concurrent, round by round, with each service's CPU
+per turn (bench/sides.py); writes reports/bench-turns.json.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from pathlib import Path
 
 from bench import profiles, turns
 from bench.ready import compare_ready, parse_ready_side, ready_table
+from bench.sides import compare_turns, parse_turn_side, turns_table
 from bench.rasa_server import RasaServer
 from bench.report import machine, table, targets, write_json
 from bench.stack import TimedStack, bench_settings
@@ -167,6 +171,18 @@ def run_ready_comparison(sides: list[str], rounds: int) -> tuple[dict, str]:
     return report, f"{load}\n{ready_table(report['ready'])}" if "ready" in report else load
 
 
+def run_turns_comparison(sides: list[str], rounds: int, concurrency: int) -> tuple[dict, str]:
+    """Turns through several checkouts' stacks and a stock Rasa side by side (``--only turns --side``)."""
+    report: dict = {"started": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": machine(),
+                    "plan": {"rounds": rounds, "sides": sides, "concurrency": concurrency}}
+    with tempfile.TemporaryDirectory(prefix="intake-bench-") as tmp:
+        _section(report, "turns", lambda: compare_turns(Path(tmp), [parse_turn_side(s) for s in sides], rounds,
+                                                        concurrency))
+    report["machine"]["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
+    load = f"load average at start {report['machine']['load_average']}, at end {report['machine']['load_average_end']}"
+    return report, f"{load}\n{turns_table(report['turns'])}" if "turns" in report else load
+
+
 def parse_parts(value: str) -> set[str]:
     """The parts named in `--only` (comma-separated), each one of PARTS."""
     parts = {part.strip() for part in value.split(",") if part.strip()}
@@ -184,9 +200,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", type=parse_parts, default=set(PARTS), metavar="PART[,PART]",
                         help=f"run only these parts ({', '.join(PARTS)}), e.g. --only turns")
     parser.add_argument("--side", action="append", default=[], metavar="LABEL=CHECKOUT[:PROCESSES]",
-                        help="with --only submissions: a backend to compare; with --only ready: a checkout whose "
-                             "stack to start (repeatable; first = baseline)")
+                        help="with --only submissions: a backend to compare; with --only ready or turns: a checkout "
+                             "whose stack to start (repeatable; first = baseline)")
     parser.add_argument("--rounds", type=int, default=2, help="with --side: interleaved rounds")
+    parser.add_argument("--concurrency", type=int, default=FULL["concurrency"],
+                        help="with --only turns --side: conversations at once")
     parser.add_argument("--submissions", type=int, help="submissions per measurement (default 40, --quick 4)")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args(argv)
@@ -199,9 +217,15 @@ def main(argv: list[str] | None = None) -> int:
         print(text)
         say(f"report written to {path}")
         return 1 if report.get("errors") else 0
+    if args.side and args.only == {"turns"}:
+        report, text = run_turns_comparison(args.side, args.rounds, args.concurrency)
+        path = write_json(report, args.out or PROJECT_ROOT / "reports" / "bench-turns.json")
+        print(text)
+        say(f"report written to {path}")
+        return 1 if report.get("errors") else 0
     if args.side:
         if args.only != {"submissions"}:
-            parser.error("--side needs --only submissions or --only ready")
+            parser.error("--side needs --only submissions, --only ready or --only turns")
         report, text = run_comparison(plan, args.side, args.rounds)
         path = write_json(report, args.out or PROJECT_ROOT / "reports" / "bench-submissions.json")
         print(text)

@@ -68,19 +68,21 @@ async def run_script(client: httpx.AsyncClient, url: str, language: str, samples
     return failures
 
 
-async def parse_script(client: httpx.AsyncClient, rasa_url: str, language: str, samples: dict[str, list[float]]) -> int:
+async def parse_script(client: httpx.AsyncClient, rasa_url: str, language: str, samples: dict[str, list[float]],
+                       token: str | None = None) -> int:
     """The same texts through POST /model/parse only (NLU, no dialogue, no actions)."""
     failures = 0
+    url = rasa_api(f"{rasa_url}/model/parse", token)
     for kind, text in SCRIPTS[language]:
-        seconds, ok = await post_turn(client, rasa_api(f"{rasa_url}/model/parse"), {"text": text})
+        seconds, ok = await post_turn(client, url, {"text": text})
         samples.setdefault(kind, []).append(seconds)
         failures += not ok
     return failures
 
 
-def rasa_api(url: str) -> str:
-    """A URL of Rasa's HTTP API with its token (INTAKE_RASA_TOKEN; the API answers 401 without)."""
-    token = os.environ.get("INTAKE_RASA_TOKEN", "")
+def rasa_api(url: str, token: str | None = None) -> str:
+    """A URL of Rasa's HTTP API with its token (given, else INTAKE_RASA_TOKEN; "" for none: a stock Rasa)."""
+    token = os.environ.get("INTAKE_RASA_TOKEN", "") if token is None else token
     return f"{url}?{urlencode({'token': token})}" if token else url
 
 

@@ -45,14 +45,15 @@ class Kind:
     # matter's name typed there is no answer (actions/dialogue/understand.py refuses it)
     refuses_document_names: bool = False
     invalid: str | None = None   # response group of invalid answers (default: the field's id)
+    person_name: bool = False    # the person's name: printed bold on the confirmation of receipt
     extra_slots: tuple[str, ...] = ()  # slots filled with the field (the address's postal code)
     validation: frozenset[str] = frozenset()  # the `validation:` keys this kind reads
 
 
 KINDS: dict[str, Kind] = {
     "text": Kind(validation=frozenset({"min_length", "max_length"})),
-    "full_name": Kind(free_text=True, refuses_document_names=True, invalid="name"),
-    "name": Kind(free_text=True, refuses_document_names=True, invalid="name"),
+    "full_name": Kind(free_text=True, refuses_document_names=True, invalid="name", person_name=True),
+    "name": Kind(free_text=True, refuses_document_names=True, invalid="name", person_name=True),
     "place": Kind(free_text=True, refuses_document_names=True, invalid="place"),
     "nationality": Kind(free_text=True, refuses_document_names=True),
     "purpose": Kind(free_text=True),
@@ -104,6 +105,7 @@ class FieldSpec:
     case: CaseColumn = CaseColumn()
     ask_when: tuple[str, ...] = ()     # conditions (ASK_CONDITIONS) that must all hold for it to be asked
     asked_after: str | None = None     # asked right after that field wherever it is asked
+    confirmation: int | None = None    # its row among the particulars of the confirmation PDF; None: not printed
 
     @property
     def invalid_group(self) -> str:
@@ -140,6 +142,10 @@ class Registry:
     def followers(self, field_id: str) -> tuple[str, ...]:
         """The fields asked right after this one wherever it is asked (``asked_after``)."""
         return tuple(f.id for f in self.fields if f.asked_after == field_id)
+
+    def on_confirmation(self) -> tuple[FieldSpec, ...]:
+        """The fields printed among the particulars of the confirmation of receipt, in their order."""
+        return tuple(sorted((f for f in self.fields if f.confirmation is not None), key=lambda f: f.confirmation))
 
     def case_columns(self) -> dict[str, CaseColumn]:
         """Case column -> how it is typed, in field order, with the kinds' extra columns."""
@@ -182,9 +188,9 @@ def _spec(field_id: str, raw: Any) -> FieldSpec:
         if key not in raw:
             raise FieldsError(f"{where}: '{key}' is missing")
     if unknown := set(raw) - {"kind", "label", "ask", "case", "words", "invalid", "invalid_text", "validation",
-                              "ask_when", "asked_after"}:
+                              "ask_when", "asked_after", "confirmation"}:
         raise FieldsError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}; known: kind, validation, "
-                          "invalid, invalid_text, label, ask, words, case, ask_when, asked_after")
+                          "invalid, invalid_text, label, ask, words, case, ask_when, asked_after, confirmation")
     kind = raw["kind"]
     if kind not in KINDS:
         raise FieldsError(f"{where}: kind '{kind}' is unknown; known kinds: {', '.join(KINDS)} "
@@ -205,11 +211,18 @@ def _spec(field_id: str, raw: Any) -> FieldSpec:
     after = raw.get("asked_after")
     if after is not None and (not isinstance(after, str) or after == field_id):
         raise FieldsError(f"{where}: 'asked_after' must name another field of content/fields.yml")
+    case = _case(where, raw["case"])
+    row = raw.get("confirmation")
+    if row is not None and (isinstance(row, bool) or not isinstance(row, int) or row < 1):
+        raise FieldsError(f"{where}: 'confirmation' must be its row on the confirmation of receipt (1, 2, ...)")
+    if row is not None and not case.column:
+        raise FieldsError(f"{where}: 'confirmation' needs a case column (a field sent as `case: note` is not "
+                          "stored on its own, so the confirmation cannot print it)")
     return FieldSpec(id=field_id, kind=kind, label=_pair(where, raw["label"], "label"),
                      ask=_pair(where, raw["ask"], "ask"), words=tuple(str(w) for w in words),
-                     invalid=raw.get("invalid"), validation=validation, case=_case(where, raw["case"]),
+                     invalid=raw.get("invalid"), validation=validation, case=case,
                      invalid_text=_pair(where, raw["invalid_text"], "invalid_text") if "invalid_text" in raw else None,
-                     ask_when=tuple(ask_when), asked_after=after)
+                     ask_when=tuple(ask_when), asked_after=after, confirmation=row)
 
 
 def parse_registry(data: Any) -> Registry:

@@ -8,6 +8,15 @@ switch when the evidence is clear, otherwise we keep the conversation's language
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from bot.folding import fold
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 SUPPORTED = ("de", "en")
 DEFAULT = "de"
@@ -84,40 +93,63 @@ _ONLY_NAME = re.compile(r"^\W*(?:(?:in|auf)\s+)?(?P<name>[a-zäöü]+)\W*(?:plea
                         re.IGNORECASE)
 
 
-# A language as the topic of a question ("Does my wife need German language skills?", "does she
-# have to speak German?", "muss er Deutsch lernen?", "ein Deutschkurs"): skills, courses, tests,
-# learning, or an obligation. Not a request, unless a request shape says so (_REQUEST_SHAPE).
-_AS_TOPIC = re.compile(
-    r"\b(?:skills?|knowledge|kenntnis\w*|sprachkenntnis\w*|courses?|kurs\w*|class(?:es)?|lessons?|unterricht|tests?"
-    r"|exams?|prüfung\w*|pruefung\w*|certificates?|zertifikat\w*|nachweis\w*|proof|level|niveau|[abc][12]"
-    r"|learn\w*|lern\w*|fluent\w*|fließend|fliessend|proficien\w*|integration\w*|required|requirements?"
-    r"|voraussetzung\w*|need to|needs to|have to|has to|must|muss|musst|müssen|muessen|mus|does (?:she|he|they)"
-    r"|do (?:they|i)|can (?:she|he|they)|kann (?:er|sie|mein\w*)|knows?|können|koennen)\b",
-    re.IGNORECASE,
-)
-# Shapes that ask for a language even beside such words: "can we speak English?", "bitte auf Deutsch",
-# "in English please", "können Sie Englisch sprechen?", "switch to English".
-_REQUEST_SHAPE = re.compile(
-    r"\b(?:please|pls|plz|bitte|switch|change|wechseln|wechsel|umstellen|umschalten"
-    r"|(?:can|could|shall) (?:we|you|u)|(?:können|koennen|könnten|koennten) (?:wir|sie)|kannst du"
-    r"|(?:answer|reply|respond|write) (?:me )?in|antworte\w* (?:mir )?auf|schreib\w* (?:mir )?auf)\b",
-    re.IGNORECASE,
-)
+# The vocabulary of a language as a topic, elsewhere, and of a request: content/questions.yml.
+QUESTIONS_PATH = Path(__file__).resolve().parent.parent / "content" / "questions.yml"
 
 
-def language_as_topic(text: str) -> bool:
+@dataclass(frozen=True)
+class LanguageWords:
+    """content/questions.yml `language_topic`, `language_elsewhere` and `language_request`,
+    each one pattern over folded text (bot/folding.py)."""
+
+    topic: re.Pattern[str]
+    elsewhere: re.Pattern[str]
+    request: re.Pattern[str]
+
+
+def _pattern(words: list[str]) -> re.Pattern[str]:
+    """Whole words or phrases of folded text; "*" every ending, "..." any words between."""
+    def phrase(raw: str) -> str:
+        parts = []
+        for part in str(raw).split("..."):
+            tokens = fold(part).split()
+            parts.append(" ".join(re.escape(t[:-1]) + "[a-z0-9']*" if t.endswith("*") else re.escape(t)
+                                  for t in tokens))
+        return "(?: [a-z0-9']+)* ".join(p for p in parts if p)
+    alternatives = sorted({phrase(w) for w in words if fold(str(w).replace("...", " "))}, key=len, reverse=True)
+    if not alternatives:
+        return re.compile(r"(?!x)x")  # an empty list matches nothing
+    return re.compile(r"(?<![a-z0-9'])(?:" + "|".join(alternatives) + r")(?![a-z0-9'])")
+
+
+@lru_cache
+def language_words(path: Path = QUESTIONS_PATH) -> LanguageWords:
+    """The words of content/questions.yml that decide whether a named language is asked for."""
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
+    return LanguageWords(_pattern(data.get("language_topic") or []), _pattern(data.get("language_elsewhere") or []),
+                         _pattern(data.get("language_request") or []))
+
+
+def language_as_topic(text: str, words: LanguageWords | None = None) -> bool:
     """Whether a message names a language as what it asks about (skills, a course, an obligation
-    to speak it), not as the language to write in: "Does my wife need German language skills?"."""
+    to speak it, someone who speaks it, at the appointment), not as the language to write in:
+    "Does my wife need German language skills?"."""
     stripped = (text or "").strip()
-    if not any(re.search(rf"\b{name}", stripped, re.IGNORECASE) for name in _NAMES.values()):
+    # The name, also inflected or in a compound ("die deutsche Sprache", "Deutschkenntnisse"); not the
+    # country ("Germany", "Deutschland").
+    if not any(re.search(rf"\b{name}(?!land|y)", stripped, re.IGNORECASE) for name in _NAMES.values()):
         return False
-    return bool(_AS_TOPIC.search(stripped)) and not _REQUEST_SHAPE.search(stripped)
+    words = words or language_words()
+    folded = fold(stripped)
+    if words.elsewhere.search(folded):
+        return True  # "Can we speak English at the appointment?": about the office, not this chat
+    return bool(words.topic.search(folded)) and not words.request.search(folded)
 
 
-def requested_language(text: str) -> str | None:
+def requested_language(text: str, words: LanguageWords | None = None) -> str | None:
     """The language the client explicitly asks for ("can we speak English?"), if any."""
     stripped = text.strip()
-    if not stripped or stripped.startswith("/") or language_as_topic(stripped):
+    if not stripped or stripped.startswith("/") or language_as_topic(stripped, words):
         return None
     found = [(lang, m) for lang, name in _NAMES.items()
              for m in re.finditer(rf"\b{name}\b", stripped, re.IGNORECASE)

@@ -26,13 +26,16 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import rasa_speedups
-from bot.language import language_after_message, normalise_language_code
+from bot.language import language_after_message, language_words, normalise_language_code
 
 LANGUAGE_SLOT = "language"
 
 # Every Rasa that loads the product's model loads this module first: the action server's
 # answers are validated with a schema checked once, not per call (bot/rasa_speedups.py).
 rasa_speedups.install()
+# The words of content/questions.yml the language decision reads, loaded with the model (not in
+# the first client's turn); a change of them needs a restart of Rasa, no training.
+language_words()
 
 
 def language_event(tracker: DialogueStateTracker) -> List[SlotSet]:

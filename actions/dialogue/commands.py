@@ -76,7 +76,10 @@ class CorrectField:
 
 @dataclass(frozen=True)
 class CancelEnquiry:
-    """Leave the enquiry (nothing is sent); a rule of the stack carries it out."""
+    """Leave the enquiry (nothing is sent); a rule of the stack carries it out. `call`: the
+    client said they would rather call (the office's phone numbers are given)."""
+
+    call: bool = False
 
 
 @dataclass(frozen=True)

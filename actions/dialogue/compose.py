@@ -60,6 +60,10 @@ def _appearance(frame: QuestionFrame, language: str) -> list[Reply]:
 def _pickup(frame: QuestionFrame, language: str) -> list[Reply]:
     if frame.age is not None and frame.age < _facts()["pickup_proxy_min_age"]:
         return [Reply(text=kb.sentence("pickup_child_under_age", language, age=str(frame.age)))]
+    if frame.age is not None and frame.minor:
+        # "and my 17-year-old son's card?": from 16 an authorised person may pick it up.
+        return [Reply(text=kb.sentence("pickup_child_from_age", language, age=str(frame.age)),
+                      answer="faq_pickup_proxy")]
     return [Reply(text=kb.answer("faq_pickup_proxy", language), answer="faq_pickup_proxy")]
 
 
@@ -68,6 +72,8 @@ def _fiktion(frame: QuestionFrame, language: str) -> list[Reply]:
         return [Reply(text=kb.sentence("fiktion_schengen", language))]
     if frame.expired:
         return [Reply(text=kb.sentence("fiktion_expired", language))]
+    if frame.title == "blue_card":
+        return [Reply(text=kb.sentence("fiktion_blue_card", language))]
     if frame.title == "national_visa" or frame.matter == "visa_extension":
         return [Reply(text=kb.sentence("fiktion_national_visa", language))]
     return [Reply(text=kb.answer("faq_fiktionswirkung", language), answer="faq_fiktionswirkung")]
@@ -95,7 +101,29 @@ def _titles(frame: QuestionFrame, language: str) -> list[Reply]:
 def _process(frame: QuestionFrame, language: str) -> list[Reply]:
     if frame.matter == "lost_card":
         return [Reply(text=kb.sentence("process_lost_card", language))]
+    if frame.expiring and frame.title == "schengen_visa":
+        # "my Schengen visa runs out next week, what now?": no Fiktionswirkung for it.
+        return [Reply(text=kb.sentence("fiktion_schengen", language))]
+    if frame.expiring:
+        # "Meine Aufenthaltserlaubnis läuft in zwei Wochen ab. Was muss ich tun?": apply on time.
+        return [Reply(text=kb.sentence("process_expiring", language))]
     return [Reply(text=kb.sentence("process", language))]
+
+
+def _appointments(frame: QuestionFrame, language: str) -> list[Reply]:
+    """Appointments; for the pick-up of the card: both visits need one (the visits sentence)."""
+    if frame.occasion == "pickup":
+        return [Reply(text=kb.sentence("visits", language)), Reply(text=kb.sentence("phone", language))]
+    return [Reply(text=kb.answer("faq_appointments", language), answer="faq_appointments")]
+
+
+def _purposes(frame: QuestionFrame, language: str) -> list[Reply]:
+    """The purposes the seeds name; a purpose asked about: named there (sentence `purpose_<id>`),
+    or honestly not stated (`purpose_other`)."""
+    if frame.purpose is None:
+        return [Reply(text=kb.sentence("purposes", language))]
+    key = f"purpose_{frame.purpose}"
+    return [Reply(text=kb.sentence(key if key in kb.load_knowledge().sentences else "purpose_other", language))]
 
 
 def _requirements(frame: QuestionFrame, language: str) -> list[Reply]:
@@ -126,6 +154,10 @@ def compose(frame: QuestionFrame, language: str, vocabulary: Vocabulary | None =
         return _titles(frame, language)
     if topic == "requirements":
         return _requirements(frame, language)
+    if topic == "purposes":
+        return _purposes(frame, language)
+    if topic == "appointments":
+        return _appointments(frame, language)
     if topic in kb.load_knowledge().sentences and topic not in TOPIC_ANSWERS:
         # A topic with a sentence of its own name in content/knowledge.yml (visits, old_titles ...).
         return [Reply(text=kb.sentence(topic, language))]

@@ -57,9 +57,13 @@ def execute(commands: list[Command], context: Context, in_form: bool = False,
             language = command.language
             outcome.replies.append(Reply(response="utter_language_switched"))
         elif isinstance(command, AskQuestion):
-            outcome.replies += compose(command.frame, language, vocabulary)
+            # "für meine Frau und mich": the same answer for both people is said once.
+            outcome.replies += [r for r in compose(command.frame, language, vocabulary)
+                                if r.text is None or all(r.text != said.text for said in outcome.replies)]
             outcome.frame, outcome.answered = command.frame, True
-            if (concern := concern_of(command.frame, vocabulary)) and concern not in offers:
+            topic = next((t for t in vocabulary.topics if t.name == command.frame.topic), None)
+            concern = concern_of(command.frame, vocabulary) if topic is None or topic.matter_offer else None
+            if concern and concern not in offers:
                 offers.append(concern)
         elif isinstance(command, NotCovered):
             outcome.replies += not_covered(language)

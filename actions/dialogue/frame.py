@@ -7,7 +7,7 @@ changes; everything else stays from the previous question.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
 from actions.dialogue.vocabulary import Vocabulary, fold
@@ -29,6 +29,8 @@ class QuestionFrame:
     occasion: str | None = None   # the topic the question is for ("documents" for the "pickup")
     nationality: str | None = None  # the person's nationality, an alpha-3 code ("er ist Italiener")
     expired: bool | None = None   # the title has already expired ("und wenn er schon abgelaufen ist?")
+    expiring: bool | None = None  # the title expires soon ("läuft in zwei Wochen ab", "expires tomorrow")
+    purpose: str | None = None    # a purpose of a residence permit (content/questions.yml `purposes`)
 
     @property
     def minor(self) -> bool:
@@ -41,13 +43,16 @@ class QuestionFrame:
     def from_slot(cls, value: Any) -> "QuestionFrame | None":
         if not isinstance(value, dict):
             return None
-        known = {k: value.get(k) for k in ("topic", "matter", "title", "person", "age", "occasion", "nationality", "expired")}
+        known = {f.name: value.get(f.name) for f in fields(cls)}
         if known["age"] is not None and not isinstance(known["age"], int):
             known["age"] = None
         if not isinstance(known["nationality"], str):
             known["nationality"] = None
-        if known["expired"] is not True:
-            known["expired"] = None
+        for flag in ("expired", "expiring"):
+            if known[flag] is not True:
+                known[flag] = None
+        if not isinstance(known["purpose"], str):
+            known["purpose"] = None
         return cls(**known)
 
     def follow(self, change: "QuestionFrame") -> "QuestionFrame":
@@ -59,6 +64,13 @@ class QuestionFrame:
         if (change.person and change.person != self.person or change.title and change.title != self.title) \
                 and change.expired is None:
             updated = replace(updated, expired=None)
+        if (change.person and change.person != self.person or change.title and change.title != self.title) \
+                and change.expiring is None:
+            updated = replace(updated, expiring=None)  # another person's title may not expire
+        if change.expired:
+            updated = replace(updated, expiring=None)   # it has expired after all
+        if change.topic and change.topic != self.topic and change.purpose is None:
+            updated = replace(updated, purpose=None)    # the purpose belonged to the other question
         if change.topic and change.topic != self.topic and change.occasion is None:
             updated = replace(updated, occasion=None)  # the occasion belonged to the other question
         if change.person and change.age is None and change.person != self.person:
@@ -83,8 +95,18 @@ def read_details(text: str, vocabulary: Vocabulary, short: bool = False) -> Ques
     if age is None and (short and len(folded.split()) <= 7 or person is not None):
         numbers = _LONE_NUMBER.findall(folded)
         age = int(numbers[0]) if len(numbers) == 1 else None
+    if age is not None and _counts_people(folded, age, vocabulary):
+        age = None  # "was kostet das für 2 Kinder?": two children, not a child of two
     if age is not None and person is None and age < ADULT_AGE and matter is None:
         person = "child"
     expired = True if vocabulary.expired.any(folded, typos=False) else None
+    expiring = True if not expired and vocabulary.expiring.any(folded, typos=False) else None
+    purpose = next((k for k, words in vocabulary.purposes.items() if words.any(folded, typos=False)), None)
     return QuestionFrame(matter=matter, title=title, person=person, age=age, nationality=nationality_named(text),
-                         expired=expired)
+                         expired=expired, expiring=expiring, purpose=purpose)
+
+
+def _counts_people(folded: str, number: int, vocabulary: Vocabulary) -> bool:
+    """Whether the number stands right before a word that counts people ("2 kinder", "3 kids")."""
+    words = folded.split()
+    return any(a == str(number) and b in vocabulary.counted for a, b in zip(words, words[1:]))

@@ -21,7 +21,9 @@ from actions.dialogue.commands import (
     SkipField, SkipOptional, StartEnquiry, SwitchLanguage, Unclear,
 )
 from actions.dialogue.frame import QuestionFrame, read_details
-from actions.dialogue.vocabulary import Vocabulary, fold, is_whole, load_vocabulary, strip_fillers, without_occasions
+from actions.dialogue.vocabulary import (
+    Vocabulary, Words, fold, is_made_of, is_whole, load_vocabulary, strip_fillers, without_occasions,
+)
 from bot.config import CONTENT_DIR
 from bot.fields import load_registry
 from bot.language import language_as_topic, requested_language
@@ -96,9 +98,8 @@ def split_marked(text: str, vocabulary: Vocabulary, own: bool = False) -> list[t
     parts = [(m.group(1), bool(m.group(2))) for m in re.finditer(r"([^?]+)(\?*)", text) if m.group(1).strip()]
     clauses: list[tuple[str, bool]] = []
     for part, asked in parts:
-        pieces = [part]
-        for separator in vocabulary.separators:
-            pieces = [s for piece in pieces for s in re.split(re.escape(separator), piece, flags=re.IGNORECASE)]
+        part = _join_persons(part, vocabulary)
+        pieces = _split_at_separators(part, vocabulary)
         if asked:
             # "Was kostet die Verlängerung, brauche ich einen Termin und ...?": a comma before a
             # question word starts another question of the same sentence.
@@ -111,10 +112,31 @@ def split_marked(text: str, vocabulary: Vocabulary, own: bool = False) -> list[t
                 # A sentence ending after the clause ("... geschickt. Was ...?"): the mark is not its own.
                 ends_later = own and bool(re.search(r"[.!](\s|$)", part[cursor:].rstrip() + " ")) and \
                     bool(part[cursor:].strip(" .!"))
-                clauses.append((piece.strip(" ,.;"), asked and not ends_later))
+                clauses.append((piece.strip(" ,.;").replace(_JOINED, " "), asked and not ends_later))
     # A piece of fillers only ("ok and my wife's too?") is no clause of its own beside others.
     meant = [(c, asked) for c, asked in clauses if strip_fillers(fold(c), vocabulary.fillers)]
     return meant or clauses
+
+
+_JOINED = "\u00a0"   # a space no separator matches
+
+
+def _join_persons(part: str, vocabulary: Vocabulary) -> str:
+    """The part with "und"/"and" between the client and another person kept from splitting
+    ("für mich und meine Tochter", "for me and my son": content/questions.yml `with_self`)."""
+    def keep(match: re.Match) -> str:
+        window = " ".join(fold(part[:match.start()]).split()[-2:] + [fold(match.group(0))]
+                          + fold(part[match.end():]).split()[:2])
+        joined = vocabulary.with_self.any(window, typos=False)
+        return match.group(0).replace(" ", _JOINED) if joined else match.group(0)
+
+    return re.sub(r" (?:und|and) ", keep, part, flags=re.IGNORECASE)
+
+
+def _split_at_separators(part: str, vocabulary: Vocabulary) -> list[str]:
+    """The part cut at the separators of content/questions.yml (" und ", " außerdem ", ". " ...)."""
+    pattern = "|".join(re.escape(s) for s in sorted(vocabulary.separators, key=len, reverse=True))
+    return re.split(pattern, part, flags=re.IGNORECASE)
 
 
 def _split_at_question_commas(piece: str, vocabulary: Vocabulary) -> list[str]:
@@ -138,7 +160,7 @@ def _split_at_question_commas(piece: str, vocabulary: Vocabulary) -> list[str]:
 
 def _names(topic, folded: str, question: bool) -> bool:
     """Whether the text names the topic by a strong word (or, in a question, a question-only one)."""
-    return topic.strong.any(folded) or question and topic.in_question.any(folded)
+    return topic.strong.any(folded) or question and topic.in_question.any(folded, typos=False)  # "braucht" is no "brauche"
 
 
 def _strong_topics(folded: str, vocabulary: Vocabulary, question: bool = False) -> tuple[tuple[str, ...], str | None]:
@@ -150,7 +172,7 @@ def _strong_topics(folded: str, vocabulary: Vocabulary, question: bool = False) 
     named = [topic.name for topic in vocabulary.topics if _names(topic, folded, question)]
     covered = {c for topic in vocabulary.topics if topic.name in named for c in topic.covers}
     named = [name for name in named if name not in covered]
-    core = without_occasions(folded, vocabulary.occasions)
+    core = without_occasions(folded, vocabulary.occasions, _matter_words(vocabulary))
     asked = [name for name in named if _names(_topic(name, vocabulary), core, question) or any(
         hit.startswith(tuple(f"{o} " for o in vocabulary.occasions))  # "in my place", "in meinem Namen"
         for hit in _topic(name, vocabulary).strong.found(folded))]
@@ -163,15 +185,65 @@ def _strong_topics(folded: str, vocabulary: Vocabulary, question: bool = False) 
     return (tuple(asked), occasion) if asked else (tuple(named), None)
 
 
+_MATTER_WORDS: dict[int, tuple[Vocabulary, "Words"]] = {}  # id -> (the vocabulary itself, its words)
+
+
+def _matter_words(vocabulary: Vocabulary) -> "Words":
+    """The single words that name a matter and no topic ("extension" in "for my extension
+    appointment"; not "Termin", which is the occasion itself in "zum Termin mitbringen").
+
+    Built once per vocabulary (every matter word against every topic's words: ~9 ms CPU per
+    message under load when built for each message, docs/BENCHMARKS.md); the entry keeps the
+    vocabulary it was built from, so a reused id never finds another's words.
+    """
+    from actions.dialogue.vocabulary import Words
+
+    entry = _MATTER_WORDS.get(id(vocabulary))
+    if entry is not None and entry[0] is vocabulary:
+        return entry[1]
+    words = Words(tuple(p for m in vocabulary.matters for p in m.words.phrases if " " not in p
+                        and not any(t.strong.any(p.rstrip("*"), typos=False) for t in vocabulary.topics)))
+    if len(_MATTER_WORDS) >= 8:  # tests build vocabularies of their own
+        _MATTER_WORDS.clear()
+    _MATTER_WORDS[id(vocabulary)] = (vocabulary, words)
+    return words
+
+
 def _topic(name: str, vocabulary: Vocabulary):
     return next(t for t in vocabulary.topics if t.name == name)
 
 
+def _unknown_thing(folded: str, vocabulary: Vocabulary) -> bool:
+    """Whether the clause asks for a thing no word of the vocabulary names: the word after a
+    which-word ("what German level", "welches Deutschniveau"; content/questions.yml `asked_things`)."""
+    tokens = folded.split()
+    for which in sorted(vocabulary.which_words, key=len, reverse=True):
+        words = which.split()
+        for i in range(len(tokens) - len(words)):
+            if tokens[i:i + len(words)] != words:
+                continue
+            thing = tokens[i + len(words)]
+            if thing in vocabulary.not_things or thing in vocabulary.which_words:
+                return False
+            lists = ([w for t in vocabulary.topics for w in (t.strong, t.weak, t.in_question, t.follow)]
+                     + [m.words for m in vocabulary.matters] + list(vocabulary.titles.values())
+                     + list(vocabulary.persons.values()) + [vocabulary.not_covered])
+            return not any(words_.any(thing) for words_ in lists)
+    return False
+
+
 def _topics(folded: str, details: QuestionFrame, office: bool, intent_topic: str | None,
-            context: bool, vocabulary: Vocabulary, question: bool = False, previous: str | None = None) -> tuple[str, ...]:
+            context: bool, vocabulary: Vocabulary, question: bool = False, previous: str | None = None,
+            expiring: bool = False) -> tuple[str, ...]:
     strong, _ = _strong_topics(folded, vocabulary, question)
     if strong and details.person:
         strong = _person_brought(strong, folded, vocabulary)
+    if expiring:
+        # "mein Titel läuft morgen ab, bin ich dann noch legal?", "my permit expires next week and I have
+        # no appointment yet, can I keep my job?": the Fiktionswirkung (and what it covers).
+        when = next((t for t in vocabulary.topics if t.when_expiring.any(folded, typos=False)), None)
+        if when is not None:
+            return (when.name, *(s for s in strong if s != when.name and s not in when.covers))
     before = next((t for t in vocabulary.topics if t.name == previous), None) if previous else None
     if strong and before and set(strong) <= set(before.follow_covers) and before.follow.any(folded):
         return (previous,)  # "auch Fotos vom Handy?" right after the uploads: files, not the biometric photo
@@ -180,6 +252,11 @@ def _topics(folded: str, details: QuestionFrame, office: bool, intent_topic: str
     if previous and any(t.name == previous and (t.follow.any(folded) or t.follow_nationality and details.nationality)
                         for t in vocabulary.topics):
         return (previous,)  # "so I can still go to my job?" after the Fiktionswirkung: asks on about it
+    if previous and details.purpose and (before and before.follow_purpose):
+        return (before.follow_purpose,)  # "auch für eine medizinische Behandlung?" after the purposes
+    covered = [t.name for t in vocabulary.topics if before and t.name in before.covers and t.follow.any(folded)]
+    if covered:
+        return tuple(covered[:1])  # "how many appointments ... and how do I book them?": the appointments the visits named
     found, by_question_word = [], []
     for topic in vocabulary.topics:
         weak = topic.weak.any(folded)
@@ -192,6 +269,13 @@ def _topics(folded: str, details: QuestionFrame, office: bool, intent_topic: str
     # "I need to extend my permit, how much will that be?": "need" beside another topic's own
     # word is the client's statement, not a second question.
     found = found or by_question_word
+    if found and _unknown_thing(folded, vocabulary):
+        return ()  # "what German level does my wife need?": not the documents; honestly not covered
+    if not found and previous and not details.has_details:
+        # "what replaced it?" after the old sticker, "how long will it take?" after the card's visits.
+        led = tuple(t.name for t in vocabulary.topics if previous in t.after and t.after_words.any(folded))
+        if led:
+            return led[:1]
     return _person_brought(tuple(found), folded, vocabulary, weak=True) if details.person else tuple(found)
 
 
@@ -231,16 +315,20 @@ def _without_phrases(folded: str, words) -> str:
 
 
 def read_clause(text: str, intent_topic: str | None, context: bool, vocabulary: Vocabulary,
-                question: bool = False, previous: str | None = None) -> Clause:
+                question: bool = False, previous: str | None = None, expiring: bool = False) -> Clause:
     folded = fold(text)
     details = read_details(text, vocabulary, short=True)
     office = vocabulary.office_words.any(folded)
     asked = _without_phrases(_without_matter_phrases(folded, vocabulary), vocabulary.same_topic)
     question = question or is_question(text, vocabulary)
-    topics = _topics(asked, details, office, intent_topic, context, vocabulary, question, previous)
+    topics = _topics(asked, details, office, intent_topic, context, vocabulary, question, previous,
+                     expiring or bool(details.expiring))
     # "Wie lange dauert es, bis die Karte fertig ist?": the card's topic answers how long.
     settled = {p for t in vocabulary.topics if t.name in topics for p in t.settles.phrases}
-    uncovered = any(p not in settled for p in vocabulary.not_covered.found(folded))
+    # "Can I speak English at my appointment?", "Spricht da jemand Englisch?": a language as what is
+    # asked about (content/questions.yml language_topic) is not published either.
+    uncovered = any(p not in settled for p in vocabulary.not_covered.found(folded)) or not topics and question and (
+        office or details.has_details) and _unknown_thing(asked, vocabulary) or language_as_topic(text)
     _, occasion = _strong_topics(asked, vocabulary, question)
     return Clause(text, folded, topics, details, uncovered, occasion, vocabulary.references.any(folded, typos=False))
 
@@ -251,6 +339,8 @@ def is_question(text: str, vocabulary: Vocabulary, anywhere: bool = False) -> bo
     words = strip_fillers(fold(text), vocabulary.fillers).split()
     if "?" in text or words and words[0] in vocabulary.question_words:
         return True
+    if anywhere and vocabulary.question_openers.any(fold(text), typos=False):
+        return True  # "mein Titel läuft ab was muss ich tun", "abholung ab welchem alter"
     parts = re.split(r"[,;:]| bzw\.? | und | and | but | aber ", text)[1:] if anywhere else []
     return any((words := strip_fillers(fold(part), vocabulary.fillers).split())
                and words[0] in vocabulary.question_words_anywhere for part in parts)
@@ -276,6 +366,18 @@ def language_switch(parse: Parse, vocabulary: Vocabulary) -> str | None:
     # Exact words: a typo of "in german" is "in Germany" (the regular expressions of bot/language.py read typos).
     listed = next((lang for lang, words in vocabulary.switch_language.items() if words.any(folded, typos=False)), None)
     return listed or requested_language(parse.text)
+
+
+def _without_switch(text: str, vocabulary: Vocabulary) -> str:
+    """The message without its clauses that only ask for a language ("English please. What do I
+    need?" -> "What do I need?"); a clause that also asks something stays ("auf Englisch bitte,
+    was kostet das?")."""
+    marked = split_marked(text, vocabulary)
+    kept = [(clause, asked) for clause, asked in marked
+            if not (language_switch(Parse(clause), vocabulary) and not read_clause(clause, None, False, vocabulary).topics)]
+    if len(kept) == len(marked):
+        return text
+    return " ".join(clause + ("?" if asked else ".") for clause, asked in kept)
 
 
 def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Command]:
@@ -307,15 +409,30 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
         marked = [(parse.text.strip(), "?" in parse.text)]
     texts = [text for text, _ in marked]
     asks = [asked or is_question(text, vocabulary) for text, asked in split_marked(parse.text, vocabulary, own=True)]
+    # "Was kostet es und wie lange dauert es, bis die Karte fertig ist?": in a message of several
+    # clauses, an office word in any of them makes the others' weak words questions of the office.
+    office = len(marked) > 1 and vocabulary.office_words.any(whole)
+    # "Meine Aufenthaltserlaubnis läuft in zwei Wochen ab. ...": the title expires soon (this message or the last question).
+    expiring = bool(previous and previous.expiring) or vocabulary.expiring.any(whole, typos=False) and not (
+        vocabulary.expired.any(whole, typos=False))
+    stated: str | None = None   # the topic a statement of this message named ("... eine Bestätigung bekommen.")
     for number, (text, asked) in enumerate(marked):
-        clause = read_clause(text, intent_topic, previous is not None or in_message is not None, vocabulary, asked,
-                             (in_message or previous).topic if (in_message or previous) else None)
+        listed = _listed_with(number, marked, vocabulary)
+        clause = read_clause(text, intent_topic, previous is not None or in_message is not None or office or bool(listed),
+                             vocabulary, asked, (in_message or previous).topic if (in_message or previous) else None,
+                             expiring)
+        if listed:
+            clause = replace(clause, details=listed)  # "Kosten und Unterlagen für eine Verlängerung?": both for it
         if clause.topics and _only_context(number, marked, asks, clause, vocabulary):
             # "Ich habe den Antrag übers Kontaktformular geschickt. Was bekomme ich als Nachweis?":
             # the statement says what the question is about; it asks nothing itself.
             in_message = (in_message or QuestionFrame()).follow(clause.details)
+            stated = clause.topics[-1]
             continue
-        topics = clause.topics
+        topics = _about_it(clause, stated or (previous.topic if previous else None), vocabulary)
+        if (expiring or clause.details.expiring) and "process" in topics:
+            # "my permit runs out next month, what now?": applying on time says the Fiktionswirkung too.
+            topics = tuple(t for t in topics if t not in vocabulary.expiring_process_covers)
         follows_up = previous is not None and previous.topic is not None and clause.details.has_details
         same = (previous is not None and previous.topic is not None and in_message is None and len(marked) == 1
                 and len(clause.folded.split()) <= 8 and vocabulary.same_topic.any(clause.folded, typos=False))
@@ -335,20 +452,38 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
         if restated:
             commands.append(NotCovered(previous))
             in_message = previous
+        elif (topics and not asked and in_message is not None and commands and isinstance(commands[-1], AskQuestion)
+              and topics == (commands[-1].frame.topic,) and clause.details.has_details
+              and not _names_topic(topics[0], clause.folded, vocabulary)):
+            # "Braucht meine Frau einen Titel? Sie ist Italienerin.": the statement completes the
+            # question before it (its topic came only from that question's follow words).
+            frame = commands[-1].frame.follow(clause.details)
+            commands[-1] = AskQuestion(frame)
+            in_message = previous = frame
         elif topics:
             base = in_message or (QuestionFrame(matter=_carried(previous, topics, vocabulary)) if previous else QuestionFrame())
             if clause.refers and previous is not None and in_message is None:
                 base = QuestionFrame(matter=previous.matter, title=previous.title, person=previous.person,
                                      age=previous.age, occasion=previous.topic)
-            details = clause.details if clause.details.has_details else QuestionFrame()
+            # Without a matter, title or person the clause still says whether the title expires
+            # soon and which purpose it asks about.
+            details = clause.details if clause.details.has_details else QuestionFrame(
+                expiring=clause.details.expiring, purpose=clause.details.purpose)
             if in_message is not None and _keeps(in_message.matter, details.matter, vocabulary):
                 details = replace(details, matter=None)  # "I'm on a visa. How much is the extension?"
+            if "titles" in topics:
+                details = replace(details, matter=None)  # "Does he need a residence permit?" names a title, not a matter
             frames = [_titled(_with_occasion(base.follow(replace(details, topic=topic)), clause.occasion or base.occasion),
                               named, vocabulary) for topic in topics]
+            if details.person and vocabulary.with_self.any(clause.folded, typos=False):
+                # "was zahle ich für mich und meine Tochter (8)?": the client's answer, then the other person's.
+                frames = [f for frame in frames
+                          for f in (replace(frame, person=None, age=None, nationality=None), frame)]
             if clause.uncovered or any(_unknown_fee(f, vocabulary) for f in frames):
                 commands.append(NotCovered(frames[0]))
             else:
-                commands += [AskQuestion(f) for f in frames]
+                # The same question in two clauses ("andere Nummern? da ist immer besetzt") is answered once.
+                commands += [AskQuestion(f) for f in frames if AskQuestion(f) not in commands]
             in_message = previous = frames[-1]
         elif clause.uncovered:
             frame = _titled((in_message or QuestionFrame()).follow(replace(clause.details, topic="not_covered")),
@@ -357,10 +492,14 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
                 commands.append(NotCovered(frame))  # "where is your office and when is it open?": said once
             in_message = frame
         elif follows_up and in_message is not None and not asked and isinstance(commands[-1:] and commands[-1], AskQuestion):
-            # "Muss mein Sohn mitkommen? Er ist 4": the statement completes the question before it.
-            frame = _titled(previous.follow(clause.details), named, vocabulary)
-            commands[-1] = NotCovered(frame) if _unknown_fee(frame, vocabulary) else AskQuestion(frame)
-            in_message = previous = frame
+            # "Muss mein Sohn mitkommen? Er ist 4": the statement completes the question before it, and
+            # every question of the message on the same person ("How much is it and what do I bring? I'm 16").
+            person = previous.person
+            for at, command in enumerate(commands):
+                if isinstance(command, AskQuestion) and command.frame.person == person:
+                    frame = _titled(command.frame.follow(clause.details), named, vocabulary)
+                    commands[at] = NotCovered(frame) if _unknown_fee(frame, vocabulary) else AskQuestion(frame)
+            in_message = previous = commands[-1].frame
         elif follows_up:
             frame = _titled(previous.follow(clause.details), named, vocabulary)
             if previous.occasion and vocabulary.doing.any(clause.folded, typos=False):
@@ -368,8 +507,11 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
                 frame = replace(frame, topic=previous.occasion, occasion=None)
             commands.append(NotCovered(frame) if _unknown_fee(frame, vocabulary) else AskQuestion(frame))
             in_message = previous = frame
-        elif clause.details.has_details:
-            in_message = (in_message or QuestionFrame()).follow(clause.details)
+        elif clause.details.has_details or clause.details.expiring:
+            details = clause.details
+            if in_message is not None and _keeps(in_message.matter, details.matter, vocabulary):
+                details = replace(details, matter=None)  # "I'm here on a visa and want to extend it"
+            in_message = (in_message or QuestionFrame()).follow(details)
         elif same:
             # "seit wann?", "why not just once?": asks on about the previous answer.
             commands.append(AskQuestion(previous))
@@ -386,13 +528,46 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
             in_message = previous
         elif clause.details.expired:
             in_message = (in_message or QuestionFrame()).follow(clause.details)  # "Mein Titel ist abgelaufen. ..."
-    return commands
+    commands = [replace(c, frame=_expiring(c.frame, vocabulary)) if isinstance(c, (AskQuestion, NotCovered)) else c
+                for c in commands]
+    # "what about my husband, does he have to come too?": two clauses asking the same, answered once.
+    return [c for number, c in enumerate(commands) if not (number and isinstance(c, AskQuestion) and c == commands[number - 1])]
+
+
+def _about_it(clause: Clause, named: str | None, vocabulary: Vocabulary) -> tuple[str, ...]:
+    """ "Was mache ich damit?", "what do I do with it?": a question of a topic with `about_it` words
+    asks about the thing the message's statement or the previous question named (the confirmation)."""
+    if len(clause.topics) != 1 or named is None or named in clause.topics or named == "not_covered":
+        return clause.topics
+    topic = _topic(clause.topics[0], vocabulary)
+    return (named,) if topic.about_it.any(clause.folded, typos=False) else clause.topics
+
+
+def _expiring(frame: QuestionFrame, vocabulary: Vocabulary) -> QuestionFrame:
+    """A title said to expire soon: a question on what to do then (or the Fiktionswirkung) is about
+    its extension (content/questions.yml `expiring`), so the answer offers that enquiry."""
+    held = vocabulary.matter(frame.matter)
+    if not frame.expiring or held is not None and held.carries or frame.topic not in vocabulary.expiring_topics:
+        return frame  # a matter named stays; an appointment is how, not what (`carries: false`)
+    return replace(frame, matter=vocabulary.expiring_matter)
 
 
 def _names_topic(name: str, folded: str, vocabulary: Vocabulary) -> bool:
     """Whether the clause names the topic in its own words (not only by a `follow` word)."""
     topic = _topic(name, vocabulary)
     return topic.strong.any(folded) or topic.weak.any(folded)
+
+
+def _listed_with(number: int, marked: list[tuple[str, bool]], vocabulary: Vocabulary) -> QuestionFrame | None:
+    """The details of the clause after this one when this one is only the first item of a list
+    (one or two words, no details of its own): "Gebühren und Unterlagen für die Verlängerung?"."""
+    if number + 1 >= len(marked):
+        return None
+    words = strip_fillers(fold(marked[number][0]), vocabulary.fillers).split()
+    if not 0 < len(words) < 3 or read_details(marked[number][0], vocabulary).has_details:
+        return None
+    later = read_details(marked[number + 1][0], vocabulary)
+    return later if later.has_details else None
 
 
 def _only_context(number: int, marked: list[tuple[str, bool]], asks: list[bool], clause: Clause,
@@ -431,6 +606,21 @@ def _matter_process(text: str, vocabulary: Vocabulary) -> list[Command]:
     return [AskQuestion(replace(details, topic="process"))]
 
 
+def _acted_matter(text: str, vocabulary: Vocabulary) -> bool:
+    """Whether the question names something to do about a matter ("Can I extend my tourist visa
+    here?"); a matter that `keeps` others counts only with one of their words ("a visa" alone is
+    no visa extension: "can my parents get a visa to visit?")."""
+    folded = fold(text)
+    matter = vocabulary.matter(read_details(text, vocabulary).matter)
+    if matter is None or not matter.carries:
+        return False
+    asked = strip_fillers(folded, vocabulary.fillers) + " "
+    if any(asked.startswith(w + " ") for w in vocabulary.specific_question_words):
+        return False  # "Wie viele Jahre ist eine Blaue Karte gültig?": not how it goes
+    kept = [vocabulary.matter(name) for name in matter.keeps]
+    return not kept or any(m is not None and m.words.any(folded) for m in kept)
+
+
 def _keeps(earlier: str | None, later: str | None, vocabulary: Vocabulary) -> bool:
     """Whether a matter named earlier in the message stays when a later clause names `later`
     (content/questions.yml `keeps`: the visa is what "the extension" extends)."""
@@ -444,6 +634,10 @@ def _titled(frame: QuestionFrame, named: set[str], vocabulary: Vocabulary) -> Qu
     a residence permit; a title from an earlier turn alone changes nothing."""
     if frame.title not in named or frame.matter is None:
         return frame
+    held = vocabulary.matter(frame.matter)
+    if held is not None and held.titles and frame.title not in held.titles and held.keeps:
+        # "what about a Blue Card?" after a national visa: the Blue Card is extended, not the visa.
+        return replace(frame, matter=held.keeps[0])
     matter = next((m for m in vocabulary.matters if frame.matter in m.keeps and frame.title in m.titles), None)
     return replace(frame, matter=matter.name) if matter else frame
 
@@ -478,6 +672,13 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
         return [Unclear(parse.intent)]  # a button: its intent is exact, the rules handle it
     commands: list[Command] = []
     switch = language_switch(parse, vocabulary)
+    if switch:
+        # "switch to German pls and do I need an appointment": the rest of the message is read as if
+        # the request were not there (a question, a wish to apply), after the switch.
+        parse = replace(parse, text=_without_switch(parse.text, vocabulary))
+        text = parse.text.strip()
+        if not text:
+            return [SwitchLanguage(switch)]
     asked = questions(parse, context, vocabulary)
     # The NLU's switch intent alone never outweighs a question ("Braucht sie einen Deutschkurs?").
     if switch or parse.intent == "switch_language" and parse.confidence >= CONFIDENT and not asked and not (
@@ -490,18 +691,38 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
     topic_concern = _topic_concern(frames)
     named = concern_of(read_details(text, vocabulary), vocabulary) or topic_concern or context.offered
     folded = fold(text)
-    asking = vocabulary.asking.any(folded, typos=False)
+    # "I would like to know ...", "telefonnumer fur termin": a question, not a wish to apply.
+    asking = vocabulary.asking.any(folded, typos=False) or (
+        vocabulary.asked_for.any(folded) and not re.search(r"\d", text))
+    # A question anywhere in the message ("... beantragt, wie ist der Stand?") is answered, never a request.
+    question = is_question(text, vocabulary, anywhere=True)
+    # "I lost my card, what should I do": the wish in its exact words, before the question, still applies.
     applying = not is_question(text, vocabulary) and not asking and (
-        wants_enquiry(parse, vocabulary) and (named or enquiry_intent)
-        or enquiry_intent and parse.confidence >= CONFIDENT and not is_question(text, vocabulary, anywhere=True)
+        wants_enquiry(parse, vocabulary) and (named or enquiry_intent) and (
+            not question or vocabulary.applying.any(folded, typos=False))
+        or not question and enquiry_intent and parse.confidence >= CONFIDENT
         or context.offered is not None and (parse.intent == "affirm" or not asked and accepts_offer(folded, vocabulary)))
     # "Ich möchte verlängern, können Sie das bitte aufnehmen?": a request in a question's words.
     applying = applying or not asked and bool(named) and wants_enquiry(parse, vocabulary) and (
         vocabulary.requesting.any(folded, typos=False))
-    if not asked and not applying and enquiry_intent and is_question(text, vocabulary):
+    # "I want to apply for my extension, can we do it right now?": a wish to apply with a question
+    # whether it can be done now or here (asking at most how it goes) is the request itself.
+    applying = applying or bool(named or enquiry_intent and parse.confidence >= CONFIDENT) and (
+        vocabulary.applying.any(folded) and vocabulary.right_now.any(folded, typos=False)
+        and all(isinstance(c, AskQuestion) and c.frame.topic == "process" for c in asked))
+    if question and not applying and vocabulary.out_of_scope.any(folded, typos=False):
+        # "how do I re-register my car in my new name?": another office's matter, whatever it names.
+        return commands + [OutOfScope()]
+    if not asked and not applying and enquiry_intent and question:
         # "I just moved. Do I have to tell you?": a question about a matter without a topic is
-        # answered with how it goes for that matter (and its enquiry offered), never the form.
+        # answered with how it goes for that matter (and its enquiry offered), never the form;
+        # without a matter the question is answered honestly ("is there another number?").
         asked = _matter_follow_up(parse, context, vocabulary) or _matter_process(text, vocabulary)
+        if not asked and folded.split()[:1] not in (["and"], ["und"]):  # a follow-up without a question before it: unclear
+            asked = [NotCovered(QuestionFrame(topic="not_covered")) if vocabulary.office_words.any(folded) else OutOfScope()]
+    if not asked and not applying and question and _acted_matter(text, vocabulary):
+        # Whatever the NLU read: a question about doing a matter is answered with how it goes (and offered).
+        asked = _matter_process(text, vocabulary)
     if applying:
         asked = []  # "Bitte einen Termin vereinbaren", "my visa expires soon, please extend": no question in it
     commands += asked
@@ -512,12 +733,23 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
         commands.append(StartEnquiry(concern or topic_concern or context.offered))
     if asked or applying:
         return commands
-    if vocabulary.office_words.any(folded) and is_question(text, vocabulary) and parse.intent not in (
-            "greet", "thank", "goodbye", "affirm", "deny", "bot_challenge", "insult"):
+    if vocabulary.office_words.any(folded) and is_question(text, vocabulary) and (parse.intent not in (
+            "greet", "thank", "goodbye", "affirm", "deny", "bot_challenge", "insult") or parse.confidence < CONFIDENT):
+        # An unsure "goodbye" for "were are the cards made" is a question with a typo, not a goodbye.
         return commands + [NotCovered(QuestionFrame(topic="not_covered"))]
     if parse.intent == "out_of_scope" and parse.confidence >= 0.4:
         return commands + [OutOfScope()]
     return commands + ([] if commands else [Unclear(parse.intent)])
+
+
+def answers_instead_of_adding(parse: Parse, context: Context, vocabulary: Vocabulary | None = None) -> bool:
+    """A message the NLU reads as an addition to a case that names no case and asks a question
+    ("my kids 8 and 10 come along"): answered, not explained how to add to a case. A message with
+    a case number never gets here (actions/follow_up.py)."""
+    vocabulary = vocabulary or load_vocabulary()
+    if vocabulary.case_words.any(fold(parse.text), typos=False):
+        return False
+    return any(isinstance(c, (AskQuestion, NotCovered)) for c in interpret(parse, context, vocabulary))
 
 
 def accepts_offer(folded: str, vocabulary: Vocabulary) -> bool:
@@ -590,15 +822,15 @@ def interpret_in_form(parse: Parse, context: Context, vocabulary: Vocabulary | N
         return [SetField(requested, text)]  # another button: its intent decides in the form
     folded = fold(text)
     moves = vocabulary.form_moves
-    if requested not in ("concern", "confirmed") and is_whole(moves["back"], folded, vocabulary.fillers):
-        return [GoBack()]
+    if requested not in ("concern", "confirmed") and _is_move("back", folded, vocabulary):
+        return [GoBack()]  # "wait, go one step back please", "Moment, einen Schritt zurück bitte"
     if requested not in ("concern", "confirmed") and is_whole(moves["skip_rest"], folded, vocabulary.fillers):
         return [SkipOptional()]  # "skip the rest": every optional question still open
     if requested != "confirmed" and is_whole(moves["puzzled"], folded, vocabulary.fillers):
         return [Puzzled()]
     if not reading.structured and (parse.intent in LEAVING_INTENTS and confident
-                              or is_whole(moves["cancel"], folded, vocabulary.fillers)):
-        return [CancelEnquiry()]
+                                   or _leaves(text, folded, requested, vocabulary)):
+        return [CancelEnquiry(call=mentions_calling(text, vocabulary))]
     if requested in ("", "concern", "confirmed"):
         return [SetField(requested, text)]
     correction = _correction(reading, requested, folded, vocabulary)
@@ -613,11 +845,38 @@ def interpret_in_form(parse: Parse, context: Context, vocabulary: Vocabulary | N
     # A correction of an earlier answer; asked for the message, a long description is the answer.
     if correction and not (requested == "message" and len(text) > 80):
         return [correction]
-    wants_skip = (parse.intent == "skip" and confident or is_whole(moves["skip"], folded, vocabulary.fillers)
-                  or reading.declines)
+    wants_skip = (parse.intent == "skip" and confident or _is_move("skip", folded, vocabulary) or reading.declines)
     if wants_skip and (reading.optional or not reading.valid):
         return [SkipField(requested)]  # a required field: the executor says why it is needed
     return [SetField(requested, text)]
+
+
+def _is_move(move: str, folded: str, vocabulary: Vocabulary) -> bool:
+    """The whole message is the move (content/questions.yml form_moves), or its words with only
+    politeness, "go", "one step" or hesitation beside them (form_moves `around`)."""
+    moves = vocabulary.form_moves
+    return is_whole(moves[move], folded, vocabulary.fillers) or is_made_of(
+        moves[move], moves["around"], folded, vocabulary.fillers)
+
+
+def _leaves(text: str, folded: str, requested: str, vocabulary: Vocabulary) -> bool:
+    """A wish to leave the enquiry: a cancel move ("forget it, I'll just call you": the cancel
+    words with calling words beside them), or, in a message that is no question, words that
+    say the client would rather call or stop (form_moves `leaving`; not inside a long message)."""
+    moves = vocabulary.form_moves
+    beside = Words(moves["around"].phrases + moves["calling"].phrases + moves["leaving"].phrases)
+    if is_whole(moves["cancel"], folded, vocabulary.fillers) or is_made_of(
+            Words(moves["cancel"].phrases + moves["leaving"].phrases), beside, folded, vocabulary.fillers):
+        return True
+    if requested == "message" and len(folded.split()) > 8:
+        return False  # the client's own description may say anything
+    return moves["leaving"].any(folded, typos=False) and not is_question(text, vocabulary)
+
+
+def mentions_calling(text: str, vocabulary: Vocabulary | None = None) -> bool:
+    """Whether a typed message says the client would call (form_moves `calling`); buttons never do."""
+    vocabulary = vocabulary or load_vocabulary()
+    return not text.startswith("/") and vocabulary.form_moves["calling"].any(fold(text), typos=False)
 
 
 def _correction(reading: FormReading, requested: str, folded: str, vocabulary: Vocabulary) -> CorrectField | None:

@@ -19,20 +19,10 @@ from typing import Any
 import yaml
 
 from bot.config import CONTENT_DIR
+from bot.folding import fold  # noqa: F401  (the model's modules import it from here)
 
 QUESTIONS_PATH = CONTENT_DIR / "questions.yml"
-_FOLDS = (("ä", "a"), ("ö", "o"), ("ü", "u"), ("ae", "a"), ("oe", "o"), ("ue", "u"), ("ß", "ss"),
-          ("’", "'"), ("é", "e"), ("è", "e"))
-_TOKEN = re.compile(r"[a-z0-9'*]+")
 GAP = " ... "   # between the parts of a phrase that may stand apart
-
-
-def fold(text: str) -> str:
-    """Lower case, umlauts folded, punctuation turned into spaces, single spaces."""
-    text = text.lower()
-    for source, target in _FOLDS:
-        text = text.replace(source, target)
-    return " ".join(_TOKEN.findall(text))
 
 
 def _distance(a: str, b: str, limit: int) -> int:
@@ -52,11 +42,17 @@ def _distance(a: str, b: str, limit: int) -> int:
     return previous[-1]
 
 
+MEMO_SIZE = 256  # texts remembered per word list (a message's parts, a few messages)
+
+
 @dataclass(frozen=True)
 class Words:
     """A list of words or phrases, matched against folded text."""
 
     phrases: tuple[str, ...]
+    # The model asks the same list about the same text many times per message (141 lookups,
+    # 48 distinct, for a general question): each answer is remembered (not part of equality).
+    _memo: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     @classmethod
     def of(cls, raw: Any) -> "Words":
@@ -64,8 +60,18 @@ class Words:
 
     def found(self, folded: str, typos: bool = True) -> list[str]:
         """The phrases that occur in the folded text, in list order (typos: one-letter slips count)."""
+        key = (folded, typos)
+        hits = self._memo.get(key)
+        if hits is None:
+            if len(self._memo) >= MEMO_SIZE:
+                self._memo.clear()
+            hits = self._memo[key] = tuple(self._found(folded, typos))
+        return list(hits)
+
+    def _found(self, folded: str, typos: bool) -> list[str]:
         tokens = folded.split()
         padded = f" {folded} "
+        initials = {t[0] for t in tokens}
         hits = []
         for phrase in self.phrases:
             if GAP in phrase:
@@ -75,6 +81,8 @@ class Words:
                 stem = phrase[:-1]
                 if any(t.startswith(stem) for t in tokens) if " " not in stem else f" {stem}" in padded:
                     hits.append(phrase)
+            elif phrase and phrase[0] not in initials:
+                continue  # a word or phrase, also with a slip, starts with the letter a token starts with
             elif " " in phrase:
                 if f" {phrase} " in padded or typos and _phrase_typo_hit(phrase.split(), tokens):
                     hits.append(phrase)
@@ -114,19 +122,29 @@ def _word_hit(word: str, token: str, typos: bool) -> bool:
 def _phrase_typo_hit(words: list[str], tokens: list[str]) -> bool:
     """The phrase's words in a row, each the same or (5+ letters) with a typo ("in persn", "pick upp")."""
     n = len(words)
-    return any(all(t == w or len(w) >= 5 and _typo_hit(w, [t]) for w, t in zip(words, tokens[i:i + n]))
-               for i in range(len(tokens) - n + 1))
+    for i in range(len(tokens) - n + 1):
+        for w, t in zip(words, tokens[i:i + n]):
+            if t != w and not (len(w) >= 5 and _typo_match(w, t)):
+                break
+        else:
+            return True
+    return False
 
 
 def _typo_hit(word: str, tokens: list[str]) -> bool:
+    return any(_typo_match(word, token) for token in tokens)
+
+
+@lru_cache(maxsize=65536)
+def _typo_match(word: str, t: str) -> bool:
+    """Whether the token is the word with a slip (the pairs recur across lists and messages)."""
     if len(word) == 5:
         # Only a vowel dropped inside ("brng" = "bring"; "june" is no "junge").
-        return any(len(t) == 4 and any(word[:i] + word[i + 1:] == t for i in range(1, 4) if word[i] in "aeiou")
-                   for t in tokens)
+        return len(t) == 4 and any(word[:i] + word[i + 1:] == t for i in range(1, 4) if word[i] in "aeiou")
     if len(word) < 6:
         return False
     limit = 2 if len(word) >= 10 else 1
-    return any(len(t) >= 5 and t[0] == word[0] and _distance(t, word, limit) <= limit for t in tokens)
+    return len(t) >= 5 and t[0] == word[0] and _distance(t, word, limit) <= limit
 
 
 @dataclass(frozen=True)
@@ -144,6 +162,12 @@ class Topic:
     settles: Words = Words(())       # not-covered words this topic's answer does answer ("wie lange dauert" for the card)
     follow_nationality: bool = False  # a nationality right after a question on this topic asks on about it
     follow_covers: tuple[str, ...] = ()  # topics whose strong words its follow words outweigh right after it
+    after: tuple[str, ...] = ()       # topics right after which its `after_words` ask about this topic
+    after_words: Words = Words(())    # "what replaced it?" after the old sticker: the eAT
+    when_expiring: Words = Words(())  # words that ask about this topic when the title is said to expire soon
+    about_it: Words = Words(())       # "what do I do with it?": asks about the thing the message or the previous question named
+    follow_purpose: str | None = None  # a purpose named right after a question on this topic asks that topic
+    matter_offer: bool = True         # whether a matter named with it offers that matter's enquiry
 
 
 @dataclass(frozen=True)
@@ -175,6 +199,9 @@ class Vocabulary:
     form_moves: dict[str, Words] = field(default_factory=dict)  # back, puzzled, skip, cancel: whole messages
     asking: Words = Words(())          # "I would like to know ...": a wish to apply becomes a question
     requesting: Words = Words(())      # "können Sie das aufnehmen?": a question becomes a request
+    asked_for: Words = Words(())       # "telefonnummer": information asked for, never applied for
+    case_words: Words = Words(())      # "Vorgang", "nachreichen": an existing case or adding to it
+    right_now: Words = Words(())       # "can we do it right now?": with a wish to apply, the enquiry starts
     accepting: Words = Words(())       # "ja, bitte abschicken": yes to the enquiry just offered
     doing: Words = Words(())           # "kann das mein Sohn machen?": a person doing what the question was for
     declining: Words = Words(())       # "nein", "not yet": no yes to it after all
@@ -183,6 +210,18 @@ class Vocabulary:
     question_words_anywhere: frozenset[str] = frozenset()  # wh-words: a later part starting with one is a question
     expired: Words = Words(())         # "schon abgelaufen", "too late": the title has already expired
     expired_answered: tuple[str, ...] = ()  # topics whose answer says what applies then
+    expiring: Words = Words(())        # "läuft in zwei Wochen ab", "expires tomorrow": the title expires soon
+    expiring_matter: str | None = None  # the matter a question about what to do then is about (its extension)
+    expiring_topics: tuple[str, ...] = ()  # the topics whose question is then about that matter
+    expiring_process_covers: tuple[str, ...] = ()  # topics the answer on what to do then also answers
+    purposes: dict[str, Words] = field(default_factory=dict)  # purposes of a residence permit, by id
+    counted: frozenset[str] = frozenset()  # "2 Kinder": a number before these words counts people
+    specific_question_words: tuple[str, ...] = ()  # "wie viele", "when": a question the process does not answer
+    question_openers: Words = Words(())  # "was muss ich", "ab welchem": a question anywhere in the message
+    with_self: Words = Words(())       # "für mich und meine Tochter": the client and another person, one question
+    which_words: frozenset[str] = frozenset()  # "welches", "what": the word after them is the thing asked for
+    not_things: frozenset[str] = frozenset()   # words after a which-word that name no thing ("what do", "was genau")
+    out_of_scope: Words = Words(())    # "auto ummelden", "car": a question about another office's matter
 
     def matter(self, name: str | None) -> Matter | None:
         """The matter called `name`, if there is one."""
@@ -196,7 +235,9 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
                            Words.of(t.get("weak_in_question")), Words.of(t.get("follow")),
                            Words.of(t.get("person_object")), Words.of(t.get("things")), Words.of(t.get("needing")),
                            Words.of(t.get("in_question")), Words.of(t.get("settles")), bool(t.get("follow_nationality")),
-                           tuple(t.get("follow_covers") or ()))
+                           tuple(t.get("follow_covers") or ()), tuple(t.get("after") or ()),
+                           Words.of(t.get("after_words")), Words.of(t.get("when_expiring")), Words.of(t.get("about_it")),
+                           t.get("follow_purpose"), bool(t.get("matter_offer", True)))
                      for name, t in data["topics"].items()),
         matters=tuple(Matter(name, Words.of(m["words"]), m.get("concern"), m.get("fee"), tuple(m.get("keeps") or ()),
                              bool(m.get("carries", True)), tuple(m.get("titles") or ()))
@@ -215,6 +256,9 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
         form_moves={k: Words.of(v) for k, v in data["form_moves"].items()},
         asking=Words.of(data["asking"]),
         requesting=Words.of(data["requesting"]),
+        asked_for=Words.of(data.get("asked_for") or ()),
+        case_words=Words.of(data.get("case_words") or ()),
+        right_now=Words.of(data.get("right_now") or ()),
         accepting=Words.of(data.get("accepting") or ()),
         doing=Words.of(data.get("doing") or ()),
         declining=Words.of(data.get("declining") or ()),
@@ -223,6 +267,18 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
         question_words_anywhere=frozenset(fold(w) for w in data["question_words_anywhere"]),
         expired=Words.of((data.get("expired") or {}).get("words")),
         expired_answered=tuple((data.get("expired") or {}).get("answered_for") or ()),
+        expiring=Words.of((data.get("expiring") or {}).get("words")),
+        expiring_matter=(data.get("expiring") or {}).get("matter"),
+        expiring_topics=tuple((data.get("expiring") or {}).get("for_topics") or ()),
+        expiring_process_covers=tuple((data.get("expiring") or {}).get("process_covers") or ()),
+        purposes={k: Words.of(v) for k, v in (data.get("purposes") or {}).items()},
+        counted=frozenset(fold(w) for w in data.get("counted") or ()),
+        specific_question_words=tuple(fold(w) for w in data.get("specific_question_words") or ()),
+        question_openers=Words.of(data.get("question_openers")),
+        with_self=Words.of(data.get("with_self")),
+        which_words=frozenset(fold(w) for w in (data.get("asked_things") or {}).get("which_words") or ()),
+        not_things=frozenset(fold(w) for w in (data.get("asked_things") or {}).get("not_things") or ()),
+        out_of_scope=Words.of(data.get("out_of_scope")),
     )
 
 
@@ -247,12 +303,35 @@ def is_whole(words: Words, folded: str, fillers: frozenset[str] = frozenset()) -
         " " not in p and not p.endswith("*") and _typo_hit(p, [rest]) for p in words.phrases)
 
 
-def without_occasions(folded: str, occasions: tuple[str, ...]) -> str:
+def is_made_of(words: Words, around: Words, folded: str, fillers: frozenset[str] = frozenset()) -> bool:
+    """Whether the message is one of the phrases with only words of `around` or fillers beside it
+    ("wait go one step back please": "one step back" with "wait", "go", "please"); the phrases'
+    words of 6+ letters also with one typo."""
+    tokens = folded.split()
+    covered = [False] * len(tokens)
+    for phrase in words.phrases:
+        if not phrase or GAP in phrase or phrase.endswith("*"):
+            continue
+        parts = phrase.split()
+        for i in range(len(tokens) - len(parts) + 1):
+            if all(t == w or len(w) >= 6 and _typo_hit(w, [t]) for w, t in zip(parts, tokens[i:i + len(parts)])):
+                covered[i:i + len(parts)] = [True] * len(parts)
+    if not any(covered):
+        return False
+    beside = {w for phrase in around.phrases for w in phrase.split()} | {w for f in fillers for w in f.split()}
+    return all(hit or token in beside for token, hit in zip(tokens, covered))
+
+
+def without_occasions(folded: str, occasions: tuple[str, ...], modifiers: Words | None = None) -> str:
     """The folded text without occasion phrases and the word after them:
-    "what do i need to bring for my appointment" -> "what do i need to bring"."""
+    "what do i need to bring for my appointment" -> "what do i need to bring"; after a word of
+    `modifiers` (a matter's) also the next one ("to my extension appointment")."""
     if not occasions:
         return folded
     pattern = r"\b(?:" + "|".join(re.escape(o) for o in sorted(occasions, key=len, reverse=True)) + r") [a-z0-9']+"
+    if modifiers is not None:
+        folded = re.sub(pattern + r" ([a-z0-9']+)", lambda m: " " if modifiers.any(m.group(0).split()[-2]) else m.group(0),
+                        folded)
     return " ".join(re.sub(pattern, " ", folded).split())
 
 

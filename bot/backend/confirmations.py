@@ -15,6 +15,7 @@ from bot.backend.security import hash_secret, new_download_token, new_verificati
 from bot.confirmation.fiktion import decide_fiktionswirkung
 from bot.confirmation.pdf import ConfirmationData, render_confirmation
 from bot.confirmation.signing import ConfirmationSigner
+from bot.fields import load_registry
 from bot.models import TitleKind
 
 
@@ -53,10 +54,8 @@ def document_data(ctx: BackendContext, session: Session, case: Case, confirmatio
         unit=ctx.routing.client_unit_label(case.unit, case.language, case.principal_case_number),
         received_at=case.received_at,
         language=case.language,
-        given_names=case.given_names,
-        family_name=case.family_name,
-        date_of_birth=case.date_of_birth,
-        nationality=case.nationality,
+        # Only what the confirmation prints (content/fields.yml `confirmation:`) goes to the renderer.
+        particulars={spec.id: getattr(case, spec.case.column) for spec in load_registry().on_confirmation()},
         concern_label_de=concern.label("de"),
         concern_label_en=concern.label("en"),
         attachments=[(u.filename, u.sha256) for u in _attachments(session, case)],

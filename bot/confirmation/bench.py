@@ -7,7 +7,7 @@ import time
 from datetime import date, datetime, timezone
 
 from bot.confirmation.fiktion import FiktionDecision
-from bot.confirmation.pdf import ConfirmationData, render_confirmation
+from bot.confirmation.pdf import ConfirmationData, particulars_apart, render_confirmation
 
 
 def sample_data(**overrides: object) -> ConfirmationData:
@@ -23,7 +23,7 @@ def sample_data(**overrides: object) -> ConfirmationData:
         fiktion=FiktionDecision(True, "applies"), title_kind="residence_permit", title_expiry=date(2026, 4, 30),
     )
     values.update(overrides)
-    return ConfirmationData(**values)
+    return ConfirmationData(**particulars_apart(values))
 
 
 def bench_render(n: int = 50) -> dict:

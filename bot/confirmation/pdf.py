@@ -10,8 +10,9 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timezone
+from typing import Any
 
 import segno
 from fpdf import FPDF
@@ -23,6 +24,7 @@ from bot.confirmation.fiktion import OFFICE_TZ, FiktionDecision
 from bot.confirmation.font_cache import add_cached_font, reduce_fonts_for_output
 from bot.confirmation.fonts import FONT_FILES, drawable, find_font, needs_shaping
 from bot.confirmation.texts import LANGUAGES, country_name, format_date, text
+from bot.fields import KINDS, FieldSpec, load_registry
 
 MARGIN = 20.0  # mm, left/right/bottom
 TOP = 16.0
@@ -40,10 +42,9 @@ class ConfirmationData:
     unit: str
     received_at: datetime  # timezone-aware
     language: str  # "de" | "en": the conversation's language, printed first
-    given_names: str
-    family_name: str
-    date_of_birth: date
-    nationality: str  # ISO 3166 alpha-3; XXA stateless, XXX unknown
+    # The values of the fields printed (content/fields.yml `confirmation:`) by field id, as
+    # their case columns hold them (a nationality as ISO 3166 alpha-3; XXA stateless, XXX unknown).
+    particulars: dict[str, Any]
     concern_label_de: str
     concern_label_en: str
     attachments: list[tuple[str, str]]  # (filename, sha256)
@@ -52,6 +53,16 @@ class ConfirmationData:
     fiktion: FiktionDecision
     title_kind: str | None = None
     title_expiry: date | None = None
+
+
+def particulars_apart(values: dict[str, Any]) -> dict[str, Any]:
+    """ConfirmationData's keywords with the fields' values (given_names=...) gathered into
+    ``particulars`` (sample data and tests written field by field)."""
+    own = {f.name for f in fields(ConfirmationData)}  # the title held and its expiry: the statement's facts
+    ids = {spec.id for spec in load_registry().fields} - own
+    rest = {key: value for key, value in values.items() if key not in ids}
+    return {**rest, "particulars": {**rest.get("particulars", {}),
+                                    **{key: value for key, value in values.items() if key in ids}}}
 
 
 @dataclass(frozen=True)
@@ -227,22 +238,34 @@ class _Renderer:
         local = d.received_at.astimezone(OFFICE_TZ)
         received = text("values.received_at", first, date=format_date(local.date(), first),
                         time=local.strftime("%H:%M"))
-        nat = _unique(country_name(d.nationality, first), country_name(d.nationality, second))
         concern = {"de": drawable(d.concern_label_de), "en": drawable(d.concern_label_en)}
         rows = [
             ("case_number", d.case_number, True),
             ("unit", drawable(d.unit), False),
             ("received_at", received, False),
-            ("family_name", drawable(d.family_name), True),
-            ("given_names", drawable(d.given_names), True),
-            ("date_of_birth", format_date(d.date_of_birth, first), False),
-            ("nationality", f"{nat} ({d.nationality.upper()})", False),
-            ("concern", "\n".join(_unique_list(concern[first], concern[second])), False),
         ]
+        for spec in load_registry().on_confirmation():  # content/fields.yml `confirmation:`
+            value = d.particulars.get(spec.id)
+            if value not in (None, ""):
+                rows.append((spec.id, self._particular(spec, value), KINDS[spec.kind].person_name))
+        rows.append(("concern", "\n".join(_unique_list(concern[first], concern[second])), False))
         titles = [t for t in (_title_with_expiry(d, lang) for lang in self.langs) if t]
         if titles:
             rows.append(("title", "\n".join(_unique_list(*titles)), False))
         return rows
+
+    def _particular(self, spec: FieldSpec, value: Any) -> str:
+        """A field's value as printed, by its case type (content/fields.yml `case: {type}`)."""
+        first, second = self.langs
+        kind = spec.case.type
+        if kind == "date":
+            return format_date(value if isinstance(value, date) else date.fromisoformat(str(value)), first)
+        if kind == "country":
+            return f"{_unique(country_name(value, first), country_name(value, second))} ({str(value).upper()})"
+        if kind == "title_kind":
+            titles = (load_catalogue().title_label(str(_kind_value(value)), lang) for lang in self.langs)
+            return "\n".join(_unique_list(*titles))
+        return drawable(str(value))
 
     def _fields(self) -> None:
         pdf = self.pdf

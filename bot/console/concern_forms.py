@@ -17,6 +17,7 @@ from ruamel.yaml.comments import CommentedSeq
 from bot.console.changes import Edit
 from bot.console.editing import EditError
 from bot.console.yamlfiles import NotFlowList, YamlDocument, set_flow_lists
+from bot.fields import load_registry
 from bot.staffcheck.project import LANGUAGES
 
 CONCERNS = "content/concerns.yml"
@@ -118,8 +119,9 @@ def set_concern(project: Path, concern: str, names: dict[str, str], unit_family:
     for fid in sorted(case_fields()):
         if asks.get(fid) != REQUIRED:
             raise EditError(f"field_{fid}", "concern_field_needed", field=fid)
-    if asks.get("purpose", NOT_ASKED) != NOT_ASKED and not entry.get("purposes"):
-        raise EditError("field_purpose", "concern_purpose_without_purposes")
+    for fid in (spec.id for spec in load_registry().fields if spec.kind == "purpose"):  # chosen from the purposes
+        if asks.get(fid, NOT_ASKED) != NOT_ASKED and not entry.get("purposes"):
+            raise EditError(f"field_{fid}", "concern_purpose_without_purposes")
     before = [str(f) for f in entry.get("fields") or []]
     order = [f for f in before if f in asks] + [f for f in known if f not in before]  # new fields are asked last
     fields = [f for f in order if asks.get(f, NOT_ASKED) != NOT_ASKED]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import collections
 import difflib
+import functools
 import io
 from pathlib import Path
 from typing import Any
@@ -43,34 +44,40 @@ def _dump(yaml: YAML, data: Any) -> str:
     return out.getvalue()
 
 
+@functools.lru_cache(maxsize=64)
+def _layout(text: str) -> tuple[tuple[int, int, int], int, str]:
+    """The style and width whose rendering of the file differs from it in the fewest lines,
+    and that rendering (the base the edits are diffed against).
+
+    The same text always gives the same answer; a page reads the same files several times
+    and each try is a full ruamel load and dump, so the answer is kept per text.
+    """
+    best, best_cost = None, None
+    lines = collections.Counter(text.splitlines())
+    for style in STYLES:
+        for width in WIDTHS:
+            yaml = _yaml(style, width)
+            rendered = _dump(yaml, yaml.load(text))
+            if rendered == text:
+                return style, width, rendered
+            cost = sum((lines - collections.Counter(rendered.splitlines())).values())  # lines it would alter
+            if best_cost is None or cost < best_cost:
+                best, best_cost = (style, width, rendered), cost
+    return best
+
+
 class YamlDocument:
     """One YAML file loaded for editing; ``text()`` gives the edited file with minimal changes."""
 
     def __init__(self, text: str) -> None:
         self.original = text
-        self.yaml = self._best_yaml(text)
+        style, width, self.base = _layout(text)
+        self.yaml = _yaml(style, width)
         self.data = self.yaml.load(text)
-        self.base = _dump(self.yaml, self.yaml.load(text))
 
     @classmethod
     def read(cls, path: Path) -> YamlDocument:
         return cls(path.read_text(encoding="utf-8"))
-
-    @staticmethod
-    def _best_yaml(text: str) -> YAML:
-        """The style whose rendering of the file differs from it in the fewest lines."""
-        best, best_cost = None, None
-        lines = collections.Counter(text.splitlines())
-        for style in STYLES:
-            for width in WIDTHS:
-                yaml = _yaml(style, width)
-                rendered = _dump(yaml, yaml.load(text))
-                if rendered == text:
-                    return yaml
-                cost = sum((lines - collections.Counter(rendered.splitlines())).values())  # lines it would alter
-                if best_cost is None or cost < best_cost:
-                    best, best_cost = yaml, cost
-        return best
 
     def text(self) -> str:
         """The file after the edit: the original with only the edited lines replaced."""

@@ -8,6 +8,7 @@ handled strictly one after another, so answers never overtake each other.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import re
 import time
@@ -15,7 +16,7 @@ import unicodedata
 from collections import defaultdict
 from typing import Any
 
-import httpx
+import aiohttp
 
 from bot.ops.logs import METADATA_KEY, request_id
 from bot.ops.metrics import CHANNELS, TURN_SECONDS, TURNS, one_of
@@ -57,17 +58,33 @@ def is_reserved(text: str) -> bool:
 
 
 class ConversationCore:
+    """Forwards turns to Rasa's REST channel over one kept aiohttp session.
+
+    aiohttp, not httpx: this is the gateway's work on every turn, and httpx (pure-Python
+    h11, anyio cancel scopes, and httpcore retrying ``import sniffio`` -- not installed --
+    for every lock it sets up, a search of sys.path each time) was most of the gateway's
+    own CPU per turn under 20 concurrent conversations (py-spy, docs/BENCHMARKS.md).
+    """
+
     def __init__(self, rasa_url: str, timeout_s: float = 30.0, rasa_token: str = "") -> None:
+        self._url = f"{rasa_url.rstrip('/')}/webhooks/rest/webhook"
         # Rasa's REST channel answers only the holder of INTAKE_RASA_TOKEN (bot/rasa_channel.py).
-        headers = {RASA_TOKEN_HEADER: rasa_token} if rasa_token else {}
-        self._client = httpx.AsyncClient(base_url=rasa_url, timeout=httpx.Timeout(timeout_s, connect=3.0),
-                                         headers=headers)
+        self._headers = {RASA_TOKEN_HEADER: rasa_token} if rasa_token else {}
+        self._timeout = aiohttp.ClientTimeout(total=timeout_s, connect=3.0)
+        self._session: aiohttp.ClientSession | None = None
         # One lock per conversation, dropped when nobody waits on it any more.
         self._locks: dict[str, asyncio.Lock] = {}
         self._waiting: defaultdict[str, int] = defaultdict(int)
 
+    def _client(self) -> aiohttp.ClientSession:
+        """The kept session (made in the running event loop on first use)."""
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(headers=self._headers, timeout=self._timeout)
+        return self._session
+
     async def close(self) -> None:
-        await self._client.aclose()
+        if self._session is not None:
+            await self._session.close()
 
     async def send(self, sender: str, text: str, metadata: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """One turn: the client's message in, the assistant's messages out (Rasa REST shape)."""
@@ -77,13 +94,14 @@ class ConversationCore:
         try:
             async with lock:
                 started = time.perf_counter()
-                response = await self._client.post(
-                    "/webhooks/rest/webhook",
-                    json={"sender": sender, "message": text, "metadata": with_request_id(metadata)},
-                )
+                async with self._client().post(
+                    self._url, json={"sender": sender, "message": text, "metadata": with_request_id(metadata)},
+                ) as response:
+                    status = response.status
+                    body = await response.read()
                 seconds = time.perf_counter() - started
                 TURN_SECONDS.labels(channel).observe(seconds)
-        except httpx.HTTPError as exc:
+        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
             TURNS.labels(channel, "unavailable").inc()
             raise AssistantUnavailable(type(exc).__name__) from exc
         finally:
@@ -91,8 +109,8 @@ class ConversationCore:
             if self._waiting[sender] == 0:
                 del self._waiting[sender]
                 self._locks.pop(sender, None)
-        TURNS.labels(channel, "answered" if response.status_code < 400 else "failed").inc()
-        log.info("turn channel=%s rasa=%d %.0fms", channel, response.status_code, seconds * 1000)
-        if response.status_code >= 400:
-            raise AssistantUnavailable(f"HTTP {response.status_code}")
-        return response.json()
+        TURNS.labels(channel, "answered" if status < 400 else "failed").inc()
+        log.info("turn channel=%s rasa=%d %.0fms", channel, status, seconds * 1000)
+        if status >= 400:
+            raise AssistantUnavailable(f"HTTP {status}")
+        return json.loads(body)

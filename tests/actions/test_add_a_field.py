@@ -155,11 +155,17 @@ def test_the_staff_check_names_the_new_field_until_the_domain_is_regenerated(pro
     assert "2 of 2 checks passed" in _check(project)
 
 
-def test_form_summary_submission_and_pdf_pick_the_new_field_up(project):
+@pytest.fixture(scope="module")
+def found(project) -> dict:
+    """What PROBE finds in the copy with the two entries, its domain regenerated (one run serves
+    the two tests below: the copy is the same for both)."""
     assert _run(project, "-m", "bot.fields", "--write").returncode == 0
     probe = _run(project, "-c", PROBE)
     assert probe.returncode == 0, probe.stderr[-3000:]
-    found = json.loads(probe.stdout.strip().splitlines()[-1])
+    return json.loads(probe.stdout.strip().splitlines()[-1])
+
+
+def test_form_summary_submission_and_pdf_pick_the_new_field_up(found):
     assert found["asked_next"] == "employer"                      # the form asks it where the concern lists it
     assert found["invalid"] == ["utter_invalid_employer"]          # its validation and its explanation
     assert found["stored"] == "Muster GmbH" and found["then_asked"] == "message"
@@ -171,11 +177,7 @@ def test_form_summary_submission_and_pdf_pick_the_new_field_up(project):
     assert found["pdf_label"] == "Employer"
 
 
-def test_a_conditional_field_is_asked_only_when_its_condition_holds(project):
-    assert _run(project, "-m", "bot.fields", "--write").returncode == 0
-    probe = _run(project, "-c", PROBE)
-    assert probe.returncode == 0, probe.stderr[-3000:]
-    found = json.loads(probe.stdout.strip().splitlines()[-1])
+def test_a_conditional_field_is_asked_only_when_its_condition_holds(found):
     assert not found["conditional_for_study"] and found["then_asked"] == "message"  # study: passed over
     assert found["conditional_for_family"] and found["family_then_asked"] == "family_member"  # family: asked
     assert found["family_answered"] == "Emre Yılmaz"
@@ -233,3 +235,158 @@ def test_a_case_column_changed_without_a_migration_is_refused_by_the_check(proje
         fields_path.write_text(original, encoding="utf-8")
     assert ("(field 'phone'): is sent as case column 'phone', which needs VARCHAR(40) NOT NULL; "
             "the backend's migrations create VARCHAR(30)") in report
+
+
+# --- a field with a case column of its own: the one entry, and the migration the check names ---
+
+OCCUPATION = {
+    "kind": "text",
+    "validation": {"min_length": 2, "max_length": 100},
+    "invalid_text": {"de": "Bitte nennen Sie Ihren Beruf.", "en": "Please give your occupation."},
+    "label": {"de": "Ausgeübter Beruf", "en": "Occupation held"},
+    "ask": {"de": "Welchen Beruf üben Sie aus?", "en": "What is your occupation?"},
+    "words": ["beruf", "occupation"],
+    "confirmation": 5,
+    "case": {"column": "occupation", "max_length": 100},
+}
+# What the staff check asks a developer for, and nothing else.
+MIGRATION = '''"""The occupation of a case (content/fields.yml).
+
+Revision ID: 0099
+Revises: {head}
+"""
+
+from alembic import op
+import sqlalchemy as sa
+
+revision = "0099"
+down_revision = "{head}"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.add_column("cases", sa.Column("occupation", sa.String(length=100), nullable=True))
+
+
+def downgrade() -> None:
+    op.drop_column("cases", "occupation")
+'''
+
+# Runs inside the copy: the form, the summary, the submission, then the real backend (SQLite) with
+# the submission it built, the staff API's case, the console's case page rows and the PDF's text.
+BACKEND_PROBE = r'''
+import asyncio, io, json, sys, time
+sys.path.insert(0, "tests/actions")
+from fastapi.testclient import TestClient
+from pypdf import PdfReader
+from rasa_sdk import Tracker
+from form_harness import EXTENSION_DONE, run_form
+from actions.enquiry_form import summary_text
+from actions.submission import build_submission
+from bot.backend.app import create_app
+from bot.config import Settings
+from bot.console.pages.inbox import case_fields
+
+done = {k: v for k, v in EXTENSION_DONE.items() if k != "message"}
+asked = run_form({**done, "phone": None, "requested_slot": "phone"}, "0170 1234567").requested
+answered = run_form({**done, "requested_slot": "occupation"}, "Bäckerin")
+slots = {**done, **answered.slots, "message": "Bitte verlängern."}
+tracker = Tracker(sender_id="probe-conversation", slots={**slots, "language": "en", "submission_id": "abcdef123456"},
+                  latest_message={"text": "yes", "intent": {"name": "affirm", "confidence": 1.0}, "metadata": {}},
+                  events=[], paused=False, followup_action=None, active_loop={}, latest_action_name="action_listen")
+submission = build_submission(tracker, [])
+internal = {"X-Internal-Token": "probe-internal-token-0123456789"}
+tokens = {unit: f"staff-{unit}-" + "x" * 24 for unit in ("A1", "A2", "B1", "B2", "B3", "B4", "B5", "E1", "E5")}
+settings = Settings(var_dir=sys.argv[1], backend_database_url=f"sqlite:///{sys.argv[1]}/backend.sqlite3",
+                    internal_token=internal["X-Internal-Token"], staff_tokens=json.dumps(tokens),
+                    verify_url="https://lea.example/verify")
+with TestClient(create_app(settings)) as client:
+    receipt = client.post("/internal/cases", json=submission.model_dump(mode="json"), headers=internal).json()
+    staff = {"Authorization": f"Bearer {tokens[receipt['unit']]}"}
+    case = client.get(f"/staff/api/cases/{receipt['case_number']}", headers=staff).json()
+    for _ in range(60):  # the PDF is rendered right after the commit
+        pdf = client.get(f"/internal/confirmations/{receipt['download_token']}",
+                         params={"conversation_id": submission.conversation_id}, headers=internal)
+        if pdf.status_code != 503:
+            break
+        time.sleep(1)
+text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages).split())
+print(json.dumps({
+    "asked_next": asked,
+    "stored": answered.slots.get("occupation"),
+    "summary_en": summary_text(slots, "en"),
+    "submitted": submission.occupation,
+    "message": submission.message,
+    "case": case.get("occupation"),
+    "console_de": case_fields(case, "de"),
+    "console_en": case_fields(case, "en"),
+    "pdf_status": pdf.status_code,
+    "pdf": text,
+}))
+'''
+
+
+def _add_occupation(project: Path) -> None:
+    with open(project / "content" / "fields.yml", "a", encoding="utf-8") as fh:
+        fh.write(yaml.safe_dump({"fields": {"occupation": OCCUPATION}}, allow_unicode=True,
+                                sort_keys=False).split("\n", 1)[1])
+    concerns_path = project / "content" / "concerns.yml"
+    concerns = yaml.safe_load(concerns_path.read_text(encoding="utf-8"))
+    extension = concerns["concerns"]["residence_permit_extension"]
+    extension["fields"].insert(extension["fields"].index("message"), "occupation")
+    extension["optional"] += ["occupation"]
+    concerns_path.write_text(yaml.safe_dump(concerns, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def _schema_differences(project: Path) -> str:
+    """What `upgrade head` lacks against the case table's model (tests/backend/test_migrations.py)."""
+    return _run(project, "-c", "from alembic.autogenerate import compare_metadata; from alembic.migration import "
+                "MigrationContext; from sqlalchemy import create_engine; from sqlalchemy.pool import StaticPool;"
+                "from bot.backend.migrations import upgrade_to_head; from bot.backend.models import Base;"
+                "e = create_engine('sqlite://', poolclass=StaticPool); upgrade_to_head(e);"
+                "print(compare_metadata(MigrationContext.configure(e.connect()), Base.metadata))").stdout
+
+
+@pytest.fixture(scope="module")
+def columned(tmp_path_factory) -> Path:
+    project = _copy_project(tmp_path_factory.mktemp("columned"))
+    _add_occupation(project)
+    assert _run(project, "-m", "bot.fields", "--write").returncode == 0
+    return project
+
+
+def test_a_new_case_column_is_named_until_its_migration_exists(columned):
+    report = _check(columned)
+    assert ("(field 'occupation'): is sent as case column 'occupation', which the backend's migrations do not "
+            "create in its case table") in report
+    assert "a migration that adds column 'occupation' to the table 'cases'" in report
+    missing = _schema_differences(columned)
+    assert "'add_column'" in missing and "occupation" in missing
+
+    versions = columned / "bot" / "backend" / "migrations" / "versions"
+    head = max(p.name.split("_")[0] for p in versions.glob("0*.py"))
+    (versions / "0099_occupation.py").write_text(MIGRATION.replace("{head}", head), encoding="utf-8")
+    assert "2 of 2 checks passed" in _check(columned)
+    assert _schema_differences(columned).strip() == "[]"
+
+
+def test_a_new_column_field_reaches_the_case_the_console_and_the_pdf(columned, tmp_path):
+    versions = columned / "bot" / "backend" / "migrations" / "versions"
+    if not (versions / "0099_occupation.py").exists():
+        head = max(p.name.split("_")[0] for p in versions.glob("0*.py"))
+        (versions / "0099_occupation.py").write_text(MIGRATION.replace("{head}", head), encoding="utf-8")
+    probe = _run(columned, "-c", BACKEND_PROBE, str(tmp_path))
+    assert probe.returncode == 0, probe.stderr[-3000:]
+    found = json.loads(probe.stdout.strip().splitlines()[-1])
+    assert found["asked_next"] == "occupation" and found["stored"] == "Bäckerin"   # the form
+    assert "• Occupation held: Bäckerin" in found["summary_en"]                    # the summary
+    assert found["submitted"] == "Bäckerin" and "occupation" not in found["message"]  # its own column
+    assert found["case"] == "Bäckerin"                                             # the backend's case
+    assert ["Ausgeübter Beruf", "Bäckerin"] in found["console_de"]                 # the console's case page
+    assert ["Occupation held", "Bäckerin"] in found["console_en"]
+    assert found["pdf_status"] == 200
+    # The PDF: its label in both languages, after the nationality and before the concern (`confirmation: 5`).
+    pdf = found["pdf"]
+    assert "Occupation held" in pdf and "Ausgeübter Beruf" in pdf and "Bäckerin" in pdf
+    assert pdf.index("Nationality") < pdf.index("Bäckerin") < pdf.index("Matter")

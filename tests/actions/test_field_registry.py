@@ -3,6 +3,7 @@ content/fields.yml (bot.fields) and the parser of its kind (actions/field_regist
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -39,12 +40,18 @@ def test_every_field_has_its_question_in_both_languages_its_label_and_its_ask_ac
     assert spec.id not in labels()["fields"]  # one place: not again in content/labels.yml
 
 
-@pytest.mark.parametrize("slot", registry.FORM_SLOTS)
-def test_every_form_slot_is_a_domain_slot(slot):
+@functools.cache
+def _domain_slots() -> frozenset[str]:
+    """Every slot the files of domain/ declare (read once for the parametrized test below)."""
     domain = {}
     for path in sorted((ROOT / "domain").glob("*.yml")):
         domain.update(yaml.safe_load(path.read_text(encoding="utf-8")).get("slots") or {})
-    assert slot in domain
+    return frozenset(domain)
+
+
+@pytest.mark.parametrize("slot", registry.FORM_SLOTS)
+def test_every_form_slot_is_a_domain_slot(slot):
+    assert slot in _domain_slots()
 
 
 @pytest.mark.parametrize("slot", registry.CASE_SLOTS)
@@ -95,6 +102,9 @@ def _with(entries: dict) -> dict:
     ({"a": {"asked_after": "a"}}, "field 'a': 'asked_after' must name another field"),
     ({"a": {"asked_after": "b"}}, "field 'a': asked_after 'b' is no field"),
     ({"a": {}, "b": {"asked_after": "a"}, "c": {"asked_after": "b"}}, "field 'c': asked_after 'b', which is itself asked after 'a'"),
+    ({"a": {"confirmation": 1}}, "field 'a': 'confirmation' needs a case column"),
+    ({"a": {"confirmation": "yes", "case": {"column": "a"}}}, "field 'a': 'confirmation' must be its row"),
+    ({"a": {"confirmation": 0, "case": {"column": "a"}}}, "field 'a': 'confirmation' must be its row"),
 ])
 def test_when_a_field_is_asked_is_checked(entries, message):
     from bot.fields import FieldsError, parse_registry
@@ -109,3 +119,16 @@ def test_when_a_field_is_asked_is_read_from_the_registry():
     assert spec.followers("given_names") == ("family_name",)
     assert registry.WHOLE_NAME == ("given_names", "family_name")
     assert set(load_registry().refusing_document_names()) == {"given_names", "family_name", "place_of_birth", "nationality"}
+
+
+def test_the_confirmation_prints_the_registry_s_fields_in_their_order():
+    from bot.confirmation.pdf import _Renderer
+    from tests.confirmation.helpers import make_data
+
+    assert [spec.id for spec in load_registry().on_confirmation()] == [
+        "family_name", "given_names", "date_of_birth", "nationality"]
+    rows = _Renderer(make_data(language="en"))._field_rows()
+    assert [key for key, _, _ in rows] == ["case_number", "unit", "received_at", "family_name", "given_names",
+                                           "date_of_birth", "nationality", "concern", "title"]
+    assert rows[3:7] == [("family_name", "Kowalczyk", True), ("given_names", "Marta", True),
+                         ("date_of_birth", "3 November 1988", False), ("nationality", "Ukraine (UKR)", False)]

@@ -281,3 +281,59 @@ def test_cpu_seconds_count_the_process_tree():
     busy.wait(timeout=60)
     assert cpu_seconds(busy.pid) == 0.0  # gone
     assert tree_cpu_seconds(os.getpid()) >= cpu_seconds(os.getpid()) > 0
+
+
+def test_turn_sides_are_label_checkout_and_never_the_stock_rasa(tmp_path):
+    from bench.sides import parse_turn_side
+
+    assert parse_turn_side(f"main={tmp_path}") == ("main", tmp_path.resolve())
+    for bad in ("main", "=/work/main", f"stock_rasa={tmp_path}"):
+        with pytest.raises(ValueError):
+            parse_turn_side(bad)
+
+
+def test_turn_comparison_reports_cpu_per_turn_and_ratios_round_by_round():
+    from bench.sides import cpu_per_turn, summarise, turns_table
+
+    assert cpu_per_turn({"rasa": 1.0, "gateway": 0.5}, {"rasa": 1.2, "gateway": 0.54}, 10) == \
+        {"rasa": 20.0, "gateway": 4.0, "total": 24.0}
+
+    def side(general: float, parse: float, per_s: list[float], cpu: float | None) -> dict:
+        single = {"samples": {"general": [general, general], "enquiry": [2 * general]},
+                  "parse_samples": {"general": [parse], "enquiry": [parse]}, "failures": 0, "load": [1.0, 1.5]}
+        concurrent = [{"p95_ms": 500.0, "p50_ms": 200.0, "per_s": rate, "failures": 0, "load": [1.5, 2.0]}
+                      for rate in per_s]
+        if cpu is not None:
+            single["cpu_ms_per_turn"] = {"rasa": cpu, "total": cpu}
+            for entry in concurrent:
+                entry["cpu_ms_per_turn"] = {"rasa": cpu / 2, "total": cpu / 2}
+        return {"single": [single], "concurrent": concurrent}
+
+    summary = summarise({"main": side(0.040, 0.010, [10.0, 20.0], 30.0),
+                         "stock_rasa": side(0.020, 0.010, [40.0, 40.0], 20.0)})
+    main = summary["main"]
+    assert main["general_p50_ms"] == 40.0 and main["general_x_parse"] == 4.0 and main["enquiry_x_parse"] == 8.0
+    assert main["concurrent_x_stock_per_s"] == [0.25, 0.5]
+    assert main["single_cpu_ms_per_turn"] == {"rasa": 30.0, "total": 30.0}
+    assert main["concurrent_cpu_ms_per_turn"]["rasa"] == 15.0 and main["load"] == [1.0, 2.0]
+    assert summary["stock_rasa"]["single_cpu_ms_per_turn"] == {"rasa": 20.0, "total": 20.0}
+    table = turns_table({"results": summary})
+    assert "| main | 40.0 ms (4.0×)" in table and "10.0 (0.25), 20.0 (0.5)" in table and "| stock_rasa |" in table
+
+
+def test_spy_summary_counts_a_sample_once_per_part_and_ranks_own_time(tmp_path):
+    from bench.spy import read_raw, summarise
+
+    raw = tmp_path / "raw.txt"
+    raw.write_text("main (x.py);handle_message (rasa/core/processor.py);parse_message (rasa/core/processor.py);dot (np) 6\n"
+                   "main (x.py);handle_message (rasa/core/processor.py);run (rasa/core/actions/action.py);dumps (json/) 3\n"
+                   "main (x.py);select (selectors.py) 1\n"
+                   "not a stack line\n")
+    stacks = read_raw(raw)
+    assert sum(stacks.values()) == 10
+    summary = summarise(stacks, [("whole", ("handle_message (rasa/core/processor.py",)),
+                                 ("nlu", ("parse_message (rasa/core/processor.py",)),
+                                 ("json", ("json/", "dumps (json")), ("absent", ("nowhere",))])
+    assert summary["parts"] == {"whole": 0.9, "nlu": 0.6, "json": 0.3, "absent": 0.0}
+    assert summary["own"][0] == {"function": "dot (np)", "share": 0.6}
+    assert read_raw(tmp_path / "missing.txt") == {}

@@ -11,7 +11,7 @@ from datetime import date, datetime, timezone
 import pypdf
 
 from bot.confirmation.fiktion import FiktionDecision
-from bot.confirmation.pdf import ConfirmationData
+from bot.confirmation.pdf import ConfirmationData, particulars_apart
 
 BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
@@ -33,7 +33,7 @@ def make_data(**overrides: object) -> ConfirmationData:
         fiktion=FiktionDecision(True, "applies"), title_kind="blue_card", title_expiry=date(2026, 4, 30),
     )
     values.update(overrides)
-    return ConfirmationData(**values)
+    return ConfirmationData(**particulars_apart(values))
 
 
 def pypdf_text(pdf: bytes) -> str:

@@ -51,6 +51,16 @@ def test_editing_a_response_changes_only_its_text_line():
     assert added == ["    text: Bye for now!"]
 
 
+def test_a_file_read_twice_gives_two_documents_an_edit_of_one_leaves_the_other_alone():
+    """The layout of a text is worked out once (yamlfiles._layout); the data never is shared."""
+    path = PROJECT_ROOT / "domain" / "responses_general.yml"
+    first, second = YamlDocument.read(path), YamlDocument.read(path)
+    first.data["responses"]["utter_goodbye"][1]["text"] = "Bye for now!"
+    assert second.data["responses"]["utter_goodbye"][1]["text"] == "Goodbye! All the best with your matter."
+    assert second.text() == second.original and YamlDocument.read(path).text() == second.original
+    assert changed_lines(first.original, first.text())[1] == ["    text: Bye for now!"]
+
+
 def test_a_new_question_keeps_comments_and_the_order_of_everything_else(tmp_path):
     project = console_project(tmp_path / "project")
     examples = {"de": "\n".join(f"wo parke ich am amt {i}" for i in range(10)),

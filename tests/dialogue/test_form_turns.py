@@ -50,4 +50,8 @@ def test_back_asks_the_previous_question(text):
 
 def test_skip_of_the_optional_phone_and_cancel_words():
     assert run_form(asking("phone"), "überspringen").responses == ["utter_field_skipped"]
-    assert run_form(asking("email"), "forget it", intent="inform", language="en").events == []  # the rule ends it
+    assert run_form(asking("email"), "forget it", intent="cancel", language="en").events == []  # the rule ends it
+    # Words the NLU did not read as cancel: no rule would end it, so the form ends and the cancel action follows.
+    events = run_form(asking("email"), "forget it", intent="inform", language="en").events
+    assert {"event": "followup", "timestamp": None, "name": "action_cancel_enquiry"} in events
+    assert any(e.get("name") == "requested_slot" and e.get("value") is None for e in events)

@@ -172,6 +172,44 @@ def test_cancel_stores_nothing_and_forgets(stack):
     assert asked_field(chat, "de") == "given_names"  # the name was forgotten
 
 
+@pytest.mark.parametrize("language, words, cancelled", [
+    ("de", "ach lass mal, ich ruf lieber an", "abgebrochen"),
+    ("en", "forget it, I'll just call you", "cancel"),
+])
+def test_leaving_to_call_cancels_and_gives_the_phone_numbers(stack, language, words, cancelled):
+    chat = Chat(stack.gateway_url, language=language)
+    chat.say(START[language])
+    reply(chat, VALID[language]["purpose"])
+    chat.say("Anna Schmidt")
+    assert asked_field(chat, language) == "date_of_birth"
+    chat.say(words)  # whatever the NLU reads: a cancel, never an answer or a correction
+    assert cancelled in chat.text.lower() and "99-2421" in chat.text, chat.text
+    assert stored_cases(stack.var_dir, chat.sender) == []
+    chat.say(START[language])
+    reply(chat, VALID[language]["purpose"])
+    assert asked_field(chat, language) == "given_names"  # the name was forgotten
+
+
+@pytest.mark.parametrize("language, back, nationality, name", [
+    ("de", "Moment, einen Schritt zurück bitte", "ok, indisch", "hallo, Priya Sharma"),
+    ("en", "wait, go one step back please", "ok, Indian", "hello, Priya Sharma"),
+])
+def test_back_with_fillers_and_answers_after_a_greeting(stack, language, back, nationality, name):
+    chat = Chat(stack.gateway_url, language=language)
+    chat.say(START[language])
+    reply(chat, VALID[language]["purpose"])
+    chat.say(name)
+    assert asked_field(chat, language) == "date_of_birth", chat.text
+    chat.say(VALID[language]["date_of_birth"])
+    chat.say(VALID[language]["place_of_birth"])
+    assert asked_field(chat, language) == "nationality"
+    chat.say(back)
+    assert asked_field(chat, language) == "place_of_birth", chat.text
+    chat.say(VALID[language]["place_of_birth"])
+    chat.say(nationality)
+    assert asked_field(chat, language) != "nationality", chat.text
+
+
 def test_start_over_in_english(stack):
     chat = Chat(stack.gateway_url, language="en")
     chat.say("I need an appointment")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,13 +30,18 @@ def upgrade_to_head(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
+_MIGRATING = threading.Lock()  # Alembic's migration context is one per process
+
+
 @lru_cache(maxsize=4)
 def migrated_columns(table: str) -> dict[str, tuple[str, bool]]:
     """Column -> (SQL type as SQLite reports it, nullable) of ``table`` as the migrations build it,
-    in a throw-away in-memory database (the staff check compares content/fields.yml with it)."""
+    in a throw-away in-memory database (the staff check compares content/fields.yml with it;
+    once per process)."""
     engine = create_engine("sqlite://", poolclass=StaticPool)
     try:
-        upgrade_to_head(engine)
+        with _MIGRATING:
+            upgrade_to_head(engine)
         return {c["name"]: (str(c["type"]), bool(c["nullable"])) for c in inspect(engine).get_columns(table)}
     finally:
         engine.dispose()
