@@ -44,7 +44,7 @@ FAQ = {
         "de": (["was ist mit meinem antrag, hab seit wochen nix gehoert", "ist mein antrag schon bearbeitet worden"],
                ["so schnell wie möglich", "Nachfragen zum Stand"]),
         "en": (["whats happening with my application, no reply for ages", "has anybody processed my request yet"],
-               ["as quickly as possible", "do not send enquiries about the status"]),
+               ["as quickly as possible", "refrain from sending enquiries about the status"]),
     },
     "fiktionswirkung": {
         "de": (["was bedeutet diese fiktionswirkung genau", "mein titel laeuft ab bevor ich einen termin hab, darf ich weiter arbeiten"],
