@@ -172,7 +172,7 @@ def _strong_topics(folded: str, vocabulary: Vocabulary, question: bool = False) 
     named = [topic.name for topic in vocabulary.topics if _names(topic, folded, question)]
     covered = {c for topic in vocabulary.topics if topic.name in named for c in topic.covers}
     named = [name for name in named if name not in covered]
-    core = without_occasions(folded, vocabulary.occasions, _matter_words(vocabulary))
+    core = without_occasions(folded, vocabulary.occasions, vocabulary.matter_words)
     asked = [name for name in named if _names(_topic(name, vocabulary), core, question) or any(
         hit.startswith(tuple(f"{o} " for o in vocabulary.occasions))  # "in my place", "in meinem Namen"
         for hit in _topic(name, vocabulary).strong.found(folded))]
@@ -183,30 +183,6 @@ def _strong_topics(folded: str, vocabulary: Vocabulary, question: bool = False) 
         # Only an occasion named: a weak word outside it is the question ("was brng to the apointment").
         asked = [t.name for t in vocabulary.topics if t.name != occasion and t.weak.any(core)]
     return (tuple(asked), occasion) if asked else (tuple(named), None)
-
-
-_MATTER_WORDS: dict[int, tuple[Vocabulary, "Words"]] = {}  # id -> (the vocabulary itself, its words)
-
-
-def _matter_words(vocabulary: Vocabulary) -> "Words":
-    """The single words that name a matter and no topic ("extension" in "for my extension
-    appointment"; not "Termin", which is the occasion itself in "zum Termin mitbringen").
-
-    Built once per vocabulary (every matter word against every topic's words: ~9 ms CPU per
-    message under load when built for each message, docs/BENCHMARKS.md); the entry keeps the
-    vocabulary it was built from, so a reused id never finds another's words.
-    """
-    from actions.dialogue.vocabulary import Words
-
-    entry = _MATTER_WORDS.get(id(vocabulary))
-    if entry is not None and entry[0] is vocabulary:
-        return entry[1]
-    words = Words(tuple(p for m in vocabulary.matters for p in m.words.phrases if " " not in p
-                        and not any(t.strong.any(p.rstrip("*"), typos=False) for t in vocabulary.topics)))
-    if len(_MATTER_WORDS) >= 8:  # tests build vocabularies of their own
-        _MATTER_WORDS.clear()
-    _MATTER_WORDS[id(vocabulary)] = (vocabulary, words)
-    return words
 
 
 def _topic(name: str, vocabulary: Vocabulary):
