@@ -100,7 +100,7 @@ def read_details(text: str, vocabulary: Vocabulary, short: bool = False) -> Ques
     if age is not None and person is None and age < ADULT_AGE and matter is None:
         person = "child"
     expired = True if vocabulary.expired.any(folded, typos=False) else None
-    expiring = True if not expired and vocabulary.expiring.any(folded, typos=False) else None
+    expiring = True if not expired and vocabulary.expiring.any(folded) else None
     purpose = next((k for k, words in vocabulary.purposes.items() if words.any(folded, typos=False)), None)
     return QuestionFrame(matter=matter, title=title, person=person, age=age, nationality=nationality_named(text),
                          expired=expired, expiring=expiring, purpose=purpose)
