@@ -833,14 +833,18 @@ def interpret_in_form(parse: Parse, context: Context, vocabulary: Vocabulary | N
         return [SetField(requested, text)]  # another button: its intent decides in the form
     folded = fold(text)
     moves = vocabulary.form_moves
-    if requested not in ("concern", "confirmed") and _is_move("back", folded, vocabulary):
-        return [GoBack()]  # "wait, go one step back please", "Moment, einen Schritt zurück bitte"
+    if requested not in ("concern", "confirmed") and (_is_move("back", folded, vocabulary) or (
+            _opens_with_move("back", text, vocabulary) and not is_question(text, vocabulary))):
+        # "wait, go one step back please", "zurück bitte, ich hab mich vertippt"; with an earlier
+        # field named ("go back, my birthday is wrong") that field is asked again.
+        correction = _correction(reading, requested, folded, vocabulary)
+        return [correction if correction else GoBack()]
     if requested not in ("concern", "confirmed") and is_whole(moves["skip_rest"], folded, vocabulary.fillers):
         return [SkipOptional()]  # "skip the rest": every optional question still open
     if requested != "confirmed" and is_whole(moves["puzzled"], folded, vocabulary.fillers):
         return [Puzzled()]
     if not reading.structured and (parse.intent in LEAVING_INTENTS and confident
-                                   or _leaves(text, folded, requested, vocabulary)):
+                                   or _leaves(text, folded, requested, vocabulary, context.concern)):
         return [CancelEnquiry(call=mentions_calling(text, vocabulary))]
     if requested in ("", "concern", "confirmed"):
         return [SetField(requested, text)]
@@ -870,10 +874,19 @@ def _is_move(move: str, folded: str, vocabulary: Vocabulary) -> bool:
         moves[move], moves["around"], folded, vocabulary.fillers)
 
 
-def _leaves(text: str, folded: str, requested: str, vocabulary: Vocabulary) -> bool:
+def _opens_with_move(move: str, text: str, vocabulary: Vocabulary) -> bool:
+    """The message's first part (up to a comma or a sentence's end) is the move, a reason follows
+    ("zurück bitte, da hab ich mich vertippt", "go back please. I typed it wrong")."""
+    parts = [p for p in re.split(r"[,;:!.]+\s*|\s+-\s+", text) if p.strip()]
+    return len(parts) > 1 and _is_move(move, fold(parts[0]), vocabulary)
+
+
+def _leaves(text: str, folded: str, requested: str, vocabulary: Vocabulary, concern: str | None = None) -> bool:
     """A wish to leave the enquiry: a cancel move ("forget it, I'll just call you": the cancel
     words with calling words beside them), or, in a message that is no question, words that
-    say the client would rather call or stop (form_moves `leaving`; not inside a long message)."""
+    say the client would rather call or stop (form_moves `leaving`), or the cancel words with a
+    reason beside them ("I found the card again, please cancel"; not when they cancel another
+    matter: "cancel my appointment" in an extension). Not inside a long message."""
     moves = vocabulary.form_moves
     beside = Words(moves["around"].phrases + moves["calling"].phrases + moves["leaving"].phrases)
     if is_whole(moves["cancel"], folded, vocabulary.fillers) or is_made_of(
@@ -881,7 +894,13 @@ def _leaves(text: str, folded: str, requested: str, vocabulary: Vocabulary) -> b
         return True
     if requested == "message" and len(folded.split()) > 8:
         return False  # the client's own description may say anything
-    return moves["leaving"].any(folded, typos=False) and not is_question(text, vocabulary)
+    if is_question(text, vocabulary):
+        return False
+    if moves["leaving"].any(folded, typos=False):
+        return True
+    matter = vocabulary.matter(read_details(text, vocabulary).matter)
+    other = matter is not None and matter.concern != concern
+    return moves["cancel"].any(folded, typos=False) and not other
 
 
 def mentions_calling(text: str, vocabulary: Vocabulary | None = None) -> bool:
