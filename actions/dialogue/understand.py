@@ -22,7 +22,8 @@ from actions.dialogue.commands import (
 )
 from actions.dialogue.frame import QuestionFrame, read_details
 from actions.dialogue.vocabulary import (
-    Vocabulary, Words, fold, is_made_of, is_whole, load_vocabulary, strip_fillers, without_occasions,
+    Vocabulary, Words, fold, is_made_of, is_question_word_slip, is_whole, load_vocabulary, strip_fillers,
+    without_occasions,
 )
 from bot.config import CONTENT_DIR
 from bot.fields import load_registry
@@ -217,7 +218,7 @@ def _topics(folded: str, details: QuestionFrame, office: bool, intent_topic: str
     if expiring:
         # "mein Titel läuft morgen ab, bin ich dann noch legal?", "my permit expires next week and I have
         # no appointment yet, can I keep my job?": the Fiktionswirkung (and what it covers).
-        when = next((t for t in vocabulary.topics if t.when_expiring.any(folded, typos=False)), None)
+        when = next((t for t in vocabulary.topics if t.when_expiring.any(folded)), None)
         if when is not None:
             return (when.name, *(s for s in strong if s != when.name and s not in when.covers))
     before = next((t for t in vocabulary.topics if t.name == previous), None) if previous else None
@@ -313,7 +314,8 @@ def is_question(text: str, vocabulary: Vocabulary, anywhere: bool = False) -> bo
     """A question mark, or a question word first after fillers ("yo can a friend ...");
     anywhere: also first in a later part ("termin verpennt, was mach ich jetzt")."""
     words = strip_fillers(fold(text), vocabulary.fillers).split()
-    if "?" in text or words and words[0] in vocabulary.question_words:
+    if "?" in text or words and (words[0] in vocabulary.question_words
+                                 or is_question_word_slip(words[0], vocabulary.question_words)):
         return True
     if anywhere and vocabulary.question_openers.any(fold(text), typos=False):
         return True  # "mein Titel läuft ab was muss ich tun", "abholung ab welchem alter"
@@ -746,6 +748,10 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
     applying = applying or bool(named or enquiry_intent and parse.confidence >= CONFIDENT) and (
         vocabulary.applying.any(folded) and vocabulary.right_now.any(folded, typos=False)
         and all(isinstance(c, AskQuestion) and c.frame.topic == "process" for c in asked))
+    # "can you take my request?", "können wir das Formular ausfüllen?": the enquiry itself asked for.
+    applying = applying or requests_enquiry(text, vocabulary)
+    if applying and not named:
+        named = concern_of(context.frame, vocabulary)  # the matter asked about before
     if question and not applying and vocabulary.out_of_scope.any(folded, typos=False):
         # "how do I re-register my car in my new name?": another office's matter, whatever it names.
         return commands + [OutOfScope()]
@@ -766,7 +772,7 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
         details = read_details(text, vocabulary)
         concern = concern_of(details, vocabulary) or next(
             (c for c in (concern_of(f, vocabulary) for f in frames) if c), None)
-        commands.append(StartEnquiry(concern or topic_concern or context.offered))
+        commands.append(StartEnquiry(concern or topic_concern or named))
     if asked or applying:
         return commands
     if vocabulary.office_words.any(folded) and is_question(text, vocabulary) and (parse.intent not in (
@@ -778,6 +784,18 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
     if parse.intent == "out_of_scope" and parse.confidence >= 0.4:
         return commands + [OutOfScope()]
     return commands + ([] if commands else [Unclear(parse.intent)])
+
+
+def requests_enquiry(text: str, vocabulary: Vocabulary) -> bool:
+    """A request for the enquiry itself ("can you take my request?", "let's do the form",
+    "können Sie meinen Antrag aufnehmen?"; content/questions.yml `enquiry_request`): an opener
+    first (after fillers), a verb and an object of it; not "how do I ..." nor "tell me ..."."""
+    folded = strip_fillers(fold(text), vocabulary.fillers)
+    if not any(folded.startswith(opener + " ") for opener in vocabulary.request_openers):
+        return False
+    if vocabulary.asking.any(folded, typos=False):
+        return False
+    return vocabulary.request_verbs.any(folded) and vocabulary.request_objects.any(folded)
 
 
 def answers_instead_of_adding(parse: Parse, context: Context, vocabulary: Vocabulary | None = None) -> bool:

@@ -166,6 +166,15 @@ def _typo_match(word: str, t: str) -> bool:
     return len(t) >= 7 and t[-1] == "s" and word[-1] != "s" and t[0] == word[0] and _distance(t[:-1], word, limit) <= limit
 
 
+@lru_cache(maxsize=4096)
+def is_question_word_slip(token: str, question_words: frozenset[str]) -> bool:
+    """A question word of 5+ letters typed with one slip, the first letter right ("wich", "wher",
+    "shoud", "welsche"); shorter ones are too close to other words ("went" is no "when")."""
+    return len(token) >= 4 and token not in question_words and any(
+        len(word) >= 5 and " " not in word and word[0] == token[0] and _distance(token, word, 1) <= 1
+        for word in question_words)
+
+
 @dataclass(frozen=True)
 class Topic:
     name: str
@@ -247,6 +256,9 @@ class Vocabulary:
     which_words: frozenset[str] = frozenset()  # "welches", "what": the word after them is the thing asked for
     not_things: frozenset[str] = frozenset()   # words after a which-word that name no thing ("what do", "was genau")
     out_of_scope: Words = Words(())    # "auto ummelden", "car": a question about another office's matter
+    request_openers: tuple[str, ...] = ()  # "can you", "können wir": a request for the enquiry starts with one
+    request_verbs: Words = Words(())       # "take", "ausfüllen": ... then names doing it
+    request_objects: Words = Words(())     # "request", "Formular": ... to the enquiry itself
 
     def title_state(self, folded: str) -> tuple[bool, bool]:
         """(expired, expiring) of the title a text speaks of: expired by its exact words, unless
@@ -327,6 +339,9 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
         which_words=frozenset(fold(w) for w in (data.get("asked_things") or {}).get("which_words") or ()),
         not_things=frozenset(fold(w) for w in (data.get("asked_things") or {}).get("not_things") or ()),
         out_of_scope=Words.of(data.get("out_of_scope")),
+        request_openers=tuple(fold(w) for w in (data.get("enquiry_request") or {}).get("openers") or ()),
+        request_verbs=Words.of((data.get("enquiry_request") or {}).get("verbs")),
+        request_objects=Words.of((data.get("enquiry_request") or {}).get("objects")),
     )
 
 
