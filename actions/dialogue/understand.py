@@ -409,9 +409,20 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
             stated = clause.topics[-1]
             continue
         topics = _about_it(clause, stated or (previous.topic if previous else None), vocabulary)
-        if stated and topics and not expiring and not _topic(stated, vocabulary).open and all(
-                _topic(t, vocabulary).open for t in topics):
+        if stated and topics and not expiring and not _topic(stated, vocabulary).open and (all(
+                _topic(t, vocabulary).open for t in topics) or not _strong_topics(clause.folded, vocabulary, True)[0]
+                and all(_topic(t, vocabulary).open_weak for t in topics)):
             topics = (stated,)  # "Meine Karte ist fertig, ich kann aber nicht hin. Was nun?": the pick-up
+        question_part = _question_part(text, vocabulary) if len(topics) > 1 and not expiring else None
+        if question_part:
+            # "I have my extension appointment soon, what should I bring?": the statement before the
+            # comma names what the question after it is for.
+            own = read_clause(question_part, None, True, vocabulary, True).topics
+            if own and set(own) < set(topics) and all(_topic(t, vocabulary).open for t in own):
+                topics = tuple(t for t in topics if t not in own)  # "Termin vergessen, was soll ich machen?"
+            elif own and set(own) < set(topics):
+                clause = replace(clause, occasion=clause.occasion or next(t for t in topics if t not in own))
+                topics = own
         if (expiring or clause.details.expiring) and "process" in topics:
             # "my permit runs out next month, what now?": applying on time says the Fiktionswirkung too.
             topics = tuple(t for t in topics if t not in vocabulary.expiring_process_covers)
@@ -493,6 +504,9 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
                     commands[at] = NotCovered(frame) if _unknown_fee(frame, vocabulary) else AskQuestion(frame)
             in_message = previous = commands[-1].frame
         elif follows_up:
+            if _topic(previous.topic, vocabulary).about_other and previous.occasion:
+                # "und für Minderjährige?" after "wovon hängt das ab?": the thing it was about (the fee).
+                previous = replace(previous, topic=previous.occasion, occasion=None)
             frame = _titled(previous.follow(clause.details), named, vocabulary)
             if previous.occasion and vocabulary.doing.any(clause.folded, typos=False):
                 # "Termin zur Abholung? Und kann das mein Sohn machen?": he would do the pick-up.
@@ -535,6 +549,19 @@ def _about_it(clause: Clause, named: str | None, vocabulary: Vocabulary) -> tupl
         return clause.topics
     topic = _topic(clause.topics[0], vocabulary)
     return (named,) if topic.about_it.any(clause.folded, typos=False) else clause.topics
+
+
+def _question_part(text: str, vocabulary: Vocabulary) -> str | None:
+    """The part after the last comma when it starts with a question word and the part before it does
+    not ("I have my appointment soon, what should I bring?"); None otherwise."""
+    if "," not in text:
+        return None
+    head, tail = text.rsplit(",", 1)
+    first = strip_fillers(fold(head), vocabulary.fillers).split()[:1]
+    asked = strip_fillers(fold(tail), vocabulary.fillers).split()[:1]
+    if asked and asked[0] in vocabulary.question_words_anywhere and not (first and first[0] in vocabulary.question_words):
+        return tail
+    return None
 
 
 def _needs_title(command: Command, folded: str, vocabulary: Vocabulary) -> Command:
