@@ -20,7 +20,7 @@ from actions.dialogue.commands import (
     AskQuestion, CancelEnquiry, Command, CorrectField, GoBack, Implausible, NotCovered, OutOfScope, Puzzled, SetField,
     SkipField, SkipOptional, StartEnquiry, SwitchLanguage, Unclear,
 )
-from actions.dialogue.frame import QuestionFrame, read_details
+from actions.dialogue.frame import ADULT_AGE, QuestionFrame, read_details
 from actions.dialogue.vocabulary import (
     Vocabulary, Words, fold, is_made_of, is_question_word_slip, is_whole, load_vocabulary, strip_fillers,
     without_occasions,
@@ -75,6 +75,7 @@ class FormReading:
     declines: bool = False                   # "weiß nicht", "hab ich nicht": no value to give
     correction: tuple[str, Any] | None = None  # (field, parsed value or None): an earlier answer changed
     named: tuple[str, Any] | None = None       # another field named in the text, with a value read from it or None
+    names_asked: bool = False                # the text names the asked field ("what's a case number?")
 
 
 @dataclass(frozen=True)
@@ -393,6 +394,7 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
     # "Meine Aufenthaltserlaubnis läuft in zwei Wochen ab. ...": the title expires soon (this message or the last question).
     expiring = bool(previous and previous.expiring) or vocabulary.title_state(whole)[1]
     stated: str | None = None   # the topic a statement of this message named ("... eine Bestätigung bekommen.")
+    stated_ages: list[int] = []  # ages the statements before the first question gave ("Meine Söhne sind 7 und 12")
     for number, (text, asked) in enumerate(marked):
         listed = _listed_with(number, marked, vocabulary)
         clause = read_clause(text, intent_topic, previous is not None or in_message is not None or office or bool(listed),
@@ -470,6 +472,12 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
             occasion = about_other[1] if about_other else clause.occasion or base.occasion
             frames = [_titled(_with_occasion(base.follow(replace(details, topic=topic)), occasion), named, vocabulary)
                       for topic in topics]
+            ages = list(dict.fromkeys([*stated_ages, *([frames[0].age] if frames[0].age is not None else [])]))
+            if not commands and len(ages) > 1:
+                # "my kids are 5 and 14, how much?", "Meine Söhne sind 7 und 12 Jahre alt. Was kostet ...?":
+                # the ages stated before the question are each asked the same (a child's, an adult's).
+                frames = [replace(frame, age=age, person="child" if age < ADULT_AGE else (
+                    None if frame.person == "child" else frame.person)) for frame in frames for age in ages]
             if details.person and vocabulary.with_self.any(clause.folded, typos=False):
                 # "was zahle ich für mich und meine Tochter (8)?": the client's answer, then the other person's.
                 frames = [f for frame in frames
@@ -507,6 +515,8 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
             in_message = previous = frame
         elif clause.details.has_details or clause.details.expiring:
             details = clause.details
+            if details.age is not None and not commands:
+                stated_ages.append(details.age)
             if in_message is not None and _keeps(in_message.matter, details.matter, vocabulary):
                 details = replace(details, matter=None)  # "I'm here on a visa and want to extend it"
             in_message = (in_message or QuestionFrame()).follow(details)
@@ -604,6 +614,8 @@ def _listed_with(number: int, marked: list[tuple[str, bool]], vocabulary: Vocabu
     words = strip_fillers(fold(marked[number][0]), vocabulary.fillers).split()
     if not 0 < len(words) < 3 or read_details(marked[number][0], vocabulary).has_details:
         return None
+    if any(word.isdigit() for word in words):
+        return None  # "Meine Kinder sind 4 und 10. Was kostet ...?": an age, not the first item of a list
     later = read_details(marked[number + 1][0], vocabulary)
     return later if later.has_details else None
 
@@ -748,6 +760,9 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
     applying = applying or bool(named or enquiry_intent and parse.confidence >= CONFIDENT) and (
         vocabulary.applying.any(folded) and vocabulary.right_now.any(folded, typos=False)
         and all(isinstance(c, AskQuestion) and c.frame.topic == "process" for c in asked))
+    # "I need to cancel my appointment": a wish about something no enquiry does is answered.
+    applying = applying and not any(_topic(f.topic, vocabulary).never_applied for f in frames
+                                    if f.topic in {t.name for t in vocabulary.topics})
     # "can you take my request?", "können wir das Formular ausfüllen?": the enquiry itself asked for.
     applying = applying or requests_enquiry(text, vocabulary)
     if applying and not named:
@@ -888,6 +903,10 @@ def interpret_in_form(parse: Parse, context: Context, vocabulary: Vocabulary | N
         return [SkipOptional()]  # "skip the rest": every optional question still open
     if requested != "confirmed" and is_whole(moves["puzzled"], folded, vocabulary.fillers):
         return [Puzzled()]
+    if requested not in ("", "concern", "confirmed", "message") and not reading.valid and (
+            is_question(text, vocabulary, anywhere=True)) and (moves["why_asked"].any(folded, typos=False) or (
+            reading.names_asked and moves["about_asked"].any(folded, typos=False))):
+        return [Puzzled()]  # "why do you need that?", "what's a case number?": the question explained, then asked again
     if not reading.structured and (parse.intent in LEAVING_INTENTS and confident
                                    or _leaves(text, folded, requested, vocabulary, context.concern)):
         return [CancelEnquiry(call=mentions_calling(text, vocabulary))]
@@ -896,7 +915,7 @@ def interpret_in_form(parse: Parse, context: Context, vocabulary: Vocabulary | N
     correction = _correction(reading, requested, folded, vocabulary)
     if correction and not read_clause(text, None, True, vocabulary).topics and not (requested == "message" and len(text) > 80):
         return [correction]  # "can I change my nationality?" is a correction, not a question
-    if requested != "message" and is_question(text, vocabulary):
+    if requested != "message" and is_question(text, vocabulary, anywhere=True):
         asked = questions(parse, context, vocabulary)
         if asked:
             return asked

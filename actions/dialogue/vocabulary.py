@@ -199,6 +199,7 @@ class Topic:
     about_other: bool = False         # "what does it depend on?": asks about the topic the clause or the previous question named
     open: bool = False                # "what now?": asks about the topic a statement before it in the message named
     open_weak: bool = False           # so does a question of it named only by its weak words ("wie komme ich da ran?")
+    never_applied: bool = False       # "I need to cancel my appointment": said as a wish, still answered, never an enquiry
 
 
 @dataclass(frozen=True)
@@ -294,7 +295,7 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
                            tuple(t.get("follow_covers") or ()), tuple(t.get("after") or ()),
                            Words.of(t.get("after_words")), Words.of(t.get("when_expiring")), Words.of(t.get("about_it")),
                            t.get("follow_purpose"), bool(t.get("matter_offer", True)), bool(t.get("about_other")),
-                           bool(t.get("open")), bool(t.get("open_weak")))
+                           bool(t.get("open")), bool(t.get("open_weak")), bool(t.get("never_applied")))
                      for name, t in data["topics"].items()),
         matters=tuple(Matter(name, Words.of(m["words"]), m.get("concern"), m.get("fee"), tuple(m.get("keeps") or ()),
                              bool(m.get("carries", True)), tuple(m.get("titles") or ()))

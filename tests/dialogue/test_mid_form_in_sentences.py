@@ -139,3 +139,36 @@ def test_an_earlier_answer_stated_again_is_corrected(text, language, field, valu
 def test_the_same_value_again_is_no_correction():
     result = run_form(asking("nationality", BEFORE_NATIONALITY), "ich bin am 3.3.1995 geboren", confidence=0.4)
     assert "utter_field_corrected" not in result.responses
+
+
+# -- a question in the middle: answered, or the question explained; then asked again --------
+
+@pytest.mark.parametrize("text, language, answered", [
+    ("hold on, do I have to show up in person for this", "en", "utter_ask_nationality"),
+    ("one sec - is this going to cost me anything", "en", "utter_ask_nationality"),
+    ("warte mal, muss ich da persönlich hin", "de", "utter_ask_nationality"),
+    ("kurze frage: kostet mich das was", "de", "utter_ask_nationality"),
+])
+def test_a_question_without_a_question_mark_is_answered_and_the_form_goes_on(text, language, answered):
+    result = run_form(asking("nationality", BEFORE_NATIONALITY), text, intent="inform", confidence=0.4,
+                      language=language)
+    assert result.slots.get("question_frame") and result.requested == "nationality"
+    assert "utter_invalid_nationality" not in result.responses and result.slots.get("nationality") is None
+
+
+@pytest.mark.parametrize("field, slots, text, language", [
+    ("nationality", BEFORE_NATIONALITY, "what do you need that for", "en"),
+    ("nationality", BEFORE_NATIONALITY, "wofür brauchen Sie das denn?", "de"),
+    ("existing_case_number", AT_CASE_NUMBER, "what is a case number supposed to be", "en"),
+    ("existing_case_number", AT_CASE_NUMBER, "was bedeutet Vorgangsnummer?", "de"),
+])
+def test_a_question_about_the_question_explains_it_and_asks_again(field, slots, text, language):
+    result = run_form(asking(field, slots), text, intent="inform", confidence=0.4, language=language)
+    assert result.responses == ["utter_question_help"] and result.requested == field
+    assert result.slots.get(field) is None
+
+
+def test_a_general_question_with_what_is_is_still_answered():
+    result = run_form(asking("nationality", BEFORE_NATIONALITY), "what is the fee for this?", confidence=0.4,
+                      language="en")
+    assert result.slots["question_frame"]["topic"] == "fee"
