@@ -275,3 +275,21 @@ def test_statements_and_words_before_a_question(text, language, topic, words):
 def test_the_first_time_is_the_issue_fee():
     outcome = _last(["What does an extension cost?", "and when I apply for the first time?"], "en")
     _says(outcome, ["100"])
+
+
+@pytest.mark.parametrize("texts, language, topic, words, absent", [
+    (["if my permit runs out while I'm still waiting for my appointment, am I ok?"], "en", "fiktion", ["Fiktionswirkung"],
+     ["refrain"]),
+    (["Kann ich einfach so vorbeikommen, oder muss ich vorher was ausmachen?"], "de", "appointments", [PHONES], []),
+    (["Brauche ich einen Termin für die Verlängerung?", "ok und was soll ich dann dabei haben?"], "de", "documents",
+     ["Kopie", "Foto"], []),
+    (["why can't I just send you guys an e-mail anymore?"], "en", "contact", ["contact form"], []),
+    (["what's the going rate to renew a residence permit?"], "en", "fee", ["96"], []),
+    (["what exactly is an eAT?"], "en", "eat", ["chip"], []),
+])
+def test_more_wordings_of_known_topics(texts, language, topic, words, absent):
+    outcome = _last(texts, language)
+    assert outcome.frame.topic == topic, outcome.frame
+    _says(outcome, words)
+    for word in absent:
+        assert word not in said(outcome)
