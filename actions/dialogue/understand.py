@@ -903,7 +903,7 @@ def interpret_in_form(parse: Parse, context: Context, vocabulary: Vocabulary | N
         return [SkipOptional()]  # "skip the rest": every optional question still open
     if requested != "confirmed" and is_whole(moves["puzzled"], folded, vocabulary.fillers):
         return [Puzzled()]
-    if requested not in ("", "concern", "confirmed", "message") and not reading.valid and (
+    if requested not in ("", "concern", "confirmed", "message") and (
             is_question(text, vocabulary, anywhere=True)) and (moves["why_asked"].any(folded, typos=False) or (
             reading.names_asked and moves["about_asked"].any(folded, typos=False))):
         return [Puzzled()]  # "why do you need that?", "what's a case number?": the question explained, then asked again
@@ -915,6 +915,8 @@ def interpret_in_form(parse: Parse, context: Context, vocabulary: Vocabulary | N
     correction = _correction(reading, requested, folded, vocabulary)
     if correction and not read_clause(text, None, True, vocabulary).topics and not (requested == "message" and len(text) > 80):
         return [correction]  # "can I change my nationality?" is a correction, not a question
+    if reading.declines and reading.optional and "?" not in text:
+        return [SkipField(requested)]  # "brauchen Sie nicht, E-Mail reicht": no question, the optional field declined
     if requested != "message" and is_question(text, vocabulary, anywhere=True):
         asked = questions(parse, context, vocabulary)
         if asked:
@@ -981,7 +983,8 @@ def _correction(reading: FormReading, requested: str, folded: str, vocabulary: V
         if value is None and reading.named and reading.named[0] == field:
             value = reading.named[1]
         return CorrectField(field, value, value is not None)
-    if reading.named and reading.named[0] != requested and vocabulary.form_moves["correcting"].any(folded, typos=False):
+    if reading.named and reading.named[0] != requested and vocabulary.form_moves["correcting"].any(folded, typos=False) and (
+            reading.named[1] is not None or not reading.declines):  # "nope, e-mail is fine": the asked field declined
         field, value = reading.named
         return CorrectField(field, value, value is not None)
     return None
