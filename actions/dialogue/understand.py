@@ -764,7 +764,9 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
     applying = applying and not any(_topic(f.topic, vocabulary).never_applied for f in frames
                                     if f.topic in {t.name for t in vocabulary.topics})
     # "can you take my request?", "können wir das Formular ausfüllen?": the enquiry itself asked for.
-    applying = applying or requests_enquiry(text, vocabulary)
+    # (Not a question naming another topic: "Darf ich weiter arbeiten, während mein Antrag bearbeitet wird?")
+    applying = applying or requests_enquiry(text, vocabulary) and not (
+        set(_strong_topics(folded, vocabulary, True)[0]) - set(vocabulary.request_topics))
     if applying and not named:
         named = concern_of(context.frame, vocabulary)  # the matter asked about before
     if question and not applying and vocabulary.out_of_scope.any(folded, typos=False):
