@@ -766,7 +766,9 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
     # "can you take my request?", "können wir das Formular ausfüllen?": the enquiry itself asked for;
     # "could you register my address change?" with the NLU's enquiry intent: asked of the office.
     opened = strip_fillers(folded, vocabulary.fillers)
-    applying = applying or requests_enquiry(text, vocabulary) or (
+    # (Not a question naming another topic: "Darf ich weiter arbeiten, während mein Antrag bearbeitet wird?")
+    applying = applying or requests_enquiry(text, vocabulary) and not (
+        set(_strong_topics(folded, vocabulary, True)[0]) - set(vocabulary.request_topics)) or (
         enquiry_intent and parse.confidence >= CONFIDENT and not asking
         and any(opened.startswith(o + " ") for o in vocabulary.request_to_office)
         and all(isinstance(c, AskQuestion) and c.frame.topic == "process" for c in asked))

@@ -310,3 +310,15 @@ def test_more_wordings_of_known_topics(texts, language, topic, words, absent):
 ])
 def test_other_wordings_of_the_same_kinds(texts, language, words):
     _says(_last(texts, language), words)
+
+
+@pytest.mark.parametrize("texts, language, topic, words", [
+    (["were do they print the cards"], "en", "card_made", ["Bundesdruckerei"]),
+    # A question with request words ("Antrag bearbeitet") is answered, never the form.
+    (["Darf ich weiter arbeiten, während mein Antrag bearbeitet wird?"], "de", "fiktion", ["Fiktionswirkung"]),
+    (["can I keep my job while you process my application?"], "en", "fiktion", ["Fiktionswirkung"]),
+])
+def test_questions_with_misleading_words(texts, language, topic, words):
+    outcome = _last(texts, language)
+    assert outcome.frame.topic == topic, outcome.frame
+    _says(outcome, words)
