@@ -20,9 +20,10 @@ from actions.dialogue.commands import (
     AskQuestion, CancelEnquiry, Command, CorrectField, GoBack, Implausible, NotCovered, OutOfScope, Puzzled, SetField,
     SkipField, SkipOptional, StartEnquiry, SwitchLanguage, Unclear,
 )
-from actions.dialogue.frame import QuestionFrame, read_details
+from actions.dialogue.frame import ADULT_AGE, QuestionFrame, read_details
 from actions.dialogue.vocabulary import (
-    Vocabulary, Words, fold, is_made_of, is_whole, load_vocabulary, strip_fillers, without_occasions,
+    Vocabulary, Words, fold, is_made_of, is_question_word_slip, is_whole, load_vocabulary, strip_fillers,
+    without_occasions,
 )
 from bot.config import CONTENT_DIR
 from bot.fields import load_registry
@@ -74,6 +75,7 @@ class FormReading:
     declines: bool = False                   # "weiß nicht", "hab ich nicht": no value to give
     correction: tuple[str, Any] | None = None  # (field, parsed value or None): an earlier answer changed
     named: tuple[str, Any] | None = None       # another field named in the text, with a value read from it or None
+    names_asked: bool = False                # the text names the asked field ("what's a case number?")
 
 
 @dataclass(frozen=True)
@@ -217,7 +219,7 @@ def _topics(folded: str, details: QuestionFrame, office: bool, intent_topic: str
     if expiring:
         # "mein Titel läuft morgen ab, bin ich dann noch legal?", "my permit expires next week and I have
         # no appointment yet, can I keep my job?": the Fiktionswirkung (and what it covers).
-        when = next((t for t in vocabulary.topics if t.when_expiring.any(folded, typos=False)), None)
+        when = next((t for t in vocabulary.topics if t.when_expiring.any(folded)), None)
         if when is not None:
             return (when.name, *(s for s in strong if s != when.name and s not in when.covers))
     before = next((t for t in vocabulary.topics if t.name == previous), None) if previous else None
@@ -313,7 +315,8 @@ def is_question(text: str, vocabulary: Vocabulary, anywhere: bool = False) -> bo
     """A question mark, or a question word first after fillers ("yo can a friend ...");
     anywhere: also first in a later part ("termin verpennt, was mach ich jetzt")."""
     words = strip_fillers(fold(text), vocabulary.fillers).split()
-    if "?" in text or words and words[0] in vocabulary.question_words:
+    if "?" in text or words and (words[0] in vocabulary.question_words
+                                 or is_question_word_slip(words[0], vocabulary.question_words)):
         return True
     if anywhere and vocabulary.question_openers.any(fold(text), typos=False):
         return True  # "mein Titel läuft ab was muss ich tun", "abholung ab welchem alter"
@@ -389,9 +392,9 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
     # clauses, an office word in any of them makes the others' weak words questions of the office.
     office = len(marked) > 1 and vocabulary.office_words.any(whole)
     # "Meine Aufenthaltserlaubnis läuft in zwei Wochen ab. ...": the title expires soon (this message or the last question).
-    expiring = bool(previous and previous.expiring) or vocabulary.expiring.any(whole, typos=False) and not (
-        vocabulary.expired.any(whole, typos=False))
+    expiring = bool(previous and previous.expiring) or vocabulary.title_state(whole)[1]
     stated: str | None = None   # the topic a statement of this message named ("... eine Bestätigung bekommen.")
+    stated_ages: list[int] = []  # ages the statements before the first question gave ("Meine Söhne sind 7 und 12")
     for number, (text, asked) in enumerate(marked):
         listed = _listed_with(number, marked, vocabulary)
         clause = read_clause(text, intent_topic, previous is not None or in_message is not None or office or bool(listed),
@@ -406,9 +409,26 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
             stated = clause.topics[-1]
             continue
         topics = _about_it(clause, stated or (previous.topic if previous else None), vocabulary)
+        if stated and topics and not expiring and not _topic(stated, vocabulary).open and (all(
+                _topic(t, vocabulary).open for t in topics) or not _strong_topics(clause.folded, vocabulary, True)[0]
+                and all(_topic(t, vocabulary).open_weak for t in topics)):
+            topics = (stated,)  # "Meine Karte ist fertig, ich kann aber nicht hin. Was nun?": the pick-up
+        question_part = _question_part(text, vocabulary) if len(topics) > 1 and not expiring else None
+        if question_part:
+            # "I have my extension appointment soon, what should I bring?": the statement before the
+            # comma names what the question after it is for.
+            own = read_clause(question_part, None, True, vocabulary, True).topics
+            if own and set(own) < set(topics) and all(_topic(t, vocabulary).open for t in own):
+                topics = tuple(t for t in topics if t not in own)  # "Termin vergessen, was soll ich machen?"
+            elif own and set(own) < set(topics):
+                clause = replace(clause, occasion=clause.occasion or next(t for t in topics if t not in own))
+                topics = own
         if (expiring or clause.details.expiring) and "process" in topics:
             # "my permit runs out next month, what now?": applying on time says the Fiktionswirkung too.
             topics = tuple(t for t in topics if t not in vocabulary.expiring_process_covers)
+        about_other = _about_other(clause, topics, in_message or previous, vocabulary)
+        if about_other:
+            topics = (about_other[0],)
         follows_up = previous is not None and previous.topic is not None and clause.details.has_details
         same = (previous is not None and previous.topic is not None and in_message is None and len(marked) == 1
                 and len(clause.folded.split()) <= 8 and vocabulary.same_topic.any(clause.folded, typos=False))
@@ -449,8 +469,15 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
                 details = replace(details, matter=None)  # "I'm on a visa. How much is the extension?"
             if "titles" in topics:
                 details = replace(details, matter=None)  # "Does he need a residence permit?" names a title, not a matter
-            frames = [_titled(_with_occasion(base.follow(replace(details, topic=topic)), clause.occasion or base.occasion),
-                              named, vocabulary) for topic in topics]
+            occasion = about_other[1] if about_other else clause.occasion or base.occasion
+            frames = [_titled(_with_occasion(base.follow(replace(details, topic=topic)), occasion), named, vocabulary)
+                      for topic in topics]
+            ages = list(dict.fromkeys([*stated_ages, *([frames[0].age] if frames[0].age is not None else [])]))
+            if not commands and len(ages) > 1:
+                # "my kids are 5 and 14, how much?", "Meine Söhne sind 7 und 12 Jahre alt. Was kostet ...?":
+                # the ages stated before the question are each asked the same (a child's, an adult's).
+                frames = [replace(frame, age=age, person="child" if age < ADULT_AGE else (
+                    None if frame.person == "child" else frame.person)) for frame in frames for age in ages]
             if details.person and vocabulary.with_self.any(clause.folded, typos=False):
                 # "was zahle ich für mich und meine Tochter (8)?": the client's answer, then the other person's.
                 frames = [f for frame in frames
@@ -477,6 +504,9 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
                     commands[at] = NotCovered(frame) if _unknown_fee(frame, vocabulary) else AskQuestion(frame)
             in_message = previous = commands[-1].frame
         elif follows_up:
+            if _topic(previous.topic, vocabulary).about_other and previous.occasion:
+                # "und für Minderjährige?" after "wovon hängt das ab?": the thing it was about (the fee).
+                previous = replace(previous, topic=previous.occasion, occasion=None)
             frame = _titled(previous.follow(clause.details), named, vocabulary)
             if previous.occasion and vocabulary.doing.any(clause.folded, typos=False):
                 # "Termin zur Abholung? Und kann das mein Sohn machen?": he would do the pick-up.
@@ -485,6 +515,8 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
             in_message = previous = frame
         elif clause.details.has_details or clause.details.expiring:
             details = clause.details
+            if details.age is not None and not commands:
+                stated_ages.append(details.age)
             if in_message is not None and _keeps(in_message.matter, details.matter, vocabulary):
                 details = replace(details, matter=None)  # "I'm here on a visa and want to extend it"
             in_message = (in_message or QuestionFrame()).follow(details)
@@ -519,6 +551,46 @@ def _about_it(clause: Clause, named: str | None, vocabulary: Vocabulary) -> tupl
     return (named,) if topic.about_it.any(clause.folded, typos=False) else clause.topics
 
 
+def _question_part(text: str, vocabulary: Vocabulary) -> str | None:
+    """The part after the last comma when it starts with a question word and the part before it does
+    not ("I have my appointment soon, what should I bring?"); None otherwise."""
+    if "," not in text:
+        return None
+    head, tail = text.rsplit(",", 1)
+    first = strip_fillers(fold(head), vocabulary.fillers).split()[:1]
+    asked = strip_fillers(fold(tail), vocabulary.fillers).split()[:1]
+    if asked and asked[0] in vocabulary.question_words_anywhere and not (first and first[0] in vocabulary.question_words):
+        return tail
+    return None
+
+
+def _needs_title(command: Command, folded: str, vocabulary: Vocabulary) -> Command:
+    """ "Ich bin Portugiesin, brauche ich so eine Karte?", "i'm dutch, do i have to get a residence
+    permit?": a question with a nationality, a need word and a title word (content/questions.yml
+    `needs_title`) asks whether that person needs a title at all, not how to apply or what to bring."""
+    if not isinstance(command, (AskQuestion, NotCovered)) or not command.frame.nationality:
+        return command
+    if command.frame.topic not in vocabulary.needs_title_instead_of or not all(
+            words.any(folded, typos=False) for words in vocabulary.needs_title.values()):
+        return command
+    return AskQuestion(replace(command.frame, topic="titles", matter=None, occasion=None))
+
+
+def _about_other(clause: Clause, topics: tuple[str, ...], before: QuestionFrame | None,
+                 vocabulary: Vocabulary) -> tuple[str, str | None] | None:
+    """ "wovon hängt das ab?", "what does the price depend on?": a topic asking about another one
+    (content/questions.yml `about_other`), with that other topic: the one the clause names (also by
+    a weak word), else the one the previous question asked (or was about)."""
+    about = next((t for t in topics if _topic(t, vocabulary).about_other), None)
+    if about is None:
+        return None
+    named = next((t.name for t in vocabulary.topics if not t.about_other
+                  and (t.strong.any(clause.folded) or t.weak.any(clause.folded))), None)
+    if named is None and before is not None:
+        named = before.occasion if before.topic == about else before.topic
+    return about, named
+
+
 def _expiring(frame: QuestionFrame, vocabulary: Vocabulary) -> QuestionFrame:
     """A title said to expire soon: a question on what to do then (or the Fiktionswirkung) is about
     its extension (content/questions.yml `expiring`), so the answer offers that enquiry."""
@@ -542,6 +614,8 @@ def _listed_with(number: int, marked: list[tuple[str, bool]], vocabulary: Vocabu
     words = strip_fillers(fold(marked[number][0]), vocabulary.fillers).split()
     if not 0 < len(words) < 3 or read_details(marked[number][0], vocabulary).has_details:
         return None
+    if any(word.isdigit() for word in words):
+        return None  # "Meine Kinder sind 4 und 10. Was kostet ...?": an age, not the first item of a list
     later = read_details(marked[number + 1][0], vocabulary)
     return later if later.has_details else None
 
@@ -686,6 +760,22 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
     applying = applying or bool(named or enquiry_intent and parse.confidence >= CONFIDENT) and (
         vocabulary.applying.any(folded) and vocabulary.right_now.any(folded, typos=False)
         and all(isinstance(c, AskQuestion) and c.frame.topic == "process" for c in asked))
+    # "I need to cancel my appointment": a wish about something no enquiry does is answered.
+    applying = applying and not any(_topic(f.topic, vocabulary).never_applied for f in frames
+                                    if f.topic in {t.name for t in vocabulary.topics})
+    # "can you take my request?", "können wir das Formular ausfüllen?": the enquiry itself asked for;
+    # "could you register my address change?" with the NLU's enquiry intent: asked of the office.
+    opened = strip_fillers(folded, vocabulary.fillers)
+    # (Not a question naming another topic: "Darf ich weiter arbeiten, während mein Antrag bearbeitet wird?")
+    applying = applying or requests_enquiry(text, vocabulary) and not (
+        set(_strong_topics(folded, vocabulary, True)[0]) - set(vocabulary.request_topics)) or (
+        enquiry_intent and parse.confidence >= CONFIDENT and not asking
+        and any(opened.startswith(o + " ") for o in vocabulary.request_to_office)
+        and all(isinstance(c, AskQuestion) and c.frame.topic == "process" for c in asked))
+    if applying and not named and enquiry_intent and parse.confidence >= CONFIDENT:
+        named = _concern_of_intent(parse.intent)
+    if applying and not named:
+        named = concern_of(context.frame, vocabulary)  # the matter asked about before
     if question and not applying and vocabulary.out_of_scope.any(folded, typos=False):
         # "how do I re-register my car in my new name?": another office's matter, whatever it names.
         return commands + [OutOfScope()]
@@ -701,21 +791,43 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
         asked = _matter_process(text, vocabulary)
     if applying:
         asked = []  # "Bitte einen Termin vereinbaren", "my visa expires soon, please extend": no question in it
-    commands += asked
+    commands += [_needs_title(c, folded, vocabulary) for c in asked]
     if applying:
         details = read_details(text, vocabulary)
         concern = concern_of(details, vocabulary) or next(
             (c for c in (concern_of(f, vocabulary) for f in frames) if c), None)
-        commands.append(StartEnquiry(concern or topic_concern or context.offered))
+        commands.append(StartEnquiry(concern or topic_concern or named))
     if asked or applying:
         return commands
     if vocabulary.office_words.any(folded) and is_question(text, vocabulary) and (parse.intent not in (
             "greet", "thank", "goodbye", "affirm", "deny", "bot_challenge", "insult") or parse.confidence < CONFIDENT):
         # An unsure "goodbye" for "were are the cards made" is a question with a typo, not a goodbye.
-        return commands + [NotCovered(QuestionFrame(topic="not_covered"))]
+        details = read_details(text, vocabulary)
+        return commands + [_needs_title(NotCovered(QuestionFrame(topic="not_covered", nationality=details.nationality)),
+                                        folded, vocabulary)]
     if parse.intent == "out_of_scope" and parse.confidence >= 0.4:
         return commands + [OutOfScope()]
     return commands + ([] if commands else [Unclear(parse.intent)])
+
+
+def _concern_of_intent(intent: str | None) -> str | None:
+    """The concern the NLU's enquiry intent names (not "other", which asks which)."""
+    from bot.catalogue import load_catalogue
+
+    concern = load_catalogue().by_intent(intent or "")
+    return concern.id if concern is not None and concern.id != "other" else None
+
+
+def requests_enquiry(text: str, vocabulary: Vocabulary) -> bool:
+    """A request for the enquiry itself ("can you take my request?", "let's do the form",
+    "können Sie meinen Antrag aufnehmen?"; content/questions.yml `enquiry_request`): an opener
+    first (after fillers), a verb and an object of it; not "how do I ..." nor "tell me ..."."""
+    folded = strip_fillers(fold(text), vocabulary.fillers)
+    if not any(folded.startswith(opener + " ") for opener in vocabulary.request_openers):
+        return False
+    if vocabulary.asking.any(folded, typos=False):
+        return False
+    return vocabulary.request_verbs.any(folded) and vocabulary.request_objects.any(folded)
 
 
 def answers_instead_of_adding(parse: Parse, context: Context, vocabulary: Vocabulary | None = None) -> bool:
@@ -798,21 +910,31 @@ def interpret_in_form(parse: Parse, context: Context, vocabulary: Vocabulary | N
         return [SetField(requested, text)]  # another button: its intent decides in the form
     folded = fold(text)
     moves = vocabulary.form_moves
-    if requested not in ("concern", "confirmed") and _is_move("back", folded, vocabulary):
-        return [GoBack()]  # "wait, go one step back please", "Moment, einen Schritt zurück bitte"
+    if requested not in ("concern", "confirmed") and (_is_move("back", folded, vocabulary) or (
+            _opens_with_move("back", text, vocabulary) and not is_question(text, vocabulary))):
+        # "wait, go one step back please", "zurück bitte, ich hab mich vertippt"; with an earlier
+        # field named ("go back, my birthday is wrong") that field is asked again.
+        correction = _correction(reading, requested, folded, vocabulary)
+        return [correction if correction else GoBack()]
     if requested not in ("concern", "confirmed") and is_whole(moves["skip_rest"], folded, vocabulary.fillers):
         return [SkipOptional()]  # "skip the rest": every optional question still open
     if requested != "confirmed" and is_whole(moves["puzzled"], folded, vocabulary.fillers):
         return [Puzzled()]
+    if requested not in ("", "concern", "confirmed", "message") and (
+            is_question(text, vocabulary, anywhere=True)) and (moves["why_asked"].any(folded, typos=False) or (
+            reading.names_asked and moves["about_asked"].any(folded, typos=False))):
+        return [Puzzled()]  # "why do you need that?", "what's a case number?": the question explained, then asked again
     if not reading.structured and (parse.intent in LEAVING_INTENTS and confident
-                                   or _leaves(text, folded, requested, vocabulary)):
+                                   or _leaves(text, folded, requested, vocabulary, context.concern)):
         return [CancelEnquiry(call=mentions_calling(text, vocabulary))]
     if requested in ("", "concern", "confirmed"):
         return [SetField(requested, text)]
     correction = _correction(reading, requested, folded, vocabulary)
     if correction and not read_clause(text, None, True, vocabulary).topics and not (requested == "message" and len(text) > 80):
         return [correction]  # "can I change my nationality?" is a correction, not a question
-    if requested != "message" and is_question(text, vocabulary):
+    if reading.declines and reading.optional and "?" not in text:
+        return [SkipField(requested)]  # "brauchen Sie nicht, E-Mail reicht": no question, the optional field declined
+    if requested != "message" and is_question(text, vocabulary, anywhere=True):
         asked = questions(parse, context, vocabulary)
         if asked:
             return asked
@@ -835,10 +957,19 @@ def _is_move(move: str, folded: str, vocabulary: Vocabulary) -> bool:
         moves[move], moves["around"], folded, vocabulary.fillers)
 
 
-def _leaves(text: str, folded: str, requested: str, vocabulary: Vocabulary) -> bool:
+def _opens_with_move(move: str, text: str, vocabulary: Vocabulary) -> bool:
+    """The message's first part (up to a comma or a sentence's end) is the move, a reason follows
+    ("zurück bitte, da hab ich mich vertippt", "go back please. I typed it wrong")."""
+    parts = [p for p in re.split(r"[,;:!.]+\s*|\s+-\s+", text) if p.strip()]
+    return len(parts) > 1 and _is_move(move, fold(parts[0]), vocabulary)
+
+
+def _leaves(text: str, folded: str, requested: str, vocabulary: Vocabulary, concern: str | None = None) -> bool:
     """A wish to leave the enquiry: a cancel move ("forget it, I'll just call you": the cancel
     words with calling words beside them), or, in a message that is no question, words that
-    say the client would rather call or stop (form_moves `leaving`; not inside a long message)."""
+    say the client would rather call or stop (form_moves `leaving`), or the cancel words with a
+    reason beside them ("I found the card again, please cancel"; not when they cancel another
+    matter: "cancel my appointment" in an extension). Not inside a long message."""
     moves = vocabulary.form_moves
     beside = Words(moves["around"].phrases + moves["calling"].phrases + moves["leaving"].phrases)
     if is_whole(moves["cancel"], folded, vocabulary.fillers) or is_made_of(
@@ -846,7 +977,13 @@ def _leaves(text: str, folded: str, requested: str, vocabulary: Vocabulary) -> b
         return True
     if requested == "message" and len(folded.split()) > 8:
         return False  # the client's own description may say anything
-    return moves["leaving"].any(folded, typos=False) and not is_question(text, vocabulary)
+    if is_question(text, vocabulary):
+        return False
+    if moves["leaving"].any(folded, typos=False):
+        return True
+    matter = vocabulary.matter(read_details(text, vocabulary).matter)
+    other = matter is not None and matter.concern != concern
+    return moves["cancel"].any(folded, typos=False) and not other
 
 
 def mentions_calling(text: str, vocabulary: Vocabulary | None = None) -> bool:
@@ -863,7 +1000,8 @@ def _correction(reading: FormReading, requested: str, folded: str, vocabulary: V
         if value is None and reading.named and reading.named[0] == field:
             value = reading.named[1]
         return CorrectField(field, value, value is not None)
-    if reading.named and reading.named[0] != requested and vocabulary.form_moves["correcting"].any(folded, typos=False):
+    if reading.named and reading.named[0] != requested and vocabulary.form_moves["correcting"].any(folded, typos=False) and (
+            reading.named[1] is not None or not reading.declines):  # "nope, e-mail is fine": the asked field declined
         field, value = reading.named
         return CorrectField(field, value, value is not None)
     return None

@@ -3,7 +3,8 @@
 Text and words are compared folded: lower case, umlauts and their spellings "ae/oe/ue"
 reduced to the plain vowel, "ß" to "ss". A single word of 6+ letters also matches with
 one typo (10+ letters: two), a word of 5 letters with one vowel left out inside it
-("brng" = "bring"), and so do the words of a phrase; a word ending in "*" matches every ending.
+("brng" = "bring"), and so do the words of a phrase; a word ending in "*" matches every ending
+(a stem of 8+ letters also with one slip: "fingerprnts" = "fingerprint*").
 A phrase with "..." matches its parts in that order with any words between them
 ("braucht ... eine aufenthaltserlaubnis" = "Braucht mein Mann eine Aufenthaltserlaubnis?").
 """
@@ -79,7 +80,10 @@ class Words:
                     hits.append(phrase)
             elif phrase.endswith("*"):
                 stem = phrase[:-1]
-                if any(t.startswith(stem) for t in tokens) if " " not in stem else f" {stem}" in padded:
+                if " " in stem:
+                    if f" {stem}" in padded:
+                        hits.append(phrase)
+                elif any(t.startswith(stem) or typos and _stem_typo(stem, t) for t in tokens):
                     hits.append(phrase)
             elif phrase and phrase[0] not in initials:
                 continue  # a word or phrase, also with a slip, starts with the letter a token starts with
@@ -115,7 +119,7 @@ def _in_order(parts: list[str], tokens: list[str], typos: bool) -> bool:
 
 def _word_hit(word: str, token: str, typos: bool) -> bool:
     if word.endswith("*"):
-        return token.startswith(word[:-1])
+        return token.startswith(word[:-1]) or typos and _stem_typo(word[:-1], token)
     return token == word or typos and _typo_hit(word, [token])
 
 
@@ -135,6 +139,18 @@ def _typo_hit(word: str, tokens: list[str]) -> bool:
     return any(_typo_match(word, token) for token in tokens)
 
 
+STEM_TYPO_MIN = 8   # a stem ("fingerprint*") of this many letters also matches with one slip in it
+
+
+@lru_cache(maxsize=65536)
+def _stem_typo(stem: str, token: str) -> bool:
+    """Whether the token starts with the stem written with one slip ("fingerprnts" = "fingerprint*",
+    "pasfoto" = "passfoto*"); only long stems, same first letter."""
+    if len(stem) < STEM_TYPO_MIN or len(token) < len(stem) - 1 or token[0] != stem[0]:
+        return False
+    return any(_distance(token[:n], stem, 1) <= 1 for n in (len(stem) - 1, len(stem), len(stem) + 1) if n <= len(token))
+
+
 @lru_cache(maxsize=65536)
 def _typo_match(word: str, t: str) -> bool:
     """Whether the token is the word with a slip (the pairs recur across lists and messages)."""
@@ -144,7 +160,19 @@ def _typo_match(word: str, t: str) -> bool:
     if len(word) < 6:
         return False
     limit = 2 if len(word) >= 10 else 1
-    return len(t) >= 5 and t[0] == word[0] and _distance(t, word, limit) <= limit
+    if len(t) >= 5 and t[0] == word[0] and _distance(t, word, limit) <= limit:
+        return True
+    # A plural "s" besides the slip ("stikers" = "sticker").
+    return len(t) >= 7 and t[-1] == "s" and word[-1] != "s" and t[0] == word[0] and _distance(t[:-1], word, limit) <= limit
+
+
+@lru_cache(maxsize=4096)
+def is_question_word_slip(token: str, question_words: frozenset[str]) -> bool:
+    """A question word of 5+ letters typed with one slip, the first letter right ("wich", "wher",
+    "shoud", "welsche"); shorter ones are too close to other words ("went" is no "when")."""
+    return len(token) >= 4 and token not in question_words and any(
+        len(word) >= 5 and " " not in word and word[0] == token[0] and _distance(token, word, 1) <= 1
+        for word in question_words)
 
 
 @dataclass(frozen=True)
@@ -168,6 +196,10 @@ class Topic:
     about_it: Words = Words(())       # "what do I do with it?": asks about the thing the message or the previous question named
     follow_purpose: str | None = None  # a purpose named right after a question on this topic asks that topic
     matter_offer: bool = True         # whether a matter named with it offers that matter's enquiry
+    about_other: bool = False         # "what does it depend on?": asks about the topic the clause or the previous question named
+    open: bool = False                # "what now?": asks about the topic a statement before it in the message named
+    open_weak: bool = False           # so does a question of it named only by its weak words ("wie komme ich da ran?")
+    never_applied: bool = False       # "I need to cancel my appointment": said as a wish, still answered, never an enquiry
 
 
 @dataclass(frozen=True)
@@ -216,12 +248,28 @@ class Vocabulary:
     expiring_process_covers: tuple[str, ...] = ()  # topics the answer on what to do then also answers
     purposes: dict[str, Words] = field(default_factory=dict)  # purposes of a residence permit, by id
     counted: frozenset[str] = frozenset()  # "2 Kinder": a number before these words counts people
+    age_below: tuple[str, ...] = ()        # "under 18": the number after these words is a bound, no age
+    needs_title: dict[str, Words] = field(default_factory=dict)  # needing, things: with a nationality, whether a title is needed
+    needs_title_instead_of: tuple[str, ...] = ()  # topics such a question is read as instead
     specific_question_words: tuple[str, ...] = ()  # "wie viele", "when": a question the process does not answer
     question_openers: Words = Words(())  # "was muss ich", "ab welchem": a question anywhere in the message
     with_self: Words = Words(())       # "für mich und meine Tochter": the client and another person, one question
     which_words: frozenset[str] = frozenset()  # "welches", "what": the word after them is the thing asked for
     not_things: frozenset[str] = frozenset()   # words after a which-word that name no thing ("what do", "was genau")
     out_of_scope: Words = Words(())    # "auto ummelden", "car": a question about another office's matter
+    request_openers: tuple[str, ...] = ()  # "can you", "können wir": a request for the enquiry starts with one
+    request_verbs: Words = Words(())       # "take", "ausfüllen": ... then names doing it
+    request_objects: Words = Words(())     # "request", "Formular": ... to the enquiry itself
+    request_topics: tuple[str, ...] = ()   # topics such a request may name; another topic makes it a question
+    request_to_office: tuple[str, ...] = ()  # "could you", "können Sie": with an enquiry intent, a request
+
+    def title_state(self, folded: str) -> tuple[bool, bool]:
+        """(expired, expiring) of the title a text speaks of: expired by its exact words, unless
+        they are part of an expiring phrase ("about to run out"); expiring also with a slip
+        ("expirs next month"), when it has not expired."""
+        soon = self.expiring.found(folded)
+        expired = any(not any(hit in phrase for phrase in soon) for hit in self.expired.found(folded, typos=False))
+        return expired, not expired and bool(soon)
 
     def matter(self, name: str | None) -> Matter | None:
         """The matter called `name`, if there is one."""
@@ -248,7 +296,8 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
                            Words.of(t.get("in_question")), Words.of(t.get("settles")), bool(t.get("follow_nationality")),
                            tuple(t.get("follow_covers") or ()), tuple(t.get("after") or ()),
                            Words.of(t.get("after_words")), Words.of(t.get("when_expiring")), Words.of(t.get("about_it")),
-                           t.get("follow_purpose"), bool(t.get("matter_offer", True)))
+                           t.get("follow_purpose"), bool(t.get("matter_offer", True)), bool(t.get("about_other")),
+                           bool(t.get("open")), bool(t.get("open_weak")), bool(t.get("never_applied")))
                      for name, t in data["topics"].items()),
         matters=tuple(Matter(name, Words.of(m["words"]), m.get("concern"), m.get("fee"), tuple(m.get("keeps") or ()),
                              bool(m.get("carries", True)), tuple(m.get("titles") or ()))
@@ -284,12 +333,20 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
         expiring_process_covers=tuple((data.get("expiring") or {}).get("process_covers") or ()),
         purposes={k: Words.of(v) for k, v in (data.get("purposes") or {}).items()},
         counted=frozenset(fold(w) for w in data.get("counted") or ()),
+        age_below=tuple(fold(w) for w in data.get("age_below") or ()),
+        needs_title={k: Words.of((data.get("needs_title") or {}).get(k)) for k in ("needing", "things")},
+        needs_title_instead_of=tuple((data.get("needs_title") or {}).get("instead_of") or ()),
         specific_question_words=tuple(fold(w) for w in data.get("specific_question_words") or ()),
         question_openers=Words.of(data.get("question_openers")),
         with_self=Words.of(data.get("with_self")),
         which_words=frozenset(fold(w) for w in (data.get("asked_things") or {}).get("which_words") or ()),
         not_things=frozenset(fold(w) for w in (data.get("asked_things") or {}).get("not_things") or ()),
         out_of_scope=Words.of(data.get("out_of_scope")),
+        request_openers=tuple(fold(w) for w in (data.get("enquiry_request") or {}).get("openers") or ()),
+        request_verbs=Words.of((data.get("enquiry_request") or {}).get("verbs")),
+        request_objects=Words.of((data.get("enquiry_request") or {}).get("objects")),
+        request_topics=tuple((data.get("enquiry_request") or {}).get("topics") or ()),
+        request_to_office=tuple(fold(w) for w in (data.get("enquiry_request") or {}).get("to_office") or ()),
     )
 
 
