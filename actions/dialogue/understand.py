@@ -911,7 +911,8 @@ def interpret_in_form(parse: Parse, context: Context, vocabulary: Vocabulary | N
     folded = fold(text)
     moves = vocabulary.form_moves
     if requested not in ("concern", "confirmed") and (_is_move("back", folded, vocabulary) or (
-            _opens_with_move("back", text, vocabulary) and not is_question(text, vocabulary))):
+            _opens_with_move("back", text, vocabulary) and not is_question(text, vocabulary)) or (
+            reading.named and moves["back"].any(folded, typos=False) and _correction(reading, requested, folded, vocabulary))):
         # "wait, go one step back please", "zurück bitte, ich hab mich vertippt"; with an earlier
         # field named ("go back, my birthday is wrong") that field is asked again.
         correction = _correction(reading, requested, folded, vocabulary)
@@ -981,6 +982,8 @@ def _leaves(text: str, folded: str, requested: str, vocabulary: Vocabulary, conc
         return False
     if moves["leaving"].any(folded, typos=False):
         return True
+    if requested == "message":
+        return False  # "Studium beenden" may be what the client wants to tell the unit
     matter = vocabulary.matter(read_details(text, vocabulary).matter)
     other = matter is not None and matter.concern != concern
     return moves["cancel"].any(folded, typos=False) and not other

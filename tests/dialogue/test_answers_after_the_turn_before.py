@@ -322,3 +322,21 @@ def test_questions_with_misleading_words(texts, language, topic, words):
     outcome = _last(texts, language)
     assert outcome.frame.topic == topic, outcome.frame
     _says(outcome, words)
+
+
+@pytest.mark.parametrize("texts, language, words", [
+    (["Was kostet es, das Visum zu verlängern?", "woran liegt das?"], "de", ["Grund"]),
+    (["what's the cost of a new residence permit?", "is that the same for everyone?"], "en", ["half"]),
+    (["Was ist ein eAT?", "Wo kommt der her?"], "de", ["Bundesdruckerei"]),
+    (["how do I get a settlement permit?", "could I just call instead?"], "en", [PHONES]),
+    (["Wie verlängere ich meine Aufenthaltserlaubnis?", "bekomm ich da irgendwas in die Hand?"], "de", ["Bestätigung"]),
+    (["how do I extend my permit?", "how far ahead can I do that?"], "en", ["no reliable", PHONES]),
+    (["Wie verlängere ich meine Aufenthaltserlaubnis?", "wie weit im Voraus geht das?"], "de",
+     ["keine verlässliche", PHONES]),
+    (["how many weeks before it expires should I send the extension?"], "en", ["no reliable", PHONES]),
+    (["Ich bin Französin, muss ich irgendwas beantragen um hier zu wohnen?"], "de", ["EU"]),
+    (["how many weeks until my card is done?"], "en", ["weeks", "Bundesdruckerei"]),
+    (["Wie viele Wochen dauert es bis zur Karte?"], "de", ["Wochen"]),
+])
+def test_yet_other_wordings(texts, language, words):
+    _says(_last(texts, language), words)

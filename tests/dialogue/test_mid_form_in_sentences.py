@@ -213,3 +213,27 @@ def test_saying_a_field_is_wrong_asks_it_again_and_keeps_no_word_as_value(text, 
     result = run_form(asking("nationality", BEFORE_NATIONALITY), text, confidence=0.4, language=language)
     assert result.responses == ["utter_field_will_change"] and result.requested == "place_of_birth"
     assert result.slots["place_of_birth"] is None
+
+
+@pytest.mark.parametrize("text, language", [
+    ("stopp", "de"), ("hör bitte auf", "de"), ("quit", "en"), ("I would like to stop the request here", "en"),
+    ("das Anliegen bitte doch nicht abschicken", "de"),
+])
+def test_stop_words_leave(text, language):
+    assert leaves(run_form(asking("nationality", BEFORE_NATIONALITY), text, confidence=0.3, language=language))
+
+
+def test_a_cancel_word_in_the_message_is_the_message():
+    result = run_form(asking("message", {**EXTENSION_DONE, "message": None}), "Studium beenden", confidence=0.3)
+    assert not leaves(result) and result.slots["message"] == "Studium beenden"
+
+
+@pytest.mark.parametrize("text, language, field", [
+    ("bitte wieder zurück zum Geburtsort", "de", "place_of_birth"),
+    ("can we go back to the place of birth", "en", "place_of_birth"),
+    ("my family name is misspelt", "en", "given_names"),
+    ("der Nachname ist falsch geschrieben", "de", "given_names"),
+])
+def test_back_to_a_named_field_or_a_misspelling_asks_that_field_again(text, language, field):
+    result = run_form(asking("nationality", BEFORE_NATIONALITY), text, confidence=0.3, language=language)
+    assert result.responses == ["utter_field_will_change"] and result.requested == field
