@@ -93,10 +93,12 @@ def measure_profiles(stack: TimedStack, plan: dict, work: Path) -> dict:
     folder.mkdir(parents=True, exist_ok=True)
     for name, result in found.items():
         (folder / f"{name}.txt").write_text(result.pop("text"), encoding="utf-8")
-    found["action_call_by_tracker"] = profiles.action_call_growth(stack.rasa_url, stack.actions_url, repeats)
+    actions_token = stack.settings.actions_token  # the action server runs only calls that show it
+    found["action_call_by_tracker"] = profiles.action_call_growth(stack.rasa_url, stack.actions_url, repeats,
+                                                                  actions_token)
     found["round_trips"] = profiles.round_trips(stack.rasa_url)
     found["rasa"] = profiles.profile_rasa(stack.model_path, stack.actions_url, work / "rasa-profile",
-                                          plan["rasa_profile_turns"])
+                                          plan["rasa_profile_turns"], actions_token)
     return found
 
 

@@ -17,7 +17,7 @@ import uuid
 import httpx
 
 from bench.stats import ratio, summary_ms
-from bench.turns import GROWTH_CYCLE, rasa_api, rest_body, webhook
+from bench.turns import GROWTH_CYCLE, rasa_api, rest_body, rest_headers, webhook
 
 PROFILE_INTERVAL_S = 0.0005
 TOP_FRAMES = 12
@@ -51,8 +51,9 @@ def action_call(action: str, sender: str, tracker_state: dict, domain_dict: dict
 
 def talk(rasa_url: str, sender: str, texts: list[str]) -> None:
     """Send texts in one conversation straight to Rasa's REST channel (so the tracker is
-    under this sender; the gateway would hash it), building a tracker of a known length."""
-    with httpx.Client(timeout=60) as client:
+    under this sender; the gateway would hash it), building a tracker of a known length.
+    The product's Rasa answers its REST channel only with its token (``rest_headers``)."""
+    with httpx.Client(timeout=60, headers=rest_headers()) as client:
         for text in texts:
             client.post(webhook(rasa_url), json=rest_body(sender, text, "de")).raise_for_status()
 
@@ -142,13 +143,18 @@ def profile_gateway(settings, repeats: int = 30) -> dict:
             "text": profiler.output_text(unicode=False, color=False)}
 
 
-def action_call_growth(rasa_url: str, actions_url: str, repeats: int = 20) -> dict:
-    """The action server's /webhook time for the general-question action with the tracker at turn 10 and 200."""
+ACTION_TOKEN_HEADER = "X-Intake-Action-Token"  # bot/ops/action_server.py: only Rasa's calls (with it) are run
+
+
+def action_call_growth(rasa_url: str, actions_url: str, repeats: int = 20, actions_token: str = "") -> dict:
+    """The action server's /webhook time for the general-question action with the tracker at turn 10 and 200
+    (``actions_token``: the stack's INTAKE_ACTIONS_TOKEN, which the action server asks of every call)."""
     sender = f"bench-calls-{uuid.uuid4().hex}"
     domain_dict = domain(rasa_url)
     texts = ["Hallo"] + [GROWTH_CYCLE[n % len(GROWTH_CYCLE)] for n in range(1, 200)]
     results = {}
-    with httpx.Client(timeout=60) as client:
+    headers = {ACTION_TOKEN_HEADER: actions_token} if actions_token else {}
+    with httpx.Client(timeout=60, headers=headers) as client:
         for label, (first, upto) in (("turn_10", (0, 10)), ("turn_200", (10, 200))):
             talk(rasa_url, sender, texts[first:upto])
             state = tracker(rasa_url, sender)
@@ -201,8 +207,9 @@ def round_trips(rasa_url: str) -> dict:
     return {kind: {"per_turn": counts, "max": max(counts)} for kind, counts in by_kind.items()}
 
 
-def profile_rasa(model, actions_url: str, work_dir, turns: int = 30) -> dict:
-    """cProfile of Rasa's own turn (bench/rasa_profile.py in Rasa's venv) against the stack's action server."""
+def profile_rasa(model, actions_url: str, work_dir, turns: int = 30, actions_token: str = "") -> dict:
+    """cProfile of Rasa's own turn (bench/rasa_profile.py in Rasa's venv) against the stack's action server
+    (``actions_token``: its INTAKE_ACTIONS_TOKEN, which endpoints.yml sends)."""
     import json
     import os
     import subprocess
@@ -212,7 +219,7 @@ def profile_rasa(model, actions_url: str, work_dir, turns: int = 30) -> dict:
 
     work_dir.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, **rasa_env(), "INTAKE_ACTIONS_URL": f"{actions_url}/webhook",
-           "INTAKE_TRACKER_DB": str(work_dir / "tracker.sqlite3")}
+           "INTAKE_TRACKER_DB": str(work_dir / "tracker.sqlite3"), "INTAKE_ACTIONS_TOKEN": actions_token}
     done = subprocess.run([str(PROJECT_ROOT / ".venv-rasa" / "bin" / "python"), "-m", "bench.rasa_profile",
                            str(model), str(PROJECT_ROOT / "endpoints.yml"), str(turns)],
                           cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=900)

@@ -46,11 +46,7 @@ async def post_turn(client: httpx.AsyncClient, url: str, body: dict) -> tuple[fl
     """One turn: (seconds, answered with 200)."""
     started = time.perf_counter()
     try:
-        # The product's Rasa answers its REST channel only with the token (bot/rasa_channel.py);
-        # the gateway and a stock Rasa ignore the header.
-        token = os.environ.get("INTAKE_RASA_TOKEN", "")
-        headers = {"X-Intake-Rasa-Token": token} if token else {}
-        response = await client.post(url, json=body, timeout=TURN_TIMEOUT_S, headers=headers)
+        response = await client.post(url, json=body, timeout=TURN_TIMEOUT_S, headers=rest_headers())
         ok = response.status_code == 200
     except httpx.HTTPError:
         ok = False
@@ -84,6 +80,14 @@ def rasa_api(url: str, token: str | None = None) -> str:
     """A URL of Rasa's HTTP API with its token (given, else INTAKE_RASA_TOKEN; "" for none: a stock Rasa)."""
     token = os.environ.get("INTAKE_RASA_TOKEN", "") if token is None else token
     return f"{url}?{urlencode({'token': token})}" if token else url
+
+
+def rest_headers(token: str | None = None) -> dict[str, str]:
+    """Headers for a REST-channel post: the product's Rasa answers its channel only with its
+    token (bot/rasa_channel.py, header X-Intake-Rasa-Token; given, else INTAKE_RASA_TOKEN);
+    the gateway and a stock Rasa ignore the header."""
+    token = os.environ.get("INTAKE_RASA_TOKEN", "") if token is None else token
+    return {"X-Intake-Rasa-Token": token} if token else {}
 
 
 def webhook(url: str) -> str:

@@ -91,6 +91,11 @@ class CaseColumn:
     required: bool = False
     max_length: int | None = None
 
+    @property
+    def names_a_title(self) -> bool:
+        """Its values are title kinds of content/concerns.yml (`title_kinds`), shown by their names."""
+        return self.type == "title_kind"
+
 
 @dataclass(frozen=True)
 class FieldSpec:
@@ -106,6 +111,8 @@ class FieldSpec:
     ask_when: tuple[str, ...] = ()     # conditions (ASK_CONDITIONS) that must all hold for it to be asked
     asked_after: str | None = None     # asked right after that field wherever it is asked
     confirmation: int | None = None    # its row among the particulars of the confirmation PDF; None: not printed
+    inbox: int | None = None           # its column in the unit's list of cases (staff API, console); None: not listed
+    verification: int | None = None    # its row on the public verification page; None: not shown (the default)
 
     @property
     def invalid_group(self) -> str:
@@ -146,6 +153,14 @@ class Registry:
     def on_confirmation(self) -> tuple[FieldSpec, ...]:
         """The fields printed among the particulars of the confirmation of receipt, in their order."""
         return tuple(sorted((f for f in self.fields if f.confirmation is not None), key=lambda f: f.confirmation))
+
+    def in_inbox(self) -> tuple[FieldSpec, ...]:
+        """The fields listed as columns of the unit's list of cases, in their order."""
+        return tuple(sorted((f for f in self.fields if f.inbox is not None), key=lambda f: f.inbox))
+
+    def on_verification(self) -> tuple[FieldSpec, ...]:
+        """The fields the public verification page shows to anyone holding the code, in their order."""
+        return tuple(sorted((f for f in self.fields if f.verification is not None), key=lambda f: f.verification))
 
     def case_columns(self) -> dict[str, CaseColumn]:
         """Case column -> how it is typed, in field order, with the kinds' extra columns."""
@@ -188,9 +203,10 @@ def _spec(field_id: str, raw: Any) -> FieldSpec:
         if key not in raw:
             raise FieldsError(f"{where}: '{key}' is missing")
     if unknown := set(raw) - {"kind", "label", "ask", "case", "words", "invalid", "invalid_text", "validation",
-                              "ask_when", "asked_after", "confirmation"}:
+                              "ask_when", "asked_after", "confirmation", "inbox", "verification"}:
         raise FieldsError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}; known: kind, validation, "
-                          "invalid, invalid_text, label, ask, words, case, ask_when, asked_after, confirmation")
+                          "invalid, invalid_text, label, ask, words, case, ask_when, asked_after, confirmation, "
+                          "inbox, verification")
     kind = raw["kind"]
     if kind not in KINDS:
         raise FieldsError(f"{where}: kind '{kind}' is unknown; known kinds: {', '.join(KINDS)} "
@@ -212,17 +228,21 @@ def _spec(field_id: str, raw: Any) -> FieldSpec:
     if after is not None and (not isinstance(after, str) or after == field_id):
         raise FieldsError(f"{where}: 'asked_after' must name another field of content/fields.yml")
     case = _case(where, raw["case"])
-    row = raw.get("confirmation")
-    if row is not None and (isinstance(row, bool) or not isinstance(row, int) or row < 1):
-        raise FieldsError(f"{where}: 'confirmation' must be its row on the confirmation of receipt (1, 2, ...)")
-    if row is not None and not case.column:
-        raise FieldsError(f"{where}: 'confirmation' needs a case column (a field sent as `case: note` is not "
-                          "stored on its own, so the confirmation cannot print it)")
+    places = {"confirmation": "its row on the confirmation of receipt", "inbox": "its column in the unit's list of cases",
+              "verification": "its row on the public verification page"}
+    for key, place in places.items():
+        number = raw.get(key)
+        if number is not None and (isinstance(number, bool) or not isinstance(number, int) or number < 1):
+            raise FieldsError(f"{where}: '{key}' must be {place} (1, 2, ...)")
+        if number is not None and not case.column:
+            raise FieldsError(f"{where}: '{key}' needs a case column (a field sent as `case: note` is not "
+                              f"stored on its own, so {place} cannot show it)")
     return FieldSpec(id=field_id, kind=kind, label=_pair(where, raw["label"], "label"),
                      ask=_pair(where, raw["ask"], "ask"), words=tuple(str(w) for w in words),
                      invalid=raw.get("invalid"), validation=validation, case=case,
                      invalid_text=_pair(where, raw["invalid_text"], "invalid_text") if "invalid_text" in raw else None,
-                     ask_when=tuple(ask_when), asked_after=after, confirmation=row)
+                     ask_when=tuple(ask_when), asked_after=after, confirmation=raw.get("confirmation"),
+                     inbox=raw.get("inbox"), verification=raw.get("verification"))
 
 
 def parse_registry(data: Any) -> Registry:

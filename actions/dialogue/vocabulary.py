@@ -198,6 +198,8 @@ class Topic:
     matter_offer: bool = True         # whether a matter named with it offers that matter's enquiry
     about_other: bool = False         # "what does it depend on?": asks about the topic the clause or the previous question named
     open: bool = False                # "what now?": asks about the topic a statement before it in the message named
+    open_weak: bool = False           # so does a question of it named only by its weak words ("wie komme ich da ran?")
+    never_applied: bool = False       # "I need to cancel my appointment": said as a wish, still answered, never an enquiry
 
 
 @dataclass(frozen=True)
@@ -258,6 +260,8 @@ class Vocabulary:
     request_openers: tuple[str, ...] = ()  # "can you", "können wir": a request for the enquiry starts with one
     request_verbs: Words = Words(())       # "take", "ausfüllen": ... then names doing it
     request_objects: Words = Words(())     # "request", "Formular": ... to the enquiry itself
+    request_topics: tuple[str, ...] = ()   # topics such a request may name; another topic makes it a question
+    request_to_office: tuple[str, ...] = ()  # "could you", "können Sie": with an enquiry intent, a request
 
     def title_state(self, folded: str) -> tuple[bool, bool]:
         """(expired, expiring) of the title a text speaks of: expired by its exact words, unless
@@ -293,7 +297,7 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
                            tuple(t.get("follow_covers") or ()), tuple(t.get("after") or ()),
                            Words.of(t.get("after_words")), Words.of(t.get("when_expiring")), Words.of(t.get("about_it")),
                            t.get("follow_purpose"), bool(t.get("matter_offer", True)), bool(t.get("about_other")),
-                           bool(t.get("open")))
+                           bool(t.get("open")), bool(t.get("open_weak")), bool(t.get("never_applied")))
                      for name, t in data["topics"].items()),
         matters=tuple(Matter(name, Words.of(m["words"]), m.get("concern"), m.get("fee"), tuple(m.get("keeps") or ()),
                              bool(m.get("carries", True)), tuple(m.get("titles") or ()))
@@ -341,6 +345,8 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
         request_openers=tuple(fold(w) for w in (data.get("enquiry_request") or {}).get("openers") or ()),
         request_verbs=Words.of((data.get("enquiry_request") or {}).get("verbs")),
         request_objects=Words.of((data.get("enquiry_request") or {}).get("objects")),
+        request_topics=tuple((data.get("enquiry_request") or {}).get("topics") or ()),
+        request_to_office=tuple(fold(w) for w in (data.get("enquiry_request") or {}).get("to_office") or ()),
     )
 
 

@@ -1,13 +1,16 @@
 """What the public verification page may show about a confirmation, looked up by its code.
 
-Enough that an edited PDF fails the check (case number, time of receipt, the holder's
-name, the document and its expiry as stated, whether the Fiktionswirkung was certified),
-nothing more: no birth date, nationality, address, contact data, unit or attachments.
+Enough that an edited PDF fails the check (case number, time of receipt, whether the
+Fiktionswirkung was certified, and the fields marked `verification:` in content/fields.yml:
+the holder's name, the document and its expiry as stated), nothing more: no birth date,
+nationality, address, contact data, unit or attachments.
 The gateway serves it on the public origin (bot/gateway/verify.py); only it may ask
 (internal token), and it rate-limits the public side.
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 from sqlalchemy import select
 
@@ -15,6 +18,7 @@ from bot.backend.context import BackendContext
 from bot.backend.errors import BackendError
 from bot.backend.models import Case, Confirmation
 from bot.backend.security import normalise_code
+from bot.fields import load_registry
 
 
 def verify(ctx: BackendContext, code: str) -> dict:
@@ -36,9 +40,12 @@ def verify(ctx: BackendContext, code: str) -> dict:
         "verification_code": canonical,
         "case_number": case.case_number,
         "received_at": confirmation.received_at.isoformat(),
-        "given_names": case.given_names,
-        "family_name": case.family_name,
-        "title_kind": case.title_kind,  # as stated by the client
-        "title_expiry": case.title_expiry.isoformat() if case.title_expiry else None,
+        # The fields with `verification:` in content/fields.yml, as stated by the client.
+        **{spec.case.column: _plain(getattr(case, spec.case.column)) for spec in load_registry().on_verification()},
         "fiktionswirkung_certified": confirmation.fiktion_applies,
     }
+
+
+def _plain(value: object) -> object:
+    """A case value as JSON carries it (a date as YYYY-MM-DD)."""
+    return value.isoformat() if isinstance(value, date) else value

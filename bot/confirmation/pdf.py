@@ -34,6 +34,10 @@ STATEMENT_H = 4.4
 QR_SIZE = 32.0
 BODY_PT, STATEMENT_PT, SMALL_PT, TITLE_PT = 10.0, 9.5, 8.0, 17.0
 HEADING_RGB, LABEL_RGB, TEXT_RGB = (0, 51, 102), (85, 85, 85), (0, 0, 0)
+# Embedded in both faces of every confirmation, used or not: the random case numbers and
+# verification codes (bold) otherwise made nearly every document's glyph set new, and the
+# embedded font subsets are cached by that set (font_cache.py). A few KiB per PDF.
+ALWAYS_EMBEDDED = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 @dataclass
@@ -169,6 +173,9 @@ class _Renderer:
         pdf, (first, _) = self.pdf, self.langs
         for style in ("", "B"):  # parsed once per process (font_cache.py), not per document
             add_cached_font(pdf, "DejaVu", style, find_font(FONT_FILES[style]))
+        for font in pdf.fonts.values():
+            for character in ALWAYS_EMBEDDED:
+                font.subset.pick(ord(character))
         pdf.set_margins(MARGIN, TOP, MARGIN)
         pdf.set_auto_page_break(True, margin=MARGIN)
         pdf.set_creation_date(self.data.received_at.astimezone(timezone.utc))  # same input, same bytes

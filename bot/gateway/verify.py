@@ -5,7 +5,8 @@ default the gateway's public URL + /verify). People get an HTML page in German o
 English (``?lang=de|en``, else Accept-Language); machines get JSON with
 ``Accept: application/json``. The particulars come from the backend's internal
 endpoint (internal token): enough that an edited PDF fails the check, nothing more
-(bot/backend/verification.py). Rate-limited per client by the gateway's limits
+(bot/backend/verification.py; the fields shown are those with `verification:` in
+content/fields.yml). Rate-limited per client by the gateway's limits
 (bot/gateway/limits.py counts every path under /verify/).
 """
 
@@ -21,7 +22,8 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from bot.catalogue import load_catalogue
 from bot.confirmation.fiktion import OFFICE_TZ
-from bot.confirmation.texts import format_date, text
+from bot.confirmation.texts import country_name, format_date, text
+from bot.fields import CaseColumn, load_registry
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["verification"])
@@ -94,28 +96,37 @@ async def verify(code: str, request: Request) -> Response:
 
 
 def _table(found: dict, lang: str) -> str:
-    """The particulars as a definition list; every value escaped."""
+    """The particulars as a definition list; every value escaped. Beside the case number, the
+    time of receipt and the Fiktionswirkung: the fields with `verification:` in content/fields.yml."""
     received = datetime.fromisoformat(found["received_at"]).astimezone(OFFICE_TZ)
     when = text("values.received_at", lang, date=format_date(received.date(), lang), time=received.strftime("%H:%M"))
-    kind = found.get("title_kind")
-    if kind and kind != "none":
-        title = load_catalogue().title_label(kind, lang)
-        if found.get("title_expiry"):
-            title = text("values.title_with_expiry", lang, title=title,
-                         expiry=format_date(date.fromisoformat(found["title_expiry"]), lang))
-    else:
-        title = text("verification_page.no_title", lang)
     rows = [
-        ("case_number", found["case_number"]),
-        ("received_at", when),
-        ("holder", f"{found['given_names']} {found['family_name']}"),
-        ("title", title),
-        ("fiktion", text("verification_page.fiktion_yes" if found["fiktionswirkung_certified"]
-                         else "verification_page.fiktion_no", lang)),
+        (text("verification_page.case_number", lang), found["case_number"]),
+        (text("verification_page.received_at", lang), when),
     ]
-    items = "".join(f"<dt style=\"color:#555\">{escape(text(f'verification_page.{key}', lang))}</dt>"
-                    f"<dd style=\"margin:0 0 .8em 0\"><b>{escape(value)}</b></dd>" for key, value in rows)
+    registry = load_registry()
+    for spec in registry.on_verification():
+        value = found.get(spec.case.column)
+        if value not in (None, ""):
+            rows.append((registry.label(spec.id, lang) or spec.id, _shown(spec.case, value, lang)))
+    rows.append((text("verification_page.fiktion", lang),
+                 text("verification_page.fiktion_yes" if found["fiktionswirkung_certified"]
+                      else "verification_page.fiktion_no", lang)))
+    items = "".join(f"<dt style=\"color:#555\">{escape(label)}</dt>"
+                    f"<dd style=\"margin:0 0 .8em 0\"><b>{escape(value)}</b></dd>" for label, value in rows)
     return f"<dl>{items}</dl>"
+
+
+def _shown(column: CaseColumn, value: object, lang: str) -> str:
+    """A field's value as a reader compares it with the PDF, by its case type (content/fields.yml);
+    the document held is marked as the applicant's own statement."""
+    if column.type == "date":
+        return format_date(date.fromisoformat(str(value)), lang)
+    if column.names_a_title:
+        return text("verification_page.as_stated", lang, value=load_catalogue().title_label(str(value), lang))
+    if column.type == "country":
+        return country_name(str(value), lang)
+    return str(value)
 
 
 def _page(lang: str, title_key: str, intro_key: str, table: str, status: int = 200) -> HTMLResponse:

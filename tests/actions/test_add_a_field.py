@@ -5,6 +5,10 @@ the concern that asks it; nothing else is edited by hand. The staff check names 
 until the domain is regenerated; then the form asks it, checks it, shows it in the
 summary, sends it with the case and prints its label, all from that one entry.
 
+A third entry has a case column of its own (`case: {column}`, `confirmation:`, `inbox:`): the
+staff check names the migration it needs; with it, the field reaches the backend's case, the
+staff API's list of cases, the console's case page and inbox, and the PDF.
+
 A second entry is asked only on a condition (``ask_when: family_purpose``): the family
 member's name, asked when the purpose chosen is a family one and passed over otherwise,
 again with no code.
@@ -247,6 +251,7 @@ OCCUPATION = {
     "ask": {"de": "Welchen Beruf üben Sie aus?", "en": "What is your occupation?"},
     "words": ["beruf", "occupation"],
     "confirmation": 5,
+    "inbox": 5,
     "case": {"column": "occupation", "max_length": 100},
 }
 # What the staff check asks a developer for, and nothing else.
@@ -274,7 +279,8 @@ def downgrade() -> None:
 '''
 
 # Runs inside the copy: the form, the summary, the submission, then the real backend (SQLite) with
-# the submission it built, the staff API's case, the console's case page rows and the PDF's text.
+# the submission it built, the staff API's case and list of cases, the console's case page rows,
+# its inbox (the unit's list, signed in as the unit) and the PDF's text.
 BACKEND_PROBE = r'''
 import asyncio, io, json, sys, time
 sys.path.insert(0, "tests/actions")
@@ -286,6 +292,9 @@ from actions.enquiry_form import summary_text
 from actions.submission import build_submission
 from bot.backend.app import create_app
 from bot.config import Settings
+from bot.console import accounts
+from bot.console.app import create_app as create_console
+from bot.console.backend_client import BackendClient
 from bot.console.pages.inbox import case_fields
 
 done = {k: v for k, v in EXTENSION_DONE.items() if k != "message"}
@@ -300,11 +309,21 @@ internal = {"X-Internal-Token": "probe-internal-token-0123456789"}
 tokens = {unit: f"staff-{unit}-" + "x" * 24 for unit in ("A1", "A2", "B1", "B2", "B3", "B4", "B5", "E1", "E5")}
 settings = Settings(var_dir=sys.argv[1], backend_database_url=f"sqlite:///{sys.argv[1]}/backend.sqlite3",
                     internal_token=internal["X-Internal-Token"], staff_tokens=json.dumps(tokens),
-                    verify_url="https://lea.example/verify")
+                    verify_url="https://lea.example/verify", backend_url="http://testserver",
+                    console_project_dir=".", rasa_port=9)
 with TestClient(create_app(settings)) as client:
     receipt = client.post("/internal/cases", json=submission.model_dump(mode="json"), headers=internal).json()
     staff = {"Authorization": f"Bearer {tokens[receipt['unit']]}"}
     case = client.get(f"/staff/api/cases/{receipt['case_number']}", headers=staff).json()
+    listed = client.get("/staff/api/cases", headers=staff).json()
+    console = create_console(settings)
+    console.state.console.backend = BackendClient(settings, http=client)
+    accounts.add_user(console.state.console.store, "uwe.unit", "correct horse battery staple", "unit", receipt["unit"])
+    web = TestClient(console, base_url="https://testserver")
+    login = web.get("/login").text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+    web.post("/login", data={"name": "uwe.unit", "password": "correct horse battery staple", "csrf": login},
+             follow_redirects=False)
+    inbox = {lang: web.get("/inbox", headers={"Accept-Language": lang}).text for lang in ("de", "en")}
     for _ in range(60):  # the PDF is rendered right after the commit
         pdf = client.get(f"/internal/confirmations/{receipt['download_token']}",
                          params={"conversation_id": submission.conversation_id}, headers=internal)
@@ -319,6 +338,9 @@ print(json.dumps({
     "submitted": submission.occupation,
     "message": submission.message,
     "case": case.get("occupation"),
+    "listed": [c.get("occupation") for c in listed],
+    "inbox_de": inbox["de"].split("<thead>", 1)[-1].split("</table>", 1)[0],
+    "inbox_en": inbox["en"].split("<thead>", 1)[-1].split("</table>", 1)[0],
     "console_de": case_fields(case, "de"),
     "console_en": case_fields(case, "en"),
     "pdf_status": pdf.status_code,
@@ -371,7 +393,7 @@ def test_a_new_case_column_is_named_until_its_migration_exists(columned):
     assert _schema_differences(columned).strip() == "[]"
 
 
-def test_a_new_column_field_reaches_the_case_the_console_and_the_pdf(columned, tmp_path):
+def test_a_new_column_field_reaches_the_case_the_console_the_inbox_and_the_pdf(columned, tmp_path):
     versions = columned / "bot" / "backend" / "migrations" / "versions"
     if not (versions / "0099_occupation.py").exists():
         head = max(p.name.split("_")[0] for p in versions.glob("0*.py"))
@@ -385,6 +407,13 @@ def test_a_new_column_field_reaches_the_case_the_console_and_the_pdf(columned, t
     assert found["case"] == "Bäckerin"                                             # the backend's case
     assert ["Ausgeübter Beruf", "Bäckerin"] in found["console_de"]                 # the console's case page
     assert ["Occupation held", "Bäckerin"] in found["console_en"]
+    # The unit's list of cases (`inbox: 5`): the staff API's list and the console's inbox, a column
+    # labelled in the console's language after the registry's other columns.
+    assert found["listed"] == ["Bäckerin"]
+    for lang, label in (("de", "Ausgeübter Beruf"), ("en", "Occupation held")):
+        inbox = found[f"inbox_{lang}"]
+        assert f'<th scope="col">{label}</th>' in inbox and "<td>Bäckerin</td>" in inbox, inbox
+        assert inbox.index("Staatsangeh" if lang == "de" else "Nationality") < inbox.index(label)
     assert found["pdf_status"] == 200
     # The PDF: its label in both languages, after the nationality and before the concern (`confirmation: 5`).
     pdf = found["pdf"]

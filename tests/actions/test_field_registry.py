@@ -105,6 +105,10 @@ def _with(entries: dict) -> dict:
     ({"a": {"confirmation": 1}}, "field 'a': 'confirmation' needs a case column"),
     ({"a": {"confirmation": "yes", "case": {"column": "a"}}}, "field 'a': 'confirmation' must be its row"),
     ({"a": {"confirmation": 0, "case": {"column": "a"}}}, "field 'a': 'confirmation' must be its row"),
+    ({"a": {"inbox": 1}}, "field 'a': 'inbox' needs a case column"),
+    ({"a": {"inbox": True, "case": {"column": "a"}}}, "field 'a': 'inbox' must be its column in the unit's list"),
+    ({"a": {"verification": 1}}, "field 'a': 'verification' needs a case column"),
+    ({"a": {"verification": "yes", "case": {"column": "a"}}}, "field 'a': 'verification' must be its row on the public"),
 ])
 def test_when_a_field_is_asked_is_checked(entries, message):
     from bot.fields import FieldsError, parse_registry
@@ -119,6 +123,17 @@ def test_when_a_field_is_asked_is_read_from_the_registry():
     assert spec.followers("given_names") == ("family_name",)
     assert registry.WHOLE_NAME == ("given_names", "family_name")
     assert set(load_registry().refusing_document_names()) == {"given_names", "family_name", "place_of_birth", "nationality"}
+
+
+def test_the_unit_s_list_of_cases_has_the_registry_s_columns_in_their_order():
+    from bot.backend.api.staff import CaseSummary
+    from bot.console.pages.inbox import inbox_columns
+
+    assert [spec.id for spec in load_registry().in_inbox()] == ["family_name", "given_names", "nationality", "purpose"]
+    assert list(CaseSummary.model_fields)[-4:] == ["family_name", "given_names", "nationality", "purpose"]
+    assert inbox_columns("de") == [("family_name", "Familienname"), ("given_names", "Vorname(n)"),
+                                   ("nationality", "Staatsangehörigkeit"), ("purpose", "Zweck")]
+    assert [label for _, label in inbox_columns("en")] == ["Family name", "Given name(s)", "Nationality", "Purpose"]
 
 
 def test_the_confirmation_prints_the_registry_s_fields_in_their_order():

@@ -8,7 +8,9 @@ actions/ or bot/ is a second definition of those fields, and this test names it.
 
 A single field id spelled in a module, a console template or the widget is allowed only where
 NAMED / NAMED_IN_PAGES list it with its reason (a rule about that very field: the Fiktionswirkung's
-title and expiry, one open case per person, the routing conditions); any other fails.
+title and expiry, one open case per person, the routing conditions); any other fails. The unit's
+list of cases and the public verification page name none: their columns and rows are the fields
+with `inbox:` and `verification:` in content/fields.yml.
 
 The title kinds are defined once too: in content/concerns.yml (``title_kinds``);
 bot.models.TitleKind is built from them.
@@ -107,24 +109,16 @@ NAMED: dict[str, tuple[frozenset[str], str]] = {
     "bot/confirmation/pdf.py": (frozenset({"title_kind", "title_expiry"}), "the Fiktionswirkung statement's facts"),
     "bot/confirmation/bench.py": (frozenset({"given_names", "family_name", "date_of_birth", "nationality",
                                              "title_kind", "title_expiry"}), "a fictitious person for the benchmark"),
-    "bot/backend/verification.py": (frozenset({"given_names", "family_name", "title_kind", "title_expiry"}),
-                                    "the public verification page's few particulars (no more, by design)"),
-    "bot/gateway/verify.py": (frozenset({"given_names", "family_name", "title_kind", "title_expiry"}),
-                              "the public verification page's few particulars (no more, by design)"),
-    "bot/backend/api/staff.py": (frozenset({"given_names", "family_name", "nationality", "purpose"}),
-                                 "the unit's list of cases (its columns; the case page derives from the registry)"),
     "bot/backend/routing.py": (frozenset({"purpose", "title_kind", "nationality"}), "the routing conditions"),
     "bot/console/concern_forms.py": (frozenset({"purpose"}), KINDS_TOO),
     "bot/console/routing_forms.py": (frozenset({"purpose", "title_kind", "nationality"}), "the routing conditions"),
 }
-# Templates and scripts of the web pages: the case page renders the registry's rows; these
-# name a field on purpose (the routing conditions, the unit's list of cases).
+# Templates and scripts of the web pages: the case page and the unit's list of cases render the
+# registry's rows and columns (`inbox:`); these name a field on purpose (the routing conditions).
 NAMED_IN_PAGES: dict[str, tuple[frozenset[str], str]] = {
     "bot/console/templates/_conditions.html": (frozenset({"purpose", "title_kind", "nationality"}),
                                                "the routing conditions"),
     "bot/console/templates/edit_rule.html": (frozenset({"nationality"}), "the routing condition 'nationality'"),
-    "bot/console/templates/inbox.html": (frozenset({"given_names", "family_name", "nationality"}),
-                                         "the unit's list of cases (its columns)"),
 }
 
 

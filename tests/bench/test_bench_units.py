@@ -242,6 +242,36 @@ def test_round_trips_count_actions_form_validation_and_custom_asks(monkeypatch):
     assert counted["enquiry"]["per_turn"] == [2, 1, 1, 1] and counted["enquiry"]["max"] == 2
 
 
+def test_profile_posts_show_the_product_rasa_and_action_server_their_tokens(monkeypatch):
+    """The product's Rasa answers its REST channel only with X-Intake-Rasa-Token and the
+    action server only calls with X-Intake-Action-Token: the profile stage sends both
+    (it stopped at a 401 on 2026-12-02)."""
+    import httpx
+
+    from bench import profiles
+
+    seen: list[tuple[str, str | None, str | None]] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append((request.url.path, request.headers.get("X-Intake-Rasa-Token"),
+                     request.headers.get("X-Intake-Action-Token")))
+        return httpx.Response(200, json=[])
+
+    real_client = httpx.Client
+    monkeypatch.setattr(httpx, "Client", lambda **kwargs: real_client(transport=httpx.MockTransport(answer), **kwargs))
+    monkeypatch.setenv("INTAKE_RASA_TOKEN", "rasa-token-for-the-test")
+    profiles.talk("http://rasa", "sender", ["Hallo", "Danke"])
+    assert seen == [("/webhooks/rest/webhook", "rasa-token-for-the-test", None)] * 2
+    assert turns.rest_headers("") == {} and turns.rest_headers("t") == {"X-Intake-Rasa-Token": "t"}
+
+    seen.clear()
+    monkeypatch.setattr(profiles, "talk", lambda *args: None)
+    monkeypatch.setattr(profiles, "tracker", lambda *args: {"events": []})
+    monkeypatch.setattr(profiles, "domain", lambda *args: {"actions": []})
+    profiles.action_call_growth("http://rasa", "http://actions", repeats=1, actions_token="actions-token")
+    assert seen == [("/webhook", None, "actions-token")] * 2
+
+
 def test_sides_are_label_checkout_and_optional_render_processes(tmp_path):
     from bench.submissions import parse_side
 

@@ -89,3 +89,58 @@ def test_line_widths_are_measured_from_their_prefix(monkeypatch):
     sums.clear()
     render_confirmation(SAMPLES["latin"])
     assert memoised * 20 < len(sums)  # nearly every measurement is a prefix plus one character
+
+
+def _cuts(monkeypatch) -> list:
+    """Every embedded subset cut for real (a miss of the subset cache)."""
+    cuts: list = []
+    original = font_cache._reduced_font
+    monkeypatch.setattr(font_cache, "_reduced_font", lambda face, names: cuts.append(face) or original(face, names))
+    return cuts
+
+
+def test_embedded_subsets_are_cut_once_per_glyph_set(monkeypatch):
+    """fpdf2's subset of a face depends only on the glyphs used: a second document with the
+    same glyphs gets the cached bytes, and they are the bytes fpdf2 writes itself."""
+    assert font_cache._SUBSETS_INSTALLED  # fpdf2's output subsets through font_cache._Subsetter
+    monkeypatch.setattr(font_cache, "_FACES", {})
+    cuts = _cuts(monkeypatch)
+    first = render_confirmation(SAMPLES["latin"])
+    assert len(cuts) == 2  # regular and bold
+    assert render_confirmation(SAMPLES["latin"]) == first and len(cuts) == 2
+    render_confirmation(SAMPLES["cyrillic"])  # other letters (the name, printed bold): a bold subset of its own
+    assert len(cuts) == 3
+
+
+def test_random_case_numbers_and_codes_share_the_cached_subsets(monkeypatch, uncached):
+    """Digits and capitals are in every confirmation's fonts, so the random characters of case
+    numbers and verification codes (printed bold) do not make every glyph set new."""
+    monkeypatch.setattr(font_cache, "_FACES", {})
+    cuts = _cuts(monkeypatch)
+    documents = [make_data(case_number=number, verification_code=code, verify_url=f"http://127.0.0.1:8300/verify/{code}")
+                 for number, code in (("LEA-2026-7KQM-XR4W", "7KQ2-M9XW-4TPA"), ("LEA-2026-BCDE-FGH2", "ZZZZ-YYYY-JJJJ"),
+                                      ("LEA-2026-9999-3333", "0000-8888-5555"))]
+    pdfs = [render_confirmation(document) for document in documents]
+    assert len(cuts) == 2
+    assert pdfs[1] == uncached(documents[1])
+    assert "ZZZZ-YYYY-JJJJ" in pypdf_text(pdfs[1])
+
+
+def test_the_subset_cache_is_bounded_and_keyed_by_fpdf2s_options(monkeypatch):
+    monkeypatch.setattr(font_cache, "SUBSET_CACHE_SIZE", 1)
+    monkeypatch.setattr(font_cache, "_FACES", {})
+    for data in SAMPLES.values():
+        render_confirmation(data)
+    assert all(len(face.subsets) == 1 for face in font_cache._FACES.values())
+    face = next(iter(font_cache._FACES.values()))
+    names = frozenset(next(iter(face.subsets))[0])
+    other = font_cache._subset_options(keep_glyph_names=True)  # not fpdf2's options: not the cached cut
+    prepared = font_cache._PreparedFont(face)
+    prepared.cut(names, other)
+    assert (names, repr(sorted(vars(other).items()))) in face.subsets
+
+
+def test_without_the_subsetter_fpdf2_cuts_the_reduced_face_as_before(monkeypatch, uncached):
+    monkeypatch.setattr(font_cache, "_SUBSETS_INSTALLED", False)  # e.g. a later fpdf2 subsets otherwise
+    for name in ("latin", "cyrillic"):
+        assert render_confirmation(SAMPLES[name]) == uncached(SAMPLES[name])

@@ -242,3 +242,101 @@ def test_an_age_bound_is_no_age():
 def test_more_follow_ups_reach_the_seed_fact(texts, language, words):
     outcome = _last(texts, language)
     _says(outcome, words)
+
+
+# -- second round: the thing a follow-up is about, statements before a question ---------------
+
+def test_a_person_after_what_the_fee_depends_on_asks_that_fee():
+    *_, outcome = conversation(["How much to extend a visa?", "what does it depend on?", "and for my 10 year old?"], "en")
+    assert outcome.frame.topic == "fee" and outcome.frame.age == 10
+    _says(outcome, ["12.50", "30"])
+
+
+@pytest.mark.parametrize("text, language, topic, words", [
+    # A statement before the comma names what the question after it is for.
+    ("got my renewal appointment next week, what do I have to bring?", "en", "documents", ["passport", "photo"]),
+    ("Mein Termin zur Verlängerung ist am Montag, was soll ich alles mitnehmen?", "de", "documents", ["Nationalpass"]),
+    # "wie komme ich da ran?" after a statement about the ready card: the pick-up.
+    ("Meine Karte liegt seit einer Woche bereit, ich bin aber im Krankenhaus. Wie komme ich jetzt an die Karte?", "de",
+     "pickup", ["bevollmächtigte"]),
+    # Fingerprints "from how many years": the age 6, not "not published".
+    ("ab wie viel jahren nimmt man bei kindern fingerabdrücke?", "de", "appearance", ["6"]),
+    # "book" is an appointment.
+    ("and how do I book the collection of my card?", "en", "appointments", [PHONES]),
+    # E-mails are no longer the way: the contact form.
+    ("can't I simply email the office my question?", "en", "contact", ["contact form"]),
+])
+def test_statements_and_words_before_a_question(text, language, topic, words):
+    outcome = _last([text], language)
+    assert outcome.frame.topic == topic, outcome.frame
+    _says(outcome, words)
+
+
+def test_the_first_time_is_the_issue_fee():
+    outcome = _last(["What does an extension cost?", "and when I apply for the first time?"], "en")
+    _says(outcome, ["100"])
+
+
+@pytest.mark.parametrize("texts, language, topic, words, absent", [
+    (["if my permit runs out while I'm still waiting for my appointment, am I ok?"], "en", "fiktion", ["Fiktionswirkung"],
+     ["refrain"]),
+    (["Kann ich einfach so vorbeikommen, oder muss ich vorher was ausmachen?"], "de", "appointments", [PHONES], []),
+    (["Brauche ich einen Termin für die Verlängerung?", "ok und was soll ich dann dabei haben?"], "de", "documents",
+     ["Kopie", "Foto"], []),
+    (["why can't I just send you guys an e-mail anymore?"], "en", "contact", ["contact form"], []),
+    (["what's the going rate to renew a residence permit?"], "en", "fee", ["96"], []),
+    (["what exactly is an eAT?"], "en", "eat", ["chip"], []),
+])
+def test_more_wordings_of_known_topics(texts, language, topic, words, absent):
+    outcome = _last(texts, language)
+    assert outcome.frame.topic == topic, outcome.frame
+    _says(outcome, words)
+    for word in absent:
+        assert word not in said(outcome)
+
+
+@pytest.mark.parametrize("texts, language, words", [
+    (["what is the fiktionswirkung", "will I have proof of that?"], "en", ["confirmation"]),
+    (["what is the fiktionswirkung", "do I get a document for my employer?"], "en", ["confirmation"]),
+    (["Was ist die Fiktionswirkung?", "bekomme ich dafür eine Bescheinigung?"], "de", ["Bestätigung"]),
+    (["Was ist die Fiktionswirkung?", "was zeige ich meinem Arbeitgeber?"], "de", ["Bestätigung"]),
+    (["when can I apply for an extension?"], "en", ["no reliable", PHONES]),
+    (["Wie lange vor Ablauf kann ich die Verlängerung beantragen?"], "de", ["keine verlässliche", PHONES]),
+    (["what types of residence permits are there?"], "en", ["visa", "settlement"]),
+    (["Meine Karte ist abholbereit, ich bin aber krank. Was tun?"], "de", ["bevollmächtigte"]),
+    (["Warum muss ich zweimal kommen?", "wer druckt die Karten?"], "de", ["Bundesdruckerei"]),
+    (["my son is 4, does he need fingerprints?", "how much for his new permit?"], "en", ["50"]),
+    (["I want to renew my blue card, how does that work?", "is it possible to do it via phone?"], "en", [PHONES]),
+])
+def test_other_wordings_of_the_same_kinds(texts, language, words):
+    _says(_last(texts, language), words)
+
+
+@pytest.mark.parametrize("texts, language, topic, words", [
+    (["were do they print the cards"], "en", "card_made", ["Bundesdruckerei"]),
+    # A question with request words ("Antrag bearbeitet") is answered, never the form.
+    (["Darf ich weiter arbeiten, während mein Antrag bearbeitet wird?"], "de", "fiktion", ["Fiktionswirkung"]),
+    (["can I keep my job while you process my application?"], "en", "fiktion", ["Fiktionswirkung"]),
+])
+def test_questions_with_misleading_words(texts, language, topic, words):
+    outcome = _last(texts, language)
+    assert outcome.frame.topic == topic, outcome.frame
+    _says(outcome, words)
+
+
+@pytest.mark.parametrize("texts, language, words", [
+    (["Was kostet es, das Visum zu verlängern?", "woran liegt das?"], "de", ["Grund"]),
+    (["what's the cost of a new residence permit?", "is that the same for everyone?"], "en", ["half"]),
+    (["Was ist ein eAT?", "Wo kommt der her?"], "de", ["Bundesdruckerei"]),
+    (["how do I get a settlement permit?", "could I just call instead?"], "en", [PHONES]),
+    (["Wie verlängere ich meine Aufenthaltserlaubnis?", "bekomm ich da irgendwas in die Hand?"], "de", ["Bestätigung"]),
+    (["how do I extend my permit?", "how far ahead can I do that?"], "en", ["no reliable", PHONES]),
+    (["Wie verlängere ich meine Aufenthaltserlaubnis?", "wie weit im Voraus geht das?"], "de",
+     ["keine verlässliche", PHONES]),
+    (["how many weeks before it expires should I send the extension?"], "en", ["no reliable", PHONES]),
+    (["Ich bin Französin, muss ich irgendwas beantragen um hier zu wohnen?"], "de", ["EU"]),
+    (["how many weeks until my card is done?"], "en", ["weeks", "Bundesdruckerei"]),
+    (["Wie viele Wochen dauert es bis zur Karte?"], "de", ["Wochen"]),
+])
+def test_yet_other_wordings(texts, language, words):
+    _says(_last(texts, language), words)

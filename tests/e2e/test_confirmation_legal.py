@@ -86,12 +86,15 @@ def test_the_verification_page_shows_name_document_and_certified_status(stack, d
     url = f"{stack.gateway_url}/verify/{case_code(stack, case)}"
     german = httpx.get(url, headers={"Accept": "text/html", "Accept-Language": "de-DE,de;q=0.9,en;q=0.5"}, timeout=30)
     assert german.status_code == 200 and german.headers["content-language"] == "de"
-    holder = f"{case['given_names']} {case['family_name']}"
-    for expected in (case["case_number"], holder, "Nationales Visum (Typ D), gültig bis 31.01.",
+    # The rows of the fields with `verification:` in content/fields.yml, labelled from it.
+    for expected in (case["case_number"], f"Familienname</dt><dd style=\"margin:0 0 .8em 0\"><b>{case['family_name']}<",
+                     f"Vorname(n)</dt><dd style=\"margin:0 0 .8em 0\"><b>{case['given_names']}<",
+                     "Nationales Visum (Typ D) (nach Angaben", "Gültig bis</dt><dd style=\"margin:0 0 .8em 0\"><b>31.01.",
                      "Ja: Der Antrag ist rechtzeitig eingegangen"):
         assert expected in german.text, expected
     english = httpx.get(url, params={"lang": "en"}, headers={"Accept": "text/html"}, timeout=30)
-    assert "National visa (type D), valid until 31 January" in english.text and "Yes: the application" in english.text
+    assert "National visa (type D) (as stated by the applicant)" in english.text and "Yes: the application" in english.text
+    assert "Valid until</dt><dd style=\"margin:0 0 .8em 0\"><b>31 January" in english.text
     machine = httpx.get(url, headers={"Accept": "application/json"}, timeout=30).json()
     assert machine["genuine"] is True and machine["fiktionswirkung_certified"] is True
     assert (machine["family_name"], machine["title_kind"]) == (case["family_name"], "national_visa")

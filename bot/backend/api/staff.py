@@ -19,7 +19,7 @@ from bot.backend.cases import OFFICE_TZ
 from bot.backend.db import transaction
 from bot.backend.errors import BackendError
 from bot.backend.models import FIELD_COLUMNS, Case, Upload
-from bot.fields import CaseColumn
+from bot.fields import CaseColumn, load_registry
 
 router = APIRouter(prefix="/staff/api", tags=["staff"])
 T = TypeVar("T")
@@ -39,16 +39,12 @@ class LinkedCase(BaseModel):
     received_at: datetime
 
 
-class CaseSummary(BaseModel):
+class _CaseSummaryBase(BaseModel):
     case_number: str
     status: str
     unit: str
     rule: str
     concern: str
-    purpose: str | None
-    given_names: str
-    family_name: str
-    nationality: str
     received_at: datetime
     done_at: datetime | None
     flags: list[str] = []
@@ -73,6 +69,17 @@ class Entry(BaseModel):
     attachments: list[Attachment]
 
 
+def _case_field(column: CaseColumn) -> tuple[object, object]:
+    kind = date if column.type == "date" else str
+    return (kind, ...) if column.required else (kind | None, None)
+
+
+# The unit's list of cases: its columns are the fields with `inbox:` in content/fields.yml.
+INBOX_COLUMNS: dict[str, CaseColumn] = {spec.case.column: spec.case for spec in load_registry().in_inbox()}
+CaseSummary = create_model("CaseSummary", __base__=_CaseSummaryBase, __module__=__name__,
+                           **{name: _case_field(column) for name, column in INBOX_COLUMNS.items()})
+
+
 class _CaseDetailBase(CaseSummary):
     language: str
     channel: str
@@ -88,13 +95,8 @@ DETAIL_COLUMNS: dict[str, CaseColumn] = {
     name: column for name, column in FIELD_COLUMNS.items() if name not in CaseSummary.model_fields}
 
 
-def _detail_field(column: CaseColumn) -> tuple[object, object]:
-    kind = date if column.type == "date" else str
-    return (kind, ...) if column.required else (kind | None, None)
-
-
 CaseDetail = create_model("CaseDetail", __base__=_CaseDetailBase, __module__=__name__,
-                          **{name: _detail_field(column) for name, column in DETAIL_COLUMNS.items()})
+                          **{name: _case_field(column) for name, column in DETAIL_COLUMNS.items()})
 
 
 def _linked(case: Case) -> LinkedCase:

@@ -38,6 +38,13 @@ def case_fields(case: dict, language: str) -> list[tuple[str, str]]:
     return rows
 
 
+def inbox_columns(language: str) -> list[tuple[str, str]]:
+    """(case column, label) of the unit's list of cases: the fields with `inbox:` in
+    content/fields.yml, in their order, labelled in the console's language."""
+    registry = load_registry()
+    return [(spec.case.column, registry.label(spec.id, language) or spec.id) for spec in registry.in_inbox()]
+
+
 @router.get("")
 def inbox(request: Request, session: UnitMember, status: str = ""):
     console, unit = console_of(request), session.user.unit
@@ -47,6 +54,7 @@ def inbox(request: Request, session: UnitMember, status: str = ""):
         raise HTTPException(503, "case_store_unreachable") from None
     console.store.audit(session.user.name, "list", unit=unit)
     return render(request, "inbox.html", session, cases=cases, status=status,
+                  columns=inbox_columns(texts.language_of(request)),
                   links={c["case_number"]: links.links_of(c, unit) for c in cases},
                   follow_ups={c["case_number"]: links.follow_ups(c) for c in cases})
 
