@@ -251,13 +251,17 @@ class ValidateEnquiryForm(FormValidationAction):
             extraction.parse_field(requested, text, slots, concern).ok)
         found = extraction.find_correction(text, slots, concern) if typed else None
         correction = (found[0], found[1].value if found[1] is not None else None) if found else None
+        if correction is None and typed and not parsed_ok and requested in BY_ID and BY_ID[requested].spec.kind != "text":
+            correction = _restated(text, slots, requested, concern)
         named = extraction.named_field(text) if typed else None
         named = NAME_FIELD if named == "name" else named
         if named and _names_field(text, requested):
             named = None  # "no phone, only e-mail" while the phone is asked: about the asked field
+        if named is None and typed:
+            named = _named_by_kind(text, slots, requested)
         reading = FormReading(valid=parsed_ok, structured=parsed_ok and requested in STRUCTURED_FIELDS,
                               optional=concern is not None and concern.is_optional(requested),
-                              declines=typed and (extraction.means_skip(text)
+                              declines=typed and (extraction.means_skip(text, requested)
                                                   or not parsed_ok and extraction.declines(text)),
                               correction=correction,
                               named=(named, _value_in(named, text, slots, concern)) if named else None)
@@ -456,6 +460,30 @@ def _names_field(text: str, field: str) -> bool:
     words = extraction.FIELD_WORDS.get(field, []) + (extraction.FIELD_WORDS.get("name", []) if field in WHOLE_NAME
                                                      else [])
     return any(extraction._word_hit(text, word) for word in words)
+
+
+def _answered_before(slots: dict[str, Any], requested: str) -> list[str]:
+    """The fields answered before the asked one, in the form's order."""
+    order = [f for f in required_fields(slots) if f not in ("concern", "confirmed")]
+    before = order[:order.index(requested)] if requested in order else order
+    return [f for f in before if slots.get(f) not in (None, "", SKIPPED)]
+
+
+def _restated(text: str, slots: dict[str, Any], requested: str, concern: Concern | None) -> tuple[str, Any] | None:
+    """An earlier answer given again with another value while another field is asked ("my birth
+    date is 3.4.1990", "I was actually born in Kumasi"): (field, new value), a correction."""
+    answered = [f for f in _answered_before(slots, requested) if BY_ID[f].spec.kind in extraction.RESTATED_KINDS]
+    if not answered:
+        return None
+    facts = extraction.volunteered_facts(text, {**slots, **{f: None for f in answered}}, concern)
+    return next(((f, facts[f]) for f in reversed(answered) if f in facts and facts[f] != slots.get(f)), None)
+
+
+def _named_by_kind(text: str, slots: dict[str, Any], requested: str) -> str | None:
+    """The latest answered field of a kind the text names when it names no field ("das Datum war
+    falsch": the date of birth while the nationality is asked); not the asked field's own kind."""
+    kinds = extraction.kinds_named(text) - {BY_ID[requested].spec.kind if requested in BY_ID else None}
+    return next((f for f in reversed(_answered_before(slots, requested)) if BY_ID[f].spec.kind in kinds), None)
 
 
 def _value_in(field: str, text: str, slots: dict[str, Any], concern: Concern | None) -> Any:

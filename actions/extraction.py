@@ -15,7 +15,7 @@ from typing import Any
 
 from actions import field_registry as registry
 from actions import fields as f
-from actions.dialogue.vocabulary import Words, fold, load_vocabulary
+from actions.dialogue.vocabulary import Words, fold, is_made_of, load_vocabulary
 from bot.catalogue import Concern
 from bot.fields import load_registry
 
@@ -37,9 +37,23 @@ _SKIP_ANSWER = re.compile(
 )
 
 
-def means_skip(text: str) -> bool:
-    """Whether a reply declines an optional question ("weiß nicht", "hab ich nicht", "no")."""
-    return bool(_SKIP_ANSWER.match(text.strip()))
+def means_skip(text: str, field: str | None = None) -> bool:
+    """Whether a reply declines an optional question ("weiß nicht", "hab ich nicht", "no"), also
+    in more words: a none word with only the words beside it that say what is not there ("nope,
+    none", "nein, noch keins", "no, I never had a case number"; content/answer_words.yml
+    `none_words`, `none_beside`, and the asked field's own words)."""
+    if _SKIP_ANSWER.match(text.strip()):
+        return True
+    return is_made_of(_NONE_WORDS, _none_beside(field), fold(text), _NONE_FILLERS)
+
+
+_NONE_WORDS = Words.of(f.words("none_words"))
+_NONE_FILLERS = frozenset(fold(w) for w in f.words("openers") + f.words("hesitations"))
+
+
+@lru_cache(maxsize=64)
+def _none_beside(field: str | None) -> Words:
+    return Words.of(f.words("none_beside") + FIELD_WORDS.get(field or "", []))
 
 
 _DECLINES = Words.of(f.words("declines"))
@@ -68,6 +82,18 @@ def _strip_field_words(text: str) -> str:
         for word in sorted(words, key=len, reverse=True):
             text = re.sub(rf"(?<![\w-]){re.escape(word)}(?![\w-])", " ", text, flags=re.IGNORECASE)
     return re.sub(r"[\W_]+", "", text)
+
+
+# Kinds of fields whose earlier answer a client may correct by stating it again while another
+# question is asked ("ich bin am 5.6.1991 geboren, nicht 1995").
+RESTATED_KINDS = frozenset(f.words("restated_kinds"))
+_KIND_WORDS = {kind: Words.of(words) for kind, words in f.answer_words()["kind_words"].items()}
+
+
+def kinds_named(text: str) -> set[str]:
+    """The kinds of field the text names by kind ("das Datum", "the date"; content/answer_words.yml `kind_words`)."""
+    folded = fold(text)
+    return {kind for kind, words in _KIND_WORDS.items() if words.any(folded, typos=False)}
 
 
 def named_field(text: str) -> str | None:
@@ -107,7 +133,7 @@ def find_correction(text: str, known: dict[str, Any], concern: Concern | None) -
     if field is None:
         return None
     match = _VALUE_AFTER.search(text)
-    candidate = match.group("value") if match else ""
+    candidate = _without_trailing_fillers(match.group("value")) if match else ""
     # "Etwas ändern: Staatsangehörigkeit" names the field; it gives no new value.
     if candidate and named_field(candidate) is not None and _strip_field_words(candidate) == "":
         candidate = ""
@@ -115,6 +141,17 @@ def find_correction(text: str, known: dict[str, Any], concern: Concern | None) -
     if parsed is not None and not parsed.ok:
         parsed = None
     return ("given_names" if field == "name" else field), parsed
+
+
+_TRAILING_FILLERS = frozenset(fold(w) for w in f.words("new_value_fillers"))
+
+
+def _without_trailing_fillers(value: str) -> str:
+    """A new value without the fillers it ends with ("Bursa actually" -> "Bursa")."""
+    words = value.split()
+    while len(words) > 1 and fold(words[-1]) in _TRAILING_FILLERS:
+        words.pop()
+    return " ".join(words).rstrip(" ,")
 
 
 _INTRO_NAME = re.compile(

@@ -6,7 +6,8 @@ Folded: lower case, umlauts and their spellings "ae/oe/ue" reduced to the plain 
 A list of words or phrases (content/questions.yml) matches folded text: whole words; a word of
 6+ letters also with one typo (10+ letters: two), a word of 5 letters with one vowel left out
 inside it ("brng" = "bring"), and so do the words of a phrase (``typos=False``: none of these);
-a word ending in "*" matches every ending, also inside a phrase ("antworte* auf"); a phrase with
+a word ending in "*" matches every ending, also inside a phrase ("antworte* auf"; a stem of 8+
+letters also with one slip: "fingerprnts" = "fingerprint*"); a phrase with
 "..." matches its parts in that order with any words between them ("braucht ... eine
 aufenthaltserlaubnis" = "Braucht mein Mann eine Aufenthaltserlaubnis?").
 
@@ -92,7 +93,10 @@ class Words:
                     hits.append(phrase)
             elif phrase.endswith("*"):
                 stem = phrase[:-1]
-                if any(t.startswith(stem) for t in tokens) if " " not in stem else f" {stem}" in padded:
+                if " " in stem:
+                    if f" {stem}" in padded:
+                        hits.append(phrase)
+                elif any(t.startswith(stem) or typos and _stem_typo(stem, t) for t in tokens):
                     hits.append(phrase)
             elif phrase and phrase[0] not in initials:
                 continue  # a word or phrase, also with a slip, starts with the letter a token starts with
@@ -128,7 +132,7 @@ def _in_order(parts: list[str], tokens: list[str], typos: bool) -> bool:
 
 def _word_hit(word: str, token: str, typos: bool) -> bool:
     if word.endswith("*"):
-        return token.startswith(word[:-1])
+        return token.startswith(word[:-1]) or typos and _stem_typo(word[:-1], token)
     return token == word or typos and _typo_hit(word, [token])
 
 
@@ -148,6 +152,18 @@ def _typo_hit(word: str, tokens: list[str]) -> bool:
     return any(_typo_match(word, token) for token in tokens)
 
 
+STEM_TYPO_MIN = 8   # a stem ("fingerprint*") of this many letters also matches with one slip in it
+
+
+@lru_cache(maxsize=65536)
+def _stem_typo(stem: str, token: str) -> bool:
+    """Whether the token starts with the stem written with one slip ("fingerprnts" = "fingerprint*",
+    "pasfoto" = "passfoto*"); only long stems, same first letter."""
+    if len(stem) < STEM_TYPO_MIN or len(token) < len(stem) - 1 or token[0] != stem[0]:
+        return False
+    return any(_distance(token[:n], stem, 1) <= 1 for n in (len(stem) - 1, len(stem), len(stem) + 1) if n <= len(token))
+
+
 @lru_cache(maxsize=65536)
 def _typo_match(word: str, t: str) -> bool:
     """Whether the token is the word with a slip (the pairs recur across lists and messages)."""
@@ -157,4 +173,7 @@ def _typo_match(word: str, t: str) -> bool:
     if len(word) < 6:
         return False
     limit = 2 if len(word) >= 10 else 1
-    return len(t) >= 5 and t[0] == word[0] and _distance(t, word, limit) <= limit
+    if len(t) >= 5 and t[0] == word[0] and _distance(t, word, limit) <= limit:
+        return True
+    # A plural "s" besides the slip ("stikers" = "sticker").
+    return len(t) >= 7 and t[-1] == "s" and word[-1] != "s" and t[0] == word[0] and _distance(t[:-1], word, limit) <= limit

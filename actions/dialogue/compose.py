@@ -84,6 +84,9 @@ def _documents(frame: QuestionFrame, language: str) -> list[Reply]:
         # "what does she need for that?" after a pick-up question: the authorisation, not the client's list.
         return [Reply(text=kb.sentence("pickup_documents", language))]
     replies = [Reply(text=kb.answer("faq_documents", language), answer="faq_documents")]
+    if frame.matter == "settlement":
+        # "what do I need for a settlement permit?": staff explain its requirements (the seed), then the list.
+        replies.insert(0, Reply(text=kb.answer("faq_settlement_info", language), answer="faq_settlement_info"))
     if frame.person == "child" or frame.minor:
         replies.append(Reply(text=kb.sentence("documents_child", language)))
     return replies
@@ -134,6 +137,22 @@ def _requirements(frame: QuestionFrame, language: str) -> list[Reply]:
     return [Reply(text=kb.sentence("requirements", language), answer="faq_not_covered")]
 
 
+def _depends(frame: QuestionFrame, language: str) -> list[Reply]:
+    """What the thing asked before depends on: for a fee the matter, the visa extension's reason
+    and the age (the seeds say so); for anything else the published information does not say."""
+    if frame.occasion == "fee":
+        key = "fee_depends_visa" if frame.matter == "visa_extension" else "fee_depends"
+        return [Reply(text=kb.sentence(key, language))]
+    return [Reply(text=kb.sentence("depends_other", language), answer="faq_not_covered")]
+
+
+def _by_phone(frame: QuestionFrame, language: str) -> list[Reply]:
+    """Whether a matter can be done by phone: the application is made in person (with an appointment,
+    made by phone); the settlement permit's requirements are explained in person or by phone."""
+    key = "by_phone_settlement" if frame.matter == "settlement" else "by_phone"
+    return [Reply(text=kb.sentence(key, language))]
+
+
 def compose(frame: QuestionFrame, language: str, vocabulary: Vocabulary | None = None) -> list[Reply]:
     """The messages answering one question."""
     vocabulary = vocabulary or load_vocabulary()
@@ -158,6 +177,10 @@ def compose(frame: QuestionFrame, language: str, vocabulary: Vocabulary | None =
         return _purposes(frame, language)
     if topic == "appointments":
         return _appointments(frame, language)
+    if topic == "depends":
+        return _depends(frame, language)
+    if topic == "by_phone":
+        return _by_phone(frame, language)
     if topic in kb.load_knowledge().sentences and topic not in TOPIC_ANSWERS:
         # A topic with a sentence of its own name in content/knowledge.yml (visits, old_titles ...).
         return [Reply(text=kb.sentence(topic, language))]

@@ -88,6 +88,10 @@ class QuestionFrame:
 def read_details(text: str, vocabulary: Vocabulary, short: bool = False) -> QuestionFrame:
     """Matter, title, person, age, nationality and an expired title named in a clause (no topic)."""
     folded = fold(text)
+    below = _age_below(folded, vocabulary)
+    if below is not None:
+        # "children under 18": minors, no one age (the bound is taken out before ages are read).
+        text = folded = re.sub(below[1], " ", folded)
     matter = next((m.name for m in vocabulary.matters if m.words.any(folded)), None)
     title = next((k for k, words in vocabulary.titles.items() if words.any(folded)), None)
     person = next((k for k, words in vocabulary.persons.items() if words.any(folded)), None)
@@ -99,11 +103,23 @@ def read_details(text: str, vocabulary: Vocabulary, short: bool = False) -> Ques
         age = None  # "was kostet das für 2 Kinder?": two children, not a child of two
     if age is not None and person is None and age < ADULT_AGE and matter is None:
         person = "child"
-    expired = True if vocabulary.expired.any(folded, typos=False) else None
-    expiring = True if not expired and vocabulary.expiring.any(folded, typos=False) else None
+    if below is not None and below[0] <= ADULT_AGE and person is None:
+        person = "child"
+    gone, soon = vocabulary.title_state(folded)
+    expired, expiring = (True if gone else None), (True if soon else None)
     purpose = next((k for k, words in vocabulary.purposes.items() if words.any(folded, typos=False)), None)
     return QuestionFrame(matter=matter, title=title, person=person, age=age, nationality=nationality_named(text),
                          expired=expired, expiring=expiring, purpose=purpose)
+
+
+def _age_below(folded: str, vocabulary: Vocabulary) -> tuple[int, str] | None:
+    """The bound of "unter 18", "under the age of 16" (content/questions.yml `age_below`) and its pattern."""
+    if not vocabulary.age_below:
+        return None
+    words = "|".join(re.escape(w) for w in sorted(vocabulary.age_below, key=len, reverse=True))
+    pattern = rf"\b(?:{words})\s+(?:(?:the|an|age|of|dem|alter|von)\s+)*(\d{{1,2}})\b"
+    match = re.search(pattern, folded)
+    return (int(match.group(1)), re.escape(match.group(0))) if match else None
 
 
 def _counts_people(folded: str, number: int, vocabulary: Vocabulary) -> bool:

@@ -386,8 +386,7 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
     # clauses, an office word in any of them makes the others' weak words questions of the office.
     office = len(marked) > 1 and vocabulary.office_words.any(whole)
     # "Meine Aufenthaltserlaubnis läuft in zwei Wochen ab. ...": the title expires soon (this message or the last question).
-    expiring = bool(previous and previous.expiring) or vocabulary.expiring.any(whole, typos=False) and not (
-        vocabulary.expired.any(whole, typos=False))
+    expiring = bool(previous and previous.expiring) or vocabulary.title_state(whole)[1]
     stated: str | None = None   # the topic a statement of this message named ("... eine Bestätigung bekommen.")
     for number, (text, asked) in enumerate(marked):
         listed = _listed_with(number, marked, vocabulary)
@@ -403,9 +402,15 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
             stated = clause.topics[-1]
             continue
         topics = _about_it(clause, stated or (previous.topic if previous else None), vocabulary)
+        if stated and topics and not expiring and not _topic(stated, vocabulary).open and all(
+                _topic(t, vocabulary).open for t in topics):
+            topics = (stated,)  # "Meine Karte ist fertig, ich kann aber nicht hin. Was nun?": the pick-up
         if (expiring or clause.details.expiring) and "process" in topics:
             # "my permit runs out next month, what now?": applying on time says the Fiktionswirkung too.
             topics = tuple(t for t in topics if t not in vocabulary.expiring_process_covers)
+        about_other = _about_other(clause, topics, in_message or previous, vocabulary)
+        if about_other:
+            topics = (about_other[0],)
         follows_up = previous is not None and previous.topic is not None and clause.details.has_details
         same = (previous is not None and previous.topic is not None and in_message is None and len(marked) == 1
                 and len(clause.folded.split()) <= 8 and vocabulary.same_topic.any(clause.folded, typos=False))
@@ -446,8 +451,9 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
                 details = replace(details, matter=None)  # "I'm on a visa. How much is the extension?"
             if "titles" in topics:
                 details = replace(details, matter=None)  # "Does he need a residence permit?" names a title, not a matter
-            frames = [_titled(_with_occasion(base.follow(replace(details, topic=topic)), clause.occasion or base.occasion),
-                              named, vocabulary) for topic in topics]
+            occasion = about_other[1] if about_other else clause.occasion or base.occasion
+            frames = [_titled(_with_occasion(base.follow(replace(details, topic=topic)), occasion), named, vocabulary)
+                      for topic in topics]
             if details.person and vocabulary.with_self.any(clause.folded, typos=False):
                 # "was zahle ich für mich und meine Tochter (8)?": the client's answer, then the other person's.
                 frames = [f for frame in frames
@@ -514,6 +520,33 @@ def _about_it(clause: Clause, named: str | None, vocabulary: Vocabulary) -> tupl
         return clause.topics
     topic = _topic(clause.topics[0], vocabulary)
     return (named,) if topic.about_it.any(clause.folded, typos=False) else clause.topics
+
+
+def _needs_title(command: Command, folded: str, vocabulary: Vocabulary) -> Command:
+    """ "Ich bin Portugiesin, brauche ich so eine Karte?", "i'm dutch, do i have to get a residence
+    permit?": a question with a nationality, a need word and a title word (content/questions.yml
+    `needs_title`) asks whether that person needs a title at all, not how to apply or what to bring."""
+    if not isinstance(command, (AskQuestion, NotCovered)) or not command.frame.nationality:
+        return command
+    if command.frame.topic not in vocabulary.needs_title_instead_of or not all(
+            words.any(folded, typos=False) for words in vocabulary.needs_title.values()):
+        return command
+    return AskQuestion(replace(command.frame, topic="titles", matter=None, occasion=None))
+
+
+def _about_other(clause: Clause, topics: tuple[str, ...], before: QuestionFrame | None,
+                 vocabulary: Vocabulary) -> tuple[str, str | None] | None:
+    """ "wovon hängt das ab?", "what does the price depend on?": a topic asking about another one
+    (content/questions.yml `about_other`), with that other topic: the one the clause names (also by
+    a weak word), else the one the previous question asked (or was about)."""
+    about = next((t for t in topics if _topic(t, vocabulary).about_other), None)
+    if about is None:
+        return None
+    named = next((t.name for t in vocabulary.topics if not t.about_other
+                  and (t.strong.any(clause.folded) or t.weak.any(clause.folded))), None)
+    if named is None and before is not None:
+        named = before.occasion if before.topic == about else before.topic
+    return about, named
 
 
 def _expiring(frame: QuestionFrame, vocabulary: Vocabulary) -> QuestionFrame:
@@ -698,7 +731,7 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
         asked = _matter_process(text, vocabulary)
     if applying:
         asked = []  # "Bitte einen Termin vereinbaren", "my visa expires soon, please extend": no question in it
-    commands += asked
+    commands += [_needs_title(c, folded, vocabulary) for c in asked]
     if applying:
         details = read_details(text, vocabulary)
         concern = concern_of(details, vocabulary) or next(
@@ -709,7 +742,9 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
     if vocabulary.office_words.any(folded) and is_question(text, vocabulary) and (parse.intent not in (
             "greet", "thank", "goodbye", "affirm", "deny", "bot_challenge", "insult") or parse.confidence < CONFIDENT):
         # An unsure "goodbye" for "were are the cards made" is a question with a typo, not a goodbye.
-        return commands + [NotCovered(QuestionFrame(topic="not_covered"))]
+        details = read_details(text, vocabulary)
+        return commands + [_needs_title(NotCovered(QuestionFrame(topic="not_covered", nationality=details.nationality)),
+                                        folded, vocabulary)]
     if parse.intent == "out_of_scope" and parse.confidence >= 0.4:
         return commands + [OutOfScope()]
     return commands + ([] if commands else [Unclear(parse.intent)])
@@ -795,14 +830,18 @@ def interpret_in_form(parse: Parse, context: Context, vocabulary: Vocabulary | N
         return [SetField(requested, text)]  # another button: its intent decides in the form
     folded = fold(text)
     moves = vocabulary.form_moves
-    if requested not in ("concern", "confirmed") and _is_move("back", folded, vocabulary):
-        return [GoBack()]  # "wait, go one step back please", "Moment, einen Schritt zurück bitte"
+    if requested not in ("concern", "confirmed") and (_is_move("back", folded, vocabulary) or (
+            _opens_with_move("back", text, vocabulary) and not is_question(text, vocabulary))):
+        # "wait, go one step back please", "zurück bitte, ich hab mich vertippt"; with an earlier
+        # field named ("go back, my birthday is wrong") that field is asked again.
+        correction = _correction(reading, requested, folded, vocabulary)
+        return [correction if correction else GoBack()]
     if requested not in ("concern", "confirmed") and is_whole(moves["skip_rest"], folded, vocabulary.fillers):
         return [SkipOptional()]  # "skip the rest": every optional question still open
     if requested != "confirmed" and is_whole(moves["puzzled"], folded, vocabulary.fillers):
         return [Puzzled()]
     if not reading.structured and (parse.intent in LEAVING_INTENTS and confident
-                                   or _leaves(text, folded, requested, vocabulary)):
+                                   or _leaves(text, folded, requested, vocabulary, context.concern)):
         return [CancelEnquiry(call=mentions_calling(text, vocabulary))]
     if requested in ("", "concern", "confirmed"):
         return [SetField(requested, text)]
@@ -832,10 +871,19 @@ def _is_move(move: str, folded: str, vocabulary: Vocabulary) -> bool:
         moves[move], moves["around"], folded, vocabulary.fillers)
 
 
-def _leaves(text: str, folded: str, requested: str, vocabulary: Vocabulary) -> bool:
+def _opens_with_move(move: str, text: str, vocabulary: Vocabulary) -> bool:
+    """The message's first part (up to a comma or a sentence's end) is the move, a reason follows
+    ("zurück bitte, da hab ich mich vertippt", "go back please. I typed it wrong")."""
+    parts = [p for p in re.split(r"[,;:!.]+\s*|\s+-\s+", text) if p.strip()]
+    return len(parts) > 1 and _is_move(move, fold(parts[0]), vocabulary)
+
+
+def _leaves(text: str, folded: str, requested: str, vocabulary: Vocabulary, concern: str | None = None) -> bool:
     """A wish to leave the enquiry: a cancel move ("forget it, I'll just call you": the cancel
     words with calling words beside them), or, in a message that is no question, words that
-    say the client would rather call or stop (form_moves `leaving`; not inside a long message)."""
+    say the client would rather call or stop (form_moves `leaving`), or the cancel words with a
+    reason beside them ("I found the card again, please cancel"; not when they cancel another
+    matter: "cancel my appointment" in an extension). Not inside a long message."""
     moves = vocabulary.form_moves
     beside = Words(moves["around"].phrases + moves["calling"].phrases + moves["leaving"].phrases)
     if is_whole(moves["cancel"], folded, vocabulary.fillers) or is_made_of(
@@ -843,7 +891,13 @@ def _leaves(text: str, folded: str, requested: str, vocabulary: Vocabulary) -> b
         return True
     if requested == "message" and len(folded.split()) > 8:
         return False  # the client's own description may say anything
-    return moves["leaving"].any(folded, typos=False) and not is_question(text, vocabulary)
+    if is_question(text, vocabulary):
+        return False
+    if moves["leaving"].any(folded, typos=False):
+        return True
+    matter = vocabulary.matter(read_details(text, vocabulary).matter)
+    other = matter is not None and matter.concern != concern
+    return moves["cancel"].any(folded, typos=False) and not other
 
 
 def mentions_calling(text: str, vocabulary: Vocabulary | None = None) -> bool:

@@ -4,9 +4,10 @@ Text and words are compared folded and matched by ``Words`` (bot/folding.py, sha
 language policy): lower case, umlauts and their spellings "ae/oe/ue" reduced to the plain vowel,
 "ß" to "ss". A single word of 6+ letters also matches with one typo (10+ letters: two), a word
 of 5 letters with one vowel left out inside it ("brng" = "bring"), and so do the words of a
-phrase; a word ending in "*" matches every ending. A phrase with "..." matches its parts in that
-order with any words between them ("braucht ... eine aufenthaltserlaubnis" = "Braucht mein Mann
-eine Aufenthaltserlaubnis?").
+phrase; a word ending in "*" matches every ending (a stem of 8+ letters also with one slip:
+"fingerprnts" = "fingerprint*"). A phrase with "..." matches its parts in that order with any
+words between them ("braucht ... eine aufenthaltserlaubnis" = "Braucht mein Mann eine
+Aufenthaltserlaubnis?").
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ class Topic:
     about_it: Words = Words(())       # "what do I do with it?": asks about the thing the message or the previous question named
     follow_purpose: str | None = None  # a purpose named right after a question on this topic asks that topic
     matter_offer: bool = True         # whether a matter named with it offers that matter's enquiry
+    about_other: bool = False         # "what does it depend on?": asks about the topic the clause or the previous question named
+    open: bool = False                # "what now?": asks about the topic a statement before it in the message named
 
 
 @dataclass(frozen=True)
@@ -96,12 +99,23 @@ class Vocabulary:
     expiring_process_covers: tuple[str, ...] = ()  # topics the answer on what to do then also answers
     purposes: dict[str, Words] = field(default_factory=dict)  # purposes of a residence permit, by id
     counted: frozenset[str] = frozenset()  # "2 Kinder": a number before these words counts people
+    age_below: tuple[str, ...] = ()        # "under 18": the number after these words is a bound, no age
+    needs_title: dict[str, Words] = field(default_factory=dict)  # needing, things: with a nationality, whether a title is needed
+    needs_title_instead_of: tuple[str, ...] = ()  # topics such a question is read as instead
     specific_question_words: tuple[str, ...] = ()  # "wie viele", "when": a question the process does not answer
     question_openers: Words = Words(())  # "was muss ich", "ab welchem": a question anywhere in the message
     with_self: Words = Words(())       # "für mich und meine Tochter": the client and another person, one question
     which_words: frozenset[str] = frozenset()  # "welches", "what": the word after them is the thing asked for
     not_things: frozenset[str] = frozenset()   # words after a which-word that name no thing ("what do", "was genau")
     out_of_scope: Words = Words(())    # "auto ummelden", "car": a question about another office's matter
+
+    def title_state(self, folded: str) -> tuple[bool, bool]:
+        """(expired, expiring) of the title a text speaks of: expired by its exact words, unless
+        they are part of an expiring phrase ("about to run out"); expiring also with a slip
+        ("expirs next month"), when it has not expired."""
+        soon = self.expiring.found(folded)
+        expired = any(not any(hit in phrase for phrase in soon) for hit in self.expired.found(folded, typos=False))
+        return expired, not expired and bool(soon)
 
     def matter(self, name: str | None) -> Matter | None:
         """The matter called `name`, if there is one."""
@@ -137,7 +151,8 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
                            Words.of(t.get("in_question")), Words.of(t.get("settles")), bool(t.get("follow_nationality")),
                            tuple(t.get("follow_covers") or ()), tuple(t.get("after") or ()),
                            Words.of(t.get("after_words")), Words.of(t.get("when_expiring")), Words.of(t.get("about_it")),
-                           t.get("follow_purpose"), bool(t.get("matter_offer", True)))
+                           t.get("follow_purpose"), bool(t.get("matter_offer", True)), bool(t.get("about_other")),
+                           bool(t.get("open")))
                      for name, t in data["topics"].items()),
         matters=tuple(Matter(name, Words.of(m["words"]), m.get("concern"), m.get("fee"), tuple(m.get("keeps") or ()),
                              bool(m.get("carries", True)), tuple(m.get("titles") or ()))
@@ -173,6 +188,9 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
         expiring_process_covers=tuple((data.get("expiring") or {}).get("process_covers") or ()),
         purposes={k: Words.of(v) for k, v in (data.get("purposes") or {}).items()},
         counted=frozenset(fold(w) for w in data.get("counted") or ()),
+        age_below=tuple(fold(w) for w in data.get("age_below") or ()),
+        needs_title={k: Words.of((data.get("needs_title") or {}).get(k)) for k in ("needing", "things")},
+        needs_title_instead_of=tuple((data.get("needs_title") or {}).get("instead_of") or ()),
         specific_question_words=tuple(fold(w) for w in data.get("specific_question_words") or ()),
         question_openers=Words.of(data.get("question_openers")),
         with_self=Words.of(data.get("with_self")),

@@ -1,0 +1,141 @@
+"""Mid-form moves said in longer or colloquial sentences (issue 14, the second blind set's failure
+kinds): declining an optional field in several words skips it; cancel and back with a reason
+beside them are moves, never a value; an earlier answer stated again corrects it; "the date was
+wrong" re-asks the date answered before. Fresh wordings, German and English; no stack (the
+form's validation action runs on slots, tests/actions/form_harness.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.common import SKIPPED
+from tests.actions.form_harness import EXTENSION_DONE, run_form
+
+BEFORE_NATIONALITY = {k: EXTENSION_DONE[k] for k in ("concern", "purpose", "given_names", "family_name",
+                                                     "date_of_birth", "place_of_birth")}
+LATER = ("existing_case_number", "address", "postal_code", "email", "phone", "message")
+AT_CASE_NUMBER = {**EXTENSION_DONE, **{k: None for k in LATER}}
+AT_EXPIRY = {**AT_CASE_NUMBER, "title_expiry": None}
+LOST_CARD = {"concern": "lost_card", "given_names": "Ana", "family_name": "Lima", "date_of_birth": "1991-03-03",
+             "place_of_birth": "Recife", "nationality": "BRA", "title_kind": "residence_permit",
+             "title_serial": SKIPPED}
+
+
+def asking(field: str, slots: dict) -> dict:
+    return {**slots, field: None, "requested_slot": field}
+
+
+def leaves(result) -> bool:
+    return {"event": "followup", "timestamp": None, "name": "action_cancel_enquiry"} in result.events
+
+
+# -- declining an optional field in several words ------------------------------------------
+
+@pytest.mark.parametrize("text, language", [
+    ("nah, never had one", "en"),
+    ("no, none so far", "en"),
+    ("nope, I have not been given any", "en"),
+    ("no case number yet, sorry", "en"),
+    ("not that I know of", "en"),
+    ("hmm no, I didn't get one", "en"),
+    ("nö, hab noch keine", "de"),
+    ("nein, bisher keins", "de"),
+    ("leider noch keine Vorgangsnummer", "de"),
+    ("sowas hab ich nie bekommen", "de"),
+    ("gab es bei mir noch nicht", "de"),
+    ("ne, hab ich noch nicht", "de"),
+])
+def test_declining_the_optional_case_number_in_several_words_skips_it(text, language):
+    result = run_form(asking("existing_case_number", AT_CASE_NUMBER), text, confidence=0.4, language=language)
+    assert result.responses == ["utter_field_skipped"]
+    assert result.slots["existing_case_number"] == SKIPPED and result.requested == "address"
+
+
+@pytest.mark.parametrize("text", ["LEA-2025-000123", "meine Nummer ist LEA-2025-000123"])
+def test_a_case_number_is_still_taken(text):
+    result = run_form(asking("existing_case_number", AT_CASE_NUMBER), text)
+    assert result.slots["existing_case_number"] == "LEA-2025-000123"
+
+
+@pytest.mark.parametrize("text, language", [("no, never had one", "en"), ("nee, hab ich keine", "de")])
+def test_declining_a_required_field_in_several_words_is_explained(text, language):
+    result = run_form(asking("email", {**EXTENSION_DONE, "phone": None, "message": None}), text, language=language)
+    assert result.responses == ["utter_cannot_skip"] and result.requested == "email"
+
+
+# -- cancel with a reason -------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, language", [
+    ("my card turned up in my jacket, so cancel please", "en"),
+    ("we can stop here, it sorted itself out", "en"),
+    ("please just cancel the whole thing, I'll come back later", "en"),
+    ("don't need this anymore, thanks", "en"),
+    ("die Karte ist wieder aufgetaucht, bitte abbrechen", "de"),
+    ("ach, hat sich geklärt, brauche das nicht mehr", "de"),
+    ("lass gut sein, ich mach das ein andermal", "de"),
+    ("ich höre hier auf, danke trotzdem", "de"),
+])
+def test_cancel_with_a_reason_leaves_and_is_no_value(text, language):
+    result = run_form(asking("title_expiry", LOST_CARD), text, intent="inform", confidence=0.4, language=language)
+    assert leaves(result)
+    assert "utter_invalid_date" not in result.responses and result.slots.get("title_expiry") is None
+
+
+@pytest.mark.parametrize("text", ["I need to cancel my appointment next week", "bitte meinen Termin stornieren"])
+def test_cancelling_another_matter_does_not_leave_the_enquiry(text):
+    assert not leaves(run_form(asking("title_expiry", AT_EXPIRY), text, intent="inform", confidence=0.4))
+
+
+# -- back with a reason, and "the date was wrong" -------------------------------------------
+
+@pytest.mark.parametrize("text, language", [
+    ("back please, I typed that wrong", "en"),
+    ("go back, I messed that one up", "en"),
+    ("einen Schritt zurück, da hab ich Mist geschrieben", "de"),
+    ("zurück bitte, ich hab mich bei der Stadt verschrieben", "de"),
+])
+def test_back_with_a_reason_asks_the_previous_question(text, language):
+    result = run_form(asking("nationality", BEFORE_NATIONALITY), text, intent="inform", confidence=0.4,
+                      language=language)
+    assert result.responses == ["utter_going_back"] and result.requested == "place_of_birth"
+    assert "utter_invalid_nationality" not in result.responses
+
+
+@pytest.mark.parametrize("text, language", [
+    ("hang on, that date I gave you is not right", "en"),
+    ("sorry the date earlier was a typo", "en"),
+    ("warte, das Datum stimmt nicht", "de"),
+    ("moment, beim Datum hab ich mich vertippt", "de"),
+])
+def test_the_date_said_wrong_asks_the_date_answered_before(text, language):
+    result = run_form(asking("nationality", BEFORE_NATIONALITY), text, intent="inform", confidence=0.4,
+                      language=language)
+    assert result.responses == ["utter_field_will_change"] and result.requested == "date_of_birth"
+    assert result.slots["date_of_birth"] is None
+
+
+def test_the_date_asked_is_not_taken_for_an_earlier_one():
+    """While the expiry date is asked, "das Datum weiß ich nicht" is about that date."""
+    result = run_form(asking("title_expiry", AT_EXPIRY), "das Datum weiß ich nicht", confidence=0.4)
+    assert "utter_field_will_change" not in result.responses and result.requested == "title_expiry"
+
+
+# -- an earlier answer stated again corrects it ---------------------------------------------
+
+@pytest.mark.parametrize("text, language, field, value", [
+    ("hold on, I was born on 9 July 1994", "en", "date_of_birth", "1994-07-09"),
+    ("sorry, the birthday is 02.02.1996 not the third", "en", "date_of_birth", "1996-02-02"),
+    ("ach nee, ich bin am 14.11.1993 geboren", "de", "date_of_birth", "1993-11-14"),
+    ("ich wurde übrigens in Izmir geboren, nicht in Ankara", "de", "place_of_birth", "Izmir"),
+    ("I was born in Bursa actually", "en", "place_of_birth", "Bursa"),
+])
+def test_an_earlier_answer_stated_again_is_corrected(text, language, field, value):
+    result = run_form(asking("nationality", BEFORE_NATIONALITY), text, intent="inform", confidence=0.4,
+                      language=language)
+    assert result.responses == ["utter_field_corrected"] and result.slots[field] == value
+    assert result.requested == "nationality"
+
+
+def test_the_same_value_again_is_no_correction():
+    result = run_form(asking("nationality", BEFORE_NATIONALITY), "ich bin am 3.3.1995 geboren", confidence=0.4)
+    assert "utter_field_corrected" not in result.responses
