@@ -264,7 +264,8 @@ class ValidateEnquiryForm(FormValidationAction):
                               declines=typed and (extraction.means_skip(text, requested)
                                                   or not parsed_ok and extraction.declines(text)),
                               correction=correction,
-                              named=(named, _value_in(named, text, slots, concern)) if named else None)
+                              named=(named, _value_in(named, text, slots, concern)) if named else None,
+                              names_asked=typed and _names_field(text, requested))
         return Context(language=language, frame=QuestionFrame.from_slot(tracker.get_slot("question_frame")),
                        requested=requested, concern=concern.id if concern else None, reading=reading)
 

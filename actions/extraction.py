@@ -134,6 +134,8 @@ def find_correction(text: str, known: dict[str, Any], concern: Concern | None) -
         return None
     match = _VALUE_AFTER.search(text)
     candidate = _without_trailing_fillers(match.group("value")) if match else ""
+    if fold(candidate) in _CHANGE_FOLDED:
+        candidate = ""  # "mein Geburtsort ist falsch": says it is wrong, gives no new value
     # "Etwas ändern: Staatsangehörigkeit" names the field; it gives no new value.
     if candidate and named_field(candidate) is not None and _strip_field_words(candidate) == "":
         candidate = ""
@@ -143,6 +145,7 @@ def find_correction(text: str, known: dict[str, Any], concern: Concern | None) -
     return ("given_names" if field == "name" else field), parsed
 
 
+_CHANGE_FOLDED = frozenset(fold(w) for w in f.words("change_words"))
 _TRAILING_FILLERS = frozenset(fold(w) for w in f.words("new_value_fillers"))
 
 

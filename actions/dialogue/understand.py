@@ -20,9 +20,10 @@ from actions.dialogue.commands import (
     AskQuestion, CancelEnquiry, Command, CorrectField, GoBack, Implausible, NotCovered, OutOfScope, Puzzled, SetField,
     SkipField, SkipOptional, StartEnquiry, SwitchLanguage, Unclear,
 )
-from actions.dialogue.frame import QuestionFrame, read_details
+from actions.dialogue.frame import ADULT_AGE, QuestionFrame, read_details
 from actions.dialogue.vocabulary import (
-    Vocabulary, Words, fold, is_made_of, is_whole, load_vocabulary, strip_fillers, without_occasions,
+    Vocabulary, Words, fold, is_made_of, is_question_word_slip, is_whole, load_vocabulary, strip_fillers,
+    without_occasions,
 )
 from bot.config import CONTENT_DIR
 from bot.fields import load_registry
@@ -74,6 +75,7 @@ class FormReading:
     declines: bool = False                   # "weiß nicht", "hab ich nicht": no value to give
     correction: tuple[str, Any] | None = None  # (field, parsed value or None): an earlier answer changed
     named: tuple[str, Any] | None = None       # another field named in the text, with a value read from it or None
+    names_asked: bool = False                # the text names the asked field ("what's a case number?")
 
 
 @dataclass(frozen=True)
@@ -214,7 +216,7 @@ def _topics(folded: str, details: QuestionFrame, office: bool, intent_topic: str
     if expiring:
         # "mein Titel läuft morgen ab, bin ich dann noch legal?", "my permit expires next week and I have
         # no appointment yet, can I keep my job?": the Fiktionswirkung (and what it covers).
-        when = next((t for t in vocabulary.topics if t.when_expiring.any(folded, typos=False)), None)
+        when = next((t for t in vocabulary.topics if t.when_expiring.any(folded)), None)
         if when is not None:
             return (when.name, *(s for s in strong if s != when.name and s not in when.covers))
     before = next((t for t in vocabulary.topics if t.name == previous), None) if previous else None
@@ -310,7 +312,8 @@ def is_question(text: str, vocabulary: Vocabulary, anywhere: bool = False) -> bo
     """A question mark, or a question word first after fillers ("yo can a friend ...");
     anywhere: also first in a later part ("termin verpennt, was mach ich jetzt")."""
     words = strip_fillers(fold(text), vocabulary.fillers).split()
-    if "?" in text or words and words[0] in vocabulary.question_words:
+    if "?" in text or words and (words[0] in vocabulary.question_words
+                                 or is_question_word_slip(words[0], vocabulary.question_words)):
         return True
     if anywhere and vocabulary.question_openers.any(fold(text), typos=False):
         return True  # "mein Titel läuft ab was muss ich tun", "abholung ab welchem alter"
@@ -388,6 +391,7 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
     # "Meine Aufenthaltserlaubnis läuft in zwei Wochen ab. ...": the title expires soon (this message or the last question).
     expiring = bool(previous and previous.expiring) or vocabulary.title_state(whole)[1]
     stated: str | None = None   # the topic a statement of this message named ("... eine Bestätigung bekommen.")
+    stated_ages: list[int] = []  # ages the statements before the first question gave ("Meine Söhne sind 7 und 12")
     for number, (text, asked) in enumerate(marked):
         listed = _listed_with(number, marked, vocabulary)
         clause = read_clause(text, intent_topic, previous is not None or in_message is not None or office or bool(listed),
@@ -402,9 +406,20 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
             stated = clause.topics[-1]
             continue
         topics = _about_it(clause, stated or (previous.topic if previous else None), vocabulary)
-        if stated and topics and not expiring and not _topic(stated, vocabulary).open and all(
-                _topic(t, vocabulary).open for t in topics):
+        if stated and topics and not expiring and not _topic(stated, vocabulary).open and (all(
+                _topic(t, vocabulary).open for t in topics) or not _strong_topics(clause.folded, vocabulary, True)[0]
+                and all(_topic(t, vocabulary).open_weak for t in topics)):
             topics = (stated,)  # "Meine Karte ist fertig, ich kann aber nicht hin. Was nun?": the pick-up
+        question_part = _question_part(text, vocabulary) if len(topics) > 1 and not expiring else None
+        if question_part:
+            # "I have my extension appointment soon, what should I bring?": the statement before the
+            # comma names what the question after it is for.
+            own = read_clause(question_part, None, True, vocabulary, True).topics
+            if own and set(own) < set(topics) and all(_topic(t, vocabulary).open for t in own):
+                topics = tuple(t for t in topics if t not in own)  # "Termin vergessen, was soll ich machen?"
+            elif own and set(own) < set(topics):
+                clause = replace(clause, occasion=clause.occasion or next(t for t in topics if t not in own))
+                topics = own
         if (expiring or clause.details.expiring) and "process" in topics:
             # "my permit runs out next month, what now?": applying on time says the Fiktionswirkung too.
             topics = tuple(t for t in topics if t not in vocabulary.expiring_process_covers)
@@ -454,6 +469,12 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
             occasion = about_other[1] if about_other else clause.occasion or base.occasion
             frames = [_titled(_with_occasion(base.follow(replace(details, topic=topic)), occasion), named, vocabulary)
                       for topic in topics]
+            ages = list(dict.fromkeys([*stated_ages, *([frames[0].age] if frames[0].age is not None else [])]))
+            if not commands and len(ages) > 1:
+                # "my kids are 5 and 14, how much?", "Meine Söhne sind 7 und 12 Jahre alt. Was kostet ...?":
+                # the ages stated before the question are each asked the same (a child's, an adult's).
+                frames = [replace(frame, age=age, person="child" if age < ADULT_AGE else (
+                    None if frame.person == "child" else frame.person)) for frame in frames for age in ages]
             if details.person and vocabulary.with_self.any(clause.folded, typos=False):
                 # "was zahle ich für mich und meine Tochter (8)?": the client's answer, then the other person's.
                 frames = [f for frame in frames
@@ -480,6 +501,9 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
                     commands[at] = NotCovered(frame) if _unknown_fee(frame, vocabulary) else AskQuestion(frame)
             in_message = previous = commands[-1].frame
         elif follows_up:
+            if _topic(previous.topic, vocabulary).about_other and previous.occasion:
+                # "und für Minderjährige?" after "wovon hängt das ab?": the thing it was about (the fee).
+                previous = replace(previous, topic=previous.occasion, occasion=None)
             frame = _titled(previous.follow(clause.details), named, vocabulary)
             if previous.occasion and vocabulary.doing.any(clause.folded, typos=False):
                 # "Termin zur Abholung? Und kann das mein Sohn machen?": he would do the pick-up.
@@ -488,6 +512,8 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
             in_message = previous = frame
         elif clause.details.has_details or clause.details.expiring:
             details = clause.details
+            if details.age is not None and not commands:
+                stated_ages.append(details.age)
             if in_message is not None and _keeps(in_message.matter, details.matter, vocabulary):
                 details = replace(details, matter=None)  # "I'm here on a visa and want to extend it"
             in_message = (in_message or QuestionFrame()).follow(details)
@@ -520,6 +546,19 @@ def _about_it(clause: Clause, named: str | None, vocabulary: Vocabulary) -> tupl
         return clause.topics
     topic = _topic(clause.topics[0], vocabulary)
     return (named,) if topic.about_it.any(clause.folded, typos=False) else clause.topics
+
+
+def _question_part(text: str, vocabulary: Vocabulary) -> str | None:
+    """The part after the last comma when it starts with a question word and the part before it does
+    not ("I have my appointment soon, what should I bring?"); None otherwise."""
+    if "," not in text:
+        return None
+    head, tail = text.rsplit(",", 1)
+    first = strip_fillers(fold(head), vocabulary.fillers).split()[:1]
+    asked = strip_fillers(fold(tail), vocabulary.fillers).split()[:1]
+    if asked and asked[0] in vocabulary.question_words_anywhere and not (first and first[0] in vocabulary.question_words):
+        return tail
+    return None
 
 
 def _needs_title(command: Command, folded: str, vocabulary: Vocabulary) -> Command:
@@ -572,6 +611,8 @@ def _listed_with(number: int, marked: list[tuple[str, bool]], vocabulary: Vocabu
     words = strip_fillers(fold(marked[number][0]), vocabulary.fillers).split()
     if not 0 < len(words) < 3 or read_details(marked[number][0], vocabulary).has_details:
         return None
+    if any(word.isdigit() for word in words):
+        return None  # "Meine Kinder sind 4 und 10. Was kostet ...?": an age, not the first item of a list
     later = read_details(marked[number + 1][0], vocabulary)
     return later if later.has_details else None
 
@@ -716,6 +757,13 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
     applying = applying or bool(named or enquiry_intent and parse.confidence >= CONFIDENT) and (
         vocabulary.applying.any(folded) and vocabulary.right_now.any(folded, typos=False)
         and all(isinstance(c, AskQuestion) and c.frame.topic == "process" for c in asked))
+    # "I need to cancel my appointment": a wish about something no enquiry does is answered.
+    applying = applying and not any(_topic(f.topic, vocabulary).never_applied for f in frames
+                                    if f.topic in {t.name for t in vocabulary.topics})
+    # "can you take my request?", "können wir das Formular ausfüllen?": the enquiry itself asked for.
+    applying = applying or requests_enquiry(text, vocabulary)
+    if applying and not named:
+        named = concern_of(context.frame, vocabulary)  # the matter asked about before
     if question and not applying and vocabulary.out_of_scope.any(folded, typos=False):
         # "how do I re-register my car in my new name?": another office's matter, whatever it names.
         return commands + [OutOfScope()]
@@ -736,7 +784,7 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
         details = read_details(text, vocabulary)
         concern = concern_of(details, vocabulary) or next(
             (c for c in (concern_of(f, vocabulary) for f in frames) if c), None)
-        commands.append(StartEnquiry(concern or topic_concern or context.offered))
+        commands.append(StartEnquiry(concern or topic_concern or named))
     if asked or applying:
         return commands
     if vocabulary.office_words.any(folded) and is_question(text, vocabulary) and (parse.intent not in (
@@ -748,6 +796,18 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
     if parse.intent == "out_of_scope" and parse.confidence >= 0.4:
         return commands + [OutOfScope()]
     return commands + ([] if commands else [Unclear(parse.intent)])
+
+
+def requests_enquiry(text: str, vocabulary: Vocabulary) -> bool:
+    """A request for the enquiry itself ("can you take my request?", "let's do the form",
+    "können Sie meinen Antrag aufnehmen?"; content/questions.yml `enquiry_request`): an opener
+    first (after fillers), a verb and an object of it; not "how do I ..." nor "tell me ..."."""
+    folded = strip_fillers(fold(text), vocabulary.fillers)
+    if not any(folded.startswith(opener + " ") for opener in vocabulary.request_openers):
+        return False
+    if vocabulary.asking.any(folded, typos=False):
+        return False
+    return vocabulary.request_verbs.any(folded) and vocabulary.request_objects.any(folded)
 
 
 def answers_instead_of_adding(parse: Parse, context: Context, vocabulary: Vocabulary | None = None) -> bool:
@@ -840,6 +900,10 @@ def interpret_in_form(parse: Parse, context: Context, vocabulary: Vocabulary | N
         return [SkipOptional()]  # "skip the rest": every optional question still open
     if requested != "confirmed" and is_whole(moves["puzzled"], folded, vocabulary.fillers):
         return [Puzzled()]
+    if requested not in ("", "concern", "confirmed", "message") and (
+            is_question(text, vocabulary, anywhere=True)) and (moves["why_asked"].any(folded, typos=False) or (
+            reading.names_asked and moves["about_asked"].any(folded, typos=False))):
+        return [Puzzled()]  # "why do you need that?", "what's a case number?": the question explained, then asked again
     if not reading.structured and (parse.intent in LEAVING_INTENTS and confident
                                    or _leaves(text, folded, requested, vocabulary, context.concern)):
         return [CancelEnquiry(call=mentions_calling(text, vocabulary))]
@@ -848,7 +912,9 @@ def interpret_in_form(parse: Parse, context: Context, vocabulary: Vocabulary | N
     correction = _correction(reading, requested, folded, vocabulary)
     if correction and not read_clause(text, None, True, vocabulary).topics and not (requested == "message" and len(text) > 80):
         return [correction]  # "can I change my nationality?" is a correction, not a question
-    if requested != "message" and is_question(text, vocabulary):
+    if reading.declines and reading.optional and "?" not in text:
+        return [SkipField(requested)]  # "brauchen Sie nicht, E-Mail reicht": no question, the optional field declined
+    if requested != "message" and is_question(text, vocabulary, anywhere=True):
         asked = questions(parse, context, vocabulary)
         if asked:
             return asked
@@ -914,7 +980,8 @@ def _correction(reading: FormReading, requested: str, folded: str, vocabulary: V
         if value is None and reading.named and reading.named[0] == field:
             value = reading.named[1]
         return CorrectField(field, value, value is not None)
-    if reading.named and reading.named[0] != requested and vocabulary.form_moves["correcting"].any(folded, typos=False):
+    if reading.named and reading.named[0] != requested and vocabulary.form_moves["correcting"].any(folded, typos=False) and (
+            reading.named[1] is not None or not reading.declines):  # "nope, e-mail is fine": the asked field declined
         field, value = reading.named
         return CorrectField(field, value, value is not None)
     return None

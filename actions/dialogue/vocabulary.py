@@ -23,9 +23,18 @@ import yaml
 from bot.config import CONTENT_DIR
 # The one matcher, shared with Rasa's language policy (bot/language.py); the model's modules
 # import these from here.
-from bot.folding import GAP, Words, _typo_hit, fold  # noqa: F401
+from bot.folding import GAP, Words, _distance, _typo_hit, fold  # noqa: F401
 
 QUESTIONS_PATH = CONTENT_DIR / "questions.yml"
+
+
+@lru_cache(maxsize=4096)
+def is_question_word_slip(token: str, question_words: frozenset[str]) -> bool:
+    """A question word of 5+ letters typed with one slip, the first letter right ("wich", "wher",
+    "shoud", "welsche"); shorter ones are too close to other words ("went" is no "when")."""
+    return len(token) >= 4 and token not in question_words and any(
+        len(word) >= 5 and " " not in word and word[0] == token[0] and _distance(token, word, 1) <= 1
+        for word in question_words)
 
 
 @dataclass(frozen=True)
@@ -51,6 +60,8 @@ class Topic:
     matter_offer: bool = True         # whether a matter named with it offers that matter's enquiry
     about_other: bool = False         # "what does it depend on?": asks about the topic the clause or the previous question named
     open: bool = False                # "what now?": asks about the topic a statement before it in the message named
+    open_weak: bool = False           # so does a question of it named only by its weak words ("wie komme ich da ran?")
+    never_applied: bool = False       # "I need to cancel my appointment": said as a wish, still answered, never an enquiry
 
 
 @dataclass(frozen=True)
@@ -108,6 +119,9 @@ class Vocabulary:
     which_words: frozenset[str] = frozenset()  # "welches", "what": the word after them is the thing asked for
     not_things: frozenset[str] = frozenset()   # words after a which-word that name no thing ("what do", "was genau")
     out_of_scope: Words = Words(())    # "auto ummelden", "car": a question about another office's matter
+    request_openers: tuple[str, ...] = ()  # "can you", "können wir": a request for the enquiry starts with one
+    request_verbs: Words = Words(())       # "take", "ausfüllen": ... then names doing it
+    request_objects: Words = Words(())     # "request", "Formular": ... to the enquiry itself
 
     def title_state(self, folded: str) -> tuple[bool, bool]:
         """(expired, expiring) of the title a text speaks of: expired by its exact words, unless
@@ -152,7 +166,7 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
                            tuple(t.get("follow_covers") or ()), tuple(t.get("after") or ()),
                            Words.of(t.get("after_words")), Words.of(t.get("when_expiring")), Words.of(t.get("about_it")),
                            t.get("follow_purpose"), bool(t.get("matter_offer", True)), bool(t.get("about_other")),
-                           bool(t.get("open")))
+                           bool(t.get("open")), bool(t.get("open_weak")), bool(t.get("never_applied")))
                      for name, t in data["topics"].items()),
         matters=tuple(Matter(name, Words.of(m["words"]), m.get("concern"), m.get("fee"), tuple(m.get("keeps") or ()),
                              bool(m.get("carries", True)), tuple(m.get("titles") or ()))
@@ -197,6 +211,9 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
         which_words=frozenset(fold(w) for w in (data.get("asked_things") or {}).get("which_words") or ()),
         not_things=frozenset(fold(w) for w in (data.get("asked_things") or {}).get("not_things") or ()),
         out_of_scope=Words.of(data.get("out_of_scope")),
+        request_openers=tuple(fold(w) for w in (data.get("enquiry_request") or {}).get("openers") or ()),
+        request_verbs=Words.of((data.get("enquiry_request") or {}).get("verbs")),
+        request_objects=Words.of((data.get("enquiry_request") or {}).get("objects")),
     )
 
 

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import json
 import secrets
+import shutil
+import sqlite3
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
 from bot.backend.app import create_app
+from bot.backend.db import make_engine
+from bot.backend.migrations import upgrade_to_head
 from bot.backend.models import Base
 from bot.config import Settings
 from tests.fixtures.postgres import fresh_databases, url_of
@@ -46,9 +51,13 @@ def _empty_postgres(url: str) -> None:
     with engine.begin() as connection:
         present = set(connection.execute(text(
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).scalars())
-        tables = [t.name for t in Base.metadata.sorted_tables if t.name in present]
-        if tables:
-            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        # DELETE, dependents first, then every sequence from 1 again: what TRUNCATE ... RESTART
+        # IDENTITY did, in milliseconds instead of ~0.25 s a test (TRUNCATE replaces each table's files).
+        for table in reversed([t.name for t in Base.metadata.sorted_tables if t.name in present]):
+            connection.execute(text(f'DELETE FROM "{table}"'))
+        for sequence in connection.execute(text(
+                "SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'")).scalars().all():
+            connection.execute(text(f'ALTER SEQUENCE "{sequence}" RESTART'))
     engine.dispose()
 
 
@@ -61,8 +70,30 @@ def database_url(request, tmp_path) -> str:
     return url
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory) -> str:
+    """A SQLite file the migrations brought to head once per session (the template)."""
+    path = tmp_path_factory.mktemp("template") / "backend.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade_to_head(engine)
+    engine.dispose()
+    connection = sqlite3.connect(path)  # everything in the main file, nothing left in the WAL
+    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
+    assert not Path(f"{path}-wal").exists() or Path(f"{path}-wal").stat().st_size == 0
+    return str(path)
+
+
 @pytest.fixture
-def settings(tmp_path, database_url) -> Settings:
+def settings(tmp_path, database_url, request) -> Settings:
+    """The backend's settings; on SQLite its database starts as a copy of the migrated template
+    (the app's start still runs `upgrade head`, which finds nothing to do). The empty database
+    `database_url` itself stays empty for tests that migrate it (test_migrations.py)."""
+    if database_url.startswith("sqlite:///"):
+        path = database_url.removeprefix("sqlite:///")
+        if not Path(path).exists():
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(request.getfixturevalue("migrated_sqlite"), path)
     return Settings(
         var_dir=tmp_path / "var", backend_database_url=database_url,
         internal_token=INTERNAL["X-Internal-Token"], staff_tokens=json.dumps(STAFF_TOKENS),

@@ -7,6 +7,7 @@ from actions.dialogue.commands import (
 )
 from actions.dialogue.executor import Outcome, execute
 from actions.dialogue.understand import Context, Parse, interpret, interpret_in_form
+from bot.catalogue import load_catalogue
 
 
 def summary(command) -> str:
@@ -41,14 +42,25 @@ def form_turn(text: str, requested: str, concern: str = "residence_permit_extens
     return [summary(c) for c in interpret_in_form(Parse(text, intent, 0.9 if intent else 0.0), context)]
 
 
-def conversation(texts: list[str], language: str = "de") -> list[Outcome]:
-    """Each message with the frame the turn before left; the outcomes in order."""
+def conversation(texts: list[str], language: str = "de", intents: list[str | None] | None = None) -> list[Outcome]:
+    """Each message with the frame the turn before left and the enquiry its answer offered (as
+    actions/converse.py reads it from the last message's buttons); the outcomes in order.
+    intents: the NLU's intent per message (confidence 0.8), None for none."""
     context, outcomes = Context(language=language), []
-    for text in texts:
-        outcome = execute(interpret(Parse(text), context), context)
+    for number, text in enumerate(texts):
+        intent = (intents or [None] * len(texts))[number]
+        outcome = execute(interpret(Parse(text, intent, 0.8 if intent else 0.0), context), context)
         outcomes.append(outcome)
-        context = Context(language=language, frame=outcome.frame)
+        context = Context(language=language, frame=outcome.frame, offered=_offered(outcome))
     return outcomes
+
+
+def _offered(outcome: Outcome) -> str | None:
+    """The concern of the one enquiry button under the outcome's last reply, if any."""
+    buttons = outcome.replies[-1].buttons if outcome.replies else ()
+    payloads = [b["payload"][1:] for b in buttons or () if b["payload"].startswith("/enquiry_")]
+    concern = load_catalogue().by_intent(payloads[0]) if len(payloads) == 1 else None
+    return concern.id if concern else None
 
 
 def said(outcome: Outcome) -> str:

@@ -242,3 +242,54 @@ def test_an_age_bound_is_no_age():
 def test_more_follow_ups_reach_the_seed_fact(texts, language, words):
     outcome = _last(texts, language)
     _says(outcome, words)
+
+
+# -- second round: the thing a follow-up is about, statements before a question ---------------
+
+def test_a_person_after_what_the_fee_depends_on_asks_that_fee():
+    *_, outcome = conversation(["How much to extend a visa?", "what does it depend on?", "and for my 10 year old?"], "en")
+    assert outcome.frame.topic == "fee" and outcome.frame.age == 10
+    _says(outcome, ["12.50", "30"])
+
+
+@pytest.mark.parametrize("text, language, topic, words", [
+    # A statement before the comma names what the question after it is for.
+    ("got my renewal appointment next week, what do I have to bring?", "en", "documents", ["passport", "photo"]),
+    ("Mein Termin zur Verlängerung ist am Montag, was soll ich alles mitnehmen?", "de", "documents", ["Nationalpass"]),
+    # "wie komme ich da ran?" after a statement about the ready card: the pick-up.
+    ("Meine Karte liegt seit einer Woche bereit, ich bin aber im Krankenhaus. Wie komme ich jetzt an die Karte?", "de",
+     "pickup", ["bevollmächtigte"]),
+    # Fingerprints "from how many years": the age 6, not "not published".
+    ("ab wie viel jahren nimmt man bei kindern fingerabdrücke?", "de", "appearance", ["6"]),
+    # "book" is an appointment.
+    ("and how do I book the collection of my card?", "en", "appointments", [PHONES]),
+    # E-mails are no longer the way: the contact form.
+    ("can't I simply email the office my question?", "en", "contact", ["contact form"]),
+])
+def test_statements_and_words_before_a_question(text, language, topic, words):
+    outcome = _last([text], language)
+    assert outcome.frame.topic == topic, outcome.frame
+    _says(outcome, words)
+
+
+def test_the_first_time_is_the_issue_fee():
+    outcome = _last(["What does an extension cost?", "and when I apply for the first time?"], "en")
+    _says(outcome, ["100"])
+
+
+@pytest.mark.parametrize("texts, language, topic, words, absent", [
+    (["if my permit runs out while I'm still waiting for my appointment, am I ok?"], "en", "fiktion", ["Fiktionswirkung"],
+     ["refrain"]),
+    (["Kann ich einfach so vorbeikommen, oder muss ich vorher was ausmachen?"], "de", "appointments", [PHONES], []),
+    (["Brauche ich einen Termin für die Verlängerung?", "ok und was soll ich dann dabei haben?"], "de", "documents",
+     ["Kopie", "Foto"], []),
+    (["why can't I just send you guys an e-mail anymore?"], "en", "contact", ["contact form"], []),
+    (["what's the going rate to renew a residence permit?"], "en", "fee", ["96"], []),
+    (["what exactly is an eAT?"], "en", "eat", ["chip"], []),
+])
+def test_more_wordings_of_known_topics(texts, language, topic, words, absent):
+    outcome = _last(texts, language)
+    assert outcome.frame.topic == topic, outcome.frame
+    _says(outcome, words)
+    for word in absent:
+        assert word not in said(outcome)

@@ -139,3 +139,77 @@ def test_an_earlier_answer_stated_again_is_corrected(text, language, field, valu
 def test_the_same_value_again_is_no_correction():
     result = run_form(asking("nationality", BEFORE_NATIONALITY), "ich bin am 3.3.1995 geboren", confidence=0.4)
     assert "utter_field_corrected" not in result.responses
+
+
+# -- a question in the middle: answered, or the question explained; then asked again --------
+
+@pytest.mark.parametrize("text, language, answered", [
+    ("hold on, do I have to show up in person for this", "en", "utter_ask_nationality"),
+    ("one sec - is this going to cost me anything", "en", "utter_ask_nationality"),
+    ("warte mal, muss ich da persönlich hin", "de", "utter_ask_nationality"),
+    ("kurze frage: kostet mich das was", "de", "utter_ask_nationality"),
+])
+def test_a_question_without_a_question_mark_is_answered_and_the_form_goes_on(text, language, answered):
+    result = run_form(asking("nationality", BEFORE_NATIONALITY), text, intent="inform", confidence=0.4,
+                      language=language)
+    assert result.slots.get("question_frame") and result.requested == "nationality"
+    assert "utter_invalid_nationality" not in result.responses and result.slots.get("nationality") is None
+
+
+@pytest.mark.parametrize("field, slots, text, language", [
+    ("nationality", BEFORE_NATIONALITY, "what do you need that for", "en"),
+    ("nationality", BEFORE_NATIONALITY, "wofür brauchen Sie das denn?", "de"),
+    ("existing_case_number", AT_CASE_NUMBER, "what is a case number supposed to be", "en"),
+    ("existing_case_number", AT_CASE_NUMBER, "was bedeutet Vorgangsnummer?", "de"),
+])
+def test_a_question_about_the_question_explains_it_and_asks_again(field, slots, text, language):
+    result = run_form(asking(field, slots), text, intent="inform", confidence=0.4, language=language)
+    assert result.responses == ["utter_question_help"] and result.requested == field
+    assert result.slots.get(field) is None
+
+
+def test_a_general_question_with_what_is_is_still_answered():
+    result = run_form(asking("nationality", BEFORE_NATIONALITY), "what is the fee for this?", confidence=0.4,
+                      language="en")
+    assert result.slots["question_frame"]["topic"] == "fee"
+
+
+AT_PHONE = {**EXTENSION_DONE, "phone": None, "message": None}
+AT_MESSAGE = {**EXTENSION_DONE, "message": None}
+AT_SERIAL = {**BEFORE_NATIONALITY, "nationality": "TUR", "title_kind": "residence_permit", "title_expiry": None,
+             **{k: None for k in LATER}}
+
+
+@pytest.mark.parametrize("field, slots, text, language", [
+    ("phone", AT_PHONE, "nah, my email will do", "en"),
+    ("phone", AT_PHONE, "no, writing to my e-mail is enough", "en"),
+    ("phone", AT_PHONE, "nicht nötig, die Mail-Adresse reicht", "de"),
+    ("message", AT_MESSAGE, "no, nothing more to add", "en"),
+    ("message", AT_MESSAGE, "nee, das war's schon", "de"),
+    ("existing_case_number", AT_CASE_NUMBER, "I'm applying for the first time", "en"),
+    ("existing_case_number", AT_CASE_NUMBER, "das ist mein erster Antrag hier", "de"),
+    ("title_serial", AT_SERIAL, "the card is at home right now, can't check", "en"),
+    ("title_serial", AT_SERIAL, "hab die Karte gerade nicht da, liegt zu Hause", "de"),
+])
+def test_declining_an_optional_field_with_a_reason_skips_it_and_corrects_nothing(field, slots, text, language):
+    result = run_form(asking(field, slots), text, confidence=0.4, language=language)
+    assert result.responses == ["utter_field_skipped"] and result.slots[field] == SKIPPED
+    assert "utter_field_will_change" not in result.responses
+
+
+@pytest.mark.parametrize("text, language", [
+    ("hmm, I changed my mind", "en"), ("na gut, hab's mir anders überlegt", "de"),
+])
+def test_a_change_of_mind_leaves_and_is_no_name(text, language):
+    result = run_form(asking("given_names", {"concern": "residence_permit_extension", "purpose": "study"}), text,
+                      confidence=0.4, language=language)
+    assert leaves(result) and result.slots.get("given_names") is None
+
+
+@pytest.mark.parametrize("text, language", [
+    ("nein, mein Geburtsort ist falsch", "de"), ("the place of birth is wrong", "en"),
+])
+def test_saying_a_field_is_wrong_asks_it_again_and_keeps_no_word_as_value(text, language):
+    result = run_form(asking("nationality", BEFORE_NATIONALITY), text, confidence=0.4, language=language)
+    assert result.responses == ["utter_field_will_change"] and result.requested == "place_of_birth"
+    assert result.slots["place_of_birth"] is None
