@@ -125,3 +125,23 @@ def test_the_case_page_lists_the_registry_s_fields_with_their_labels(stack, lang
         assert f"<dt>{shown[field]}</dt><dd>{value}</dd>" in page, field
     assert f"<dt>{shown['phone']}</dt>" not in page  # not given: no row
     assert f"<dt>{shown['message']}</dt>" not in page and "Bitte um Verlängerung." in page  # with the submissions
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_the_inbox_columns_are_the_registry_s_fields_with_their_labels(stack, language):
+    """The unit's list of cases: after case number, time and concern, a column per field with
+    `inbox:` in content/fields.yml, labelled from the registry (the template names no field)."""
+    from markupsafe import escape
+
+    from bot.fields import load_registry
+
+    app, backend = stack
+    number = _submit(backend)["case_number"]
+    b2 = signed_in(app, "bea.b2")
+    b2.headers["Accept-Language"] = language
+    page = b2.get("/inbox").text
+    registry = load_registry()
+    heads = "".join(f'<th scope="col">{escape(registry.label(spec.id, language))}</th>' for spec in registry.in_inbox())
+    assert heads in page
+    row = page.split(f'href="/inbox/{number}"', 1)[1].split("</tr>", 1)[0]
+    assert "<td>Haddad</td><td>Amira</td><td>JOR</td><td>employment</td>" in row, row
