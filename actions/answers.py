@@ -111,6 +111,13 @@ class ActionShowMenu(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         intent, _ = latest_intent(tracker)
         acknowledged = latest_text(tracker).lower().strip(" .!👍") in ACKNOWLEDGEMENTS
+        if intent == "affirm" and not acknowledged:
+            # "ok, und für Minderjährige?", "yes and for my wife?": a follow-up the NLU took for a "yes".
+            from actions.converse import answer_if_asked
+
+            answered = answer_if_asked(dispatcher, tracker)
+            if answered is not None:
+                return answered
         if intent == "affirm" and not acknowledged and offered_concern(tracker, asked=True):
             return [FollowupAction("enquiry_form")]  # "Möchten Sie die Abholung anmelden?" – "ja"
         show_menu(dispatcher, language_of(tracker))

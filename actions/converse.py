@@ -13,6 +13,7 @@ from actions.answers import ActionRouteMessage, ActionShowMenu, answer_intent, o
 from actions.common import language_of, latest_intent, latest_text
 from actions.conversation import ActionCancelEnquiry, ActionStartOver
 from actions.follow_up import has_reference
+from actions.dialogue.commands import AskQuestion, NotCovered
 from actions.dialogue.executor import execute
 from actions.dialogue.frame import QuestionFrame
 from actions.dialogue.understand import Context, Parse, interpret
@@ -31,6 +32,20 @@ def turn_context(tracker: Tracker) -> Context:
     concern = load_catalogue().by_intent(offered) if offered else None
     return Context(language=language_of(tracker), frame=QuestionFrame.from_slot(tracker.get_slot("question_frame")),
                    offered=concern.id if concern else None)
+
+
+def answer_if_asked(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType] | None:
+    """The answers when the model reads a question in the turn ("ok, und für Minderjährige?" that the
+    NLU took for a "yes"), with the frame kept; None when it reads none."""
+    intent, confidence = latest_intent(tracker)
+    context = turn_context(tracker)
+    commands = interpret(Parse(latest_text(tracker), intent, confidence), context)
+    if not any(isinstance(c, (AskQuestion, NotCovered)) for c in commands):
+        return None
+    outcome = execute(commands, context)
+    send(dispatcher, outcome.replies)
+    return [SlotSet("question_frame", outcome.frame.as_slot() if outcome.frame else None)] \
+        if outcome.frame != context.frame else []
 
 
 class ActionConverse(Action):

@@ -760,8 +760,17 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
     # "I need to cancel my appointment": a wish about something no enquiry does is answered.
     applying = applying and not any(_topic(f.topic, vocabulary).never_applied for f in frames
                                     if f.topic in {t.name for t in vocabulary.topics})
-    # "can you take my request?", "können wir das Formular ausfüllen?": the enquiry itself asked for.
-    applying = applying or requests_enquiry(text, vocabulary)
+    # "can you take my request?", "können wir das Formular ausfüllen?": the enquiry itself asked for;
+    # "could you register my address change?" with the NLU's enquiry intent: asked of the office.
+    opened = strip_fillers(folded, vocabulary.fillers)
+    # (Not a question naming another topic: "Darf ich weiter arbeiten, während mein Antrag bearbeitet wird?")
+    applying = applying or requests_enquiry(text, vocabulary) and not (
+        set(_strong_topics(folded, vocabulary, True)[0]) - set(vocabulary.request_topics)) or (
+        enquiry_intent and parse.confidence >= CONFIDENT and not asking
+        and any(opened.startswith(o + " ") for o in vocabulary.request_to_office)
+        and all(isinstance(c, AskQuestion) and c.frame.topic == "process" for c in asked))
+    if applying and not named and enquiry_intent and parse.confidence >= CONFIDENT:
+        named = _concern_of_intent(parse.intent)
     if applying and not named:
         named = concern_of(context.frame, vocabulary)  # the matter asked about before
     if question and not applying and vocabulary.out_of_scope.any(folded, typos=False):
@@ -796,6 +805,14 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
     if parse.intent == "out_of_scope" and parse.confidence >= 0.4:
         return commands + [OutOfScope()]
     return commands + ([] if commands else [Unclear(parse.intent)])
+
+
+def _concern_of_intent(intent: str | None) -> str | None:
+    """The concern the NLU's enquiry intent names (not "other", which asks which)."""
+    from bot.catalogue import load_catalogue
+
+    concern = load_catalogue().by_intent(intent or "")
+    return concern.id if concern is not None and concern.id != "other" else None
 
 
 def requests_enquiry(text: str, vocabulary: Vocabulary) -> bool:

@@ -122,6 +122,8 @@ class Vocabulary:
     request_openers: tuple[str, ...] = ()  # "can you", "können wir": a request for the enquiry starts with one
     request_verbs: Words = Words(())       # "take", "ausfüllen": ... then names doing it
     request_objects: Words = Words(())     # "request", "Formular": ... to the enquiry itself
+    request_topics: tuple[str, ...] = ()   # topics such a request may name; another topic makes it a question
+    request_to_office: tuple[str, ...] = ()  # "could you", "können Sie": with an enquiry intent, a request
 
     def title_state(self, folded: str) -> tuple[bool, bool]:
         """(expired, expiring) of the title a text speaks of: expired by its exact words, unless
@@ -214,6 +216,8 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
         request_openers=tuple(fold(w) for w in (data.get("enquiry_request") or {}).get("openers") or ()),
         request_verbs=Words.of((data.get("enquiry_request") or {}).get("verbs")),
         request_objects=Words.of((data.get("enquiry_request") or {}).get("objects")),
+        request_topics=tuple((data.get("enquiry_request") or {}).get("topics") or ()),
+        request_to_office=tuple(fold(w) for w in (data.get("enquiry_request") or {}).get("to_office") or ()),
     )
 
 

@@ -293,3 +293,32 @@ def test_more_wordings_of_known_topics(texts, language, topic, words, absent):
     _says(outcome, words)
     for word in absent:
         assert word not in said(outcome)
+
+
+@pytest.mark.parametrize("texts, language, words", [
+    (["what is the fiktionswirkung", "will I have proof of that?"], "en", ["confirmation"]),
+    (["what is the fiktionswirkung", "do I get a document for my employer?"], "en", ["confirmation"]),
+    (["Was ist die Fiktionswirkung?", "bekomme ich dafür eine Bescheinigung?"], "de", ["Bestätigung"]),
+    (["Was ist die Fiktionswirkung?", "was zeige ich meinem Arbeitgeber?"], "de", ["Bestätigung"]),
+    (["when can I apply for an extension?"], "en", ["no reliable", PHONES]),
+    (["Wie lange vor Ablauf kann ich die Verlängerung beantragen?"], "de", ["keine verlässliche", PHONES]),
+    (["what types of residence permits are there?"], "en", ["visa", "settlement"]),
+    (["Meine Karte ist abholbereit, ich bin aber krank. Was tun?"], "de", ["bevollmächtigte"]),
+    (["Warum muss ich zweimal kommen?", "wer druckt die Karten?"], "de", ["Bundesdruckerei"]),
+    (["my son is 4, does he need fingerprints?", "how much for his new permit?"], "en", ["50"]),
+    (["I want to renew my blue card, how does that work?", "is it possible to do it via phone?"], "en", [PHONES]),
+])
+def test_other_wordings_of_the_same_kinds(texts, language, words):
+    _says(_last(texts, language), words)
+
+
+@pytest.mark.parametrize("texts, language, topic, words", [
+    (["were do they print the cards"], "en", "card_made", ["Bundesdruckerei"]),
+    # A question with request words ("Antrag bearbeitet") is answered, never the form.
+    (["Darf ich weiter arbeiten, während mein Antrag bearbeitet wird?"], "de", "fiktion", ["Fiktionswirkung"]),
+    (["can I keep my job while you process my application?"], "en", "fiktion", ["Fiktionswirkung"]),
+])
+def test_questions_with_misleading_words(texts, language, topic, words):
+    outcome = _last(texts, language)
+    assert outcome.frame.topic == topic, outcome.frame
+    _says(outcome, words)

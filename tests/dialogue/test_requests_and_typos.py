@@ -89,3 +89,25 @@ def test_a_question_with_typos_is_answered_not_started(text, intent, asked):
 ])
 def test_a_wish_to_apply_with_typos_still_starts_the_form(text, intent, concern):
     assert turn(text, intent=intent, confidence=0.85) == [f"start {concern}"]
+
+
+@pytest.mark.parametrize("language, text, intent, concern", [
+    ("en", "could you please record my change of address?", "enquiry_data_change", "data_change"),
+    ("en", "would you renew my residence permit for me", "enquiry_extend_permit", "residence_permit_extension"),
+    ("en", "can I submit the extension of my visa here?", "enquiry_extend_visa", "visa_extension"),
+    ("de", "Könnten Sie meine Adressänderung eintragen?", "enquiry_data_change", "data_change"),
+    ("de", "kannst du meinen Verlust bitte aufnehmen", "enquiry_lost_card", "lost_card"),
+])
+def test_a_request_to_the_office_with_an_enquiry_intent_starts_it(language, text, intent, concern):
+    (outcome,) = conversation([text], language, [intent])
+    assert outcome.start_enquiry and outcome.concern == concern
+
+
+@pytest.mark.parametrize("language, text, intent", [
+    ("en", "could you explain how the renewal works?", "enquiry_extend_permit"),
+    ("en", "can you tell me what the renewal costs?", "enquiry_extend_permit"),
+    ("de", "Können Sie mir sagen, was ich für die Verlängerung brauche?", "enquiry_extend_permit"),
+])
+def test_a_question_to_the_office_with_an_enquiry_intent_is_answered(language, text, intent):
+    (outcome,) = conversation([text], language, [intent])
+    assert not outcome.start_enquiry and outcome.replies
