@@ -340,3 +340,14 @@ def test_questions_with_misleading_words(texts, language, topic, words):
 ])
 def test_yet_other_wordings(texts, language, words):
     _says(_last(texts, language), words)
+
+
+@pytest.mark.parametrize("text, language", [
+    ("what else does my friend need to bring to pick up my card?", "en"),
+    ("what must my sister have with her to collect my eAT?", "en"),
+])
+def test_what_someone_brings_to_pick_up_the_card_is_the_authorisation(text, language):
+    outcome = _last([text], language)
+    assert outcome.frame.topic == "documents" and outcome.frame.occasion == "pickup", outcome.frame
+    _says(outcome, ["form", HONEST[language], PHONES])
+    assert "national passport" not in said(outcome)
