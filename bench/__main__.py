@@ -19,7 +19,9 @@ starts each checkout's whole product and a stock Rasa, round by round, and compa
 times to ready (bench/ready.py); writes reports/bench-ready.json. With ``--only turns --side
 LABEL=CHECKOUT`` (repeatable) it runs each checkout's stack at once beside a stock Rasa and
 sends them the same turns, single and concurrent, round by round, with each service's CPU
-per turn (bench/sides.py); writes reports/bench-turns.json.
+per turn (bench/sides.py); writes reports/bench-turns.json. With ``--only training --side
+LABEL=CHECKOUT[:FLAGS]`` it trains each checkout's config and data from scratch, round by round,
+with wall and CPU seconds (bench/training.py); writes reports/bench-training.json.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ from bench.rasa_server import RasaServer
 from bench.report import machine, table, targets, write_json
 from bench.stack import TimedStack, bench_settings
 from bench.submissions import bench_submissions, compare_sides, comparison_table, parse_side
-from bench.training import bench_training
+from bench.training import bench_training, compare_training, parse_training_side, training_table
 from bench.uploads import SIZES, bench_uploads
 from bot.config import PROJECT_ROOT
 from bot.runner.training import ensure_model
@@ -185,6 +187,18 @@ def run_turns_comparison(sides: list[str], rounds: int, concurrency: int) -> tup
     return report, f"{load}\n{turns_table(report['turns'])}" if "turns" in report else load
 
 
+def run_training_comparison(sides: list[str], rounds: int) -> tuple[dict, str]:
+    """`rasa train` of several checkouts side by side, round by round (``--only training --side``)."""
+    report: dict = {"started": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": machine(),
+                    "plan": {"rounds": rounds, "sides": sides}}
+    with tempfile.TemporaryDirectory(prefix="intake-bench-") as tmp:
+        _section(report, "training", lambda: compare_training(Path(tmp), [parse_training_side(s) for s in sides],
+                                                              rounds))
+    report["machine"]["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
+    load = f"load average at start {report['machine']['load_average']}, at end {report['machine']['load_average_end']}"
+    return report, f"{load}\n{training_table(report['training'])}" if "training" in report else load
+
+
 def parse_parts(value: str) -> set[str]:
     """The parts named in `--only` (comma-separated), each one of PARTS."""
     parts = {part.strip() for part in value.split(",") if part.strip()}
@@ -203,7 +217,8 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"run only these parts ({', '.join(PARTS)}), e.g. --only turns")
     parser.add_argument("--side", action="append", default=[], metavar="LABEL=CHECKOUT[:PROCESSES]",
                         help="with --only submissions: a backend to compare; with --only ready or turns: a checkout "
-                             "whose stack to start (repeatable; first = baseline)")
+                             "whose stack to start; with --only training: a checkout to train, LABEL=CHECKOUT[:FLAGS] "
+                             "(extra rasa train options, comma-separated) (repeatable; first = baseline)")
     parser.add_argument("--rounds", type=int, default=2, help="with --side: interleaved rounds")
     parser.add_argument("--concurrency", type=int, default=FULL["concurrency"],
                         help="with --only turns --side: conversations at once")
@@ -219,6 +234,12 @@ def main(argv: list[str] | None = None) -> int:
         print(text)
         say(f"report written to {path}")
         return 1 if report.get("errors") else 0
+    if args.side and args.only == {"training"}:
+        report, text = run_training_comparison(args.side, args.rounds)
+        path = write_json(report, args.out or PROJECT_ROOT / "reports" / "bench-training.json")
+        print(text)
+        say(f"report written to {path}")
+        return 1 if report.get("errors") else 0
     if args.side and args.only == {"turns"}:
         report, text = run_turns_comparison(args.side, args.rounds, args.concurrency)
         path = write_json(report, args.out or PROJECT_ROOT / "reports" / "bench-turns.json")
@@ -227,7 +248,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if report.get("errors") else 0
     if args.side:
         if args.only != {"submissions"}:
-            parser.error("--side needs --only submissions, --only ready or --only turns")
+            parser.error("--side needs --only submissions, --only ready, --only turns or --only training")
         report, text = run_comparison(plan, args.side, args.rounds)
         path = write_json(report, args.out or PROJECT_ROOT / "reports" / "bench-submissions.json")
         print(text)

@@ -15,6 +15,8 @@ RASA_BIN = PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa"
 RASA_PYTHON = PROJECT_ROOT / ".venv-rasa" / "bin" / "python"
 # Starts `rasa run` with --auth-token from INTAKE_RASA_TOKEN (kept off the command line).
 RASA_LAUNCHER = PROJECT_ROOT / "deploy" / "rasa" / "rasa_run.py"
+# `rasa train` without avoidable costs of Rasa 3.6 and its libraries; the same model (docs/BENCHMARKS.md).
+RASA_TRAIN_LAUNCHER = PROJECT_ROOT / "deploy" / "rasa" / "rasa_train.py"
 RASA_HOME = PROJECT_ROOT / ".home-rasa"
 SECRETS_FILE_NAME = "secrets.env"
 TOKEN_VARIABLE = "INTAKE_INTERNAL_TOKEN"

@@ -23,11 +23,23 @@ from pathlib import Path
 
 from bot.config import PROJECT_ROOT
 from bot.fields import FieldsError, write_domain
-from bot.runner.environment import RASA_BIN, rasa_env
+from bot.runner.environment import RASA_BIN, RASA_PYTHON, RASA_TRAIN_LAUNCHER, rasa_env
 
 MODEL_INPUTS = ("config.yml", "domain", "data")
 MODELS_DIR = PROJECT_ROOT / "models"
 CACHE_DIR = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "lea-intake" / "models"
+# Options of every `rasa train` here (bench/training.py times the same command).
+TRAIN_OPTIONS: tuple[str, ...] = ()
+
+
+def train_command(root: Path = PROJECT_ROOT) -> list[str]:
+    """`rasa train` through deploy/rasa/rasa_train.py (skops before TensorFlow, the classifier's
+    matrix without copies, scipy's bounds at once: the same model; docs/BENCHMARKS.md),
+    or Rasa's own command in a checkout without that launcher."""
+    launcher = root / RASA_TRAIN_LAUNCHER.relative_to(PROJECT_ROOT)
+    if launcher.exists():
+        return [str(RASA_PYTHON), str(launcher), "train"]
+    return [str(RASA_BIN), "train"]
 
 
 class TrainingError(RuntimeError):
@@ -88,9 +100,9 @@ def _train(fp: str, log: Callable[[str], None], output, root: Path = PROJECT_ROO
     """Run `rasa train` into <root>/models/<fp>.tar.gz."""
     models_dir = _models_dir(root)
     command = [
-        str(RASA_BIN), "train",
+        *train_command(),
         "--config", "config.yml", "--domain", "domain", "--data", "data",
-        "--out", str(models_dir), "--fixed-model-name", fp,
+        "--out", str(models_dir), "--fixed-model-name", fp, *TRAIN_OPTIONS,
     ]  # fmt: skip
     if not Path(RASA_BIN).exists():
         raise TrainingError(f"{RASA_BIN} is missing: run `make install`")

@@ -367,3 +367,20 @@ def test_spy_summary_counts_a_sample_once_per_part_and_ranks_own_time(tmp_path):
     assert summary["parts"] == {"whole": 0.9, "nlu": 0.6, "json": 0.3, "absent": 0.0}
     assert summary["own"][0] == {"function": "dot (np)", "share": 0.6}
     assert read_raw(tmp_path / "missing.txt") == {}
+
+
+def test_training_sides_name_a_checkout_and_extra_rasa_train_options(tmp_path):
+    from bench.training import parse_training_side, training_table
+
+    assert parse_training_side(f"before={tmp_path}") == ("before", tmp_path.resolve(), ())
+    assert parse_training_side(f"after={tmp_path}:--skip-validation,--quiet") == (
+        "after", tmp_path.resolve(), ("--skip-validation", "--quiet"))
+    with pytest.raises(ValueError):
+        parse_training_side("no-checkout")
+    results = {"before": {"options": [], "runs": [{"train_cpu_s": 60.0, "train_s": 61.0, "load_average": 0.5}],
+                          "median_cpu_s": 60.0, "median_wall_s": 61.0, "cpu_ratio": 1.0},
+               "after": {"options": ["--skip-validation"], "runs": [{"train_cpu_s": 30.0, "train_s": 31.0,
+                                                                     "load_average": 0.7}],
+                         "median_cpu_s": 30.0, "median_wall_s": 31.0, "cpu_ratio": 0.5}}
+    rows = training_table(results).splitlines()
+    assert rows[2].startswith("| before | – | 60.0 | 61.0 (0.5) |") and rows[3].endswith("| 0.5 |")
