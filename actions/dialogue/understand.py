@@ -204,10 +204,7 @@ def _unknown_thing(folded: str, vocabulary: Vocabulary) -> bool:
             thing = tokens[i + len(words)]
             if thing in vocabulary.not_things or thing in vocabulary.which_words:
                 return False
-            lists = ([w for t in vocabulary.topics for w in (t.strong, t.weak, t.in_question, t.follow)]
-                     + [m.words for m in vocabulary.matters] + list(vocabulary.titles.values())
-                     + list(vocabulary.persons.values()) + [vocabulary.not_covered])
-            return not any(words_.any(thing) for words_ in lists)
+            return not any(words_.any(thing) for words_ in vocabulary.thing_words)
     return False
 
 
