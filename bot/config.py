@@ -47,6 +47,11 @@ class Settings(BaseSettings):
     # (bot/backend/security.follow_up_key); backend only. Empty = var/secrets.env (generated).
     # Replacing it withdraws every key given out (clients then add from their own chat).
     follow_up_secret: str = ""
+    # Wrong follow-up keys (bot/backend/follow_ups.py): after 5 wrong keys within 10 minutes a source
+    # (conversation, client address) backs off this many seconds, doubling with each back-off
+    # up to 15 minutes. The test stack shortens it so its attack test need not wait a minute
+    # (tests/fixtures/stack.py); the default is proven in tests/backend/test_follow_up_throttle.py.
+    follow_up_backoff_s: float = Field(60.0, gt=0)
 
     rasa_port: int = 5005
     actions_port: int = 5055

@@ -3,6 +3,11 @@
 A cheap word-list detector: clients write short, colloquial, often misspelt
 messages, where statistical detectors on single words are unreliable. We only
 switch when the evidence is clear, otherwise we keep the conversation's language.
+
+Every word it reads is content (content/questions.yml, the `language_*` lists): the code
+keeps only the shape of each pattern. Imported by the action server and by Rasa's language
+policy (bot/language_policy.py, Rasa's own Python 3.10 environment): a change of the words
+needs a restart of Rasa, no training.
 """
 
 from __future__ import annotations
@@ -14,120 +19,84 @@ from pathlib import Path
 
 import yaml
 
-from bot.folding import fold
+from bot.folding import Words, fold
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 SUPPORTED = ("de", "en")
 DEFAULT = "de"
 
-# Frequent function words and domain words that exist in one language only.
-_WORDS = {
-    "de": set(
-        """ich du sie wir ihr mein meine meinen meiner mich mir bin bist ist sind habe hast hat haben
-        nicht kein keine keinen und oder aber auch noch schon bitte danke dank hallo moin servus
-        tschüss tschuss guten morgen abend tag wie was wann warum wieso weshalb wo wer welche welcher
-        kann können könnte möchte moechte mochte will würde wuerde muss müssen brauche
-        der die das dem den des ein eine einen einem einer für fuer mit von zu zum zur bei nach
-        über ueber auf aus im ins am um ja nein nee doch gerne gern mal jetzt heute morgen
-        aufenthaltserlaubnis aufenthaltstitel verlängern verlaengern verlängerung verlaengerung
-        termin unterlagen gebühren gebuehren kosten kostet ausweis abholen abholung geburtsdatum
-        staatsangehörigkeit staatsangehoerigkeit anliegen frage antrag niederlassungserlaubnis
-        blaue karte visum studium arbeit ehefrau ehemann kind kinder deutsch deutschland verloren
-        gestohlen geht gibt soll sollte dass weil wenn dann hier dort etwas nichts alles
-        diese dieser dieses diesem diesen genau eigentlich denn nur sein seine seinen ihre ihren ihrem unser unsere
-        uns euch sich wird werden wurde waren gilt gültig gueltig lange wieviel viel viele oft immer nie gleich
-        halt ob bis seit vom beim unter ohne durch sehr ganz welchen wieso sohn tochter frau mann jemand andere
-        anderer muss mus brauch hab hin mitkommen mitbringen bekomme kriege gehen kommen""".split()
-    ),
-    "en": set(
-        """i you he she we they my me mine am is are was were have has had do does did don't dont
-        not no and or but also still already please thanks thank hello bye goodbye good
-        morning evening how what when why where who which can could would will want need must
-        should the a an of for with from to at by on in into about yes yeah yep nope sure
-        now today tomorrow residence permit extend extension renew appointment documents fees
-        cost costs pick pickup birth date nationality question application settlement
-        study work wife husband child children english germany lost stolen it this
-        that there here something nothing everything get got your our their
-        much many times often long valid old does his her them these those than then just really actually
-        gonna gotta wanna there's it's i'm ready friend kids kid son daughter bring go come fee price cheaper
-        someone somebody anyone else should""".split()
-    ),
-}
-
 _TOKEN = re.compile(r"[a-zäöüß']+", re.IGNORECASE)
 
-# Language names as clients type them, with common typos ("englsh", "deutch", "germen").
-_NAMES = {
-    "en": r"(?:eng?l[iy]?s?c?h|engilsh|inglish|englis)",
-    "de": r"(?:deu?ts?c?h|germ[ae]n)",
-}
-# Words that make a language name a request: "can we speak English?", "kann ich englisch schreiben".
-_CUES = re.compile(
-    r"\b(?:speak|speaking|spoken|write|writing|talk|reply|answer|respond|switch|change|continue|prefer|rather"
-    r"|understand|only|please|pls|plz|language|sprechen|spreche|sprichst|sprich|redest|reden|schreiben|schreibe"
-    r"|schreib|antworten|antworte|antwort|want|möchte|moechte|wechseln|weiter|lieber|verstehe|verstehen|verstehst|nur|bitte|sprache"
-    r"|better|besser|bad|schlecht|umstellen|stell|wechsel|available|geht|gibt es das|können wir|koennen wir"
-    r"|können sie|koennen sie|kannst du|can we|can you|could you|do you|can u|do u|is there)\b",
-    re.IGNORECASE,
-)
-# Just before the language name: "I don't speak German", "ich spreche kein Englisch".
-_NEGATED = re.compile(
-    r"\b(?:no|not|don'?t|dont|doesn'?t|can'?t|cannot|cant|kein|keine|keinen|nicht|nix)\b(?:\W+\w+){0,2}\W*$",
-    re.IGNORECASE,
-)
-# Just after it: "my German is bad", "mein Englisch ist nicht so gut".
-_POOR = re.compile(r"^\W*(?:is|ist)\W+(?:\w+\W+)?(?:bad|poor|weak|not (?:so |very )?good|schlecht|schwach"
-                   r"|nicht (?:so |sehr )?gut)\b", re.IGNORECASE)
-# Words that may follow a language name used as a language; any other word makes it an
-# adjective ("German citizen", "Deutschkurs", "deutsch lernen"), not a request.
-_AFTER_NAME = re.compile(
-    r"^(?:\W*$|\W*(?:please|pls|plz|bitte|now|jetzt|again|wieder|too|auch|only|nur|is|ist|and|und|or|oder|ok|okay"
-    r"|possible|möglich|sprechen|speak|reden|talk|schreiben|write|antworten|reply|answer|umstellen|weiter\w*|better"
-    r"|um|wechseln|umschalten|fortfahren|continue|bleiben|stay|switch|sorry|sry|leider|well|good|gut|very|so|sehr|at all"
-    r"|besser|sprache|language|for|für|fuer|with|mit|bei|as|sein|sein\?|here|hier|instead|statt|also)\b)",
-    re.IGNORECASE,
-)
-# A message that is nothing but a language name: "English", "deutsch bitte", "englisch?", "in English".
-_ONLY_NAME = re.compile(r"^\W*(?:(?:in|auf)\s+)?(?P<name>[a-zäöü]+)\W*(?:please|pls|plz|bitte)?[\W]*$",
-                        re.IGNORECASE)
-
-
-# The vocabulary of a language as a topic, elsewhere, and of a request: content/questions.yml.
+# The words of languages (names, wishes, negations, the detector's words), of a language as a
+# topic, elsewhere, and of a request: content/questions.yml.
 QUESTIONS_PATH = Path(__file__).resolve().parent.parent / "content" / "questions.yml"
 
 
 @dataclass(frozen=True)
 class LanguageWords:
-    """content/questions.yml `language_topic`, `language_elsewhere` and `language_request`,
-    each one pattern over folded text (bot/folding.py)."""
+    """The language words of content/questions.yml. `language_topic`, `language_elsewhere` and
+    `language_request` are matched folded (bot/folding.py ``Words``, the conversation model's
+    matcher, without typos); the others as typed, each list one pattern of the shape its use needs."""
 
-    topic: re.Pattern[str]
-    elsewhere: re.Pattern[str]
-    request: re.Pattern[str]
+    topic: Words
+    elsewhere: Words
+    request: Words
+    names: dict[str, re.Pattern[str]]  # a language's name as a whole word ("englsh"), by language
+    mentioned: re.Pattern[str]         # a name also inflected or in a compound, not the country
+    wishes: re.Pattern[str]            # "speak", "können wir": a named language is wished for
+    negated: re.Pattern[str]           # "I don't speak" just before a name
+    poor: re.Pattern[str]              # "is bad" just after a name
+    after_name: re.Pattern[str]        # what may follow a name used as a language
+    alone: re.Pattern[str]             # a message that is a name alone ("in English", "deutsch bitte")
+    detector: dict[str, frozenset[str]]  # words of one language only, by language
 
 
-def _pattern(words: list[str]) -> re.Pattern[str]:
-    """Whole words or phrases of folded text; "*" every ending, "..." any words between."""
-    def phrase(raw: str) -> str:
-        parts = []
-        for part in str(raw).split("..."):
-            tokens = fold(part).split()
-            parts.append(" ".join(re.escape(t[:-1]) + "[a-z0-9']*" if t.endswith("*") else re.escape(t)
-                                  for t in tokens))
-        return "(?: [a-z0-9']+)* ".join(p for p in parts if p)
-    alternatives = sorted({phrase(w) for w in words if fold(str(w).replace("...", " "))}, key=len, reverse=True)
-    if not alternatives:
-        return re.compile(r"(?!x)x")  # an empty list matches nothing
-    return re.compile(r"(?<![a-z0-9'])(?:" + "|".join(alternatives) + r")(?![a-z0-9'])")
+def _listed(data: dict, key: str, *inner: str) -> list[str]:
+    """The words of a list of content/questions.yml (``inner``: keys of a mapping inside it)."""
+    entry = data.get(key)
+    for name in inner:
+        entry = (entry or {}).get(name)
+    words = entry or []
+    where = ".".join((key, *inner))
+    if not isinstance(words, list):
+        raise ValueError(f"content/questions.yml '{where}': expected a list of words")
+    if any(isinstance(w, bool) for w in words):
+        raise ValueError(f"content/questions.yml '{where}': quote yes, no, on and off (\"no\")")
+    return [str(w).strip() for w in words if str(w).strip()]
+
+
+def _one_of(words: list[str]) -> str:
+    """A group matching any of the words or phrases as typed (a word ending in "*": every ending)."""
+    if not words:
+        return "(?!x)x"  # an empty list matches nothing
+    alternatives = sorted({w.lower() for w in words}, key=len, reverse=True)
+    return "(?:" + "|".join(re.escape(w[:-1]) + r"\w*" if w.endswith("*") else re.escape(w)
+                            for w in alternatives) + ")"
 
 
 @lru_cache
 def language_words(path: Path = QUESTIONS_PATH) -> LanguageWords:
-    """The words of content/questions.yml that decide whether a named language is asked for."""
+    """The words of content/questions.yml that decide which language a message is in and asks for."""
     data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
-    return LanguageWords(_pattern(data.get("language_topic") or []), _pattern(data.get("language_elsewhere") or []),
-                         _pattern(data.get("language_request") or []))
+    names = {lang: _one_of(_listed(data, "language_names", lang)) for lang in SUPPORTED}
+    country = _one_of(_listed(data, "language_country_endings"))
+    flags = re.IGNORECASE
+    return LanguageWords(
+        topic=Words.of(_listed(data, "language_topic")),
+        elsewhere=Words.of(_listed(data, "language_elsewhere")),
+        request=Words.of(_listed(data, "language_request")),
+        names={lang: re.compile(rf"\b{name}\b", flags) for lang, name in names.items()},
+        mentioned=re.compile(rf"\b(?:{'|'.join(names.values())})(?!{country})", flags),
+        wishes=re.compile(rf"\b{_one_of(_listed(data, 'language_wish_words'))}\b", flags),
+        negated=re.compile(rf"\b{_one_of(_listed(data, 'language_negations'))}\b(?:\W+\w+){{0,2}}\W*$", flags),
+        poor=re.compile(rf"^\W*{_one_of(_listed(data, 'language_poor', 'verbs'))}\W+(?:\w+\W+)?"
+                        rf"{_one_of(_listed(data, 'language_poor', 'words'))}\b", flags),
+        after_name=re.compile(rf"^(?:\W*$|\W*{_one_of(_listed(data, 'language_after_name'))}\b)", flags),
+        alone=re.compile(rf"^\W*(?:{_one_of(_listed(data, 'language_alone', 'before'))}\s+)?(?P<name>[a-zäöü]+)\W*"
+                         rf"{_one_of(_listed(data, 'language_alone', 'after'))}?[\W]*$", flags),
+        detector={lang: frozenset(w.lower() for w in _listed(data, "language_detector", lang)) for lang in SUPPORTED},
+    )
 
 
 def language_as_topic(text: str, words: LanguageWords | None = None) -> bool:
@@ -135,54 +104,55 @@ def language_as_topic(text: str, words: LanguageWords | None = None) -> bool:
     to speak it, someone who speaks it, at the appointment), not as the language to write in:
     "Does my wife need German language skills?"."""
     stripped = (text or "").strip()
+    words = words or language_words()
     # The name, also inflected or in a compound ("die deutsche Sprache", "Deutschkenntnisse"); not the
     # country ("Germany", "Deutschland").
-    if not any(re.search(rf"\b{name}(?!land|y)", stripped, re.IGNORECASE) for name in _NAMES.values()):
+    if not words.mentioned.search(stripped):
         return False
-    words = words or language_words()
     folded = fold(stripped)
-    if words.elsewhere.search(folded):
+    if words.elsewhere.any(folded, typos=False):
         return True  # "Can we speak English at the appointment?": about the office, not this chat
-    return bool(words.topic.search(folded)) and not words.request.search(folded)
+    return words.topic.any(folded, typos=False) and not words.request.any(folded, typos=False)
 
 
 def requested_language(text: str, words: LanguageWords | None = None) -> str | None:
     """The language the client explicitly asks for ("can we speak English?"), if any."""
     stripped = text.strip()
+    words = words or language_words()
     if not stripped or stripped.startswith("/") or language_as_topic(stripped, words):
         return None
-    found = [(lang, m) for lang, name in _NAMES.items()
-             for m in re.finditer(rf"\b{name}\b", stripped, re.IGNORECASE)
-             if _AFTER_NAME.match(stripped[m.end():])]
+    found = [(lang, m) for lang in SUPPORTED for m in words.names[lang].finditer(stripped)
+             if words.after_name.match(stripped[m.end():])]
     if not found:
         return None
-    only = _ONLY_NAME.match(stripped)
+    only = words.alone.match(stripped)
     alone = len(found) == 1 and bool(only) and only.group("name").lower() == found[0][1].group(0).lower()
     short_question = stripped.endswith("?") and len(_TOKEN.findall(stripped)) <= 3  # "English ok?"
     # "I am German" or "Staatsangehörigkeit: deutsch" name a nationality, not a wish.
-    poor = any(_POOR.search(stripped[m.end():]) for _, m in found)  # "mein Englisch ist nicht so gut"
-    if not (alone or short_question or poor or _CUES.search(stripped)):
+    poor = any(words.poor.search(stripped[m.end():]) for _, m in found)  # "mein Englisch ist nicht so gut"
+    if not (alone or short_question or poor or words.wishes.search(stripped)):
         return None
     # Each name votes for itself, or for the other language when negated or called poor
     # ("English please, mein Deutsch ist schlecht"); "deutsch oder englisch?" is no request.
-    votes = {_vote(lang, stripped[:m.start()], stripped[m.end():]) for lang, m in found}
+    votes = {_vote(lang, stripped[:m.start()], stripped[m.end():], words) for lang, m in found}
     return votes.pop() if len(votes) == 1 else None
 
 
-def _vote(lang: str, before: str, after: str) -> str:
+def _vote(lang: str, before: str, after: str, words: LanguageWords) -> str:
     """The language a mention of `lang` asks for, given the words around it."""
     clause = re.split(r"[,.;!?]", before)[-1]  # "mein Deutsch ist nicht gut, Englisch bitte"
-    if _NEGATED.search(clause) or _POOR.search(after):
+    if words.negated.search(clause) or words.poor.search(after):
         return "en" if lang == "de" else "de"
     return lang
 
 
-def language_scores(text: str) -> dict[str, int]:
-    """Count words that belong to only one of the two languages."""
-    words = [w.lower() for w in _TOKEN.findall(text)]
+def language_scores(text: str, words: LanguageWords | None = None) -> dict[str, int]:
+    """Count words that belong to only one of the two languages (content/questions.yml `language_detector`)."""
+    detector = (words or language_words()).detector
+    tokens = [w.lower() for w in _TOKEN.findall(text)]
     scores = {lang: 0 for lang in SUPPORTED}
-    for word in words:
-        in_de, in_en = word in _WORDS["de"], word in _WORDS["en"]
+    for word in tokens:
+        in_de, in_en = word in detector["de"], word in detector["en"]
         if in_de and not in_en:
             scores["de"] += 1
         elif in_en and not in_de:

@@ -58,6 +58,7 @@ def predict(model: Path, files: dict[str, Path]) -> dict[str, list[Prediction]]:
     for line in result.stdout.splitlines():
         if line.startswith("{"):
             record = json.loads(line)
+            record.pop("model")  # one model here
             predictions[by_file[record.pop("file")]].append(Prediction(**record))
     return predictions
 

@@ -10,7 +10,7 @@ import re
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
-from actions.dialogue.vocabulary import Vocabulary, fold
+from actions.dialogue.vocabulary import Vocabulary, Words, fold
 from actions.fields import nationality_named
 from bot.knowledge import read_age
 
@@ -87,11 +87,11 @@ class QuestionFrame:
 
 def read_details(text: str, vocabulary: Vocabulary, short: bool = False) -> QuestionFrame:
     """Matter, title, person, age, nationality and an expired title named in a clause (no topic)."""
-    folded = fold(text)
-    below = _age_below(folded, vocabulary)
+    below = _age_below(text.lower(), vocabulary)
     if below is not None:
         # "children under 18": minors, no one age (the bound is taken out before ages are read).
-        text = folded = re.sub(below[1], " ", folded)
+        text = re.sub(below[1], " ", text.lower())
+    folded = fold(text)
     matter = next((m.name for m in vocabulary.matters if m.words.any(folded)), None)
     title = next((k for k, words in vocabulary.titles.items() if words.any(folded)), None)
     person = next((k for k, words in vocabulary.persons.items() if words.any(folded)), None)
@@ -112,14 +112,17 @@ def read_details(text: str, vocabulary: Vocabulary, short: bool = False) -> Ques
                          expired=expired, expiring=expiring, purpose=purpose)
 
 
-def _age_below(folded: str, vocabulary: Vocabulary) -> tuple[int, str] | None:
-    """The bound of "unter 18", "under the age of 16" (content/questions.yml `age_below`) and its pattern."""
+def _age_below(lowered: str, vocabulary: Vocabulary) -> tuple[int, str] | None:
+    """The bound of "unter 18", "under the age of 16", "undr 18" (content/questions.yml `age_below`,
+    also with a slip) and its pattern."""
     if not vocabulary.age_below:
         return None
-    words = "|".join(re.escape(w) for w in sorted(vocabulary.age_below, key=len, reverse=True))
-    pattern = rf"\b(?:{words})\s+(?:(?:the|an|age|of|dem|alter|von)\s+)*(\d{{1,2}})\b"
-    match = re.search(pattern, folded)
-    return (int(match.group(1)), re.escape(match.group(0))) if match else None
+    bounds = Words.of(vocabulary.age_below)
+    for match in re.finditer(r"((?:\S+\s+){1,2})(?:(?:the|an|age|of|dem|alter|von)\s+)*(\d{1,2})\b(?![.,:/]\d)", lowered):
+        before = match.group(1).split()
+        if bounds.any(fold(before[-1])) or len(before) > 1 and bounds.any(fold(" ".join(before[-2:])), typos=False):
+            return int(match.group(2)), re.escape(match.group(0).split(None, len(before) - 1)[-1])
+    return None
 
 
 def _counts_people(folded: str, number: int, vocabulary: Vocabulary) -> bool:

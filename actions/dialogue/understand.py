@@ -203,10 +203,7 @@ def _unknown_thing(folded: str, vocabulary: Vocabulary) -> bool:
             thing = tokens[i + len(words)]
             if thing in vocabulary.not_things or thing in vocabulary.which_words:
                 return False
-            lists = ([w for t in vocabulary.topics for w in (t.strong, t.weak, t.in_question, t.follow)]
-                     + [m.words for m in vocabulary.matters] + list(vocabulary.titles.values())
-                     + list(vocabulary.persons.values()) + [vocabulary.not_covered])
-            return not any(words_.any(thing) for words_ in lists)
+            return not any(words_.any(thing) for words_ in vocabulary.thing_words)
     return False
 
 
@@ -919,8 +916,8 @@ def interpret_in_form(parse: Parse, context: Context, vocabulary: Vocabulary | N
         return [correction if correction else GoBack()]
     if requested not in ("concern", "confirmed") and is_whole(moves["skip_rest"], folded, vocabulary.fillers):
         return [SkipOptional()]  # "skip the rest": every optional question still open
-    if requested != "confirmed" and is_whole(moves["puzzled"], folded, vocabulary.fillers):
-        return [Puzzled()]
+    if requested != "confirmed" and _is_move("puzzled", folded, vocabulary):
+        return [Puzzled()]  # "hä?", "could you repeat the question?", "wie war die Frage nochmal"
     if requested not in ("", "concern", "confirmed", "message") and (
             is_question(text, vocabulary, anywhere=True)) and (moves["why_asked"].any(folded, typos=False) or (
             reading.names_asked and moves["about_asked"].any(folded, typos=False))):

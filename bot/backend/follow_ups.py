@@ -12,7 +12,7 @@ Wrong keys are counted per SOURCE, not per case (a case-wide lock let anyone who
 case number lock its client out for 24 h): per conversation and per client address (the
 gateway passes a keyed hash of it as ``source``; Telegram chats have none). After
 ``SOURCE_FAILURES`` wrong keys within ``SOURCE_WINDOW`` a source backs off for
-``BACKOFF`` (doubling up to ``MAX_BACKOFF``); meanwhile its keys are not even compared.
+``BACKOFF`` (the setting ``follow_up_backoff_s``; doubling up to ``MAX_BACKOFF``); meanwhile its keys are not even compared.
 Per case number there is only a gentle slowdown: above ``CASE_HOT`` wrong keys within
 ``CASE_WINDOW`` each further wrong key counts twice for its sources; it refuses nobody
 and ends within minutes. The key carries 80 bits: guessing it is hopeless anyway.
@@ -42,15 +42,17 @@ from bot.backend.db import transaction, writer_slot
 from bot.backend.errors import BackendError
 from bot.backend.models import Case, CaseEntry, FollowUpThrottle
 from bot.backend.security import normalise_key
+from bot.config import Settings
 from bot.models import CaseFollowUp, FollowUpReceipt
 
 log = logging.getLogger(__name__)
 # Per source (conversation, client address): this many wrong keys within the window ...
 SOURCE_FAILURES = 5
 SOURCE_WINDOW = timedelta(minutes=10)
-# ... and the source backs off this long, doubling with each back-off up to the maximum;
-# after an hour without a wrong key the next back-off is short again.
-BACKOFF = timedelta(seconds=60)
+# ... and the source backs off this long (INTAKE_FOLLOW_UP_BACKOFF_S, default a minute),
+# doubling with each back-off up to the maximum; after an hour without a wrong key the next
+# back-off is short again.
+BACKOFF = timedelta(seconds=Settings.model_fields["follow_up_backoff_s"].default)
 MAX_BACKOFF = timedelta(minutes=15)
 FORGET_AFTER = timedelta(hours=1)
 # Per case number: above this many wrong keys within the window, wrong keys count twice.
@@ -165,6 +167,11 @@ def _count(row: FollowUpThrottle, now: datetime, window: timedelta, weight: int 
     row.failures += weight
 
 
+def backoff(settings: Settings) -> timedelta:
+    """A source's first back-off (the setting; BACKOFF by default)."""
+    return timedelta(seconds=settings.follow_up_backoff_s)
+
+
 def _count_failure(ctx: BackendContext, session: Session, request: CaseFollowUp, case: Case | None,
                    sources: list[FollowUpThrottle], now: datetime) -> BackendError:
     """One more wrong key (or a key for an unknown number: counted alike, no oracle)."""
@@ -176,7 +183,7 @@ def _count_failure(ctx: BackendContext, session: Session, request: CaseFollowUp,
     for row in sources:
         _count(row, now, SOURCE_WINDOW, weight)
         if row.failures >= SOURCE_FAILURES:
-            row.blocked_until = now + min(BACKOFF * 2 ** row.backoffs, MAX_BACKOFF)
+            row.blocked_until = now + min(backoff(ctx.settings) * 2 ** row.backoffs, MAX_BACKOFF)
             row.backoffs, row.failures, row.window_start, action = row.backoffs + 1, 0, now, "follow_up_backoff"
     if action == "follow_up_backoff":
         log.info("follow-up: a source backs off after %d wrong follow-up keys", SOURCE_FAILURES)

@@ -61,19 +61,21 @@ class Job:
         del self.lines[:-20]
 
 
-def predict(model: Path, root: Path = PROJECT_ROOT) -> dict[str, LanguageScores]:
-    """Scores of one model on the held-out messages (one Rasa process loads it once)."""
+def predict(models: list[Path], root: Path = PROJECT_ROOT) -> dict[Path, dict[str, LanguageScores]]:
+    """Scores of each model on the held-out messages, all in one Rasa process (its start-up,
+    TensorFlow's import, is paid once for the new and the serving model)."""
     files = {str(path): language for language, path in HELD_OUT.items() if path.exists()}
-    command = [str(RASA_PYTHON), str(PROJECT_ROOT / "scripts" / "nlu_predict.py"), str(model), *files]
+    command = [str(RASA_PYTHON), str(PROJECT_ROOT / "scripts" / "nlu_predict.py"), *map(str, models), *files]
     result = subprocess.run(command, cwd=root, env={**os.environ, **rasa_env()}, capture_output=True, text=True)
     if result.returncode != 0:
         raise TrainingError("classifying the test messages failed: " + " ".join(result.stderr.splitlines()[-3:]))
-    found: dict[str, list[Prediction]] = {language: [] for language in files.values()}
+    found = {str(model): {language: [] for language in files.values()} for model in models}
     for line in result.stdout.splitlines():
         if line.startswith("{"):
             record = json.loads(line)
-            found[files[record.pop("file")]].append(Prediction(**record))
-    return {language: score_language(language, predictions) for language, predictions in found.items()}
+            found[record.pop("model")][files[record.pop("file")]].append(Prediction(**record))
+    return {model: {language: score_language(language, predictions)
+                    for language, predictions in found[str(model)].items()} for model in models}
 
 
 def find_model(name: str, project: Path) -> Path | None:
@@ -116,13 +118,12 @@ class Jobs:
             with open(log_path, "ab") as output:
                 job.model = ensure_model(log=job.log, output=output, root=project)
             job.stage = STAGES[2]
-            job.log("classifying the held-out test messages with the new model ...")
-            job.scores["new"] = self._scores(job.model)
             serving = self.console.rasa.serving()
             serving_path = find_model(serving, project) if serving else None
-            if serving_path is not None:
-                job.log("... and with the model that serves now, for comparison")
-                job.scores["serving"] = self._scores(serving_path)
+            models = {"new": job.model, **({"serving": serving_path} if serving_path is not None else {})}
+            job.log("classifying the held-out test messages with the new model"
+                    + (" and, for comparison, the model that serves now ..." if serving_path is not None else " ..."))
+            job.scores.update(self._scores(models))
             job.stage = STAGES[3]
         except (TrainingError, DataCheckFailed, OSError, subprocess.SubprocessError) as error:
             job.error = str(error)
@@ -130,15 +131,22 @@ class Jobs:
         finally:
             job.finished_at = time.time()
 
-    def _scores(self, model: Path) -> dict:
-        """A model's scores on the held-out messages, kept per model file (a model never changes)."""
+    def _scores(self, models: dict[str, Path]) -> dict[str, dict]:
+        """Each model's scores on the held-out messages (by the caller's key), kept per model
+        file (a model never changes); the models not scored before are scored in one run."""
         held_out = hashlib.sha256(b"".join(p.read_bytes() for p in HELD_OUT.values() if p.exists())).hexdigest()[:16]
-        cache = Path(self.console.settings.var_dir) / "console-eval" / f"{model.name}.{held_out}.json"
-        if cache.exists():
-            return json.loads(cache.read_text())
-        scores = {language: s.as_dict() for language, s in predict(model, self.console.project).items()}
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        cache.write_text(json.dumps(scores))
+        caches = {key: Path(self.console.settings.var_dir) / "console-eval" / f"{model.name}.{held_out}.json"
+                  for key, model in models.items()}
+        missing = list(dict.fromkeys(model for key, model in models.items() if not caches[key].exists()))
+        fresh = predict(missing, self.console.project) if missing else {}
+        scores = {}
+        for key, model in models.items():
+            if model in fresh:
+                scores[key] = {language: s.as_dict() for language, s in fresh[model].items()}
+                caches[key].parent.mkdir(parents=True, exist_ok=True)
+                caches[key].write_text(json.dumps(scores[key]))
+            else:
+                scores[key] = json.loads(caches[key].read_text())
         return scores
 
     def go_live(self, user: str, model: Path) -> None:

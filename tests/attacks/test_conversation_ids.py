@@ -26,7 +26,7 @@ def test_guessable_or_malformed_senders_are_refused(sender):
 @pytest.mark.parametrize("sender", [
     str(uuid.uuid4()), uuid.uuid4().hex, f"web-{uuid.uuid4().hex}",
     base64.urlsafe_b64encode(os.urandom(16)).decode().rstrip("="),  # 22 characters
-])
+], ids=["uuid4", "uuid4-hex", "web-hex", "base64url"])  # fresh values each run; stable test ids (pytest-xdist)
 def test_random_ids_as_clients_make_them_pass(sender):
     assert acceptable_sender(sender)
 

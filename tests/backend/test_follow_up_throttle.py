@@ -12,8 +12,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot import case_numbers
-from bot.backend.follow_ups import SOURCE_FAILURES
+from bot.backend.follow_ups import BACKOFF, SOURCE_FAILURES
 from bot.case_numbers import ALPHABET
+from bot.config import Settings
 from tests.backend.conftest import INTERNAL, submission
 from tests.backend.helpers import audit_rows, counts
 
@@ -106,6 +107,28 @@ def test_a_stranger_with_100_wrong_keys_cannot_lock_out_the_client(client, ctx):
     # And from the chat that opened the case, without a key, always.
     own = follow_up(client, number, "", "conv-1", idempotency_key="fu-own-chat")
     assert own.status_code == 201
+
+
+def test_the_real_default_back_off_is_one_minute_and_doubles(client, ctx):
+    """The product's default (the test stack runs with a shorter one: tests/fixtures/stack.py)."""
+    assert Settings.model_fields["follow_up_backoff_s"].default == 60 == BACKOFF.total_seconds()
+    assert ctx.settings.follow_up_backoff_s == 60  # these tests run with the defaults
+    case = _case(client)
+    _clock(ctx, 0)  # the clock stands still; only _clock moves it
+
+    def guess(label: str, key: str = WRONG):
+        return follow_up(client, case["case_number"], key, "conv-guesser", source="addr-guesser",
+                         idempotency_key=f"fu-{label}")
+
+    for wait in (60, 120):  # the first back-off, then the second (doubled)
+        for i in range(SOURCE_FAILURES):
+            assert guess(f"wrong-{wait}-{i}").status_code == 404
+        _clock(ctx, wait - 1)
+        assert guess(f"early-{wait}", case["follow_up_key"]).status_code == 404  # still backing off
+        assert [row[1] for row in audit_rows(ctx)][-1] == "follow_up_throttled"
+        _clock(ctx, 1)
+        added = guess(f"right-{wait}", case["follow_up_key"])  # the back-off is over: compared, added
+        assert added.status_code == 201 and added.json()["status"] == "added"
 
 
 def test_the_stranger_is_throttled_per_conversation_and_per_address(client, ctx):

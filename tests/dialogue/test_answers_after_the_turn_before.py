@@ -351,3 +351,18 @@ def test_what_someone_brings_to_pick_up_the_card_is_the_authorisation(text, lang
     assert outcome.frame.topic == "documents" and outcome.frame.occasion == "pickup", outcome.frame
     _says(outcome, ["form", HONEST[language], PHONES])
     assert "national passport" not in said(outcome)
+
+
+@pytest.mark.parametrize("text, language, words", [
+    ("children undr 18 fee?", "en", ["half"]),
+    ("do children under the age of 16 pay less?", "en", ["half"]),
+])
+def test_an_age_bound_with_a_slip_or_words_between(text, language, words):
+    outcome = _last([text], language)
+    assert outcome.frame.age is None and outcome.frame.minor
+    _says(outcome, words)
+
+
+def test_a_date_after_bis_is_no_age_bound():
+    [outcome] = conversation(["Mein Titel ist gültig bis 12.05. Was muss ich tun?"], "de")
+    assert outcome.frame.person is None

@@ -136,3 +136,26 @@ def test_rasa_side_reads_the_same_content():
                             env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["de", "en", "de"]
+
+
+def test_one_matcher_for_the_model_and_the_language_policy():
+    """The conversation model's word lists and the language lists match with the same code
+    (bot/folding.py Words): the language lists without typos, a "*" word also inside a phrase."""
+    from actions.dialogue.vocabulary import Words as ModelWords
+    from bot.folding import Words
+
+    words = language_words()
+    assert ModelWords is Words and all(isinstance(w, Words) for w in (words.topic, words.elsewhere, words.request))
+    assert words.request.any("antwortest mir auf englisch", typos=False)   # "antworte* mir auf"
+    assert not words.request.any("antwort auf englisch", typos=False)          # "antworte*" needs its stem
+    assert not Words.of(["kenntnisse"]).any("kentnisse", typos=False) and Words.of(["kenntnisse"]).any("kentnisse")
+
+
+def test_a_language_name_added_to_content_is_read(tmp_path):
+    """The names, wishes and detector words are content too (content/questions.yml language_*)."""
+    data = yaml.safe_load(QUESTIONS_PATH.read_text(encoding="utf-8"))
+    assert requested_language("inglisch bitte") is None
+    data["language_names"]["en"].append("inglisch")
+    path = tmp_path / "questions.yml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert requested_language("inglisch bitte", language_words(path)) == "en"

@@ -92,7 +92,7 @@ def test_cancelling_another_matter_does_not_leave_the_enquiry(text):
     ("back please, I typed that wrong", "en"),
     ("go back, I messed that one up", "en"),
     ("einen Schritt zurück, da hab ich Mist geschrieben", "de"),
-    ("zurück bitte, ich hab mich bei der Stadt verschrieben", "de"),
+    ("zurück bitte, da hab ich mich verschrieben", "de"),
 ])
 def test_back_with_a_reason_asks_the_previous_question(text, language):
     result = run_form(asking("nationality", BEFORE_NATIONALITY), text, intent="inform", confidence=0.4,
@@ -237,3 +237,22 @@ def test_a_cancel_word_in_the_message_is_the_message():
 def test_back_to_a_named_field_or_a_misspelling_asks_that_field_again(text, language, field):
     result = run_form(asking("nationality", BEFORE_NATIONALITY), text, confidence=0.3, language=language)
     assert result.responses == ["utter_field_will_change"] and result.requested == field
+
+
+@pytest.mark.parametrize("text, language, field", [
+    ("hmm, the town I wrote is not right", "en", "place_of_birth"),
+    ("bei der Stadt hab ich mich vertippt", "de", "place_of_birth"),
+    ("I mistyped my first name", "en", "given_names"),
+])
+def test_a_field_named_by_its_kind_or_a_typo_is_asked_again(text, language, field):
+    result = run_form(asking("nationality", BEFORE_NATIONALITY), text, confidence=0.3, language=language)
+    assert result.responses == ["utter_field_will_change"] and result.requested == field
+
+
+@pytest.mark.parametrize("text, language", [
+    ("can you repeat the question please", "en"), ("sorry, what was the question again?", "en"),
+    ("wie war nochmal die Frage?", "de"), ("können Sie die Frage wiederholen", "de"),
+])
+def test_asking_for_the_question_again_explains_and_asks_it(text, language):
+    result = run_form(asking("nationality", BEFORE_NATIONALITY), text, confidence=0.3, language=language)
+    assert result.responses == ["utter_question_help"] and result.requested == "nationality"

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from bot.language import (
-    _NAMES, choose_language, detect_language, language_after_message, normalise_language_code, requested_language,
+    choose_language, detect_language, language_after_message, language_words, normalise_language_code,
+    requested_language,
 )
 from tests.nlu.nlu_data import HELD_OUT_DIR, LANGUAGES, TRAINING_DIR, read_examples
 
@@ -45,7 +44,7 @@ def test_every_switch_example_naming_a_language_is_understood_as_a_request(langu
     """The NLU intent and the slot logic agree: else the bot says "I'll continue in German" in English."""
     for path in [TRAINING_DIR / language / "general.yml", HELD_OUT_DIR / f"{language}.yml"]:
         for intent, text in read_examples(path):
-            named = any(re.search(rf"\b{name}\b", text, re.IGNORECASE) for name in _NAMES.values())
+            named = any(name.search(text) for name in language_words().names.values())
             if intent == "switch_language" and named:
                 assert requested_language(text) is not None, f"{path.name}: {text!r}"
             elif intent != "switch_language":

@@ -1,7 +1,9 @@
 """Two Rasa servers on deploy/scale-out/endpoints.yml: PostgreSQL tracker store, Redis lock store.
 
 They share the session stack's action server (and through it the backend), each in
-a fresh PostgreSQL database created for this session and dropped afterwards.
+a fresh PostgreSQL database created for the module that uses them and dropped afterwards;
+they stop when that module ends (two idle Rasa servers, ~1.2 GB, would otherwise stay
+up through every later test of the session).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ class RasaServer:
     service: ProcessService
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def tracker_database() -> Iterator[str]:
     """A fresh PostgreSQL database for the tracker store; its name."""
     with fresh_databases("rasa_tracker") as (name,):
@@ -73,7 +75,7 @@ def _rasa_server(stack, name: str, env: dict[str, str]) -> RasaServer:
     return RasaServer(name, url, service)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def rasa_pair(stack, tracker_database, redis_available) -> Iterator[tuple[RasaServer, RasaServer]]:
     """Rasa servers A and B on the shared stores, started side by side."""
     env = scale_out_env(stack, tracker_database)
