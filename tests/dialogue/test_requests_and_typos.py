@@ -131,3 +131,12 @@ def test_a_short_question_word_with_a_slip_still_asks(text, intent, asked):
 def test_a_lost_card_said_before_what_to_do_starts_the_report(text, language):
     (outcome,) = conversation([text], language, ["enquiry_lost_card"])
     assert outcome.start_enquiry and outcome.concern == "lost_card"
+
+
+@pytest.mark.parametrize("text, language", [
+    ("may a friend of mine collect my eAT", "en"), ("is my neighbour allowed to fetch my new eAT?", "en"),
+])
+def test_someone_else_collecting_the_card_is_the_pick_up(text, language):
+    """The card named after "to collect" is what is picked up (the pick-up covers the card)."""
+    (outcome,) = conversation([text], language, ["faq_pickup_proxy"])
+    assert outcome.frame.topic == "pickup" and "16" in said(outcome)
