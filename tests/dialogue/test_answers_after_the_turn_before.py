@@ -366,3 +366,12 @@ def test_an_age_bound_with_a_slip_or_words_between(text, language, words):
 def test_a_date_after_bis_is_no_age_bound():
     [outcome] = conversation(["Mein Titel ist gültig bis 12.05. Was muss ich tun?"], "de")
     assert outcome.frame.person is None
+
+
+@pytest.mark.parametrize("text, language, words", [
+    ("Wie lange dauert es, bis der neue eAT da ist?", "de", ["Wochen"]),
+    ("when will my new card arrive?", "en", ["weeks"]),
+    ("my eAT is ready for collection but I'm out of the country", "en", ["authoris"]),
+])
+def test_when_the_card_comes_and_when_it_is_ready(text, language, words):
+    _says(_last([text], language), words)
