@@ -375,3 +375,10 @@ def test_a_date_after_bis_is_no_age_bound():
 ])
 def test_when_the_card_comes_and_when_it_is_ready(text, language, words):
     _says(_last([text], language), words)
+
+
+def test_someone_allowed_to_collect_the_card_is_the_pick_up():
+    """ "to collect" names the pick-up as what is done; the card after it is what is collected."""
+    outcome = _last(["is my neighbour allowed to collect my eAT?"], "en")
+    assert outcome.frame.topic == "pickup", outcome.frame
+    _says(outcome, ["16", "form"])
