@@ -184,9 +184,9 @@ def _strong_topics(folded: str, vocabulary: Vocabulary, question: bool = False) 
     occasion = next(name for name in named if name not in asked)
     if not asked:
         # Only an occasion named: a weak word outside it is the question ("was brng to the apointment").
-        # Not a topic the occasion's own answer covers ("allowed to collect my eAT": the pick-up, not the card).
-        covered = _topic(occasion, vocabulary).covers
-        asked = [t.name for t in vocabulary.topics if t.name != occasion and t.name not in covered and t.weak.any(core)]
+        # (Not a topic the occasion's own answer covers: "allowed to collect my eAT" asks the pick-up.)
+        covered_by = _topic(occasion, vocabulary).covers
+        asked = [t.name for t in vocabulary.topics if t.name != occasion and t.name not in covered_by and t.weak.any(core)]
     return (tuple(asked), occasion) if asked else (tuple(named), None)
 
 
