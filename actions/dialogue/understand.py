@@ -22,7 +22,8 @@ from actions.dialogue.commands import (
 )
 from actions.dialogue.frame import ADULT_AGE, QuestionFrame, read_details
 from actions.dialogue.vocabulary import (
-    Vocabulary, Words, fold, is_made_of, is_question_word_slip, is_whole, load_vocabulary, strip_fillers,
+    Vocabulary, Words, fold, is_made_of, is_question_word_slip, is_whole, load_vocabulary, question_word_meant,
+    strip_fillers,
     without_occasions,
 )
 from bot.config import CONTENT_DIR
@@ -183,7 +184,9 @@ def _strong_topics(folded: str, vocabulary: Vocabulary, question: bool = False) 
     occasion = next(name for name in named if name not in asked)
     if not asked:
         # Only an occasion named: a weak word outside it is the question ("was brng to the apointment").
-        asked = [t.name for t in vocabulary.topics if t.name != occasion and t.weak.any(core)]
+        # (Not a topic the occasion's own answer covers: "allowed to collect my eAT" asks the pick-up.)
+        covered_by = _topic(occasion, vocabulary).covers
+        asked = [t.name for t in vocabulary.topics if t.name != occasion and t.name not in covered_by and t.weak.any(core)]
     return (tuple(asked), occasion) if asked else (tuple(named), None)
 
 
@@ -320,6 +323,16 @@ def is_question(text: str, vocabulary: Vocabulary, anywhere: bool = False) -> bo
     parts = re.split(r"[,;:]| bzw\.? | und | and | but | aber ", text)[1:] if anywhere else []
     return any((words := strip_fillers(fold(part), vocabulary.fillers).split())
                and words[0] in vocabulary.question_words_anywhere for part in parts)
+
+
+def with_question_word_spelled(text: str, vocabulary: Vocabulary) -> str:
+    """The text with its first word (after fillers) spelled right when it is a question word with
+    a slip ("wan ist meine karte fertig" -> "wann ist ..."), so the topics' phrases read it."""
+    words = strip_fillers(fold(text), vocabulary.fillers).split()
+    meant = question_word_meant(words[0], vocabulary.question_words) if words else None
+    if meant is None:
+        return text
+    return re.sub(rf"(?<![\w']){re.escape(words[0])}(?![\w'])", meant, text, count=1, flags=re.IGNORECASE)
 
 
 def wants_enquiry(parse: Parse, vocabulary: Vocabulary) -> bool:
@@ -714,6 +727,7 @@ def _unknown_fee(frame: QuestionFrame, vocabulary: Vocabulary) -> bool:
 def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = None) -> list[Command]:
     """The commands of one client turn outside the enquiry form."""
     vocabulary = vocabulary or load_vocabulary()
+    parse = replace(parse, text=with_question_word_spelled(parse.text, vocabulary))
     text = parse.text.strip()
     if text.startswith("/"):
         return [Unclear(parse.intent)]  # a button: its intent is exact, the rules handle it
@@ -746,7 +760,7 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
     # "I lost my card, what should I do": the wish in its exact words, before the question, still applies.
     applying = not is_question(text, vocabulary) and not asking and (
         wants_enquiry(parse, vocabulary) and (named or enquiry_intent) and (
-            not question or vocabulary.applying.any(folded, typos=False))
+            not question or vocabulary.applying.any(folded))
         or not question and enquiry_intent and parse.confidence >= CONFIDENT
         or context.offered is not None and (parse.intent == "affirm" or not asked and accepts_offer(folded, vocabulary)))
     # "Ich möchte verlängern, können Sie das bitte aufnehmen?": a request in a question's words.

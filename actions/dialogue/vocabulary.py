@@ -28,10 +28,26 @@ from bot.folding import GAP, Words, _distance, _typo_hit, fold  # noqa: F401
 QUESTIONS_PATH = CONTENT_DIR / "questions.yml"
 
 
+def question_word_meant(token: str, question_words: frozenset[str]) -> str | None:
+    """The question word a slip stands for ("wan" -> "wann", "wich" -> "which"), if it is one."""
+    if not is_question_word_slip(token, question_words):
+        return None
+    if len(token) == 3:
+        return min(w for w in question_words if len(w) == 4 and w[0] == token[0]
+                   and any(w[:i] + w[i + 1:] == token for i in range(1, 4)))
+    return min(w for w in question_words if len(w) >= 5 and " " not in w and w[0] == token[0]
+               and _distance(token, w, 1) <= 1)
+
+
 @lru_cache(maxsize=4096)
 def is_question_word_slip(token: str, question_words: frozenset[str]) -> bool:
     """A question word of 5+ letters typed with one slip, the first letter right ("wich", "wher",
-    "shoud", "welsche"); shorter ones are too close to other words ("went" is no "when")."""
+    "shoud", "welsche"), or one of 4 letters with a letter left out ("wan", "wen"); otherwise
+    shorter ones are too close to other words ("went" is no "when")."""
+    if len(token) == 3:  # a letter left out of a 4-letter one ("wan", "wen"; not the first)
+        return token not in question_words and any(
+            len(word) == 4 and word[0] == token[0] and any(word[:i] + word[i + 1:] == token for i in range(1, 4))
+            for word in question_words)
     return len(token) >= 4 and token not in question_words and any(
         len(word) >= 5 and " " not in word and word[0] == token[0] and _distance(token, word, 1) <= 1
         for word in question_words)

@@ -366,3 +366,19 @@ def test_an_age_bound_with_a_slip_or_words_between(text, language, words):
 def test_a_date_after_bis_is_no_age_bound():
     [outcome] = conversation(["Mein Titel ist gültig bis 12.05. Was muss ich tun?"], "de")
     assert outcome.frame.person is None
+
+
+@pytest.mark.parametrize("text, language, words", [
+    ("Wie lange dauert es, bis der neue eAT da ist?", "de", ["Wochen"]),
+    ("when will my new card arrive?", "en", ["weeks"]),
+    ("my eAT is ready for collection but I'm out of the country", "en", ["authoris"]),
+])
+def test_when_the_card_comes_and_when_it_is_ready(text, language, words):
+    _says(_last([text], language), words)
+
+
+def test_someone_allowed_to_collect_the_card_is_the_pick_up():
+    """ "to collect" names the pick-up as what is done; the card after it is what is collected."""
+    outcome = _last(["is my neighbour allowed to collect my eAT?"], "en")
+    assert outcome.frame.topic == "pickup", outcome.frame
+    _says(outcome, ["16", "form"])

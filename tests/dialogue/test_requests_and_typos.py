@@ -111,3 +111,23 @@ def test_a_request_to_the_office_with_an_enquiry_intent_starts_it(language, text
 def test_a_question_to_the_office_with_an_enquiry_intent_is_answered(language, text, intent):
     (outcome,) = conversation([text], language, [intent])
     assert not outcome.start_enquiry and outcome.replies
+
+
+@pytest.mark.parametrize("text, intent, asked", [
+    ("wan bekomme ich die neue karte", "enquiry_card_pickup", "ask card_wait"),
+    ("wen will my new card be redy", "enquiry_card_pickup", "ask card_wait"),
+    ("mein aufenthaltstitel leuft nächsten monat ab was mus ich machen", "enquiry_extend_permit", "ask process"),
+])
+def test_a_short_question_word_with_a_slip_still_asks(text, intent, asked):
+    commands = turn(text, intent=intent, confidence=0.85)
+    assert any(c.startswith(asked) for c in commands), commands
+    assert not any(c.startswith("start") for c in commands)
+
+
+@pytest.mark.parametrize("text, language", [
+    ("my residence card got lost at the airport, what do I do now", "en"),
+    ("hab meine karte verlorn, was soll ich jetzt machen", "de"),
+])
+def test_a_lost_card_said_before_what_to_do_starts_the_report(text, language):
+    (outcome,) = conversation([text], language, ["enquiry_lost_card"])
+    assert outcome.start_enquiry and outcome.concern == "lost_card"
