@@ -22,7 +22,7 @@ audit: ## known vulnerabilities: the three locks and the venvs' pip/setuptools/w
 	@$(PY) scripts/audit.py
 
 train: install ## train the Rasa model, only when config.yml, domain/ or data/ changed
-	@$(PY) -m bot.runner.training
+	@$(PY) -m bot.runner.training $(TRAIN_ARGS)
 
 run: install ## start every service on 127.0.0.1, print the web chat's URL; Ctrl-C stops all
 	@set -a; [ ! -f .env ] || . ./.env; set +a; exec $(PY) -m bot.runner
@@ -46,8 +46,9 @@ evaluate: install ## conversation evaluation set per kind and language, and NLU 
 test: install ## every test: the dependency audit, the staff data checks, training, pytest tests/
 	@failed=""; \
 	$(PY) scripts/audit.py || failed="$$failed audit"; \
-	$(MAKE) --no-print-directory validate || failed="$$failed validate"; \
-	$(MAKE) --no-print-directory train || failed="$$failed train"; \
+	checked=""; \
+	$(MAKE) --no-print-directory validate && checked=--data-checked || failed="$$failed validate"; \
+	$(MAKE) --no-print-directory train TRAIN_ARGS=$$checked || failed="$$failed train"; \
 	$(PY) -m pytest tests || failed="$$failed pytest"; \
 	if [ -n "$$failed" ]; then echo "make test: FAILED:$$failed"; exit 1; fi; \
 	echo "make test: all passed"

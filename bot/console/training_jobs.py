@@ -116,7 +116,8 @@ class Jobs:
                 raise DataCheckFailed("training_data_problems")
             job.stage = STAGES[1]
             with open(log_path, "ab") as output:
-                job.model = ensure_model(log=job.log, output=output, root=project)
+                # Rasa's data check just passed (above): `rasa train` need not run it again.
+                job.model = ensure_model(log=job.log, output=output, root=project, data_checked=True)
             job.stage = STAGES[2]
             serving = self.console.rasa.serving()
             serving_path = find_model(serving, project) if serving else None

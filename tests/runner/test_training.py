@@ -109,3 +109,33 @@ def test_a_second_run_waits_for_the_first_and_says_so(isolated_dirs):
         (models / f"{fp}.tar.gz").write_bytes(b"trained by the other run")
     waiter.join(timeout=5)
     assert "data unchanged" in lines[-1]
+
+
+def test_rasa_s_data_check_is_left_out_only_when_the_caller_just_ran_it(isolated_dirs, tmp_path, monkeypatch):
+    """`make test` (after `make validate`) and the console (after its `rasa data validate`) pass
+    data_checked; `make train` and `make run` keep the check `rasa train` runs first."""
+    models, _cache = isolated_dirs
+    rasa = tmp_path / "rasa"
+    rasa.write_text("")
+    monkeypatch.setattr(training, "RASA_BIN", rasa)
+    commands = []
+
+    def fake_run(command, **kwargs):
+        commands.append(command)
+        out = Path(command[command.index("--out") + 1])
+        out.mkdir(parents=True, exist_ok=True)
+        (out / f"{command[command.index('--fixed-model-name') + 1]}.tar.gz").write_bytes(b"model")
+        return subprocess.CompletedProcess(command, 0)
+
+    import subprocess
+
+    monkeypatch.setattr(training.subprocess, "run", fake_run)
+    training._train("first", lambda line: None, None)
+    training._train("second", lambda line: None, None, data_checked=True)
+    assert "--skip-validation" not in commands[0]
+    assert commands[1][-1] == "--skip-validation"
+    assert commands[0][:3] == training.train_command()
+    monkeypatch.setattr(training, "ensure_model", lambda **kwargs: commands.append(kwargs) or models / "m")
+    training.main(["--data-checked"])
+    training.main([])
+    assert commands[-2] == {"data_checked": True} and commands[-1] == {"data_checked": False}
