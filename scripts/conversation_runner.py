@@ -29,10 +29,11 @@ CONVERSATIONS_DIR = ROOT / "tests" / "evaluation" / "conversations"
 # of a session's work (issue 14) and then replaced by a new set; "dev" (written blind on
 # 2026-12-01) guides the work by its failure kinds and is then no longer blind; "sealed" (written
 # blind the same day, kept outside the repository until the work was done) is played once;
-# "dev2" and "sealed2" (2026-12-02) are the next pair, used the same way.
+# "dev2" and "sealed2" (2026-12-02) are the next pair, used the same way; "sealed3" (2026-12-02,
+# a third outside writer) was played once after the next session's work.
 SETS = {"conversations": CONVERSATIONS_DIR,
         **{name: ROOT / "tests" / "evaluation" / name
-           for name in ("heldout", "fresh", "final", "dev", "sealed", "dev2", "sealed2")}}
+           for name in ("heldout", "fresh", "final", "dev", "sealed", "dev2", "sealed2", "sealed3")}}
 
 
 def markers() -> tuple[dict[str, list[str]], list[str]]:
