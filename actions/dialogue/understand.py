@@ -247,6 +247,14 @@ def _topics(folded: str, details: QuestionFrame, office: bool, intent_topic: str
     # "I need to extend my permit, how much will that be?": "need" beside another topic's own
     # word is the client's statement, not a second question.
     found = found or by_question_word
+    things = vocabulary.needs_title.get("things")
+    if not found and question and details.purpose and details.matter in (None, "issue") and (details.matter == "issue" or things and things.any(folded)) and not any(
+            strip_fillers(folded, vocabulary.fillers).startswith(w + " ") for w in vocabulary.specific_question_words):
+        # "Kann ich eine Aufenthaltserlaubnis zur Heilbehandlung bekommen?", "can I get a permit to join my
+        # husband?": whether a permit is given for that purpose (the topic that answers purposes).
+        answering = next((t.name for t in vocabulary.topics if t.follow_purpose == t.name), None)
+        if answering:
+            return (answering,)
     if found and _unknown_thing(folded, vocabulary):
         return ()  # "what German level does my wife need?": not the documents; honestly not covered
     if not found and previous and not details.has_details:
@@ -770,6 +778,7 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
     # whether it can be done now or here (asking at most how it goes) is the request itself.
     applying = applying or bool(named or enquiry_intent and parse.confidence >= CONFIDENT) and (
         vocabulary.applying.any(folded) and vocabulary.right_now.any(folded, typos=False)
+        and not strip_fillers(folded, vocabulary.fillers).startswith(tuple(w + " " for w in vocabulary.asking_how))
         and all(isinstance(c, AskQuestion) and c.frame.topic == "process" for c in asked))
     # "I need to cancel my appointment": a wish about something no enquiry does is answered.
     applying = applying and not any(_topic(f.topic, vocabulary).never_applied for f in frames

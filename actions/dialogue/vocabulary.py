@@ -112,6 +112,7 @@ class Vocabulary:
     asked_for: Words = Words(())       # "telefonnummer": information asked for, never applied for
     case_words: Words = Words(())      # "Vorgang", "nachreichen": an existing case or adding to it
     right_now: Words = Words(())       # "can we do it right now?": with a wish to apply, the enquiry starts
+    asking_how: tuple[str, ...] = ()   # "how do I apply ... here?": a message opening so asks how, never to start now
     accepting: Words = Words(())       # "ja, bitte abschicken": yes to the enquiry just offered
     doing: Words = Words(())           # "kann das mein Sohn machen?": a person doing what the question was for
     declining: Words = Words(())       # "nein", "not yet": no yes to it after all
@@ -206,6 +207,7 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
         asked_for=Words.of(data.get("asked_for") or ()),
         case_words=Words.of(data.get("case_words") or ()),
         right_now=Words.of(data.get("right_now") or ()),
+        asking_how=tuple(data.get("asking_how") or ()),
         accepting=Words.of(data.get("accepting") or ()),
         doing=Words.of(data.get("doing") or ()),
         declining=Words.of(data.get("declining") or ()),
