@@ -254,7 +254,8 @@ def _topics(folded: str, details: QuestionFrame, office: bool, intent_topic: str
             return led[:1]
     found = found or by_question_word
     things = vocabulary.needs_title.get("things")
-    if not found and question and details.purpose and (details.matter == "issue" or previous is None and things and things.any(folded)) and not any(
+    if not found and question and details.purpose and details.matter in (None, "issue") and (
+            details.matter == "issue" or previous is None and things and things.any(folded)) and not any(
             strip_fillers(folded, vocabulary.fillers).startswith(w + " ") for w in vocabulary.specific_question_words):
         # "Kann ich eine Aufenthaltserlaubnis zur Heilbehandlung bekommen?", "can I get a permit to join my
         # husband?": whether a permit is given for that purpose (the topic that answers purposes); after another
