@@ -246,14 +246,15 @@ def _topics(folded: str, details: QuestionFrame, office: bool, intent_topic: str
             (found if weak else by_question_word).append(topic.name)
     # "I need to extend my permit, how much will that be?": "need" beside another topic's own
     # word is the client's statement, not a second question.
-    found = found or by_question_word
-    if found and _unknown_thing(folded, vocabulary):
-        return ()  # "what German level does my wife need?": not the documents; honestly not covered
     if not found and previous and not details.has_details:
-        # "what replaced it?" after the old sticker, "how long will it take?" after the card's visits.
+        # "what replaced it?" after the old sticker, "how long will it take?" after the card's visits;
+        # before a question's need word ("and if I need to cancel it?" after the appointment).
         led = tuple(t.name for t in vocabulary.topics if previous in t.after and t.after_words.any(folded))
         if led:
             return led[:1]
+    found = found or by_question_word
+    if found and _unknown_thing(folded, vocabulary):
+        return ()  # "what German level does my wife need?": not the documents; honestly not covered
     return _person_brought(tuple(found), folded, vocabulary, weak=True) if details.person else tuple(found)
 
 
