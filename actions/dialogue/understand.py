@@ -246,9 +246,10 @@ def _topics(folded: str, details: QuestionFrame, office: bool, intent_topic: str
             (found if weak else by_question_word).append(topic.name)
     # "I need to extend my permit, how much will that be?": "need" beside another topic's own
     # word is the client's statement, not a second question.
-    if not found and previous and not details.has_details:
+    if previous and not details.has_details:
         # "what replaced it?" after the old sticker, "how long will it take?" after the card's visits;
-        # before a question's need word ("and if I need to cancel it?" after the appointment).
+        # before a question's need word ("and if I need to cancel it?" after the appointment) and
+        # weak words ("wie kann ich das meinem Chef nachweisen?" after the Fiktionswirkung).
         led = tuple(t.name for t in vocabulary.topics if previous in t.after and t.after_words.any(folded))
         if led:
             return led[:1]
