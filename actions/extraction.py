@@ -142,7 +142,27 @@ def find_correction(text: str, known: dict[str, Any], concern: Concern | None) -
     parsed = parse_field(field, candidate, known, concern) if candidate else None
     if parsed is not None and not parsed.ok:
         parsed = None
+    if parsed is None and field in _VALUE_AFTER_CHANGE_FIELDS:
+        parsed = _value_after_change(field, text, known, concern)
     return ("given_names" if field == "name" else field), parsed
+
+
+_VALUE_AFTER_CHANGE_FIELDS = frozenset(spec.id for spec in load_registry().fields
+                                       if spec.kind in set(f.words("value_after_change_kinds")))
+
+
+def _value_after_change(field: str, text: str, known: dict[str, Any], concern: Concern | None) -> f.Parsed | None:
+    """The new value said after the last correcting word ("..., stimmt nicht, ich bin Afghanin"):
+    the longest ending of the rest that parses as the field, none if nothing does."""
+    rest = text[list(_CHANGE_WORDS.finditer(text))[-1].end():]
+    words = [w for w in re.split(r"[\s,;:!.]+", rest) if w]
+    for start in range(len(words)):
+        candidate = _without_trailing_fillers(" ".join(words[start:]))
+        if candidate and named_field(candidate) is None and fold(candidate) not in _CHANGE_FOLDED:
+            parsed = parse_field(field, candidate, known, concern)
+            if parsed.ok:
+                return parsed
+    return None
 
 
 _CHANGE_FOLDED = frozenset(fold(w) for w in f.words("change_words"))

@@ -246,9 +246,10 @@ def _topics(folded: str, details: QuestionFrame, office: bool, intent_topic: str
             (found if weak else by_question_word).append(topic.name)
     # "I need to extend my permit, how much will that be?": "need" beside another topic's own
     # word is the client's statement, not a second question.
-    if not found and previous and not details.has_details:
+    if previous and not details.has_details:
         # "what replaced it?" after the old sticker, "how long will it take?" after the card's visits;
-        # before a question's need word ("and if I need to cancel it?" after the appointment).
+        # before a question's need word ("and if I need to cancel it?" after the appointment) and
+        # weak words ("wie kann ich das meinem Chef nachweisen?" after the Fiktionswirkung).
         led = tuple(t.name for t in vocabulary.topics if previous in t.after and t.after_words.any(folded))
         if led:
             return led[:1]
@@ -627,6 +628,12 @@ def _names_topic(name: str, folded: str, vocabulary: Vocabulary) -> bool:
     return topic.strong.any(folded) or topic.weak.any(folded)
 
 
+def _names_topic_itself(name: str, folded: str, vocabulary: Vocabulary) -> bool:
+    """Whether the words name the topic, also by a word that names it only in a question."""
+    return name not in {t.name for t in vocabulary.topics} or _names_topic(name, folded, vocabulary) or (
+        _topic(name, vocabulary).weak_in_question.any(folded, typos=False))
+
+
 def _listed_with(number: int, marked: list[tuple[str, bool]], vocabulary: Vocabulary) -> QuestionFrame | None:
     """The details of the clause after this one when this one is only the first item of a list
     (one or two words, no details of its own): "Gebühren und Unterlagen für die Verlängerung?"."""
@@ -778,11 +785,14 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
     applying = applying or not asked and bool(named) and wants_enquiry(parse, vocabulary) and (
         vocabulary.requesting.any(folded, typos=False))
     # "I want to apply for my extension, can we do it right now?": a wish to apply with a question
-    # whether it can be done now or here (asking at most how it goes) is the request itself.
+    # whether it can be done now or here (asking at most how it goes; "I need to apply ..." names
+    # the documents only by a weak word) is the request itself.
     applying = applying or bool(named or enquiry_intent and parse.confidence >= CONFIDENT) and (
         vocabulary.applying.any(folded) and vocabulary.right_now.any(folded, typos=False)
         and not strip_fillers(folded, vocabulary.fillers).startswith(tuple(w + " " for w in vocabulary.asking_how))
-        and all(isinstance(c, AskQuestion) and c.frame.topic == "process" for c in asked))
+        and all(isinstance(c, AskQuestion) and (c.frame.topic == "process" or not _names_topic_itself(
+            c.frame.topic, _without_phrases(_without_phrases(folded, vocabulary.applying), vocabulary.right_now),
+            vocabulary)) for c in asked))
     # "I need to cancel my appointment": a wish about something no enquiry does is answered.
     applying = applying and not any(_topic(f.topic, vocabulary).never_applied for f in frames
                                     if f.topic in {t.name for t in vocabulary.topics})
@@ -795,6 +805,9 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
         enquiry_intent and parse.confidence >= CONFIDENT and not asking
         and any(opened.startswith(o + " ") for o in vocabulary.request_to_office)
         and all(isinstance(c, AskQuestion) and c.frame.topic == "process" for c in asked))
+    # "Ich brauche einen Termin, können Sie dafür eine Terminanfrage aufnehmen?", "can you set up a
+    # pick-up request for my card?": asked of the office to do a named concern's enquiry.
+    applying = applying or bool(named) and not asking and _asks_office_to_do(text, named, vocabulary)
     if applying and not named and enquiry_intent and parse.confidence >= CONFIDENT:
         named = _concern_of_intent(parse.intent)
     if applying and not named:
@@ -831,6 +844,20 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
     if parse.intent == "out_of_scope" and parse.confidence >= 0.4:
         return commands + [OutOfScope()]
     return commands + ([] if commands else [Unclear(parse.intent)])
+
+
+def _asks_office_to_do(text: str, concern: str, vocabulary: Vocabulary) -> bool:
+    """A sentence opened by asking the office ("können Sie", "can you") with one of its doing verbs
+    (content/questions.yml `enquiry_request.office_verbs`), naming no topic but the concern's own
+    and the request's: the request for that concern's enquiry."""
+    own = {_topic_of_concern(concern)} | set(vocabulary.request_topics) | {"eat", "appearance"}
+    for clause in re.split(r"[,.;:!?]+|\s[-–]\s", text):
+        opened = strip_fillers(fold(clause).strip(), vocabulary.fillers)
+        if any(opened.startswith(o + " ") for o in vocabulary.request_to_office) and (
+                vocabulary.office_verbs.any(opened, typos=False)) and not (
+                set(_strong_topics(opened, vocabulary, True)[0]) - own):
+            return True
+    return False
 
 
 def _concern_of_intent(intent: str | None) -> str | None:

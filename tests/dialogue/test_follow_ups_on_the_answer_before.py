@@ -19,6 +19,9 @@ from tests.dialogue.helpers import conversation, said
     (["What should I know about my appointment?", "what if I have to call it off?"], "en", "missed_appointment", "99-2421"),
     (["Ich möchte meine Aufenthaltserlaubnis verlängern, welche Unterlagen brauche ich?", "und wo erledige ich das?"], "de", "process", "Kontaktformular"),
     (["I'd like to extend my residence permit, which documents do I need?", "where do I do all that?"], "en", "process", "contact form"),
+    (["Mein Titel läuft bald ab, darf ich weiter arbeiten?", "und wie beweise ich das meiner Chefin?"], "de", "confirmation", "Bestätigung"),
+    (["My permit expires soon, may I keep working?", "and how can I show that to my employer?"], "en", "confirmation", "confirmation"),
+    (["Was muss ich alles mitbringen?", "Und wenn die Behörde noch etwas anderes sehen will?"], "de", "documents_more", "Sachbearbeiter"),
 ])
 def test_a_follow_up_reads_against_the_answer_before(texts, lang, topic, expected):
     outcomes = conversation(texts, lang)
