@@ -22,7 +22,8 @@ LOCKS = ("app.lock", "dev.lock", "rasa.lock")
 
 # Code that runs inside Rasa (.venv-rasa, Python 3.10): checked against rasa.lock.
 RASA_SIDE = {"bot/language_policy.py", "bot/language.py", "bot/folding.py", "bot/windowed_tracker_store.py",
-             "bot/rasa_speedups.py", "deploy/rasa/atomic_redis_lock_store.py", "deploy/rasa/rasa_run.py"}
+             "bot/rasa_speedups.py", "deploy/rasa/atomic_redis_lock_store.py", "deploy/rasa/rasa_run.py",
+             "deploy/rasa/rasa_train.py"}
 # Rasa-side imports whose distribution is named otherwise.
 RASA_DISTRIBUTIONS = {"yaml": "pyyaml"}
 # Service packages' modules that only developers run: checked against dev.in like tests.
