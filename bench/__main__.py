@@ -228,29 +228,20 @@ def main(argv: list[str] | None = None) -> int:
     plan = dict(QUICK if args.quick else FULL)
     if args.submissions:
         plan["submissions"] = args.submissions
-    if args.side and args.only == {"ready"}:
-        report, text = run_ready_comparison(args.side, args.rounds)
-        path = write_json(report, args.out or PROJECT_ROOT / "reports" / "bench-ready.json")
-        print(text)
-        say(f"report written to {path}")
-        return 1 if report.get("errors") else 0
-    if args.side and args.only == {"training"}:
-        report, text = run_training_comparison(args.side, args.rounds)
-        path = write_json(report, args.out or PROJECT_ROOT / "reports" / "bench-training.json")
-        print(text)
-        say(f"report written to {path}")
-        return 1 if report.get("errors") else 0
-    if args.side and args.only == {"turns"}:
-        report, text = run_turns_comparison(args.side, args.rounds, args.concurrency)
-        path = write_json(report, args.out or PROJECT_ROOT / "reports" / "bench-turns.json")
-        print(text)
-        say(f"report written to {path}")
-        return 1 if report.get("errors") else 0
     if args.side:
-        if args.only != {"submissions"}:
+        # Each part that compares checkouts side by side: its runner and its report's file.
+        comparisons = {
+            "ready": (lambda: run_ready_comparison(args.side, args.rounds), "bench-ready.json"),
+            "training": (lambda: run_training_comparison(args.side, args.rounds), "bench-training.json"),
+            "turns": (lambda: run_turns_comparison(args.side, args.rounds, args.concurrency), "bench-turns.json"),
+            "submissions": (lambda: run_comparison(plan, args.side, args.rounds), "bench-submissions.json"),
+        }
+        part = next(iter(args.only)) if args.only and len(args.only) == 1 else None
+        if part not in comparisons:
             parser.error("--side needs --only submissions, --only ready, --only turns or --only training")
-        report, text = run_comparison(plan, args.side, args.rounds)
-        path = write_json(report, args.out or PROJECT_ROOT / "reports" / "bench-submissions.json")
+        compare, filename = comparisons[part]
+        report, text = compare()
+        path = write_json(report, args.out or PROJECT_ROOT / "reports" / filename)
         print(text)
         say(f"report written to {path}")
         return 1 if report.get("errors") else 0
