@@ -340,8 +340,28 @@ def _fee_case(folded: str) -> str | None:
     return None
 
 
+# Numbers as words (content/matter_words.yml number_words): after an age verb ("er wird sechs") or
+# before a birthday ("her sixth birthday"), read as the digits; "6. Geburtstag", "6th birthday" too.
+_NUMBER_WORDS = {_fold(str(w)): str(n) for n, words in (_matter_words().get("number_words") or {}).items() for w in words}
+_SPELLED = rf"\b({_any(list(_NUMBER_WORDS))})\b" if _NUMBER_WORDS else r"(?!)"
+_SPELLED_AFTER_VERB = re.compile(rf"({_words('age_verbs')}\s+(?:{_words('age_fillers')}\s+)?){_SPELLED}"
+                                 rf"(?!\s*{_words('years')}\s*{_words('not_age_after_years')})")
+_SPELLED_BEFORE_BIRTHDAY = re.compile(rf"{_SPELLED}(?=\s+{_words('birthday')})")
+_BIRTHDAY = re.compile(rf"\b(\d{{1,2}})(?:{_words('ordinal_endings')})?\s+{_words('birthday')}")
+
+
+def _digits(folded: str) -> str:
+    """The text with ages written as words turned into digits ("wird bald sechs" -> "wird bald 6")."""
+    folded = _SPELLED_AFTER_VERB.sub(lambda m: m.group(1) + _NUMBER_WORDS[m.group(m.lastindex)], folded)
+    return _SPELLED_BEFORE_BIRTHDAY.sub(lambda m: _NUMBER_WORDS[m.group(1)], folded)
+
+
 def _age(folded: str) -> int | None:
     """An age in years mentioned in the message, if any."""
+    folded = _digits(folded)
+    birthday = _BIRTHDAY.search(folded)
+    if birthday:
+        return int(birthday.group(1))
     for pattern in _AGE_PATTERNS:
         match = pattern.search(folded)
         if match:

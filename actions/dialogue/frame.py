@@ -10,7 +10,7 @@ import re
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
-from actions.dialogue.vocabulary import Vocabulary, Words, fold
+from actions.dialogue.vocabulary import Vocabulary, Words, fold, inside_longer
 from actions.fields import nationality_named
 from bot.knowledge import read_age
 
@@ -92,7 +92,12 @@ def read_details(text: str, vocabulary: Vocabulary, short: bool = False) -> Ques
         # "children under 18": minors, no one age (the bound is taken out before ages are read).
         text = re.sub(below[1], " ", text.lower())
     folded = fold(text)
-    matter = next((m.name for m in vocabulary.matters if m.words.any(folded)), None)
+    purpose = next((k for k, words in vocabulary.purposes.items() if words.any(folded, typos=False)), None)
+    gone, soon = vocabulary.title_state(folded)
+    # A title that expires is held already: its purpose ("keep working") names no permit to be issued.
+    matter = _matter_named(folded, vocabulary, None if gone or soon else purpose)
+    held = vocabulary.matter(matter)
+    purpose = purpose or (held.purpose if held else None)
     title = next((k for k, words in vocabulary.titles.items() if words.any(folded)), None)
     person = next((k for k, words in vocabulary.persons.items() if words.any(folded)), None)
     age = read_age(text)
@@ -105,11 +110,41 @@ def read_details(text: str, vocabulary: Vocabulary, short: bool = False) -> Ques
         person = "child"
     if below is not None and below[0] <= ADULT_AGE and person is None:
         person = "child"
-    gone, soon = vocabulary.title_state(folded)
     expired, expiring = (True if gone else None), (True if soon else None)
-    purpose = next((k for k, words in vocabulary.purposes.items() if words.any(folded, typos=False)), None)
     return QuestionFrame(matter=matter, title=title, person=person, age=age, nationality=nationality_named(text),
                          expired=expired, expiring=expiring, purpose=purpose)
+
+
+def _matter_named(folded: str, vocabulary: Vocabulary, purpose: str | None = None) -> str | None:
+    """The first matter the text names (content/questions.yml order), unless all its words stand
+    inside a longer phrase of another matter ("einen neuen Termin": an appointment, not a new permit);
+    with a purpose named, a matter its `with_purpose` words name ("a residence permit to study")."""
+    hits = [(m.name, m.words.found(folded)) for m in vocabulary.matters]
+    hits = [(name, found) for name, found in hits if found]
+    named = next((name for name, found in hits
+                  if not inside_longer(found, [h for other, more in hits if other != name for h in more])), None)
+    if named is None and purpose is not None:
+        named = next((m.name for m in vocabulary.matters if m.with_purpose.any(folded, typos=False)
+                      and _purpose_for(folded, vocabulary.purposes[purpose], m.purpose_markers)), None)
+    return named
+
+
+# Words that may stand between a purpose marker and the purpose ("for a university degree", "zum Studium").
+_DETERMINERS = frozenset("a an the my ein eine einen einer das die den der dem mein meine meinen".split())
+
+
+def _purpose_for(folded: str, words: Words, markers: frozenset[str]) -> bool:
+    """Whether a word of the purpose follows a marker, with at most a determiner between them."""
+    tokens = folded.split()
+    for hit in words.found(folded, typos=False):
+        first = hit.split()[0].rstrip("*")
+        for i, token in enumerate(tokens):
+            if not token.startswith(first):
+                continue
+            before = [t for t in tokens[max(0, i - 2):i]]
+            if before and (before[-1] in markers or len(before) == 2 and before[0] in markers and before[1] in _DETERMINERS):
+                return True
+    return False
 
 
 def _age_below(lowered: str, vocabulary: Vocabulary) -> tuple[int, str] | None:

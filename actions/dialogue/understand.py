@@ -22,7 +22,8 @@ from actions.dialogue.commands import (
 )
 from actions.dialogue.frame import ADULT_AGE, QuestionFrame, read_details
 from actions.dialogue.vocabulary import (
-    Vocabulary, Words, fold, is_made_of, is_question_word_slip, is_whole, load_vocabulary, question_word_meant,
+    Vocabulary, Words, fold, inside_longer, is_made_of, is_question_word_slip, is_whole, load_vocabulary,
+    question_word_meant,
     strip_fillers,
     without_occasions,
 )
@@ -126,11 +127,13 @@ _JOINED = "\u00a0"   # a space no separator matches
 
 def _join_persons(part: str, vocabulary: Vocabulary) -> str:
     """The part with "und"/"and" between the client and another person kept from splitting
-    ("für mich und meine Tochter", "for me and my son": content/questions.yml `with_self`)."""
+    ("für mich und meine Tochter", "for me and my son": content/questions.yml `with_self`), and
+    inside a matter's words ("can my wife come and live with me?")."""
     def keep(match: re.Match) -> str:
-        window = " ".join(fold(part[:match.start()]).split()[-2:] + [fold(match.group(0))]
-                          + fold(part[match.end():]).split()[:2])
-        joined = vocabulary.with_self.any(window, typos=False)
+        before, after = fold(part[:match.start()]).split(), fold(part[match.end():]).split()
+        window = " ".join(before[-2:] + [fold(match.group(0))] + after[:2])
+        joined = vocabulary.with_self.any(window, typos=False) or vocabulary.joined_matter_words.any(
+            " ".join(before[-3:] + [fold(match.group(0))] + after[:4]), typos=False)
         return match.group(0).replace(" ", _JOINED) if joined else match.group(0)
 
     return re.sub(r" (?:und|and) ", keep, part, flags=re.IGNORECASE)
@@ -175,6 +178,12 @@ def _strong_topics(folded: str, vocabulary: Vocabulary, question: bool = False) 
     named = [topic.name for topic in vocabulary.topics if _names(topic, folded, question)]
     covered = {c for topic in vocabulary.topics if topic.name in named for c in topic.covers}
     named = [name for name in named if name not in covered]
+    if len(named) > 1:
+        # A topic named only by words inside a longer phrase of another ("welche Papiere berechtigen
+        # zum Aufenthalt?": the titles, not the documents to bring) is part of that question.
+        hits = {name: _strong_hits(_topic(name, vocabulary), folded, question) for name in named}
+        named = [name for name in named if not inside_longer(
+            hits[name], [h for other in named if other != name for h in hits[other]])]
     core = without_occasions(folded, vocabulary.occasions, vocabulary.matter_words)
     asked = [name for name in named if _names(_topic(name, vocabulary), core, question) or any(
         hit.startswith(tuple(f"{o} " for o in vocabulary.occasions))  # "in my place", "in meinem Namen"
@@ -188,6 +197,11 @@ def _strong_topics(folded: str, vocabulary: Vocabulary, question: bool = False) 
         covered_by = _topic(occasion, vocabulary).covers
         asked = [t.name for t in vocabulary.topics if t.name != occasion and t.name not in covered_by and t.weak.any(core)]
     return (tuple(asked), occasion) if asked else (tuple(named), None)
+
+
+def _strong_hits(topic, folded: str, question: bool) -> list[str]:
+    """The strong words (in a question also the question-only ones) the text names the topic by."""
+    return topic.strong.found(folded) + (topic.in_question.found(folded, typos=False) if question else [])
 
 
 def _topic(name: str, vocabulary: Vocabulary):
@@ -235,6 +249,9 @@ def _topics(folded: str, details: QuestionFrame, office: bool, intent_topic: str
     covered = [t.name for t in vocabulary.topics if before and t.name in before.covers and t.follow.any(folded)]
     if covered:
         return tuple(covered[:1])  # "how many appointments ... and how do I book them?": the appointments the visits named
+    reached = _age_reached(folded, details, vocabulary)
+    if reached:
+        return (reached,)  # "mein Sohn wird nächsten Monat sechs, ändert sich da was?": from 6, the fingerprints
     found, by_question_word = [], []
     for topic in vocabulary.topics:
         weak = topic.weak.any(folded)
@@ -255,8 +272,11 @@ def _topics(folded: str, details: QuestionFrame, office: bool, intent_topic: str
             return led[:1]
     found = found or by_question_word
     things = vocabulary.needs_title.get("things")
-    if not found and question and details.purpose and details.matter in (None, "issue") and (
-            details.matter == "issue" or previous is None and things and things.any(folded)) and not any(
+    held = vocabulary.matter(details.matter)
+    # A matter that is a permit's issue or one of its purposes ("Kann er zu mir nachziehen?": family reunification).
+    issued = details.matter == "issue" or held is not None and held.purpose is not None
+    if not found and question and details.purpose and (details.matter is None or issued) and (
+            issued or previous is None and things and things.any(folded)) and not any(
             strip_fillers(folded, vocabulary.fillers).startswith(w + " ") for w in vocabulary.specific_question_words):
         # "Kann ich eine Aufenthaltserlaubnis zur Heilbehandlung bekommen?", "can I get a permit to join my
         # husband?": whether a permit is given for that purpose (the topic that answers purposes); after another
@@ -267,6 +287,17 @@ def _topics(folded: str, details: QuestionFrame, office: bool, intent_topic: str
     if found and _unknown_thing(folded, vocabulary):
         return ()  # "what German level does my wife need?": not the documents; honestly not covered
     return _person_brought(tuple(found), folded, vocabulary, weak=True) if details.person else tuple(found)
+
+
+def _age_reached(folded: str, details: QuestionFrame, vocabulary: Vocabulary) -> str | None:
+    """The topic whose published age a person is said to reach ("wird sechs", "turns 16", "her sixth
+    birthday"; content/questions.yml `age_reached`), if the age is one of them."""
+    if details.age is None or not vocabulary.age_reached.any(folded, typos=False):
+        return None
+    from bot import knowledge as kb
+
+    facts = kb.load_knowledge().facts
+    return next((topic for fact, topic in vocabulary.age_topics.items() if facts.get(fact) == details.age), None)
 
 
 def _person_brought(topics: tuple[str, ...], folded: str, vocabulary: Vocabulary, weak: bool = False) -> tuple[str, ...]:

@@ -89,6 +89,9 @@ class Matter:
     keeps: tuple[str, ...] = ()   # matters a later clause of the same message names that mean this one
     carries: bool = True          # whether a question on another topic in a later turn is still about it
     titles: tuple[str, ...] = ()  # titles that make a matter of `keeps` this one when the message names them
+    purpose: str | None = None    # the purpose of a residence permit the matter is ("family": a spouse joining)
+    with_purpose: Words = Words(())  # words that name this matter when a purpose is named with them
+    purpose_markers: frozenset[str] = frozenset()  # "zum", "for": before the purpose, what the permit is for
 
 
 @dataclass(frozen=True)
@@ -142,6 +145,8 @@ class Vocabulary:
     request_topics: tuple[str, ...] = ()   # topics such a request may name; another topic makes it a question
     request_to_office: tuple[str, ...] = ()  # "could you", "können Sie": with an enquiry intent, a request
     office_verbs: Words = Words(())        # "aufnehmen", "set up": asked of the office with a concern, a request
+    age_reached: Words = Words(())         # "wird", "turns", "birthday": a person reaching an age
+    age_topics: dict[str, str] = field(default_factory=dict)  # fact of content/knowledge.yml -> the topic of that age
 
     def title_state(self, folded: str) -> tuple[bool, bool]:
         """(expired, expiring) of the title a text speaks of: expired by its exact words, unless
@@ -163,6 +168,11 @@ class Vocabulary:
         return (tuple(w for t in self.topics for w in (t.strong, t.weak, t.in_question, t.follow))
                 + tuple(m.words for m in self.matters) + tuple(self.titles.values())
                 + tuple(self.persons.values()) + (self.not_covered,))
+
+    @cached_property
+    def joined_matter_words(self) -> Words:
+        """A matter's phrases with "and"/"und" in them ("come and live with me"): not cut there."""
+        return Words(tuple(p for m in self.matters for p in m.words.phrases if {"and", "und"} & set(p.split())))
 
     @cached_property
     def matter_words(self) -> Words:
@@ -189,7 +199,8 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
                            bool(t.get("open")), bool(t.get("open_weak")), bool(t.get("never_applied")))
                      for name, t in data["topics"].items()),
         matters=tuple(Matter(name, Words.of(m["words"]), m.get("concern"), m.get("fee"), tuple(m.get("keeps") or ()),
-                             bool(m.get("carries", True)), tuple(m.get("titles") or ()))
+                             bool(m.get("carries", True)), tuple(m.get("titles") or ()), m.get("purpose"),
+                             Words.of(m.get("with_purpose")), frozenset(fold(w) for w in m.get("purpose_markers") or ()))
                       for name, m in data["matters"].items()),
         titles={k: Words.of(v) for k, v in data["titles"].items()},
         persons={k: Words.of(v) for k, v in data["persons"].items()},
@@ -238,7 +249,23 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
         request_topics=tuple((data.get("enquiry_request") or {}).get("topics") or ()),
         request_to_office=tuple(fold(w) for w in (data.get("enquiry_request") or {}).get("to_office") or ()),
         office_verbs=Words.of((data.get("enquiry_request") or {}).get("office_verbs")),
+        age_reached=Words.of((data.get("age_reached") or {}).get("words")),
+        age_topics=dict((data.get("age_reached") or {}).get("topics") or {}),
     )
+
+
+def inside_longer(hits: list[str], others: list[str]) -> bool:
+    """Whether every hit is a run of words inside a longer phrase found of another list ("papiere"
+    inside "papiere berechtig*": the papers that entitle to stay ask about titles, not what to bring;
+    "neuen" inside "neuen termin": a new appointment, not a new permit)."""
+    def inside(hit: str, other: str) -> bool:
+        words = hit.split()
+        if other == hit or len(other.replace(GAP, " ").split()) <= len(words):
+            return False
+        return any(part.split()[i:i + len(words)] == words
+                   for part in other.split(GAP) for i in range(len(part.split()) - len(words) + 1))
+
+    return bool(hits) and all(any(inside(hit, other) for other in others) for hit in hits)
 
 
 def strip_fillers(folded: str, fillers: frozenset[str]) -> str:

@@ -1,0 +1,139 @@
+"""What a question about a matter asks, by the kind of evidence (issue 14, dev4's failure kinds;
+our own wording, never dev4's sentences): a word inside a longer phrase of another topic or
+matter belongs to that phrase; a person said to reach an age asks what changes from that age; a
+permit named with a purpose is one to be issued (answered how it goes, its enquiry offered); a
+spouse coming to live with the client is family reunification; a statement that something must
+be reported is the wish to report it."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.dialogue.helpers import conversation, said, turn
+
+
+def _buttons(outcome) -> list[str]:
+    return [b["payload"] for r in outcome.replies for b in r.buttons]
+
+
+# -- a word inside a longer phrase of another topic or matter ---------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Welche Papiere geben einem das Recht, in Deutschland zu leben?",
+    "what documents entitle someone to stay in Germany?",
+    "which papers give me the right to stay here as a non-EU national?",
+])
+def test_papers_that_entitle_to_stay_ask_about_titles_not_what_to_bring(text):
+    assert turn(text) == ["ask titles"]
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("Bitte einen neuen Termin für mich", "enquiry_appointment"),
+    ("Ich brauche einen neuen Termin", "enquiry_appointment"),
+    ("I need a new appointment please", "enquiry_appointment"),
+])
+def test_a_new_appointment_is_the_appointment_not_a_new_permit(text, intent):
+    assert turn(text, intent=intent) == ["start appointment"]
+
+
+def test_a_new_permit_is_still_the_issue():
+    assert turn("Ich brauche eine neue Aufenthaltserlaubnis", intent="enquiry_new_permit") == ["start residence_permit_issue"]
+
+
+# -- a person reaching an age ----------------------------------------------------------------
+
+@pytest.mark.parametrize("text, language, expected, words", [
+    ("Unser Sohn hat bald seinen sechsten Geburtstag, gibt es da etwas zu beachten?", "de",
+     "ask appearance child 6", ["Fingerabdrücke", "persönlich"]),
+    ("our girl will turn six in spring, anything different for her extension?", "en",
+     "ask appearance extension child 6", ["fingerprints", "in person"]),
+    ("my boy turns sixteen next week, does anything change?", "en", "ask pickup child 16", ["authorised"]),
+    ("Mein Sohn wird 18, was ändert sich?", "de", "ask fee child 18", ["volle Gebühr"]),
+])
+def test_a_person_reaching_an_age_asks_what_changes_from_it(text, language, expected, words):
+    assert turn(text) == [expected]
+    [outcome] = conversation([text], language)
+    for word in words:
+        assert word in said(outcome), said(outcome)
+
+
+@pytest.mark.parametrize("text", [
+    "Die Aufenthaltserlaubnis ist drei Jahre gültig, oder?",
+    "Meine Karte wird in sechs Wochen fertig, sagt man.",
+])
+def test_numbers_as_words_are_no_ages_when_they_count_time(text):
+    assert not any(" 3" in t or " 6" in t for t in turn(text))
+
+
+# -- a permit named with a purpose -----------------------------------------------------------
+
+@pytest.mark.parametrize("text, language", [
+    ("Wie komme ich an eine Aufenthaltserlaubnis zur Arbeitsaufnahme?", "de"),
+    ("Wie geht man vor, wenn man für ein Studium eine Aufenthaltserlaubnis braucht?", "de"),
+    ("How do I get a residence permit to work here?", "en"),
+    ("how would I go about a permit for my studies?", "en"),
+])
+def test_how_to_get_a_permit_for_a_purpose_is_answered_and_its_issue_offered(text, language):
+    [outcome] = conversation([text], language)
+    assert not outcome.start_enquiry
+    assert (outcome.frame.topic, outcome.frame.matter) == ("process", "issue"), outcome.frame
+    assert "/enquiry_new_permit" in _buttons(outcome)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Can I keep studying when my permit runs out?", ["ask fiktion"]),
+    ("Can I keep working after my permit expires?", ["ask fiktion"]),
+])
+def test_a_purpose_the_client_pursues_with_a_held_title_names_no_new_permit(text, expected):
+    assert turn(text) == expected
+
+
+def test_a_permit_for_a_purpose_has_the_issue_fee():
+    assert turn("Was kostet eine Aufenthaltserlaubnis zum Studium?") == ["ask fee issue"]
+
+
+# -- a spouse coming to live with the client ------------------------------------------------
+
+@pytest.mark.parametrize("text, language, words", [
+    ("Kann meine Frau zu mir nach Deutschland ziehen?", "de", ["Ehegatten"]),
+    ("Can my wife come and live with me here?", "en", ["family reunification"]),
+])
+def test_a_spouse_coming_to_live_with_the_client_is_family_reunification(text, language, words):
+    [outcome] = conversation([text], language)
+    assert (outcome.frame.topic, outcome.frame.purpose) == ("purposes", "family"), outcome.frame
+    for word in words:
+        assert word in said(outcome)
+    assert "/enquiry_new_permit" in _buttons(outcome)
+
+
+def test_the_fee_of_family_reunification_stays_a_fee():
+    assert turn("Was kostet der Familiennachzug?") == ["ask fee family"]
+
+
+# -- colloquial words and slips ---------------------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("was blechst du für ne verlängerung?", ["ask fee extension"]),
+    ("how much will I be out of pocket for an extension?", ["ask fee extension"]),
+    ("schick ich das per emial?", ["ask contact"]),
+    ("what should I have ready for my appointment?", ["ask documents appointment"]),
+    ("any progress on my application?", ["ask status"]),
+    ("muss meine Kleine mit, sie ist 7?", ["ask appearance child 7"]),
+    ("do the little ones need to tag along?", ["ask appearance child"]),
+])
+def test_colloquial_words_and_slips_name_their_topic(text, expected):
+    assert turn(text) == expected
+
+
+# -- a statement that it must be reported ----------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Meine Karte ist gestohlen worden, ich muss das melden.",
+    "Karte weg, das muss ich wohl melden",
+])
+def test_saying_a_loss_must_be_reported_starts_the_report(text):
+    assert turn(text) == ["start lost_card"]
+
+
+def test_asking_whether_a_loss_must_be_reported_is_answered():
+    assert turn("Muss ich das melden, wenn meine Karte weg ist?") == ["ask process lost_card"]
