@@ -99,7 +99,8 @@ def read_details(text: str, vocabulary: Vocabulary, short: bool = False) -> Ques
     held = vocabulary.matter(matter)
     purpose = purpose or (held.purpose if held else None)
     title = next((k for k, words in vocabulary.titles.items() if words.any(folded)), None)
-    person = next((k for k, words in vocabulary.persons.items() if words.any(folded)), None)
+    plain = " ".join(t for t in folded.split() if t not in vocabulary.never_slips)  # "kinds of" is no "Kindes"
+    person = next((k for k, words in vocabulary.persons.items() if words.any(plain)), None)
     age = read_age(text)
     if age is None and (short and len(folded.split()) <= 7 or person is not None):
         numbers = _LONE_NUMBER.findall(folded)
@@ -115,6 +116,11 @@ def read_details(text: str, vocabulary: Vocabulary, short: bool = False) -> Ques
                          expired=expired, expiring=expiring, purpose=purpose)
 
 
+def named_matter(text: str, vocabulary: Vocabulary) -> str | None:
+    """The matter a text names by its own words (not by a purpose)."""
+    return _matter_named(fold(text), vocabulary)
+
+
 def _matter_named(folded: str, vocabulary: Vocabulary, purpose: str | None = None) -> str | None:
     """The first matter the text names (content/questions.yml order), unless all its words stand
     inside a longer phrase of another matter ("einen neuen Termin": an appointment, not a new permit);
@@ -125,24 +131,24 @@ def _matter_named(folded: str, vocabulary: Vocabulary, purpose: str | None = Non
                   if not inside_longer(found, [h for other, more in hits if other != name for h in more])), None)
     if named is None and purpose is not None:
         named = next((m.name for m in vocabulary.matters if m.with_purpose.any(folded, typos=False)
-                      and _purpose_for(folded, vocabulary.purposes[purpose], m.purpose_markers)), None)
+                      and not m.purpose_held.any(folded, typos=False)
+                      and _purpose_for(folded, vocabulary.purposes[purpose], m)), None)
     return named
 
 
-# Words that may stand between a purpose marker and the purpose ("for a university degree", "zum Studium").
-_DETERMINERS = frozenset("a an the my ein eine einen einer das die den der dem mein meine meinen".split())
-
-
-def _purpose_for(folded: str, words: Words, markers: frozenset[str]) -> bool:
-    """Whether a word of the purpose follows a marker, with at most a determiner between them."""
+def _purpose_for(folded: str, words: Words, matter) -> bool:
+    """Whether a word of the purpose follows one of the matter's markers ("zum Studium", "to do an
+    apprenticeship"), with only its `purpose_between` words (at most three) between them."""
     tokens = folded.split()
     for hit in words.found(folded, typos=False):
         first = hit.split()[0].rstrip("*")
         for i, token in enumerate(tokens):
             if not token.startswith(first):
                 continue
-            before = [t for t in tokens[max(0, i - 2):i]]
-            if before and (before[-1] in markers or len(before) == 2 and before[0] in markers and before[1] in _DETERMINERS):
+            j = i - 1
+            while j >= 0 and i - j <= 3 and tokens[j] in matter.purpose_between and tokens[j] not in matter.purpose_markers:
+                j -= 1
+            if j >= 0 and tokens[j] in matter.purpose_markers:
                 return True
     return False
 

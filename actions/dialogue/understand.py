@@ -20,7 +20,7 @@ from actions.dialogue.commands import (
     AskQuestion, CancelEnquiry, Command, CorrectField, GoBack, Implausible, NotCovered, OutOfScope, Puzzled, SetField,
     SkipField, SkipOptional, StartEnquiry, SwitchLanguage, Unclear,
 )
-from actions.dialogue.frame import ADULT_AGE, QuestionFrame, read_details
+from actions.dialogue.frame import ADULT_AGE, QuestionFrame, named_matter, read_details
 from actions.dialogue.vocabulary import (
     Vocabulary, Words, fold, inside_longer, is_made_of, is_question_word_slip, is_whole, load_vocabulary,
     question_word_meant,
@@ -317,11 +317,14 @@ def _person_brought(topics: tuple[str, ...], folded: str, vocabulary: Vocabulary
 
 
 def _without_matter_phrases(folded: str, vocabulary: Vocabulary) -> str:
-    """The text without phrases that name a matter ("neuen Pass" is a change of data, not the documents)."""
+    """The text without phrases that name a matter ("neuen Pass" is a change of data, not the documents);
+    a phrase naming the topic whose answer offers the matter's own enquiry stays ("a new appointment")."""
     padded = f" {folded} "
     for matter in vocabulary.matters:
+        own = _topic_of_concern(matter.concern) if matter.concern else None
+        words = _topic(own, vocabulary).strong if own in {t.name for t in vocabulary.topics} else None
         for phrase in matter.words.phrases:
-            if " " in phrase and not phrase.endswith("*"):
+            if " " in phrase and not phrase.endswith("*") and not (words and words.any(phrase, typos=False)):
                 padded = padded.replace(f" {phrase} ", " ")
     return padded.strip()
 
@@ -340,7 +343,8 @@ def read_clause(text: str, intent_topic: str | None, context: bool, vocabulary: 
     folded = fold(text)
     details = read_details(text, vocabulary, short=True)
     office = vocabulary.office_words.any(folded)
-    asked = _without_phrases(_without_matter_phrases(folded, vocabulary), vocabulary.same_topic)
+    asked = _without_phrases(_without_phrases(_without_matter_phrases(folded, vocabulary), vocabulary.same_topic),
+                             vocabulary.no_topic)
     question = question or is_question(text, vocabulary)
     topics = _topics(asked, details, office, intent_topic, context, vocabulary, question, previous,
                      expiring or bool(details.expiring))
@@ -446,6 +450,7 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
     office = len(marked) > 1 and vocabulary.office_words.any(whole)
     # "Meine Aufenthaltserlaubnis läuft in zwei Wochen ab. ...": the title expires soon (this message or the last question).
     expiring = bool(previous and previous.expiring) or vocabulary.title_state(whole)[1]
+    direct = named_matter(parse.text, vocabulary)  # the matter the message names by its own words
     stated: str | None = None   # the topic a statement of this message named ("... eine Bestätigung bekommen.")
     stated_ages: list[int] = []  # ages the statements before the first question gave ("Meine Söhne sind 7 und 12")
     for number, (text, asked) in enumerate(marked):
@@ -455,6 +460,9 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
                              expiring)
         if listed:
             clause = replace(clause, details=listed)  # "Kosten und Unterlagen für eine Verlängerung?": both for it
+        if clause.details.matter and direct and direct != clause.details.matter and named_matter(text, vocabulary) is None:
+            # "Was kostet die Verlängerung, wenn ich eine Erlaubnis zum Arbeiten habe?": the matter named is it.
+            clause = replace(clause, details=replace(clause.details, matter=None))
         if clause.topics and _only_context(number, marked, asks, clause, vocabulary):
             # "Ich habe den Antrag übers Kontaktformular geschickt. Was bekomme ich als Nachweis?":
             # the statement says what the question is about; it asks nothing itself.
@@ -927,6 +935,7 @@ def accepts_offer(folded: str, vocabulary: Vocabulary) -> bool:
     return vocabulary.accepting.any(folded, typos=False) and not vocabulary.declining.any(folded, typos=False)
 
 
+@lru_cache(maxsize=64)
 def _topic_of_concern(concern: str) -> str | None:
     """The topic whose answer offers this enquiry (card_pickup: pickup), if any."""
     from actions.dialogue.compose import TOPIC_ANSWERS

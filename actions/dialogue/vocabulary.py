@@ -92,6 +92,8 @@ class Matter:
     purpose: str | None = None    # the purpose of a residence permit the matter is ("family": a spouse joining)
     with_purpose: Words = Words(())  # words that name this matter when a purpose is named with them
     purpose_markers: frozenset[str] = frozenset()  # "zum", "for": before the purpose, what the permit is for
+    purpose_between: frozenset[str] = frozenset()  # "a", "do": words that may stand between marker and purpose
+    purpose_held: Words = Words(())  # "ich habe", "I have": a permit held is none to be issued
 
 
 @dataclass(frozen=True)
@@ -146,6 +148,8 @@ class Vocabulary:
     request_to_office: tuple[str, ...] = ()  # "could you", "können Sie": with an enquiry intent, a request
     office_verbs: Words = Words(())        # "aufnehmen", "set up": asked of the office with a concern, a request
     age_reached: Words = Words(())         # "wird", "turns", "birthday": a person reaching an age
+    no_topic: Words = Words(())            # "what do I need to know": phrases that name no topic
+    never_slips: frozenset[str] = frozenset()  # "kinds": never read as another word with a slip
     age_topics: dict[str, str] = field(default_factory=dict)  # fact of content/knowledge.yml -> the topic of that age
 
     def title_state(self, folded: str) -> tuple[bool, bool]:
@@ -200,7 +204,9 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
                      for name, t in data["topics"].items()),
         matters=tuple(Matter(name, Words.of(m["words"]), m.get("concern"), m.get("fee"), tuple(m.get("keeps") or ()),
                              bool(m.get("carries", True)), tuple(m.get("titles") or ()), m.get("purpose"),
-                             Words.of(m.get("with_purpose")), frozenset(fold(w) for w in m.get("purpose_markers") or ()))
+                             Words.of(m.get("with_purpose")), frozenset(fold(w) for w in m.get("purpose_markers") or ()),
+                             frozenset(t for w in m.get("purpose_between") or () for t in fold(w).split()),
+                             Words.of(m.get("purpose_held")))
                       for name, m in data["matters"].items()),
         titles={k: Words.of(v) for k, v in data["titles"].items()},
         persons={k: Words.of(v) for k, v in data["persons"].items()},
@@ -251,6 +257,8 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
         office_verbs=Words.of((data.get("enquiry_request") or {}).get("office_verbs")),
         age_reached=Words.of((data.get("age_reached") or {}).get("words")),
         age_topics=dict((data.get("age_reached") or {}).get("topics") or {}),
+        no_topic=Words.of(data.get("no_topic")),
+        never_slips=frozenset(fold(w) for w in data.get("never_slips") or ()),
     )
 
 

@@ -27,6 +27,24 @@ def test_papers_that_entitle_to_stay_ask_about_titles_not_what_to_bring(text):
     assert turn(text) == ["ask titles"]
 
 
+@pytest.mark.parametrize("text", [
+    "What kinds of documents let foreigners stay in Germany?",
+    "Welche Aufenthaltspapiere gibt es eigentlich?",
+])
+def test_kinds_of_residence_papers_are_the_titles(text):
+    assert turn(text) == ["ask titles"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("will I receive something after I send the contact form?", ["ask confirmation"]),
+    ("Bekomme ich was, nachdem ich das Kontaktformular abgeschickt habe?", ["ask confirmation"]),
+    ("Who can apply for a settlement permit?", ["ask requirements settlement"]),
+    ("Wer darf eigentlich eine Niederlassungserlaubnis beantragen?", ["ask requirements settlement"]),
+])
+def test_what_is_asked_about_the_thing_named(text, expected):
+    assert turn(text) == expected
+
+
 @pytest.mark.parametrize("text, intent", [
     ("Bitte einen neuen Termin für mich", "enquiry_appointment"),
     ("Ich brauche einen neuen Termin", "enquiry_appointment"),
@@ -48,6 +66,7 @@ def test_a_new_permit_is_still_the_issue():
     ("our girl will turn six in spring, anything different for her extension?", "en",
      "ask appearance extension child 6", ["fingerprints", "in person"]),
     ("my boy turns sixteen next week, does anything change?", "en", "ask pickup child 16", ["authorised"]),
+    ("my son turns 6 in two weeks, what do I need to know?", "en", "ask appearance child 6", ["fingerprints"]),
     ("Mein Sohn wird 18, was ändert sich?", "de", "ask fee child 18", ["volle Gebühr"]),
 ])
 def test_a_person_reaching_an_age_asks_what_changes_from_it(text, language, expected, words):
@@ -72,6 +91,7 @@ def test_numbers_as_words_are_no_ages_when_they_count_time(text):
     ("Wie geht man vor, wenn man für ein Studium eine Aufenthaltserlaubnis braucht?", "de"),
     ("How do I get a residence permit to work here?", "en"),
     ("how would I go about a permit for my studies?", "en"),
+    ("How can I apply for a permit to do an apprenticeship here?", "en"),
 ])
 def test_how_to_get_a_permit_for_a_purpose_is_answered_and_its_issue_offered(text, language):
     [outcome] = conversation([text], language)
