@@ -142,6 +142,7 @@ class Vocabulary:
     request_topics: tuple[str, ...] = ()   # topics such a request may name; another topic makes it a question
     request_to_office: tuple[str, ...] = ()  # "could you", "können Sie": with an enquiry intent, a request
     office_verbs: Words = Words(())        # "aufnehmen", "set up": asked of the office with a concern, a request
+    office_openers: tuple[str, ...] = ()   # "please", "tragen Sie": with an office verb, asked of the office too
 
     def title_state(self, folded: str) -> tuple[bool, bool]:
         """(expired, expiring) of the title a text speaks of: expired by its exact words, unless
@@ -238,6 +239,7 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
         request_topics=tuple((data.get("enquiry_request") or {}).get("topics") or ()),
         request_to_office=tuple(fold(w) for w in (data.get("enquiry_request") or {}).get("to_office") or ()),
         office_verbs=Words.of((data.get("enquiry_request") or {}).get("office_verbs")),
+        office_openers=tuple(fold(w) for w in (data.get("enquiry_request") or {}).get("office_openers") or ()),
     )
 
 
