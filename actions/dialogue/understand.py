@@ -1012,12 +1012,13 @@ def interpret_in_form(parse: Parse, context: Context, vocabulary: Vocabulary | N
         return [correction]  # "ich meinte die Abholung meiner Karte, nicht die Verlängerung": not a document as a name
     if requested in FREE_TEXT_FIELDS and (_names_a_document_or_matter(folded, vocabulary) or _is_a_choice(folded, vocabulary)
                                           or requested in NAME_FIELDS and not reading.answer_first
+                                          and not (reading.declines or _is_move("skip", folded, vocabulary))
                                           and not is_question(text, vocabulary, anywhere=True)
                                           and _no_name(folded, NAME_FIELDS[requested], vocabulary)):
         return [Implausible(requested)]
     wants_skip = (parse.intent == "skip" and confident or _is_move("skip", folded, vocabulary) or reading.declines)
-    if wants_skip and (reading.optional or not reading.valid):
-        return [SkipField(requested)]  # a required field: the executor says why it is needed
+    if wants_skip and (reading.optional or not reading.valid or requested in NAME_FIELDS):
+        return [SkipField(requested)]  # a required field: the executor says why it is needed ("skip" is no name)
     return [SetField(requested, text)]
 
 

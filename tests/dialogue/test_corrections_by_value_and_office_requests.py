@@ -164,3 +164,11 @@ def test_a_value_of_the_asked_field_is_its_answer_not_a_correction(text, languag
     slots = {**AT_TITLE, "purpose": "employment"}
     result = run_form(slots, text, confidence=0.4, language=language)
     assert result.slots.get("title_kind") == "blue_card" and result.slots.get("purpose") is None
+
+
+@pytest.mark.parametrize("text, language", [("keine Ahnung", "de"), ("I would rather not say", "en"), ("skip", "en"),
+                                            ("lieber nicht angeben", "de")])
+def test_declining_the_name_is_explained_not_taken_as_a_name(text, language):
+    result = run_form(AT_NAME, text, confidence=0.4, language=language)
+    assert result.responses == ["utter_cannot_skip"] and result.requested == "given_names"
+    assert result.slots.get("given_names") is None
