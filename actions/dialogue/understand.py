@@ -873,7 +873,23 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
                                         folded, vocabulary)]
     if parse.intent == "out_of_scope" and parse.confidence >= 0.4:
         return commands + [OutOfScope()]
+    if parse.intent == "nlu_fallback" and not commands and asks_in_words(text, vocabulary):
+        # A question in words that neither the model nor the NLU can place ("wann fährt da eigentlich
+        # der letzte Bus?"): said honestly (no reliable information, how to reach the office), not
+        # "did you mean: fees?"; fragments, statements and "????" still get the two-stage fallback.
+        return [OutOfScope()]
     return commands + ([] if commands else [Unclear(parse.intent)])
+
+
+def asks_in_words(text: str, vocabulary: Vocabulary) -> bool:
+    """Whether the message is a question by its words (a question word first after fillers, also
+    with a slip, or a question opener anywhere), of at least three words: not a question mark alone."""
+    folded = fold(text)
+    words = strip_fillers(folded, vocabulary.fillers).split()
+    if len(words) < 3:
+        return False
+    return (words[0] in vocabulary.question_words or is_question_word_slip(words[0], vocabulary.question_words)
+            or vocabulary.question_openers.any(folded, typos=False))
 
 
 def _asks_office_to_do(text: str, concern: str, vocabulary: Vocabulary) -> bool:

@@ -200,3 +200,28 @@ def test_question_words_with_a_slip_still_ask_their_question(text, expected, int
 @pytest.mark.parametrize("intent", (None, "faq_titles", "faq_fees", "faq_eat"))
 def test_both_questions_are_answered(text, expected, intent):
     assert turn(text, intent=intent) == expected
+
+
+# -- a question nobody can place: honest, not "did you mean" ------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "wann fährt da eigentlich der letzte bus",
+    "wie läuft das mit dem ganzen zeug da so bei euch",
+    "what's the deal with the thing on the second floor?",
+    "can my landlord make problems for me",
+])
+def test_an_unsure_question_in_words_gets_the_honest_answer(text):
+    assert turn(text, intent="nlu_fallback", confidence=0.25) == ["out_of_scope"]
+
+
+@pytest.mark.parametrize("text", ["asdfgh", "????", "jjjjkkkk lol", "ok cool", "hmm na gut", "the thing?"])
+def test_fragments_and_nonsense_still_go_to_the_fallback(text):
+    assert turn(text, intent="nlu_fallback", confidence=0.25) == ["unclear nlu_fallback"]
+
+
+def test_the_honest_answer_has_the_phone_numbers():
+    from actions.dialogue.executor import execute
+    from actions.dialogue.understand import interpret
+
+    outcome = execute(interpret(Parse("wann fährt da eigentlich der letzte bus", "nlu_fallback", 0.2), Context()), Context())
+    assert outcome.replies[0].response == "utter_out_of_scope" and "99-2421" in outcome.replies[0].values["phone_numbers"]
