@@ -34,6 +34,10 @@ def _topics(text: str, intent: str | None) -> list[str]:
     "is it ok to do the whole thing by post?",
     "do i have to go there myself",
     "can i mail my papers in rather than going there?",
+    "muss ich da wirklich selbst auftauchen",
+    "muss ich fürs verlängern extra aufm amt vorstellig werden?",
+    "do I have to drag myself over there for this?",
+    "would I need to make the trip down there myself",
 ])
 @pytest.mark.parametrize("intent", WRONG_GUESSES)
 def test_coming_in_person_or_by_post_gets_the_in_person_answer(text, intent):
@@ -55,6 +59,8 @@ def test_coming_in_person_or_by_post_gets_the_in_person_answer(text, intent):
     "do you take walk-ins?",
     "can I stop by without an appointment",
     "is it fine if i just drop in tmrw",
+    "can I wander over without calling first?",
+    "geht es auch einfach so, ohne vorher anzurufen, vorbeizukommen?",
 ])
 @pytest.mark.parametrize("intent", WRONG_GUESSES)
 def test_dropping_by_gets_the_appointment_answer(text, intent):
@@ -80,6 +86,8 @@ def test_dropping_by_says_only_with_an_appointment_in_both_languages():
     ("wie viel knete kostet die verlangerung", "extension"),
     ("mit wieviel muss ich rechnen fuer eine neue aufenthaltserlaubnis?", "issue"),
     ("mit welchen kosten muss ich bei der verlängerung rechnen", "extension"),
+    ("how much should I put aside for the renewal?", "extension"),
+    ("wie viel geld sollte ich für die verlängerung einplanen", "extension"),
 ])
 @pytest.mark.parametrize("intent", (None, "nlu_fallback", "enquiry_new_permit", "enquiry_extend_permit", "faq_not_covered"))
 def test_the_fee_asked_in_slang_is_the_fee_of_the_matter(text, matter, intent):
@@ -106,6 +114,9 @@ def test_paying_in_cash_stays_not_covered(text):
     "könnt ihr mal checken wo mein antrag gerade steht",
     "kann jemand gucken was aus meiner anfrage geworden ist",
     "konnen sie nachsehen wie weit mein antrag ist",
+    "any progress on my application? sent it weeks ago",
+    "could you chase up my request for me",
+    "wird mein antrag schon bearbeitet?",
 ])
 @pytest.mark.parametrize("intent", (None, "nlu_fallback", "faq_pickup_proxy", "add_to_case", "faq_contact_channels"))
 def test_asking_where_a_case_is_gets_the_status_answer(text, intent):
@@ -147,6 +158,8 @@ def test_adding_to_a_case_stays_adding(text):
     "can I work part time while I only have an Aufenthaltsgestattung?",
     "as an asylum seeker am I allowed to work 20 hours a week?",
     "is a part-time job ok with a permission to reside?",
+    "is the office accessible by wheelchair?",
+    "gibt es bei ihnen im gebäude einen aufzug",
 ])
 @pytest.mark.parametrize("intent", (None, "nlu_fallback", "faq_fees", "faq_titles", "faq_appointments", "insult",
                                     "faq_fiktionswirkung"))
@@ -225,3 +238,9 @@ def test_the_honest_answer_has_the_phone_numbers():
 
     outcome = execute(interpret(Parse("wann fährt da eigentlich der letzte bus", "nlu_fallback", 0.2), Context()), Context())
     assert outcome.replies[0].response == "utter_out_of_scope" and "99-2421" in outcome.replies[0].values["phone_numbers"]
+
+
+@pytest.mark.parametrize("text", ["can I drop by without an appointment?", "what if I just drop in without an appointment"])
+def test_dropping_by_without_an_appointment_is_no_cancelling(text):
+    assert "ask missed_appointment" not in _topics(text, None)
+    assert "ask appointments" in _topics(text, None)
