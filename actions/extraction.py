@@ -524,6 +524,7 @@ def _person_aliases() -> frozenset[str]:
 # -- an earlier answer corrected by its new value ---------------------------------------------
 
 VALUE_KINDS = frozenset(f.words("corrected_by_value_kinds"))
+BESIDE_OLD_KINDS = frozenset(f.words("corrected_beside_old_kinds"))
 _MEANT = Words.of(f.words("meant_words") + f.words("change_words"))
 _REPLACED = frozenset(fold(w) for w in f.words("replaced_before"))
 _NOT_CORRECTED_TO = frozenset(f.words("not_corrected_to"))
@@ -563,8 +564,8 @@ def correction_parts(text: str) -> list[tuple[str, bool]]:
 
 def _value_in_part(field: str, part: str, known: dict[str, Any], concern: Concern | None) -> Any:
     """The slot value the part (or its shortest-leading ending: "übrigens syrisch") gives the field."""
-    if f.is_filler(part) or means_skip(part) or declines(part):
-        return None  # "no", "none so far", "never had one": a refusal names no value
+    if f.is_filler(part) or means_skip(part) or declines(part) or says_correction(part):
+        return None  # "no", "none so far", "never had one", "oops": a refusal or a correction word names no value
     words = part.split()
     for start in range(len(words)):
         parsed = parse_field(field, " ".join(words[start:]), known, concern)
@@ -579,15 +580,16 @@ def corrected_by_value(text: str, known: dict[str, Any], fields: list[str],
     """An earlier answer corrected by naming its new value with a correcting word while another
     question is asked ("ah mist, ich meinte Studium nicht Ausbildung", "sorry I meant study"):
     (field, new slot value), or None. Looked for in the answered `fields` of the kinds of
-    `corrected_by_value_kinds`, and the matter ("concern") when the message also names the one
-    it replaces. A value the field has already is no correction."""
+    `corrected_by_value_kinds`, and the matter ("concern") and the kinds of `corrected_beside_old_kinds`
+    when the message also names the value it replaces. A value the field has already is no correction."""
     if not says_correction(text):
         return None
     parts = correction_parts(text)
     found: dict[str, set] = {}
     current_named: set[str] = set()
+    beside_old = {"concern"} | {f_ for f_ in fields if f_ in registry.BY_ID and registry.BY_ID[f_].spec.kind in BESIDE_OLD_KINDS}
     for field in fields:
-        if field != "concern" and (field not in registry.BY_ID or registry.BY_ID[field].spec.kind not in VALUE_KINDS):
+        if field not in beside_old and (field not in registry.BY_ID or registry.BY_ID[field].spec.kind not in VALUE_KINDS):
             continue
         for part, replaced in parts:
             value = _value_in_part(field, part, known, concern)
@@ -598,8 +600,8 @@ def corrected_by_value(text: str, known: dict[str, Any], fields: list[str],
             elif not replaced:
                 found.setdefault(field, set()).add(value)
     single = {field: values.pop() for field, values in found.items() if len(values) == 1}
-    if "concern" in single and "concern" not in current_named:
-        del single["concern"]  # the matter changes only "X, not Y": both named
+    for field in beside_old & set(single) - current_named:
+        del single[field]  # the matter, a town: changed only "X, not Y", both named
     if len(single) > 1:
         single = {field: value for field, value in single.items() if field in current_named}
     return next(iter(single.items())) if len(single) == 1 else None

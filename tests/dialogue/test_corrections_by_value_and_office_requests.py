@@ -172,3 +172,17 @@ def test_declining_the_name_is_explained_not_taken_as_a_name(text, language):
     result = run_form(AT_NAME, text, confidence=0.4, language=language)
     assert result.responses == ["utter_cannot_skip"] and result.requested == "given_names"
     assert result.slots.get("given_names") is None
+
+
+@pytest.mark.parametrize("text, language, value", [
+    ("sorry, ich meinte Izmir, nicht Ankara", "de", "Izmir"), ("oops I meant Bursa not Ankara", "en", "Bursa"),
+])
+def test_a_town_is_corrected_by_its_new_value_beside_the_old_one(text, language, value):
+    result = run_form(AT_NATIONALITY, text, confidence=0.4, language=language)
+    assert result.slots["place_of_birth"] == value and result.requested == "nationality"
+
+
+@pytest.mark.parametrize("text, language", [("Izmir", "de"), ("ups, Türkei", "de"), ("sorry, Turkish", "en")])
+def test_a_town_or_an_answer_alone_changes_no_town(text, language):
+    result = run_form(AT_NATIONALITY, text, confidence=0.4, language=language)
+    assert "place_of_birth" not in result.slots or result.slots["place_of_birth"] == "Ankara"
