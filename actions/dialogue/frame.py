@@ -99,8 +99,8 @@ def read_details(text: str, vocabulary: Vocabulary, short: bool = False) -> Ques
     held = vocabulary.matter(matter)
     purpose = purpose or (held.purpose if held else None)
     title = next((k for k, words in vocabulary.titles.items() if words.any(folded)), None)
-    plain = " ".join(t for t in folded.split() if t not in vocabulary.never_slips)  # "kinds of" is no "Kindes"
-    person = next((k for k, words in vocabulary.persons.items() if words.any(plain)), None)
+    named = _without(folded, vocabulary.not_persons)  # "what kind of documents": no child
+    person = next((k for k, words in vocabulary.persons.items() if words.any(named)), None)
     age = read_age(text)
     if age is None and (short and len(folded.split()) <= 7 or person is not None):
         numbers = _LONE_NUMBER.findall(folded)
@@ -151,6 +151,15 @@ def _purpose_for(folded: str, words: Words, matter) -> bool:
             if j >= 0 and tokens[j] in matter.purpose_markers:
                 return True
     return False
+
+
+def _without(folded: str, phrases: Words) -> str:
+    """The folded text without the phrases of the list (whole words)."""
+    padded = f" {folded} "
+    for phrase in phrases.phrases:
+        while f" {phrase} " in padded:
+            padded = padded.replace(f" {phrase} ", " ")
+    return padded.strip()
 
 
 def _age_below(lowered: str, vocabulary: Vocabulary) -> tuple[int, str] | None:
