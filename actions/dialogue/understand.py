@@ -846,7 +846,9 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
     asking = vocabulary.asking.any(folded, typos=False) or (
         vocabulary.asked_for.any(folded) and not re.search(r"\d", text))
     # A question anywhere in the message ("... beantragt, wie ist der Stand?") is answered, never a request.
-    question = is_question(text, vocabulary, anywhere=True)
+    # "I'd like to know how to extend my permit", "ich möchte wissen, wie ich verlängere": asked indirectly.
+    question = is_question(text, vocabulary, anywhere=True) or asking and any(
+        token in vocabulary.question_words_anywhere for token in folded.split())
     # "I lost my card, what should I do": the wish in its exact words, before the question, still applies.
     applying = not is_question(text, vocabulary) and not asking and (
         wants_enquiry(parse, vocabulary) and (named or enquiry_intent) and (

@@ -157,3 +157,27 @@ def test_saying_a_loss_must_be_reported_starts_the_report(text):
 
 def test_asking_whether_a_loss_must_be_reported_is_answered():
     assert turn("Muss ich das melden, wenn meine Karte weg ist?") == ["ask process lost_card"]
+
+
+# -- request verbs vs question words --------------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("Ich muss meine Blaue Karte verlängern", ["start residence_permit_extension"]),
+    ("I have to renew my permit", ["start residence_permit_extension"]),
+    ("ich brauch ne verlängerung für mein visum", ["start visa_extension"]),
+    ("hey can u start my visa extension", ["start visa_extension"]),
+    ("Could you open an extension for my Blue Card?", ["start residence_permit_extension"]),
+])
+def test_a_stated_need_or_a_request_verb_starts_the_enquiry(text, expected):
+    assert turn(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("I'd like to know how to extend my permit", ["ask process extension"]),
+    ("Ich möchte wissen, wie ich meine Blaue Karte verlängere", ["ask process extension blue_card"]),
+    ("tell me how to renew my visa", ["ask process visa_extension"]),
+    ("Muss ich meine Blaue Karte verlängern?", ["ask process extension blue_card"]),
+    ("Can I renew my permit through you?", ["ask process extension"]),
+])
+def test_a_question_about_the_same_matter_is_answered(text, expected):
+    assert turn(text) == expected
