@@ -38,7 +38,7 @@ CONVERSATIONS_DIR = ROOT / "tests" / "evaluation" / "conversations"
 SETS = {"conversations": CONVERSATIONS_DIR,
         **{name: ROOT / "tests" / "evaluation" / name
            for name in ("heldout", "fresh", "final", "dev", "sealed", "dev2", "sealed2", "sealed3", "sealed4",
-                        "dev6", "dev5")}}
+                        "dev6", "dev5", "dev4")}}
 
 
 def markers() -> tuple[dict[str, list[str]], list[str]]:

@@ -130,6 +130,9 @@ def _matter_named(folded: str, vocabulary: Vocabulary, purpose: str | None = Non
     named = next((name for name, found in hits
                   if not inside_longer(found, [h for other, more in hits if other != name for h in more])), None)
     if named is None and purpose is not None:
+        # "Ich möchte zu meiner Frau nach Deutschland ziehen": the matter that is this purpose (family reunification).
+        named = next((m.name for m in vocabulary.matters if m.purpose == purpose), None)
+    if named is None and purpose is not None:
         named = next((m.name for m in vocabulary.matters if m.with_purpose.any(folded, typos=False)
                       and not m.purpose_held.any(folded, typos=False)
                       and _purpose_for(folded, vocabulary.purposes[purpose], m)), None)

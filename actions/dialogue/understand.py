@@ -168,8 +168,10 @@ def _split_at_question_commas(piece: str, vocabulary: Vocabulary) -> list[str]:
 
 
 def _names(topic, folded: str, question: bool) -> bool:
-    """Whether the text names the topic by a strong word (or, in a question, a question-only one)."""
-    return topic.strong.any(folded) or question and topic.in_question.any(folded, typos=False)  # "braucht" is no "brauche"
+    """Whether the text names the topic by a strong word (or, in a question, a question-only one,
+    unless a what-word opens it: "Was braucht man, um ein Visum zu verlängern?")."""
+    return topic.strong.any(folded) or question and topic.in_question.any(folded, typos=False) and not (
+        folded.split()[:1] and folded.split()[0] in topic.in_question_not_after)  # "braucht" is no "brauche"
 
 
 def _strong_topics(folded: str, vocabulary: Vocabulary, question: bool = False) -> tuple[tuple[str, ...], str | None]:
@@ -204,7 +206,8 @@ def _strong_topics(folded: str, vocabulary: Vocabulary, question: bool = False) 
 
 def _strong_hits(topic, folded: str, question: bool) -> list[str]:
     """The strong words (in a question also the question-only ones) the text names the topic by."""
-    return topic.strong.found(folded) + (topic.in_question.found(folded, typos=False) if question else [])
+    return topic.strong.found(folded) + (topic.in_question.found(folded, typos=False) if _names(topic, folded, question)
+                                         and question else [])
 
 
 def _topic(name: str, vocabulary: Vocabulary):

@@ -78,6 +78,7 @@ class Topic:
     open: bool = False                # "what now?": asks about the topic a statement before it in the message named
     open_weak: bool = False           # so does a question of it named only by its weak words ("wie komme ich da ran?")
     never_applied: bool = False       # "I need to cancel my appointment": said as a wish, still answered, never an enquiry
+    in_question_not_after: frozenset[str] = frozenset()  # "was braucht man ...": a what-word first, no `in_question` word counts
 
 
 @dataclass(frozen=True)
@@ -205,7 +206,8 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
                            tuple(t.get("follow_covers") or ()), tuple(t.get("after") or ()),
                            Words.of(t.get("after_words")), Words.of(t.get("when_expiring")), Words.of(t.get("about_it")),
                            t.get("follow_purpose"), bool(t.get("matter_offer", True)), bool(t.get("about_other")),
-                           bool(t.get("open")), bool(t.get("open_weak")), bool(t.get("never_applied")))
+                           bool(t.get("open")), bool(t.get("open_weak")), bool(t.get("never_applied")),
+                           frozenset(fold(w) for w in t.get("in_question_not_after") or ()))
                      for name, t in data["topics"].items()),
         matters=tuple(Matter(name, Words.of(m["words"]), m.get("concern"), m.get("fee"), tuple(m.get("keeps") or ()),
                              bool(m.get("carries", True)), tuple(m.get("titles") or ()), m.get("purpose"),

@@ -181,3 +181,37 @@ def test_a_stated_need_or_a_request_verb_starts_the_enquiry(text, expected):
 ])
 def test_a_question_about_the_same_matter_is_answered(text, expected):
     assert turn(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Which documents prove that I'm allowed to live here?", ["ask titles"]),
+    ("Welche Dokumente gelten als Aufenthaltstitel?", ["ask titles"]),
+    ("Was braucht man, um ein Visum zu verlängern?", ["ask documents visa_extension"]),
+    ("Braucht meine Mutter ein Visum?", ["ask titles relative"]),
+    ("What should my wife prepare for her residence permit extension?", ["ask documents extension relative"]),
+    ("Kann ich eine Rückmeldung zum Bearbeitungsstand bekommen?", ["ask status"]),
+    ("Bekomme ich irgendwas, wenn ich das Formular ausgefüllt habe?", ["ask confirmation"]),
+    ("how can I reach you digitally?", ["ask contact"]),
+    ("How do I apply for a Blue Card?", ["ask process issue blue_card"]),
+])
+def test_the_thing_asked_decides_the_topic(text, expected):
+    assert turn(text) == expected
+
+
+@pytest.mark.parametrize("text, language", [
+    ("can my father come here for medical treatment with a residence permit?", "en"),
+    ("I want to join my wife in Germany, is that possible?", "en"),
+    ("Ich möchte zu meiner Frau nach Deutschland ziehen, geht das?", "de"),
+])
+def test_whether_a_purpose_is_possible_is_answered_by_the_purposes(text, language):
+    [outcome] = conversation([text], language)
+    assert outcome.frame.topic == "purposes" and outcome.frame.purpose, outcome.frame
+    assert not outcome.start_enquiry and "/enquiry_new_permit" in _buttons(outcome)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Könnt ihr mir einen Termin für die Abholung eintragen?", ["start appointment"]),
+    ("Meine Tochter wird im März sechs, muss sie dann zum Termin mit?", ["ask appointments appointment child 6"]),
+])
+def test_requests_and_ages_in_other_words(text, expected):
+    assert turn(text) == expected
