@@ -215,3 +215,16 @@ def test_whether_a_purpose_is_possible_is_answered_by_the_purposes(text, languag
 ])
 def test_requests_and_ages_in_other_words(text, expected):
     assert turn(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("wie viel muss man denn so abdrücken für die erste aufenthaltserlaubnis", ["ask fee issue"]),
+    ("wo kann ich mich über den Stand erkundigen", ["ask status"]),
+])
+def test_a_word_exactly_of_one_topic_is_no_slip_of_another(text, expected):
+    assert turn(text) == expected
+
+
+def test_a_misplaced_card_is_the_loss():
+    assert turn("hab meine blaue karte verschlampt, was nun?") == ["ask process lost_card blue_card"]
+    assert turn("hab meine blaue karte verschlampt", intent="enquiry_lost_card") == ["start lost_card"]
