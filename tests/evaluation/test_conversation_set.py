@@ -18,10 +18,11 @@ CONVERSATIONS = load_conversations(ROOT / "tests" / "evaluation" / "conversation
 # "dev" (2026-12-01) guides a session's work by its failure kinds; its wording is never copied.
 # "sealed" (2026-12-01) was kept outside the repository until the work was done and played once.
 # "dev2" and "sealed2" (2026-12-02): the same pair again, by two other writers; "sealed3" (2026-12-02,
-# a third writer) kept outside the repository until that session's work had landed, played once.
+# a third writer) kept outside the repository until that session's work had landed, played once;
+# "sealed4" (2026-12-02, a fourth writer) the same, played once on main bd08e14.
 BLIND = {"heldout": (30, 0), "fresh": (40, 12), "final": (40, 14), "dev": (55, 12), "sealed": (82, 18),
          "dev2": (85, 20), "sealed2": (85, 20),
-         "sealed3": (85, 20), "dev3": (40, 40)}
+         "sealed3": (85, 20), "sealed4": (85, 20), "dev3": (40, 40)}
 # Sets of one kind only: "dev3" (2026-12-02) is 40 follow-ups per language (branch follow14).
 ONE_KIND = {"dev3": "follow_up"}
 SETS = {name: load_conversations(ROOT / "tests" / "evaluation" / name) for name in BLIND}
