@@ -27,7 +27,7 @@ from actions.dialogue.vocabulary import (
     without_occasions,
 )
 from bot.config import CONTENT_DIR
-from bot.fields import load_registry
+from bot.fields import KINDS, load_registry
 from bot.language import language_as_topic, requested_language
 
 # The NLU's general-question intents and the topic each one asks about.
@@ -41,6 +41,8 @@ INTENT_TOPICS = {
 CONTEXT_TOPICS = {"fee", "documents", "appearance", "process"}
 # Fields whose free text could swallow a question or a document's name.
 FREE_TEXT_FIELDS = frozenset(load_registry().refusing_document_names())  # content/fields.yml, by kind
+# The person's name fields and the most words each takes (content/fields.yml `validation: max_words`).
+NAME_FIELDS = {spec.id: spec.validation.get("max_words") for spec in load_registry().fields if KINDS[spec.kind].person_name}
 CONFIDENT = 0.6
 
 
@@ -77,6 +79,7 @@ class FormReading:
     correction: tuple[str, Any] | None = None  # (field, parsed value or None): an earlier answer changed
     named: tuple[str, Any] | None = None       # another field named in the text, with a value read from it or None
     names_asked: bool = False                # the text names the asked field ("what's a case number?")
+    answer_first: bool = False               # "Ayşe Yılmaz, Türkin, geboren am ...": the answer, then other fields' facts
 
 
 @dataclass(frozen=True)
@@ -304,6 +307,14 @@ def _without_phrases(folded: str, words) -> str:
     return " ".join(padded.split())
 
 
+def _without_hedges(folded: str, hedges: frozenset[str]) -> str:
+    """The folded text without hedge words ("what exactly is" -> "what is"; content/questions.yml `hedges`)."""
+    padded = f" {folded} "
+    for hedge in sorted(hedges, key=len, reverse=True):
+        padded = padded.replace(f" {hedge} ", " ")
+    return " ".join(padded.split())
+
+
 def read_clause(text: str, intent_topic: str | None, context: bool, vocabulary: Vocabulary,
                 question: bool = False, previous: str | None = None, expiring: bool = False) -> Clause:
     folded = fold(text)
@@ -313,6 +324,11 @@ def read_clause(text: str, intent_topic: str | None, context: bool, vocabulary: 
     question = question or is_question(text, vocabulary)
     topics = _topics(asked, details, office, intent_topic, context, vocabulary, question, previous,
                      expiring or bool(details.expiring))
+    plain = _without_hedges(asked, vocabulary.hedges)
+    if not topics and plain != asked:
+        # "And what exactly is the eAT?": the question without its hedges ("what is the eAT").
+        topics = _topics(plain, details, office, intent_topic, context, vocabulary, question, previous,
+                         expiring or bool(details.expiring))
     # "Wie lange dauert es, bis die Karte fertig ist?": the card's topic answers how long.
     settled = {p for t in vocabulary.topics if t.name in topics for p in t.settles.phrases}
     # "Can I speak English at my appointment?", "Spricht da jemand Englisch?": a language as what is
@@ -342,9 +358,26 @@ def with_question_word_spelled(text: str, vocabulary: Vocabulary) -> str:
     a slip ("wan ist meine karte fertig" -> "wann ist ..."), so the topics' phrases read it."""
     words = strip_fillers(fold(text), vocabulary.fillers).split()
     meant = question_word_meant(words[0], vocabulary.question_words) if words else None
-    if meant is None:
+    if meant is not None:
+        text = re.sub(rf"(?<![\w']){re.escape(words[0])}(?![\w'])", meant, text, count=1, flags=re.IGNORECASE)
+    return _respelled(text, vocabulary.respelled)
+
+
+def _respelled(text: str, words: frozenset[str]) -> str:
+    """The text with words typed with two neighbouring letters swapped spelled right ("how mcuh",
+    "wie veil"; content/questions.yml `respelled`): the first letter stays, the slip is no word of the list."""
+    if not words:
         return text
-    return re.sub(rf"(?<![\w']){re.escape(words[0])}(?![\w'])", meant, text, count=1, flags=re.IGNORECASE)
+
+    def meant(match: re.Match) -> str:
+        token = match.group(0)
+        lowered = token.lower()
+        if len(lowered) < 3 or lowered in words:
+            return token
+        swaps = {lowered[:i] + lowered[i + 1] + lowered[i] + lowered[i + 2:] for i in range(1, len(lowered) - 1)}
+        return next((w for w in sorted(words) if w in swaps), token)
+
+    return re.sub(r"[^\W\d_]+", meant, text)
 
 
 def wants_enquiry(parse: Parse, vocabulary: Vocabulary) -> bool:
@@ -465,7 +498,7 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
                     and topics == (previous.topic,) and not clause.details.has_details
                     and _names_topic(previous.topic, clause.folded, vocabulary))
         if not topics and not clause.uncovered and intent_topic and not follows_up and not same and not condition and number == 0 and not any(
-                read_clause(t, None, True, vocabulary).topics for t in texts[1:]):
+                (later := read_clause(t, None, True, vocabulary)).topics or later.uncovered for t in texts[1:]):
             topics = (intent_topic,)  # no topic word: the NLU's question intent names it
         if restated:
             commands.append(NotCovered(previous))
@@ -859,6 +892,11 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
                                         folded, vocabulary)]
     if parse.intent == "out_of_scope" and parse.confidence >= 0.4:
         return commands + [OutOfScope()]
+    if parse.intent == "nlu_fallback" and not commands and asks_in_words(text, vocabulary):
+        # A question in words that neither the model nor the NLU can place ("wann fährt da eigentlich
+        # der letzte Bus?"): said honestly (no reliable information, how to reach the office), not
+        # "did you mean: fees?"; fragments, statements and "????" still get the two-stage fallback.
+        return [OutOfScope()]
     return commands + ([] if commands else [Unclear(parse.intent)])
 
 
@@ -936,14 +974,26 @@ def _on_the_answer_before(parse: Parse, context: Context, vocabulary: Vocabulary
     return [NotCovered(previous)]
 
 
+def asks_in_words(text: str, vocabulary: Vocabulary) -> bool:
+    """Whether the message is a question by its words (a question word first after fillers, also
+    with a slip, or a question opener anywhere), of at least three words: not a question mark alone."""
+    folded = fold(text)
+    words = strip_fillers(folded, vocabulary.fillers).split()
+    if len(words) < 3:
+        return False
+    return (words[0] in vocabulary.question_words or is_question_word_slip(words[0], vocabulary.question_words)
+            or vocabulary.question_openers.any(folded, typos=False))
+
+
 def _asks_office_to_do(text: str, concern: str, vocabulary: Vocabulary) -> bool:
-    """A sentence opened by asking the office ("können Sie", "can you") with one of its doing verbs
-    (content/questions.yml `enquiry_request.office_verbs`), naming no topic but the concern's own
-    and the request's: the request for that concern's enquiry."""
+    """A sentence opened by asking the office ("können Sie", "can you", "please", "tragen Sie") with
+    one of its doing verbs (content/questions.yml `enquiry_request.office_verbs`), naming no topic but
+    the concern's own and the request's: the request for that concern's enquiry ("..., please
+    register that for me", "..., können Sie das für mich veranlassen?")."""
     own = {_topic_of_concern(concern)} | set(vocabulary.request_topics) | {"eat", "appearance"}
     for clause in re.split(r"[,.;:!?]+|\s[-–]\s", text):
         opened = strip_fillers(fold(clause).strip(), vocabulary.fillers)
-        if any(opened.startswith(o + " ") for o in vocabulary.request_to_office) and (
+        if any(opened.startswith(o + " ") for o in vocabulary.request_to_office + vocabulary.office_openers) and (
                 vocabulary.office_verbs.any(opened, typos=False)) and not (
                 set(_strong_topics(opened, vocabulary, True)[0]) - own):
             return True
@@ -975,9 +1025,14 @@ def answers_instead_of_adding(parse: Parse, context: Context, vocabulary: Vocabu
     ("my kids 8 and 10 come along"): answered, not explained how to add to a case. A message with
     a case number never gets here (actions/follow_up.py)."""
     vocabulary = vocabulary or load_vocabulary()
-    if vocabulary.case_words.any(fold(parse.text), typos=False):
-        return False
-    return any(isinstance(c, (AskQuestion, NotCovered)) for c in interpret(parse, context, vocabulary))
+    folded = fold(parse.text)
+    commands = interpret(parse, context, vocabulary)
+    if vocabulary.case_words.any(folded, typos=False):
+        # "can someone check where my case is at?": a question about the case itself (its status) is
+        # answered; "ich möchte zu meinem Vorgang etwas nachreichen" adds to it.
+        return not vocabulary.adding_to_case.any(folded, typos=False) and any(
+            isinstance(c, AskQuestion) and c.frame.topic in vocabulary.case_questions for c in commands)
+    return any(isinstance(c, (AskQuestion, NotCovered)) for c in commands)
 
 
 def accepts_offer(folded: str, vocabulary: Vocabulary) -> bool:
@@ -1030,6 +1085,20 @@ def _names_a_document_or_matter(folded: str, vocabulary: Vocabulary) -> bool:
     return any(words.any(folded, typos=False) for words in lists)
 
 
+def _no_name(folded: str, max_words: int | None, vocabulary: Vocabulary) -> bool:
+    """ "ich meinte Studium nicht Ausbildung", "oops wrong button", "for my studies at the university":
+    more words than a name has, a word no name holds (content/questions.yml form_moves `not_in_names`:
+    corrections and their reasons), or a purpose's or a title's word anywhere (content/keywords.yml;
+    not the words that are names too, form_moves `names_too`)."""
+    if max_words and len(folded.split()) > max_words:
+        return True
+    moves = vocabulary.form_moves
+    if moves["not_in_names"].any(folded, typos=False):
+        return True
+    padded = f" {folded} "
+    return any(f" {word} " in padded for word in _choice_words() if not moves["names_too"].any(word, typos=False))
+
+
 def interpret_in_form(parse: Parse, context: Context, vocabulary: Vocabulary | None = None) -> list[Command]:
     """A turn while the form asks `context.requested`, as commands: back, puzzled, cancel, a
     question (answered, then the same field is asked again), an implausible value, a
@@ -1079,14 +1148,18 @@ def interpret_in_form(parse: Parse, context: Context, vocabulary: Vocabulary | N
         asked = questions(parse, context, vocabulary)
         if asked:
             return asked
-    if requested in FREE_TEXT_FIELDS and (_names_a_document_or_matter(folded, vocabulary) or _is_a_choice(folded, vocabulary)):
-        return [Implausible(requested)]
     # A correction of an earlier answer; asked for the message, a long description is the answer.
     if correction and not (requested == "message" and len(text) > 80):
-        return [correction]
+        return [correction]  # "ich meinte die Abholung meiner Karte, nicht die Verlängerung": not a document as a name
+    if requested in FREE_TEXT_FIELDS and (_names_a_document_or_matter(folded, vocabulary) or _is_a_choice(folded, vocabulary)
+                                          or requested in NAME_FIELDS and not reading.answer_first
+                                          and not (reading.declines or _is_move("skip", folded, vocabulary))
+                                          and not is_question(text, vocabulary, anywhere=True)
+                                          and _no_name(folded, NAME_FIELDS[requested], vocabulary)):
+        return [Implausible(requested)]
     wants_skip = (parse.intent == "skip" and confident or _is_move("skip", folded, vocabulary) or reading.declines)
-    if wants_skip and (reading.optional or not reading.valid):
-        return [SkipField(requested)]  # a required field: the executor says why it is needed
+    if wants_skip and (reading.optional or not reading.valid or requested in NAME_FIELDS):
+        return [SkipField(requested)]  # a required field: the executor says why it is needed ("skip" is no name)
     return [SetField(requested, text)]
 
 

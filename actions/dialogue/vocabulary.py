@@ -112,6 +112,8 @@ class Vocabulary:
     requesting: Words = Words(())      # "können Sie das aufnehmen?": a question becomes a request
     asked_for: Words = Words(())       # "telefonnummer": information asked for, never applied for
     case_words: Words = Words(())      # "Vorgang", "nachreichen": an existing case or adding to it
+    case_questions: tuple[str, ...] = ()  # topics a question naming the case is still answered with (the status)
+    adding_to_case: Words = Words(())  # "nachreichen", "add": ... unless something is added to it
     right_now: Words = Words(())       # "can we do it right now?": with a wish to apply, the enquiry starts
     asking_how: tuple[str, ...] = ()   # "how do I apply ... here?": a message opening so asks how, never to start now
     accepting: Words = Words(())       # "ja, bitte abschicken": yes to the enquiry just offered
@@ -145,6 +147,10 @@ class Vocabulary:
     office_verbs: Words = Words(())        # "aufnehmen", "set up": asked of the office with a concern, a request
     aspects: dict[str, Words] = field(default_factory=dict)  # what a short follow-up asks of the answer before (until, where, who ...)
     follow_up_words: int = 10               # a follow-up on the answer before has at most this many words
+    office_openers: tuple[str, ...] = ()   # "please", "tragen Sie": with an office verb, asked of the office too
+    not_persons: Words = Words(())         # "what kind of": its "kind" is no child
+    hedges: frozenset[str] = frozenset()   # "genau", "exactly": words inside a question that change nothing
+    respelled: frozenset[str] = frozenset()  # "much", "viel": words also read with two letters swapped ("mcuh", "veil")
 
     def title_state(self, folded: str) -> tuple[bool, bool]:
         """(expired, expiring) of the title a text speaks of: expired by its exact words, unless
@@ -211,6 +217,8 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
         requesting=Words.of(data["requesting"]),
         asked_for=Words.of(data.get("asked_for") or ()),
         case_words=Words.of(data.get("case_words") or ()),
+        case_questions=tuple(data.get("case_questions") or ()),
+        adding_to_case=Words.of(data.get("adding_to_case") or ()),
         right_now=Words.of(data.get("right_now") or ()),
         asking_how=tuple(data.get("asking_how") or ()),
         accepting=Words.of(data.get("accepting") or ()),
@@ -244,6 +252,10 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
         office_verbs=Words.of((data.get("enquiry_request") or {}).get("office_verbs")),
         aspects={k: Words.of(v) for k, v in ((data.get("follow_ups") or {}).get("aspects") or {}).items()},
         follow_up_words=int((data.get("follow_ups") or {}).get("at_most_words", 10)),
+        office_openers=tuple(fold(w) for w in (data.get("enquiry_request") or {}).get("office_openers") or ()),
+        not_persons=Words.of(data.get("not_persons")),
+        hedges=frozenset(fold(w) for w in data.get("hedges") or ()),
+        respelled=frozenset(fold(w) for w in data.get("respelled") or ()),
     )
 
 
