@@ -27,7 +27,7 @@ from actions.dialogue.vocabulary import (
     without_occasions,
 )
 from bot.config import CONTENT_DIR
-from bot.fields import load_registry
+from bot.fields import KINDS, load_registry
 from bot.language import language_as_topic, requested_language
 
 # The NLU's general-question intents and the topic each one asks about.
@@ -41,6 +41,8 @@ INTENT_TOPICS = {
 CONTEXT_TOPICS = {"fee", "documents", "appearance", "process"}
 # Fields whose free text could swallow a question or a document's name.
 FREE_TEXT_FIELDS = frozenset(load_registry().refusing_document_names())  # content/fields.yml, by kind
+# The person's name fields and the most words each takes (content/fields.yml `validation: max_words`).
+NAME_FIELDS = {spec.id: spec.validation.get("max_words") for spec in load_registry().fields if KINDS[spec.kind].person_name}
 CONFIDENT = 0.6
 
 
@@ -77,6 +79,7 @@ class FormReading:
     correction: tuple[str, Any] | None = None  # (field, parsed value or None): an earlier answer changed
     named: tuple[str, Any] | None = None       # another field named in the text, with a value read from it or None
     names_asked: bool = False                # the text names the asked field ("what's a case number?")
+    answer_first: bool = False               # "Ayşe Yılmaz, Türkin, geboren am ...": the answer, then other fields' facts
 
 
 @dataclass(frozen=True)
@@ -894,13 +897,14 @@ def asks_in_words(text: str, vocabulary: Vocabulary) -> bool:
 
 
 def _asks_office_to_do(text: str, concern: str, vocabulary: Vocabulary) -> bool:
-    """A sentence opened by asking the office ("können Sie", "can you") with one of its doing verbs
-    (content/questions.yml `enquiry_request.office_verbs`), naming no topic but the concern's own
-    and the request's: the request for that concern's enquiry."""
+    """A sentence opened by asking the office ("können Sie", "can you", "please", "tragen Sie") with
+    one of its doing verbs (content/questions.yml `enquiry_request.office_verbs`), naming no topic but
+    the concern's own and the request's: the request for that concern's enquiry ("..., please
+    register that for me", "..., können Sie das für mich veranlassen?")."""
     own = {_topic_of_concern(concern)} | set(vocabulary.request_topics) | {"eat", "appearance"}
     for clause in re.split(r"[,.;:!?]+|\s[-–]\s", text):
         opened = strip_fillers(fold(clause).strip(), vocabulary.fillers)
-        if any(opened.startswith(o + " ") for o in vocabulary.request_to_office) and (
+        if any(opened.startswith(o + " ") for o in vocabulary.request_to_office + vocabulary.office_openers) and (
                 vocabulary.office_verbs.any(opened, typos=False)) and not (
                 set(_strong_topics(opened, vocabulary, True)[0]) - own):
             return True
@@ -992,6 +996,20 @@ def _names_a_document_or_matter(folded: str, vocabulary: Vocabulary) -> bool:
     return any(words.any(folded, typos=False) for words in lists)
 
 
+def _no_name(folded: str, max_words: int | None, vocabulary: Vocabulary) -> bool:
+    """ "ich meinte Studium nicht Ausbildung", "oops wrong button", "for my studies at the university":
+    more words than a name has, a word no name holds (content/questions.yml form_moves `not_in_names`:
+    corrections and their reasons), or a purpose's or a title's word anywhere (content/keywords.yml;
+    not the words that are names too, form_moves `names_too`)."""
+    if max_words and len(folded.split()) > max_words:
+        return True
+    moves = vocabulary.form_moves
+    if moves["not_in_names"].any(folded, typos=False):
+        return True
+    padded = f" {folded} "
+    return any(f" {word} " in padded for word in _choice_words() if not moves["names_too"].any(word, typos=False))
+
+
 def interpret_in_form(parse: Parse, context: Context, vocabulary: Vocabulary | None = None) -> list[Command]:
     """A turn while the form asks `context.requested`, as commands: back, puzzled, cancel, a
     question (answered, then the same field is asked again), an implausible value, a
@@ -1041,14 +1059,18 @@ def interpret_in_form(parse: Parse, context: Context, vocabulary: Vocabulary | N
         asked = questions(parse, context, vocabulary)
         if asked:
             return asked
-    if requested in FREE_TEXT_FIELDS and (_names_a_document_or_matter(folded, vocabulary) or _is_a_choice(folded, vocabulary)):
-        return [Implausible(requested)]
     # A correction of an earlier answer; asked for the message, a long description is the answer.
     if correction and not (requested == "message" and len(text) > 80):
-        return [correction]
+        return [correction]  # "ich meinte die Abholung meiner Karte, nicht die Verlängerung": not a document as a name
+    if requested in FREE_TEXT_FIELDS and (_names_a_document_or_matter(folded, vocabulary) or _is_a_choice(folded, vocabulary)
+                                          or requested in NAME_FIELDS and not reading.answer_first
+                                          and not (reading.declines or _is_move("skip", folded, vocabulary))
+                                          and not is_question(text, vocabulary, anywhere=True)
+                                          and _no_name(folded, NAME_FIELDS[requested], vocabulary)):
+        return [Implausible(requested)]
     wants_skip = (parse.intent == "skip" and confident or _is_move("skip", folded, vocabulary) or reading.declines)
-    if wants_skip and (reading.optional or not reading.valid):
-        return [SkipField(requested)]  # a required field: the executor says why it is needed
+    if wants_skip and (reading.optional or not reading.valid or requested in NAME_FIELDS):
+        return [SkipField(requested)]  # a required field: the executor says why it is needed ("skip" is no name)
     return [SetField(requested, text)]
 
 

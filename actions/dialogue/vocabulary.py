@@ -144,6 +144,7 @@ class Vocabulary:
     request_topics: tuple[str, ...] = ()   # topics such a request may name; another topic makes it a question
     request_to_office: tuple[str, ...] = ()  # "could you", "können Sie": with an enquiry intent, a request
     office_verbs: Words = Words(())        # "aufnehmen", "set up": asked of the office with a concern, a request
+    office_openers: tuple[str, ...] = ()   # "please", "tragen Sie": with an office verb, asked of the office too
     not_persons: Words = Words(())         # "what kind of": its "kind" is no child
     uncovered_held: Words = Words(())      # "Aufenthaltsgestattung" ... with one of
     uncovered_doing: Words = Words(())     # "jobben", "internship": what one may do with it, not published
@@ -247,6 +248,7 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
         request_topics=tuple((data.get("enquiry_request") or {}).get("topics") or ()),
         request_to_office=tuple(fold(w) for w in (data.get("enquiry_request") or {}).get("to_office") or ()),
         office_verbs=Words.of((data.get("enquiry_request") or {}).get("office_verbs")),
+        office_openers=tuple(fold(w) for w in (data.get("enquiry_request") or {}).get("office_openers") or ()),
         not_persons=Words.of(data.get("not_persons")),
         uncovered_held=Words.of((data.get("not_covered_together") or {}).get("held")),
         uncovered_doing=Words.of((data.get("not_covered_together") or {}).get("doing")),
