@@ -146,6 +146,8 @@ class Vocabulary:
     office_verbs: Words = Words(())        # "aufnehmen", "set up": asked of the office with a concern, a request
     office_openers: tuple[str, ...] = ()   # "please", "tragen Sie": with an office verb, asked of the office too
     not_persons: Words = Words(())         # "what kind of": its "kind" is no child
+    uncovered_held: Words = Words(())      # "Aufenthaltsgestattung" ... with one of
+    uncovered_doing: Words = Words(())     # "jobben", "internship": what one may do with it, not published
     hedges: frozenset[str] = frozenset()   # "genau", "exactly": words inside a question that change nothing
     respelled: frozenset[str] = frozenset()  # "much", "viel": words also read with two letters swapped ("mcuh", "veil")
 
@@ -248,6 +250,8 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
         office_verbs=Words.of((data.get("enquiry_request") or {}).get("office_verbs")),
         office_openers=tuple(fold(w) for w in (data.get("enquiry_request") or {}).get("office_openers") or ()),
         not_persons=Words.of(data.get("not_persons")),
+        uncovered_held=Words.of((data.get("not_covered_together") or {}).get("held")),
+        uncovered_doing=Words.of((data.get("not_covered_together") or {}).get("doing")),
         hedges=frozenset(fold(w) for w in data.get("hedges") or ()),
         respelled=frozenset(fold(w) for w in data.get("respelled") or ()),
     )
