@@ -333,7 +333,8 @@ def read_clause(text: str, intent_topic: str | None, context: bool, vocabulary: 
     settled = {p for t in vocabulary.topics if t.name in topics for p in t.settles.phrases}
     # "Can I speak English at my appointment?", "Spricht da jemand Englisch?": a language as what is
     # asked about (content/questions.yml language_topic) is not published either.
-    uncovered = any(p not in settled for p in vocabulary.not_covered.found(folded)) or not topics and question and (
+    uncovered = any(p not in settled for p in vocabulary.not_covered.found(folded)) or vocabulary.uncovered_held.any(
+        folded, typos=False) and vocabulary.uncovered_doing.any(folded, typos=False) or not topics and question and (
         office or details.has_details) and _unknown_thing(asked, vocabulary) or language_as_topic(text)
     _, occasion = _strong_topics(asked, vocabulary, question)
     return Clause(text, folded, topics, details, uncovered, occasion, vocabulary.references.any(folded, typos=False))

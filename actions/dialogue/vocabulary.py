@@ -149,6 +149,8 @@ class Vocabulary:
     follow_up_words: int = 10               # a follow-up on the answer before has at most this many words
     office_openers: tuple[str, ...] = ()   # "please", "tragen Sie": with an office verb, asked of the office too
     not_persons: Words = Words(())         # "what kind of": its "kind" is no child
+    uncovered_held: Words = Words(())      # "Aufenthaltsgestattung" ... with one of
+    uncovered_doing: Words = Words(())     # "jobben", "internship": what one may do with it, not published
     hedges: frozenset[str] = frozenset()   # "genau", "exactly": words inside a question that change nothing
     respelled: frozenset[str] = frozenset()  # "much", "viel": words also read with two letters swapped ("mcuh", "veil")
 
@@ -254,6 +256,8 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
         follow_up_words=int((data.get("follow_ups") or {}).get("at_most_words", 10)),
         office_openers=tuple(fold(w) for w in (data.get("enquiry_request") or {}).get("office_openers") or ()),
         not_persons=Words.of(data.get("not_persons")),
+        uncovered_held=Words.of((data.get("not_covered_together") or {}).get("held")),
+        uncovered_doing=Words.of((data.get("not_covered_together") or {}).get("doing")),
         hedges=frozenset(fold(w) for w in data.get("hedges") or ()),
         respelled=frozenset(fold(w) for w in data.get("respelled") or ()),
     )
