@@ -48,6 +48,8 @@ def test_an_aspect_the_answer_states_gets_that_answer_again(texts, lang, topic, 
     (["what is the fee to extend my permit?", "where would I pay it?"], "en"),
     (["Wie bekomme ich einen Termin?", "und wer ist da mein ansprechpartner?"], "de"),
     (["What do I need to bring along?", "who checks them?"], "en"),
+    (["How much is the extension?", "when do I pay?"], "en"),
+    (["Kann meine Freundin die Karte für mich abholen?", "und wo muss sie dann hin?"], "de"),
 ])
 def test_an_aspect_the_sources_do_not_state_is_answered_honestly(texts, lang):
     outcomes = conversation(texts, lang)
