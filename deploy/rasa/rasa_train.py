@@ -3,7 +3,8 @@
     .venv-rasa/bin/python deploy/rasa/rasa_train.py train --config config.yml --domain domain --data data ...
 
 bot/runner/training.py (and through it `make train`, `make run`, the tests' stack, the
-staff console) and the benchmark train with this launcher. Profiled with py-spy
+staff console) and the benchmark train with this launcher; the staff checks run `rasa data
+validate` with it too (bot/staffcheck/rasa_validate.py: only the TensorFlow hook matters there). Profiled with py-spy
 (docs/BENCHMARKS.md, 2026-12-02), a training spent its time here without need:
 
 1. **skops imported after TensorFlow.** Rasa saves the intent classifier with skops, whose
