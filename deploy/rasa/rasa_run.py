@@ -29,7 +29,7 @@ each function, and after TensorFlow is loaded (~5900 modules instead of ~1400) t
 half of Rasa's start (12 s of 22 s at load 5; docs/BENCHMARKS.md). The lists come out
 identical either way.
 
-TensorFlow itself (~12 CPU s) is not imported for a model without TensorFlow components:
+TensorFlow itself (~12 s of a start at load, ~3.5 CPU s) is not imported for a model without TensorFlow components:
 deploy/rasa/rasa_without_tensorflow.py compiles the two Rasa modules that import DIET's, TED's
 and their Keras helpers' classes at their top with stand-ins for exactly those imports; a
 model that does use DIET or TED imports them on loading, and the stand-ins become the real

@@ -1,8 +1,8 @@
 """Rasa 3.6 without TensorFlow's import when no TensorFlow component is used: `rasa train` and `rasa run`.
 
 Imported by deploy/rasa/rasa_train.py and deploy/rasa/rasa_run.py before Rasa. Traced with an
-import hook (docs/BENCHMARKS.md, 2026-12-02), TensorFlow (~12 s of CPU on this machine,
-~2000 modules) comes into a training or a start of this product's model, which uses no
+import hook (docs/BENCHMARKS.md, 2026-12-02), TensorFlow (~2800 modules: ~12 s wall at load,
+~3.5 CPU s) comes into a training or a start of this product's model, which uses no
 TensorFlow component, through three of Rasa's own modules only, each taking classes from a
 TensorFlow-based module at its top:
 
