@@ -51,6 +51,10 @@ for _leader, _followers in FOLLOWERS.items():
     QUESTION_GROUPS.update({fid: _group for fid in (_leader, *_followers)})
 
 
+# Kinds whose parser takes almost any words (a name, a town): a value of an earlier answer said with
+# a correcting word there is a correction even though it would parse ("ich meinte Studium").
+ANY_WORDS_KINDS = frozenset({"full_name", "name", "place"})
+
 # Slot: the concern the client named when the document held changed it (domain/core.yml).
 CONCERN_NAMED = "concern_named"
 
@@ -251,6 +255,11 @@ class ValidateEnquiryForm(FormValidationAction):
             extraction.parse_field(requested, text, slots, concern).ok)
         found = extraction.find_correction(text, slots, concern) if typed else None
         correction = (found[0], found[1].value if found[1] is not None else None) if found else None
+        if correction is None and typed and requested in BY_ID and BY_ID[requested].spec.kind != "text" and (
+                not parsed_ok or BY_ID[requested].spec.kind in ANY_WORDS_KINDS):
+            # "ich meinte Studium, nicht Ausbildung" while the name is asked: the purpose corrected.
+            correction = extraction.corrected_by_value(text, slots, ["concern", *_answered_before(slots, requested)],
+                                                       concern)
         if correction is None and typed and not parsed_ok and requested in BY_ID and BY_ID[requested].spec.kind != "text":
             correction = _restated(text, slots, requested, concern)
         named = extraction.named_field(text) if typed else None
@@ -265,7 +274,8 @@ class ValidateEnquiryForm(FormValidationAction):
                                                   or not parsed_ok and extraction.declines(text)),
                               correction=correction,
                               named=(named, _value_in(named, text, slots, concern)) if named else None,
-                              names_asked=typed and _names_field(text, requested))
+                              names_asked=typed and _names_field(text, requested),
+                              answer_first=typed and _answer_first(text, slots, requested, concern))
         return Context(language=language, frame=QuestionFrame.from_slot(tracker.get_slot("question_frame")),
                        requested=requested, concern=concern.id if concern else None, reading=reading)
 
@@ -276,7 +286,8 @@ class ValidateEnquiryForm(FormValidationAction):
                          labels={f: label("fields", f, language) for f in fields},
                          optional=frozenset(f for f in fields if concern is not None and concern.is_optional(f)),
                          skipped=tuple(slots.get("skipped_fields") or ()), skip_value=SKIPPED,
-                         groups=QUESTION_GROUPS, store=extraction.to_slots)
+                         groups=QUESTION_GROUPS, store=extraction.to_slots,
+                         show=lambda field, updates: shown_value(field, updates, language))
 
     def _carry_out(self, dispatcher, tracker, domain, commands: list[Command], context, state, keep, concern):
         """Slot updates of a move by the executor; None when the turn is a value for the field,
@@ -287,8 +298,9 @@ class ValidateEnquiryForm(FormValidationAction):
             return None if intent in LEAVING_INTENTS else LEAVE  # a leaving intent: its rule ends the enquiry
         if not outcome.moved:
             return None
-        if outcome.invalid:
-            return self._invalid(dispatcher, tracker, domain, state.requested, None, concern)
+        if outcome.invalid:  # a value the field cannot have: utter_invalid_<group>_implausible where there is one
+            return self._invalid(dispatcher, tracker, domain, state.requested, extraction.f.Parsed(error="implausible"),
+                                 concern)
         send(dispatcher, outcome.replies)
         return {**keep, **outcome.updates}
 
@@ -324,6 +336,11 @@ class ValidateEnquiryForm(FormValidationAction):
         is_payload = text.startswith("/")
         correction = extraction.find_correction(text, slots, concern)
         named = extraction.named_field(text)
+        if correction is None and not is_payload:
+            # "ich meinte Studium, nicht Ausbildung" at the summary: that answer changed.
+            answered = [f for f in required_fields(slots) if f not in ("confirmed",) and slots.get(f) not in (None, "", SKIPPED)]
+            by_value = extraction.corrected_by_value(text, slots, answered, concern)
+            correction = (by_value[0], extraction.f.Parsed(by_value[1])) if by_value else None
         if correction:
             return self._apply_correction(dispatcher, slots, correction, language)
         # "Telefon" typed after "What would you like to change?": the field's name alone is the choice.
@@ -333,7 +350,8 @@ class ValidateEnquiryForm(FormValidationAction):
         # A value that can only be one field ("0170 9999999" for the skipped phone): take it as a change.
         if not is_payload and (values := unmistakable_values(text, set(required_fields(slots)))):
             field = next(iter(values))
-            dispatcher.utter_message(response="utter_field_corrected", field_label=label("fields", field, language))
+            dispatcher.utter_message(response="utter_field_corrected", field_label=label("fields", field, language),
+                                     value=shown_value(field, values, language))
             return {**values, "confirmed": None}
         if intent in INTERRUPTION_INTENTS and (is_payload or extraction.looks_like_question(text)):
             return self._interrupt(dispatcher, slots, intent, text, language)
@@ -370,7 +388,8 @@ class ValidateEnquiryForm(FormValidationAction):
             field_slots = WHOLE_NAME
         if parsed is not None:
             updates = extraction.to_slots(field, parsed.value)
-            dispatcher.utter_message(response="utter_field_corrected", field_label=label("fields", field, language))
+            dispatcher.utter_message(response="utter_field_corrected", field_label=label("fields", field, language),
+                                     value=shown_value(field, updates, language))
         else:
             updates = {name: None for name in field_slots}
             dispatcher.utter_message(response="utter_field_will_change", field_label=label("fields", field, language))
@@ -456,6 +475,15 @@ def _leading_part(text: str) -> str | None:
     return match.group(1) if match else None
 
 
+def _answer_first(text: str, slots: dict[str, Any], requested: str, concern: Concern | None) -> bool:
+    """Whether the text's first part answers the asked field and facts of other fields follow it
+    ("Ayşe Yılmaz, Türkin, geboren am 03.03.1995"): a form-like answer, not one long non-answer."""
+    lead = _leading_part(text) if requested in WHOLE_NAME else None  # (only names are refused for too many words)
+    if not lead or not extraction.parse_field(requested, lead, slots, concern).ok:
+        return False
+    return bool(extraction.volunteered_facts(text[text.find(lead) + len(lead):], {}, concern))
+
+
 def _names_field(text: str, field: str) -> bool:
     """Whether the text names this field ("phone" in "no phone, only e-mail")."""
     words = extraction.FIELD_WORDS.get(field, []) + (extraction.FIELD_WORDS.get("name", []) if field in WHOLE_NAME
@@ -527,6 +555,13 @@ def format_value(field: str, value: Any, language: str) -> str:
     if value in (None, ""):
         return label("values", "not_given", language)
     return show_value(field, value, language)
+
+
+def shown_value(field: str, updates: dict[str, Any], language: str) -> str:
+    """A field's new value as the client reads it in the reply to a change ("Studium", "Ana Souza")."""
+    if field in WHOLE_NAME:
+        return " ".join(str(updates[f]) for f in WHOLE_NAME if updates.get(f))
+    return format_value(field, updates.get(field), language)
 
 
 def summary_text(slots: dict[str, Any], language: str) -> str:

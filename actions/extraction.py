@@ -519,3 +519,89 @@ def _person_aliases() -> frozenset[str]:
     names = set(f._country_names())
     endings = (*_PERSON_ENDINGS, "an", "ar", "i")
     return frozenset(a for a in map(f._fold, f.nationality_aliases()) if a not in names and a.endswith(endings))
+
+
+# -- an earlier answer corrected by its new value ---------------------------------------------
+
+VALUE_KINDS = frozenset(f.words("corrected_by_value_kinds"))
+BESIDE_OLD_KINDS = frozenset(f.words("corrected_beside_old_kinds"))
+_MEANT = Words.of(f.words("meant_words") + f.words("change_words"))
+_REPLACED = frozenset(fold(w) for w in f.words("replaced_before"))
+_NOT_CORRECTED_TO = frozenset(f.words("not_corrected_to"))
+
+
+def _alternatives(phrases: list[str]) -> str:
+    escaped = [re.escape(p).replace(r"\ ", r"\s+").replace("'", "['’]?") for p in sorted(set(phrases), key=len, reverse=True)]
+    return "|".join(escaped)
+
+
+_CORRECTION_PARTS = re.compile(
+    rf"(?<![\w-])({_alternatives(f.words('replaced_before') + f.words('correction_joins'))})(?![\w-])", re.IGNORECASE)
+_CHUNKS = re.compile(r"[,;:!?()]+|\.(?:\s|$)|\s[-–—]\s|[–—]")
+
+
+def says_correction(text: str) -> bool:
+    """Whether the message has a word that makes a value in it a correction ("ich meinte", "oops",
+    "nicht ... sondern"; content/answer_words.yml `meant_words`, `change_words`)."""
+    return _MEANT.any(fold(text), typos=False)
+
+
+def correction_parts(text: str) -> list[tuple[str, bool]]:
+    """The message's parts between punctuation and correction words, each with whether it is the
+    value replaced ("Moment, nicht Ausbildung sondern Studium": ("Moment", no), ("Ausbildung",
+    replaced), ("Studium", no))."""
+    parts: list[tuple[str, bool]] = []
+    for chunk in _CHUNKS.split(text):
+        replaced = False
+        for number, piece in enumerate(_CORRECTION_PARTS.split(chunk)):
+            if number % 2:  # a correction word: it says what the next part is
+                replaced = fold(piece) in _REPLACED
+            elif piece.strip(" .'\"„“”"):
+                parts.append((piece.strip(" .'\"„“”"), replaced))
+                replaced = False
+    return parts
+
+
+def _value_in_part(field: str, part: str, known: dict[str, Any], concern: Concern | None) -> Any:
+    """The slot value the part (or its shortest-leading ending: "übrigens syrisch") gives the field."""
+    if f.is_filler(part) or means_skip(part) or declines(part) or says_correction(part):
+        return None  # "no", "none so far", "never had one", "oops": a refusal or a correction word names no value
+    words = part.split()
+    for start in range(len(words)):
+        parsed = parse_field(field, " ".join(words[start:]), known, concern)
+        if parsed.ok:
+            value = to_slots(field, parsed.value).get(field, parsed.value) if field != "concern" else parsed.value
+            return None if value in _NOT_CORRECTED_TO else value
+    return None
+
+
+def corrected_by_value(text: str, known: dict[str, Any], fields: list[str],
+                       concern: Concern | None) -> tuple[str, Any] | None:
+    """An earlier answer corrected by naming its new value with a correcting word while another
+    question is asked ("ah mist, ich meinte Studium nicht Ausbildung", "sorry I meant study"):
+    (field, new slot value), or None. Looked for in the answered `fields` of the kinds of
+    `corrected_by_value_kinds`, and the matter ("concern") and the kinds of `corrected_beside_old_kinds`
+    when the message also names the value it replaces. A value the field has already is no correction."""
+    if not says_correction(text):
+        return None
+    parts = correction_parts(text)
+    found: dict[str, set] = {}
+    current_named: set[str] = set()
+    beside_old = {"concern"} | {f_ for f_ in fields if f_ in registry.BY_ID and registry.BY_ID[f_].spec.kind in BESIDE_OLD_KINDS}
+    for field in fields:
+        if field not in beside_old and (field not in registry.BY_ID or registry.BY_ID[field].spec.kind not in VALUE_KINDS):
+            continue
+        for part, replaced in parts:
+            value = _value_in_part(field, part, known, concern)
+            if value is None:
+                continue
+            if value == known.get(field):
+                current_named.add(field)
+            elif not replaced:
+                found.setdefault(field, set()).add(value)
+    single = {field: values.pop() for field, values in found.items() if len(values) == 1}
+    for field in beside_old & set(single) - current_named:
+        del single[field]  # the matter, a town: changed only "X, not Y", both named
+    if len(single) > 1:
+        single = {field: value for field, value in single.items() if field in current_named}
+    return next(iter(single.items())) if len(single) == 1 else None

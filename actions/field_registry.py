@@ -45,8 +45,8 @@ def _show_date(value: Any, language: str) -> str:
 # Per kind: (parser for a field spec, slot values of a parsed value, display of a slot value).
 PARSERS: dict[str, Callable[[FieldSpec], Parser]] = {
     "text": lambda spec: _text(lambda text: f.parse_text(text, **spec.validation)),
-    "full_name": lambda spec: _text(f.parse_full_name),
-    "name": lambda spec: _text(f.clean_name),
+    "full_name": lambda spec: _text(lambda text: f.parse_full_name(text, **spec.validation)),
+    "name": lambda spec: _text(lambda text: f.clean_name(text, **spec.validation)),
     "place": lambda spec: _text(f.parse_place),
     "nationality": lambda spec: _text(f.parse_nationality),
     "purpose": lambda spec: lambda text, known, concern: f.parse_purpose(text, concern.purposes if concern else ()),

@@ -126,12 +126,15 @@ class PersonName(BaseModel):
     value: str = Field(min_length=1, max_length=100)
 
 
-def clean_name(text: str) -> Parsed:
-    """A name in any script: letters, marks, spaces, hyphens, apostrophes and dots; no digits."""
+def clean_name(text: str, max_words: int | None = None) -> Parsed:
+    """A name in any script: letters, marks, spaces, hyphens, apostrophes and dots; no digits;
+    at most `max_words` words (content/fields.yml validation)."""
     text = _NAME_PREFIXES.sub("", text.strip()).strip(" .,;:!\"")
     text = re.sub(r"\s+", " ", text)
     if not text:
         return Parsed(error="empty")
+    if max_words and len(text.split()) > max_words:
+        return Parsed(error="implausible")
     if text.lower() in NOT_A_VALUE or is_filler(text) or _is_domain_word(text):
         return Parsed(error="characters")
     if any(ch.isdigit() for ch in text):
@@ -146,9 +149,11 @@ def clean_name(text: str) -> Parsed:
         return Parsed(error="length")
 
 
-def parse_full_name(text: str) -> Parsed:
+def parse_full_name(text: str, max_words: int | None = None) -> Parsed:
     """Split "Max Mustermann" or "Mustermann, Max" into (given names, family name)."""
     text = _NAME_PREFIXES.sub("", text.strip())  # "Ja, ich heiße ...": the comma is not "Family, Given"
+    if max_words and len(text.split()) > max_words:
+        return Parsed(error="implausible")
     if "," in text:
         family, _, given = text.partition(",")
         fam, giv = clean_name(family), clean_name(given)

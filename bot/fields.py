@@ -52,8 +52,10 @@ class Kind:
 
 KINDS: dict[str, Kind] = {
     "text": Kind(validation=frozenset({"min_length", "max_length"})),
-    "full_name": Kind(free_text=True, refuses_document_names=True, invalid="name", person_name=True),
-    "name": Kind(free_text=True, refuses_document_names=True, invalid="name", person_name=True),
+    "full_name": Kind(free_text=True, refuses_document_names=True, invalid="name", person_name=True,
+                      validation=frozenset({"max_words"})),
+    "name": Kind(free_text=True, refuses_document_names=True, invalid="name", person_name=True,
+                 validation=frozenset({"max_words"})),
     "place": Kind(free_text=True, refuses_document_names=True, invalid="place"),
     "nationality": Kind(free_text=True, refuses_document_names=True),
     "purpose": Kind(free_text=True),

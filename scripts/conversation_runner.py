@@ -30,10 +30,15 @@ CONVERSATIONS_DIR = ROOT / "tests" / "evaluation" / "conversations"
 # 2026-12-01) guides the work by its failure kinds and is then no longer blind; "sealed" (written
 # blind the same day, kept outside the repository until the work was done) is played once;
 # "dev2" and "sealed2" (2026-12-02) are the next pair, used the same way; "sealed3" (2026-12-02,
-# a third outside writer) was played once after the next session's work.
+# a third outside writer) was played once after the next session's work; "sealed4" (2026-12-02,
+# a fourth outside writer) the same, at the start of the following session; "dev6" (2026-12-02, colloquial,
+# typos, two questions and not covered only, 15 per language) guides the work on those kinds of sealed4;
+# "dev5" (2026-12-02, mid-form moves only, 12 per language) guides the work on its mid-enquiry kinds;
+# "dev3" (2026-12-02, follow-ups only, 40 per language) guides the work on follow-ups on the answer before.
 SETS = {"conversations": CONVERSATIONS_DIR,
         **{name: ROOT / "tests" / "evaluation" / name
-           for name in ("heldout", "fresh", "final", "dev", "sealed", "dev2", "sealed2", "sealed3")}}
+           for name in ("heldout", "fresh", "final", "dev", "sealed", "dev2", "sealed2", "sealed3", "sealed4",
+                        "dev6", "dev5", "dev3")}}
 
 
 def markers() -> tuple[dict[str, list[str]], list[str]]:

@@ -105,6 +105,8 @@ class FormState:
     skip_value: str = "__skipped__"
     groups: dict[str, tuple[str, ...]] = field(default_factory=dict)  # fields one question fills together
     store: Callable[[str, Any], dict[str, Any]] = lambda name, value: {name: value}  # a value as slots
+    # a field's new slot values as the client reads them ("Studium", "12.05.1991")
+    show: Callable[[str, dict[str, Any]], str] = lambda name, slots: str(slots.get(name, ""))
 
 
 @dataclass
@@ -154,7 +156,7 @@ def _correct(state: FormState, command: CorrectField) -> FormOutcome:
     label = {"field_label": state.labels.get(command.field, command.field)}
     if command.has_value:
         updates = dict(state.store(command.field, command.value))
-        reply = Reply(response="utter_field_corrected", values=label)
+        reply = Reply(response="utter_field_corrected", values={**label, "value": state.show(command.field, updates)})
     else:
         updates = {name: None for name in state.groups.get(command.field, (command.field,))}
         reply = Reply(response="utter_field_will_change", values=label)

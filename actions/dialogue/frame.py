@@ -94,7 +94,8 @@ def read_details(text: str, vocabulary: Vocabulary, short: bool = False) -> Ques
     folded = fold(text)
     matter = next((m.name for m in vocabulary.matters if m.words.any(folded)), None)
     title = next((k for k, words in vocabulary.titles.items() if words.any(folded)), None)
-    person = next((k for k, words in vocabulary.persons.items() if words.any(folded)), None)
+    named = _without(folded, vocabulary.not_persons)  # "what kind of documents": no child
+    person = next((k for k, words in vocabulary.persons.items() if words.any(named)), None)
     age = read_age(text)
     if age is None and (short and len(folded.split()) <= 7 or person is not None):
         numbers = _LONE_NUMBER.findall(folded)
@@ -110,6 +111,15 @@ def read_details(text: str, vocabulary: Vocabulary, short: bool = False) -> Ques
     purpose = next((k for k, words in vocabulary.purposes.items() if words.any(folded, typos=False)), None)
     return QuestionFrame(matter=matter, title=title, person=person, age=age, nationality=nationality_named(text),
                          expired=expired, expiring=expiring, purpose=purpose)
+
+
+def _without(folded: str, phrases: Words) -> str:
+    """The folded text without the phrases of the list (whole words)."""
+    padded = f" {folded} "
+    for phrase in phrases.phrases:
+        while f" {phrase} " in padded:
+            padded = padded.replace(f" {phrase} ", " ")
+    return padded.strip()
 
 
 def _age_below(lowered: str, vocabulary: Vocabulary) -> tuple[int, str] | None:

@@ -27,7 +27,7 @@ from actions.dialogue.vocabulary import (
     without_occasions,
 )
 from bot.config import CONTENT_DIR
-from bot.fields import load_registry
+from bot.fields import KINDS, load_registry
 from bot.language import language_as_topic, requested_language
 
 # The NLU's general-question intents and the topic each one asks about.
@@ -41,6 +41,8 @@ INTENT_TOPICS = {
 CONTEXT_TOPICS = {"fee", "documents", "appearance", "process"}
 # Fields whose free text could swallow a question or a document's name.
 FREE_TEXT_FIELDS = frozenset(load_registry().refusing_document_names())  # content/fields.yml, by kind
+# The person's name fields and the most words each takes (content/fields.yml `validation: max_words`).
+NAME_FIELDS = {spec.id: spec.validation.get("max_words") for spec in load_registry().fields if KINDS[spec.kind].person_name}
 CONFIDENT = 0.6
 
 
@@ -77,6 +79,7 @@ class FormReading:
     correction: tuple[str, Any] | None = None  # (field, parsed value or None): an earlier answer changed
     named: tuple[str, Any] | None = None       # another field named in the text, with a value read from it or None
     names_asked: bool = False                # the text names the asked field ("what's a case number?")
+    answer_first: bool = False               # "Ayşe Yılmaz, Türkin, geboren am ...": the answer, then other fields' facts
 
 
 @dataclass(frozen=True)
@@ -304,6 +307,14 @@ def _without_phrases(folded: str, words) -> str:
     return " ".join(padded.split())
 
 
+def _without_hedges(folded: str, hedges: frozenset[str]) -> str:
+    """The folded text without hedge words ("what exactly is" -> "what is"; content/questions.yml `hedges`)."""
+    padded = f" {folded} "
+    for hedge in sorted(hedges, key=len, reverse=True):
+        padded = padded.replace(f" {hedge} ", " ")
+    return " ".join(padded.split())
+
+
 def read_clause(text: str, intent_topic: str | None, context: bool, vocabulary: Vocabulary,
                 question: bool = False, previous: str | None = None, expiring: bool = False) -> Clause:
     folded = fold(text)
@@ -313,11 +324,17 @@ def read_clause(text: str, intent_topic: str | None, context: bool, vocabulary: 
     question = question or is_question(text, vocabulary)
     topics = _topics(asked, details, office, intent_topic, context, vocabulary, question, previous,
                      expiring or bool(details.expiring))
+    plain = _without_hedges(asked, vocabulary.hedges)
+    if not topics and plain != asked:
+        # "And what exactly is the eAT?": the question without its hedges ("what is the eAT").
+        topics = _topics(plain, details, office, intent_topic, context, vocabulary, question, previous,
+                         expiring or bool(details.expiring))
     # "Wie lange dauert es, bis die Karte fertig ist?": the card's topic answers how long.
     settled = {p for t in vocabulary.topics if t.name in topics for p in t.settles.phrases}
     # "Can I speak English at my appointment?", "Spricht da jemand Englisch?": a language as what is
     # asked about (content/questions.yml language_topic) is not published either.
-    uncovered = any(p not in settled for p in vocabulary.not_covered.found(folded)) or not topics and question and (
+    uncovered = any(p not in settled for p in vocabulary.not_covered.found(folded)) or vocabulary.uncovered_held.any(
+        folded, typos=False) and vocabulary.uncovered_doing.any(folded, typos=False) or not topics and question and (
         office or details.has_details) and _unknown_thing(asked, vocabulary) or language_as_topic(text)
     _, occasion = _strong_topics(asked, vocabulary, question)
     return Clause(text, folded, topics, details, uncovered, occasion, vocabulary.references.any(folded, typos=False))
@@ -342,9 +359,26 @@ def with_question_word_spelled(text: str, vocabulary: Vocabulary) -> str:
     a slip ("wan ist meine karte fertig" -> "wann ist ..."), so the topics' phrases read it."""
     words = strip_fillers(fold(text), vocabulary.fillers).split()
     meant = question_word_meant(words[0], vocabulary.question_words) if words else None
-    if meant is None:
+    if meant is not None:
+        text = re.sub(rf"(?<![\w']){re.escape(words[0])}(?![\w'])", meant, text, count=1, flags=re.IGNORECASE)
+    return _respelled(text, vocabulary.respelled)
+
+
+def _respelled(text: str, words: frozenset[str]) -> str:
+    """The text with words typed with two neighbouring letters swapped spelled right ("how mcuh",
+    "wie veil"; content/questions.yml `respelled`): the first letter stays, the slip is no word of the list."""
+    if not words:
         return text
-    return re.sub(rf"(?<![\w']){re.escape(words[0])}(?![\w'])", meant, text, count=1, flags=re.IGNORECASE)
+
+    def meant(match: re.Match) -> str:
+        token = match.group(0)
+        lowered = token.lower()
+        if len(lowered) < 3 or lowered in words:
+            return token
+        swaps = {lowered[:i] + lowered[i + 1] + lowered[i] + lowered[i + 2:] for i in range(1, len(lowered) - 1)}
+        return next((w for w in sorted(words) if w in swaps), token)
+
+    return re.sub(r"[^\W\d_]+", meant, text)
 
 
 def wants_enquiry(parse: Parse, vocabulary: Vocabulary) -> bool:
@@ -465,7 +499,7 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
                     and topics == (previous.topic,) and not clause.details.has_details
                     and _names_topic(previous.topic, clause.folded, vocabulary))
         if not topics and not clause.uncovered and intent_topic and not follows_up and not same and not condition and number == 0 and not any(
-                read_clause(t, None, True, vocabulary).topics for t in texts[1:]):
+                (later := read_clause(t, None, True, vocabulary)).topics or later.uncovered for t in texts[1:]):
             topics = (intent_topic,)  # no topic word: the NLU's question intent names it
         if restated:
             commands.append(NotCovered(previous))
@@ -526,7 +560,7 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
                     commands[at] = NotCovered(frame) if _unknown_fee(frame, vocabulary) else AskQuestion(frame)
             in_message = previous = commands[-1].frame
         elif follows_up:
-            if _topic(previous.topic, vocabulary).about_other and previous.occasion:
+            if previous.occasion and any(t.name == previous.topic and t.about_other for t in vocabulary.topics):
                 # "und für Minderjährige?" after "wovon hängt das ab?": the thing it was about (the fee).
                 previous = replace(previous, topic=previous.occasion, occasion=None)
             frame = _titled(previous.follow(clause.details), named, vocabulary)
@@ -759,10 +793,24 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
         if not text:
             return [SwitchLanguage(switch)]
     asked = questions(parse, context, vocabulary)
+    on_answer = _on_the_answer_before(parse, context, vocabulary)
+    if asked and on_answer and isinstance(on_answer[0], AskQuestion) and not questions(
+            replace(parse, intent=None, confidence=0.0), context, vocabulary):
+        # "what am I supposed to do with it?" after the confirmation: its answer says it, whatever
+        # topic the NLU guessed for the words alone.
+        asked = on_answer
+    elif asked and on_answer:
+        asked = _beside_weak_words(asked, parse.text, context, vocabulary) or asked
     # The NLU's switch intent alone never outweighs a question ("Braucht sie einen Deutschkurs?").
     if switch or parse.intent == "switch_language" and parse.confidence >= CONFIDENT and not asked and not (
             language_as_topic(text)):
         commands.append(SwitchLanguage(switch or context.language))
+    expiry = _expiry_after_answer(parse, context, vocabulary)
+    if expiry:
+        # A new topic the message names stays ("but it runs out, can I keep working?"); the question
+        # before, only asked again with the title named ("mein Visum ist aber schon abgelaufen!"), does not.
+        renamed = [c for c in asked if isinstance(c, (AskQuestion, NotCovered)) and c.frame.topic != context.frame.topic]
+        return commands + (asked if renamed else expiry)
     enquiry_intent = (parse.intent or "").startswith("enquiry_") or parse.intent == "start_enquiry"
     # Asking vs applying: a question is answered (and the enquiry offered); a request starts it.
     # A topic whose answer offers an enquiry names it too ("I'd like to file the pick-up of my card").
@@ -835,6 +883,8 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
         commands.append(StartEnquiry(concern or topic_concern or named))
     if asked or applying:
         return commands
+    if on_answer:
+        return commands + on_answer
     if vocabulary.office_words.any(folded) and is_question(text, vocabulary) and (parse.intent not in (
             "greet", "thank", "goodbye", "affirm", "deny", "bot_challenge", "insult") or parse.confidence < CONFIDENT):
         # An unsure "goodbye" for "were are the cards made" is a question with a typo, not a goodbye.
@@ -843,17 +893,108 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
                                         folded, vocabulary)]
     if parse.intent == "out_of_scope" and parse.confidence >= 0.4:
         return commands + [OutOfScope()]
+    if parse.intent == "nlu_fallback" and not commands and asks_in_words(text, vocabulary):
+        # A question in words that neither the model nor the NLU can place ("wann fährt da eigentlich
+        # der letzte Bus?"): said honestly (no reliable information, how to reach the office), not
+        # "did you mean: fees?"; fragments, statements and "????" still get the two-stage fallback.
+        return [OutOfScope()]
     return commands + ([] if commands else [Unclear(parse.intent)])
 
 
+# Intents a short question may have that are no follow-up ("are you a bot?", "what can you do?").
+NO_FOLLOW_UP_INTENTS = {"bot_challenge", "show_menu", "insult", "start_over", "switch_language"}
+
+
+def _expiry_after_answer(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Command]:
+    """ "Aber mein Titel läuft doch in der Zwischenzeit ab!", "ok but my permit runs out next week":
+    right after an answer, a short statement (no question) saying the title expires soon (or has expired), without
+    words of a wish to apply, objects to that answer: what applies then (apply on time, the
+    Fiktionswirkung; once expired, that it is no longer automatic), with the extension offered."""
+    previous, folded = context.frame, fold(parse.text)
+    if previous is None or previous.topic is None or len(folded.split()) > vocabulary.follow_up_words + 4:
+        return []
+    if vocabulary.applying.any(folded) or requests_enquiry(parse.text, vocabulary) or is_question(
+            parse.text, vocabulary, anywhere=True):
+        return []  # a question ("und wenn sie schon abgelaufen ist?") is read as one
+    gone, soon = vocabulary.title_state(folded)
+    if not (gone or soon):
+        return []
+    details = read_details(parse.text, vocabulary)
+    frame = QuestionFrame(topic="fiktion" if gone else "process", title=details.title or previous.title,
+                          matter=details.matter, expired=True if gone else None, expiring=True if soon else None)
+    return [AskQuestion(_expiring(frame, vocabulary))]
+
+
+def _aspects(folded: str, vocabulary: Vocabulary) -> list[tuple[str, list[str]]]:
+    """The aspects a follow-up asks (content/questions.yml `follow_ups`), each with its words found."""
+    return [(name, hits) for name, words in vocabulary.aspects.items() if (hits := words.found(folded, typos=False))]
+
+
+def _beside_weak_words(asked: list[Command], text: str, context: Context, vocabulary: Vocabulary) -> list[Command]:
+    """ "can it go any faster?" after the card's weeks, "wo zahle ich das denn?" after the fee: a short
+    follow-up whose one topic came from weak words only ("go", "zahle"), naming no strong topic and no
+    matter or person, that asks an aspect those words are no part of ("faster", "wo"): about the answer
+    before, as `_on_the_answer_before` reads it; unless the topic's answer states that aspect."""
+    previous = context.frame
+    if len(asked) != 1 or not isinstance(asked[0], AskQuestion) or previous is None:
+        return []
+    topic = next((t for t in vocabulary.topics if t.name == asked[0].frame.topic), None)
+    folded = fold(text)
+    if topic is None or _strong_topics(folded, vocabulary, True)[0] or read_details(text, vocabulary).has_details:
+        return []
+    hits = topic.weak.found(folded) + topic.weak_in_question.found(folded, typos=False)
+    if not hits:
+        return []  # named by the previous topic's follow words or the NLU: not a weak reading
+    used = {w.rstrip("*") for hit in hits for w in hit.split()}
+    other = [name for name, found in _aspects(folded, vocabulary) if not any(
+        a.startswith(u) or u.startswith(a) for a in {w.rstrip("*") for f in found for w in f.split()} for u in used)]
+    if not other or other[0] in topic.states:
+        return []
+    before = next((t for t in vocabulary.topics if t.name == previous.topic), None)
+    return [AskQuestion(previous) if before is not None and other[0] in before.states else NotCovered(previous)]
+
+
+def _on_the_answer_before(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Command]:
+    """A short question right after an answer that names no topic of its own ("bis wann genau?",
+    "und wer sieht die dann?", "any way to speed that up?") asks about that answer: answered again
+    when the answer states what is asked (its topic's `states`, content/questions.yml `follow_ups`),
+    else honestly not covered, with the question kept (never the menu, a goodbye or the form)."""
+    previous, text = context.frame, parse.text.strip()
+    folded = strip_fillers(fold(text), vocabulary.fillers) or fold(text)
+    if previous is None or previous.topic is None or not is_question(text, vocabulary, anywhere=True):
+        return []
+    if len(folded.split()) > vocabulary.follow_up_words or (
+            parse.intent in NO_FOLLOW_UP_INTENTS and parse.confidence >= CONFIDENT):
+        return []
+    aspect = next((name for name, words in vocabulary.aspects.items() if words.any(folded, typos=False)), None)
+    if aspect is None and len(folded.split()) < 2:
+        return []  # "echt?", "ok?": no question about the answer
+    topic = next((t for t in vocabulary.topics if t.name == previous.topic), None)
+    if topic is not None and aspect in topic.states:
+        return [AskQuestion(previous)]
+    return [NotCovered(previous)]
+
+
+def asks_in_words(text: str, vocabulary: Vocabulary) -> bool:
+    """Whether the message is a question by its words (a question word first after fillers, also
+    with a slip, or a question opener anywhere), of at least three words: not a question mark alone."""
+    folded = fold(text)
+    words = strip_fillers(folded, vocabulary.fillers).split()
+    if len(words) < 3:
+        return False
+    return (words[0] in vocabulary.question_words or is_question_word_slip(words[0], vocabulary.question_words)
+            or vocabulary.question_openers.any(folded, typos=False))
+
+
 def _asks_office_to_do(text: str, concern: str, vocabulary: Vocabulary) -> bool:
-    """A sentence opened by asking the office ("können Sie", "can you") with one of its doing verbs
-    (content/questions.yml `enquiry_request.office_verbs`), naming no topic but the concern's own
-    and the request's: the request for that concern's enquiry."""
+    """A sentence opened by asking the office ("können Sie", "can you", "please", "tragen Sie") with
+    one of its doing verbs (content/questions.yml `enquiry_request.office_verbs`), naming no topic but
+    the concern's own and the request's: the request for that concern's enquiry ("..., please
+    register that for me", "..., können Sie das für mich veranlassen?")."""
     own = {_topic_of_concern(concern)} | set(vocabulary.request_topics) | {"eat", "appearance"}
     for clause in re.split(r"[,.;:!?]+|\s[-–]\s", text):
         opened = strip_fillers(fold(clause).strip(), vocabulary.fillers)
-        if any(opened.startswith(o + " ") for o in vocabulary.request_to_office) and (
+        if any(opened.startswith(o + " ") for o in vocabulary.request_to_office + vocabulary.office_openers) and (
                 vocabulary.office_verbs.any(opened, typos=False)) and not (
                 set(_strong_topics(opened, vocabulary, True)[0]) - own):
             return True
@@ -885,9 +1026,14 @@ def answers_instead_of_adding(parse: Parse, context: Context, vocabulary: Vocabu
     ("my kids 8 and 10 come along"): answered, not explained how to add to a case. A message with
     a case number never gets here (actions/follow_up.py)."""
     vocabulary = vocabulary or load_vocabulary()
-    if vocabulary.case_words.any(fold(parse.text), typos=False):
-        return False
-    return any(isinstance(c, (AskQuestion, NotCovered)) for c in interpret(parse, context, vocabulary))
+    folded = fold(parse.text)
+    commands = interpret(parse, context, vocabulary)
+    if vocabulary.case_words.any(folded, typos=False):
+        # "can someone check where my case is at?": a question about the case itself (its status) is
+        # answered; "ich möchte zu meinem Vorgang etwas nachreichen" adds to it.
+        return not vocabulary.adding_to_case.any(folded, typos=False) and any(
+            isinstance(c, AskQuestion) and c.frame.topic in vocabulary.case_questions for c in commands)
+    return any(isinstance(c, (AskQuestion, NotCovered)) for c in commands)
 
 
 def accepts_offer(folded: str, vocabulary: Vocabulary) -> bool:
@@ -940,6 +1086,20 @@ def _names_a_document_or_matter(folded: str, vocabulary: Vocabulary) -> bool:
     return any(words.any(folded, typos=False) for words in lists)
 
 
+def _no_name(folded: str, max_words: int | None, vocabulary: Vocabulary) -> bool:
+    """ "ich meinte Studium nicht Ausbildung", "oops wrong button", "for my studies at the university":
+    more words than a name has, a word no name holds (content/questions.yml form_moves `not_in_names`:
+    corrections and their reasons), or a purpose's or a title's word anywhere (content/keywords.yml;
+    not the words that are names too, form_moves `names_too`)."""
+    if max_words and len(folded.split()) > max_words:
+        return True
+    moves = vocabulary.form_moves
+    if moves["not_in_names"].any(folded, typos=False):
+        return True
+    padded = f" {folded} "
+    return any(f" {word} " in padded for word in _choice_words() if not moves["names_too"].any(word, typos=False))
+
+
 def interpret_in_form(parse: Parse, context: Context, vocabulary: Vocabulary | None = None) -> list[Command]:
     """A turn while the form asks `context.requested`, as commands: back, puzzled, cancel, a
     question (answered, then the same field is asked again), an implausible value, a
@@ -989,14 +1149,18 @@ def interpret_in_form(parse: Parse, context: Context, vocabulary: Vocabulary | N
         asked = questions(parse, context, vocabulary)
         if asked:
             return asked
-    if requested in FREE_TEXT_FIELDS and (_names_a_document_or_matter(folded, vocabulary) or _is_a_choice(folded, vocabulary)):
-        return [Implausible(requested)]
     # A correction of an earlier answer; asked for the message, a long description is the answer.
     if correction and not (requested == "message" and len(text) > 80):
-        return [correction]
+        return [correction]  # "ich meinte die Abholung meiner Karte, nicht die Verlängerung": not a document as a name
+    if requested in FREE_TEXT_FIELDS and (_names_a_document_or_matter(folded, vocabulary) or _is_a_choice(folded, vocabulary)
+                                          or requested in NAME_FIELDS and not reading.answer_first
+                                          and not (reading.declines or _is_move("skip", folded, vocabulary))
+                                          and not is_question(text, vocabulary, anywhere=True)
+                                          and _no_name(folded, NAME_FIELDS[requested], vocabulary)):
+        return [Implausible(requested)]
     wants_skip = (parse.intent == "skip" and confident or _is_move("skip", folded, vocabulary) or reading.declines)
-    if wants_skip and (reading.optional or not reading.valid):
-        return [SkipField(requested)]  # a required field: the executor says why it is needed
+    if wants_skip and (reading.optional or not reading.valid or requested in NAME_FIELDS):
+        return [SkipField(requested)]  # a required field: the executor says why it is needed ("skip" is no name)
     return [SetField(requested, text)]
 
 

@@ -113,7 +113,7 @@ def test_an_answer_first_and_more_facts_after_it_are_all_taken():
     turn = run_form(slots, "Ayşe Yılmaz, Türkin, geboren am 03.03.1995 in Ankara, Tel. 0176 55512345")
     assert taken(turn) == {"given_names": "Ayşe", "family_name": "Yılmaz", "nationality": "TUR",
                            "date_of_birth": "1995-03-03", "place_of_birth": "Ankara", "phone": "+4917655512345"}
-    assert run_form(slots, "Blaue Karte, bitte").responses == ["utter_invalid_name"]  # still no name
+    assert run_form(slots, "Blaue Karte, bitte").responses == ["utter_invalid_name_implausible"]  # still no name
 
 
 def test_a_country_alone_after_a_place_is_no_nationality():

@@ -58,7 +58,8 @@ def test_every_topic_has_an_answer_in_both_languages():
 
 def test_every_form_move_list_is_there():
     assert set(load_vocabulary().form_moves) == {"back", "puzzled", "skip", "skip_rest", "cancel", "correcting",
-                                                  "around", "leaving", "calling", "why_asked", "about_asked"}
+                                                  "around", "leaving", "calling", "why_asked", "about_asked",
+                                                  "not_in_names", "names_too"}
 
 
 @pytest.mark.parametrize("phrase, text, hit", [
