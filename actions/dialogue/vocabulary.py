@@ -79,6 +79,7 @@ class Topic:
     open_weak: bool = False           # so does a question of it named only by its weak words ("wie komme ich da ran?")
     never_applied: bool = False       # "I need to cancel my appointment": said as a wish, still answered, never an enquiry
     in_question_not_after: frozenset[str] = frozenset()  # "was braucht man ...": a what-word first, no `in_question` word counts
+    states: tuple[str, ...] = ()      # the aspects (`aspects`) its answer states: "bis wann genau?" after it is answered again
 
 
 @dataclass(frozen=True)
@@ -153,8 +154,12 @@ class Vocabulary:
     age_reached: Words = Words(())         # "wird", "turns", "birthday": a person reaching an age
     no_topic: Words = Words(())            # "what do I need to know": phrases that name no topic
     age_topics: dict[str, str] = field(default_factory=dict)  # fact of content/knowledge.yml -> the topic of that age
+    aspects: dict[str, Words] = field(default_factory=dict)  # what a short follow-up asks of the answer before (until, where, who ...)
+    follow_up_words: int = 10               # a follow-up on the answer before has at most this many words
     office_openers: tuple[str, ...] = ()   # "please", "tragen Sie": with an office verb, asked of the office too
     not_persons: Words = Words(())         # "what kind of": its "kind" is no child
+    uncovered_held: Words = Words(())      # "Aufenthaltsgestattung" ... with one of
+    uncovered_doing: Words = Words(())     # "jobben", "internship": what one may do with it, not published
     hedges: frozenset[str] = frozenset()   # "genau", "exactly": words inside a question that change nothing
     respelled: frozenset[str] = frozenset()  # "much", "viel": words also read with two letters swapped ("mcuh", "veil")
 
@@ -207,7 +212,8 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
                            Words.of(t.get("after_words")), Words.of(t.get("when_expiring")), Words.of(t.get("about_it")),
                            t.get("follow_purpose"), bool(t.get("matter_offer", True)), bool(t.get("about_other")),
                            bool(t.get("open")), bool(t.get("open_weak")), bool(t.get("never_applied")),
-                           frozenset(fold(w) for w in t.get("in_question_not_after") or ()))
+                           frozenset(fold(w) for w in t.get("in_question_not_after") or ()),
+                           tuple(t.get("states") or ()))
                      for name, t in data["topics"].items()),
         matters=tuple(Matter(name, Words.of(m["words"]), m.get("concern"), m.get("fee"), tuple(m.get("keeps") or ()),
                              bool(m.get("carries", True)), tuple(m.get("titles") or ()), m.get("purpose"),
@@ -267,8 +273,12 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
         age_reached=Words.of((data.get("age_reached") or {}).get("words")),
         age_topics=dict((data.get("age_reached") or {}).get("topics") or {}),
         no_topic=Words.of(data.get("no_topic")),
+        aspects={k: Words.of(v) for k, v in ((data.get("follow_ups") or {}).get("aspects") or {}).items()},
+        follow_up_words=int((data.get("follow_ups") or {}).get("at_most_words", 10)),
         office_openers=tuple(fold(w) for w in (data.get("enquiry_request") or {}).get("office_openers") or ()),
         not_persons=Words.of(data.get("not_persons")),
+        uncovered_held=Words.of((data.get("not_covered_together") or {}).get("held")),
+        uncovered_doing=Words.of((data.get("not_covered_together") or {}).get("doing")),
         hedges=frozenset(fold(w) for w in data.get("hedges") or ()),
         respelled=frozenset(fold(w) for w in data.get("respelled") or ()),
     )

@@ -38,6 +38,11 @@ def _topics(text: str, intent: str | None) -> list[str]:
     "muss ich fürs verlängern extra aufm amt vorstellig werden?",
     "do I have to drag myself over there for this?",
     "would I need to make the trip down there myself",
+    "muss ich da in echt hin, oder geht das online?",
+    "kann ich die sachen nicht zuschicken anstatt hinzugehen",
+    "could I save myself the trip and post everything?",
+    "can I do the whole renewal remotely?",
+    "kann ich das von zuhause aus erledigen oder muss ich hin?",
 ])
 @pytest.mark.parametrize("intent", WRONG_GUESSES)
 def test_coming_in_person_or_by_post_gets_the_in_person_answer(text, intent):
@@ -61,6 +66,8 @@ def test_coming_in_person_or_by_post_gets_the_in_person_answer(text, intent):
     "is it fine if i just drop in tmrw",
     "can I wander over without calling first?",
     "geht es auch einfach so, ohne vorher anzurufen, vorbeizukommen?",
+    "ich schau einfach übermorgen mal vorbei, passt das?",
+    "wir kommen dann spontan am montag vorbei, geht klar?",
 ])
 @pytest.mark.parametrize("intent", WRONG_GUESSES)
 def test_dropping_by_gets_the_appointment_answer(text, intent):
@@ -88,6 +95,8 @@ def test_dropping_by_says_only_with_an_appointment_in_both_languages():
     ("mit welchen kosten muss ich bei der verlängerung rechnen", "extension"),
     ("how much should I put aside for the renewal?", "extension"),
     ("wie viel geld sollte ich für die verlängerung einplanen", "extension"),
+    ("Wie teuer kommt mich die Erstausstellung?", "issue"),
+    ("was zahl ich fürs erste mal ungefähr an gebühr", "issue"),
 ])
 @pytest.mark.parametrize("intent", (None, "nlu_fallback", "enquiry_new_permit", "enquiry_extend_permit", "faq_not_covered"))
 def test_the_fee_asked_in_slang_is_the_fee_of_the_matter(text, matter, intent):
@@ -117,6 +126,7 @@ def test_paying_in_cash_stays_not_covered(text):
     "any progress on my application? sent it weeks ago",
     "could you chase up my request for me",
     "wird mein antrag schon bearbeitet?",
+    "hab vor 2 wochen das kontaktformular abgeschickt, wie siehts aus?",
 ])
 @pytest.mark.parametrize("intent", (None, "nlu_fallback", "faq_pickup_proxy", "add_to_case", "faq_contact_channels"))
 def test_asking_where_a_case_is_gets_the_status_answer(text, intent):
@@ -160,6 +170,9 @@ def test_adding_to_a_case_stays_adding(text):
     "is a part-time job ok with a permission to reside?",
     "is the office accessible by wheelchair?",
     "gibt es bei ihnen im gebäude einen aufzug",
+    "kann ich mit duldung eine ausbildung anfangen?",
+    "can I do an internship while my asylum procedure is running?",
+    "may I study while I hold a permission to reside?",
 ])
 @pytest.mark.parametrize("intent", (None, "nlu_fallback", "faq_fees", "faq_titles", "faq_appointments", "insult",
                                     "faq_fiktionswirkung"))
@@ -244,3 +257,8 @@ def test_the_honest_answer_has_the_phone_numbers():
 def test_dropping_by_without_an_appointment_is_no_cancelling(text):
     assert "ask missed_appointment" not in _topics(text, None)
     assert "ask appointments" in _topics(text, None)
+
+
+def test_paying_in_slang_is_no_printing():
+    assert turn("wie viel muss ich für die verlängerung abdrücken?") == ["ask fee extension"]
+    assert "ask confirmation" in _topics("kann ich die bestätigung ausdrucken?", None)
