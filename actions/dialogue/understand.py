@@ -189,13 +189,6 @@ def _strong_topics(folded: str, vocabulary: Vocabulary, question: bool = False) 
         hits = {name: _strong_hits(_topic(name, vocabulary), folded, question) for name in named}
         named = [name for name in named if not inside_longer(
             hits[name], [h for other in named if other != name for h in hits[other]])]
-    if len(named) > 1:
-        # A topic named only by a slip of a word that is exactly another topic's word ("abdrücken" is the
-        # fee in slang, no slip of "ausdrucken") is not named.
-        exact = {name: set(_topic(name, vocabulary).strong.found(folded, typos=False)) for name in named}
-        named = [name for name in named if exact[name] or _names(_topic(name, vocabulary), " ".join(
-            t for t in folded.split() if t not in {w for other in named if other != name for hit in exact[other]
-                                                   for w in hit.split()}), question)]
     core = without_occasions(folded, vocabulary.occasions, vocabulary.matter_words)
     asked = [name for name in named if _names(_topic(name, vocabulary), core, question) or any(
         hit.startswith(tuple(f"{o} " for o in vocabulary.occasions))  # "in my place", "in meinem Namen"

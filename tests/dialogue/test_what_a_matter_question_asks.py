@@ -221,7 +221,7 @@ def test_requests_and_ages_in_other_words(text, expected):
     ("wie viel muss man denn so abdrücken für die erste aufenthaltserlaubnis", ["ask fee issue"]),
     ("wo kann ich mich über den Stand erkundigen", ["ask status"]),
 ])
-def test_a_word_exactly_of_one_topic_is_no_slip_of_another(text, expected):
+def test_slang_for_paying_and_asking_about_the_status(text, expected):
     assert turn(text) == expected
 
 
