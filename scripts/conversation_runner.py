@@ -33,11 +33,12 @@ CONVERSATIONS_DIR = ROOT / "tests" / "evaluation" / "conversations"
 # a third outside writer) was played once after the next session's work; "sealed4" (2026-12-02,
 # a fourth outside writer) the same, at the start of the following session; "dev6" (2026-12-02, colloquial,
 # typos, two questions and not covered only, 15 per language) guides the work on those kinds of sealed4;
-# "dev5" (2026-12-02, mid-form moves only, 12 per language) guides the work on its mid-enquiry kinds.
+# "dev5" (2026-12-02, mid-form moves only, 12 per language) guides the work on its mid-enquiry kinds;
+# "dev3" (2026-12-02, follow-ups only, 40 per language) guides the work on follow-ups on the answer before.
 SETS = {"conversations": CONVERSATIONS_DIR,
         **{name: ROOT / "tests" / "evaluation" / name
            for name in ("heldout", "fresh", "final", "dev", "sealed", "dev2", "sealed2", "sealed3", "sealed4",
-                        "dev6", "dev5")}}
+                        "dev6", "dev5", "dev3")}}
 
 
 def markers() -> tuple[dict[str, list[str]], list[str]]:

@@ -565,7 +565,7 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
                     commands[at] = NotCovered(frame) if _unknown_fee(frame, vocabulary) else AskQuestion(frame)
             in_message = previous = commands[-1].frame
         elif follows_up:
-            if _topic(previous.topic, vocabulary).about_other and previous.occasion:
+            if previous.occasion and any(t.name == previous.topic and t.about_other for t in vocabulary.topics):
                 # "und für Minderjährige?" after "wovon hängt das ab?": the thing it was about (the fee).
                 previous = replace(previous, topic=previous.occasion, occasion=None)
             frame = _titled(previous.follow(clause.details), named, vocabulary)
@@ -798,10 +798,24 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
         if not text:
             return [SwitchLanguage(switch)]
     asked = questions(parse, context, vocabulary)
+    on_answer = _on_the_answer_before(parse, context, vocabulary)
+    if asked and on_answer and isinstance(on_answer[0], AskQuestion) and not questions(
+            replace(parse, intent=None, confidence=0.0), context, vocabulary):
+        # "what am I supposed to do with it?" after the confirmation: its answer says it, whatever
+        # topic the NLU guessed for the words alone.
+        asked = on_answer
+    elif asked and on_answer:
+        asked = _beside_weak_words(asked, parse.text, context, vocabulary) or asked
     # The NLU's switch intent alone never outweighs a question ("Braucht sie einen Deutschkurs?").
     if switch or parse.intent == "switch_language" and parse.confidence >= CONFIDENT and not asked and not (
             language_as_topic(text)):
         commands.append(SwitchLanguage(switch or context.language))
+    expiry = _expiry_after_answer(parse, context, vocabulary)
+    if expiry:
+        # A new topic the message names stays ("but it runs out, can I keep working?"); the question
+        # before, only asked again with the title named ("mein Visum ist aber schon abgelaufen!"), does not.
+        renamed = [c for c in asked if isinstance(c, (AskQuestion, NotCovered)) and c.frame.topic != context.frame.topic]
+        return commands + (asked if renamed else expiry)
     enquiry_intent = (parse.intent or "").startswith("enquiry_") or parse.intent == "start_enquiry"
     # Asking vs applying: a question is answered (and the enquiry offered); a request starts it.
     # A topic whose answer offers an enquiry names it too ("I'd like to file the pick-up of my card").
@@ -874,6 +888,8 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
         commands.append(StartEnquiry(concern or topic_concern or named))
     if asked or applying:
         return commands
+    if on_answer:
+        return commands + on_answer
     if vocabulary.office_words.any(folded) and is_question(text, vocabulary) and (parse.intent not in (
             "greet", "thank", "goodbye", "affirm", "deny", "bot_challenge", "insult") or parse.confidence < CONFIDENT):
         # An unsure "goodbye" for "were are the cards made" is a question with a typo, not a goodbye.
@@ -888,6 +904,80 @@ def interpret(parse: Parse, context: Context, vocabulary: Vocabulary | None = No
         # "did you mean: fees?"; fragments, statements and "????" still get the two-stage fallback.
         return [OutOfScope()]
     return commands + ([] if commands else [Unclear(parse.intent)])
+
+
+# Intents a short question may have that are no follow-up ("are you a bot?", "what can you do?").
+NO_FOLLOW_UP_INTENTS = {"bot_challenge", "show_menu", "insult", "start_over", "switch_language"}
+
+
+def _expiry_after_answer(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Command]:
+    """ "Aber mein Titel läuft doch in der Zwischenzeit ab!", "ok but my permit runs out next week":
+    right after an answer, a short statement (no question) saying the title expires soon (or has expired), without
+    words of a wish to apply, objects to that answer: what applies then (apply on time, the
+    Fiktionswirkung; once expired, that it is no longer automatic), with the extension offered."""
+    previous, folded = context.frame, fold(parse.text)
+    if previous is None or previous.topic is None or len(folded.split()) > vocabulary.follow_up_words + 4:
+        return []
+    if vocabulary.applying.any(folded) or requests_enquiry(parse.text, vocabulary) or is_question(
+            parse.text, vocabulary, anywhere=True):
+        return []  # a question ("und wenn sie schon abgelaufen ist?") is read as one
+    gone, soon = vocabulary.title_state(folded)
+    if not (gone or soon):
+        return []
+    details = read_details(parse.text, vocabulary)
+    frame = QuestionFrame(topic="fiktion" if gone else "process", title=details.title or previous.title,
+                          matter=details.matter, expired=True if gone else None, expiring=True if soon else None)
+    return [AskQuestion(_expiring(frame, vocabulary))]
+
+
+def _aspects(folded: str, vocabulary: Vocabulary) -> list[tuple[str, list[str]]]:
+    """The aspects a follow-up asks (content/questions.yml `follow_ups`), each with its words found."""
+    return [(name, hits) for name, words in vocabulary.aspects.items() if (hits := words.found(folded, typos=False))]
+
+
+def _beside_weak_words(asked: list[Command], text: str, context: Context, vocabulary: Vocabulary) -> list[Command]:
+    """ "can it go any faster?" after the card's weeks, "wo zahle ich das denn?" after the fee: a short
+    follow-up whose one topic came from weak words only ("go", "zahle"), naming no strong topic and no
+    matter or person, that asks an aspect those words are no part of ("faster", "wo"): about the answer
+    before, as `_on_the_answer_before` reads it; unless the topic's answer states that aspect."""
+    previous = context.frame
+    if len(asked) != 1 or not isinstance(asked[0], AskQuestion) or previous is None:
+        return []
+    topic = next((t for t in vocabulary.topics if t.name == asked[0].frame.topic), None)
+    folded = fold(text)
+    if topic is None or _strong_topics(folded, vocabulary, True)[0] or read_details(text, vocabulary).has_details:
+        return []
+    hits = topic.weak.found(folded) + topic.weak_in_question.found(folded, typos=False)
+    if not hits:
+        return []  # named by the previous topic's follow words or the NLU: not a weak reading
+    used = {w.rstrip("*") for hit in hits for w in hit.split()}
+    other = [name for name, found in _aspects(folded, vocabulary) if not any(
+        a.startswith(u) or u.startswith(a) for a in {w.rstrip("*") for f in found for w in f.split()} for u in used)]
+    if not other or other[0] in topic.states:
+        return []
+    before = next((t for t in vocabulary.topics if t.name == previous.topic), None)
+    return [AskQuestion(previous) if before is not None and other[0] in before.states else NotCovered(previous)]
+
+
+def _on_the_answer_before(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Command]:
+    """A short question right after an answer that names no topic of its own ("bis wann genau?",
+    "und wer sieht die dann?", "any way to speed that up?") asks about that answer: answered again
+    when the answer states what is asked (its topic's `states`, content/questions.yml `follow_ups`),
+    else honestly not covered, with the question kept (never the menu, a goodbye or the form)."""
+    previous, text = context.frame, parse.text.strip()
+    folded = strip_fillers(fold(text), vocabulary.fillers) or fold(text)
+    if previous is None or previous.topic is None or not is_question(text, vocabulary, anywhere=True):
+        return []
+    if len(folded.split()) > vocabulary.follow_up_words or (
+            parse.intent in NO_FOLLOW_UP_INTENTS and parse.confidence >= CONFIDENT):
+        return []
+    aspect = next((name for name, words in vocabulary.aspects.items() if words.any(folded, typos=False)), None)
+    if aspect is None and len(folded.split()) < 2:
+        return []  # "echt?", "ok?": no question about the answer
+    topic = next((t for t in vocabulary.topics if t.name == previous.topic), None)
+    if topic is not None and aspect in topic.states:
+        return [AskQuestion(previous)]
+    return [NotCovered(previous)]
 
 
 def asks_in_words(text: str, vocabulary: Vocabulary) -> bool:

@@ -78,6 +78,7 @@ class Topic:
     open: bool = False                # "what now?": asks about the topic a statement before it in the message named
     open_weak: bool = False           # so does a question of it named only by its weak words ("wie komme ich da ran?")
     never_applied: bool = False       # "I need to cancel my appointment": said as a wish, still answered, never an enquiry
+    states: tuple[str, ...] = ()      # the aspects (`aspects`) its answer states: "bis wann genau?" after it is answered again
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,8 @@ class Vocabulary:
     request_topics: tuple[str, ...] = ()   # topics such a request may name; another topic makes it a question
     request_to_office: tuple[str, ...] = ()  # "could you", "können Sie": with an enquiry intent, a request
     office_verbs: Words = Words(())        # "aufnehmen", "set up": asked of the office with a concern, a request
+    aspects: dict[str, Words] = field(default_factory=dict)  # what a short follow-up asks of the answer before (until, where, who ...)
+    follow_up_words: int = 10               # a follow-up on the answer before has at most this many words
     office_openers: tuple[str, ...] = ()   # "please", "tragen Sie": with an office verb, asked of the office too
     not_persons: Words = Words(())         # "what kind of": its "kind" is no child
     uncovered_held: Words = Words(())      # "Aufenthaltsgestattung" ... with one of
@@ -194,7 +197,8 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
                            tuple(t.get("follow_covers") or ()), tuple(t.get("after") or ()),
                            Words.of(t.get("after_words")), Words.of(t.get("when_expiring")), Words.of(t.get("about_it")),
                            t.get("follow_purpose"), bool(t.get("matter_offer", True)), bool(t.get("about_other")),
-                           bool(t.get("open")), bool(t.get("open_weak")), bool(t.get("never_applied")))
+                           bool(t.get("open")), bool(t.get("open_weak")), bool(t.get("never_applied")),
+                           tuple(t.get("states") or ()))
                      for name, t in data["topics"].items()),
         matters=tuple(Matter(name, Words.of(m["words"]), m.get("concern"), m.get("fee"), tuple(m.get("keeps") or ()),
                              bool(m.get("carries", True)), tuple(m.get("titles") or ()))
@@ -248,6 +252,8 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
         request_topics=tuple((data.get("enquiry_request") or {}).get("topics") or ()),
         request_to_office=tuple(fold(w) for w in (data.get("enquiry_request") or {}).get("to_office") or ()),
         office_verbs=Words.of((data.get("enquiry_request") or {}).get("office_verbs")),
+        aspects={k: Words.of(v) for k, v in ((data.get("follow_ups") or {}).get("aspects") or {}).items()},
+        follow_up_words=int((data.get("follow_ups") or {}).get("at_most_words", 10)),
         office_openers=tuple(fold(w) for w in (data.get("enquiry_request") or {}).get("office_openers") or ()),
         not_persons=Words.of(data.get("not_persons")),
         uncovered_held=Words.of((data.get("not_covered_together") or {}).get("held")),

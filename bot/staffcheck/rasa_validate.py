@@ -13,7 +13,7 @@ import re
 import subprocess
 from dataclasses import dataclass
 
-from bot.runner.environment import RASA_BIN, rasa_env
+from bot.runner.environment import RASA_BIN, RASA_PYTHON, RASA_TRAIN_LAUNCHER, rasa_env
 from bot.staffcheck.project import Project, normalise
 from bot.staffcheck.report import Problem
 from bot.staffcheck.responses import is_referenced_by_code
@@ -36,10 +36,19 @@ class RasaRun:
     output: str
 
 
+def rasa_validate_command() -> list[str]:
+    """`rasa data validate` through the product's Rasa launcher (deploy/rasa/rasa_train.py: Rasa
+    without TensorFlow's import, which the check never used; the same warnings, ~3 CPU s less),
+    or Rasa's own command without it."""
+    if RASA_TRAIN_LAUNCHER.exists():
+        return [str(RASA_PYTHON), str(RASA_TRAIN_LAUNCHER), *COMMAND]
+    return [str(RASA_BIN), *COMMAND]
+
+
 def run_rasa_validate(project: Project, timeout_s: float = 600) -> RasaRun:
-    """Run Rasa's validator on the project (about 30 s: Rasa imports TensorFlow)."""
+    """Run Rasa's validator on the project (about 10-30 s)."""
     result = subprocess.run(
-        [str(RASA_BIN), *COMMAND], cwd=project.root, env={**os.environ, **rasa_env()},
+        rasa_validate_command(), cwd=project.root, env={**os.environ, **rasa_env()},
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout_s,
     )
     return RasaRun(result.returncode, ANSI.sub("", result.stdout))

@@ -28,6 +28,12 @@ import builds lists of trusted numpy/scipy types by searching every loaded modul
 each function, and after TensorFlow is loaded (~5900 modules instead of ~1400) that took
 half of Rasa's start (12 s of 22 s at load 5; docs/BENCHMARKS.md). The lists come out
 identical either way.
+
+TensorFlow itself (~12 s of a start at load, ~3.5 CPU s) is not imported for a model without TensorFlow components:
+deploy/rasa/rasa_without_tensorflow.py compiles the two Rasa modules that import DIET's, TED's
+and their Keras helpers' classes at their top with stand-ins for exactly those imports; a
+model that does use DIET or TED imports them on loading, and the stand-ins become the real
+classes (same behaviour as without the hook, TensorFlow's import included).
 """
 
 import os
@@ -103,6 +109,19 @@ def preload_skops() -> None:
         pass
 
 
+def defer_tensorflow() -> None:
+    """deploy/rasa/rasa_without_tensorflow.py's hook for `rasa run` (and `rasa shell`)."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    try:
+        import rasa_without_tensorflow
+    except ImportError as error:
+        print(f"rasa: TensorFlow not deferred ({error})", file=sys.stderr, flush=True)
+        return
+    finally:
+        sys.path.pop(0)
+    rasa_without_tensorflow.install(rasa_without_tensorflow.FOR_RUN)
+
+
 def main() -> int:
     token = os.environ.get("INTAKE_RASA_TOKEN", "").strip()
     actions_token = os.environ.get("INTAKE_ACTIONS_TOKEN", "").strip()
@@ -124,7 +143,8 @@ def main() -> int:
     # "--auth-token=<token>", not two words: a generated token may start with "-", which
     # argparse would take for an option ("expected one argument").
     sys.argv = ["rasa", *sys.argv[1:]] + ([f"--auth-token={token}"] if token else [])
-    preload_skops()  # before rasa.server (below) imports TensorFlow
+    defer_tensorflow()  # before anything imports Rasa
+    preload_skops()  # before rasa.server (below) could import TensorFlow
     try:
         constant_time_api_token()
     except (ImportError, AttributeError, RuntimeError) as error:

@@ -3,7 +3,8 @@
     .venv-rasa/bin/python deploy/rasa/rasa_train.py train --config config.yml --domain domain --data data ...
 
 bot/runner/training.py (and through it `make train`, `make run`, the tests' stack, the
-staff console) and the benchmark train with this launcher. Profiled with py-spy
+staff console) and the benchmark train with this launcher; the staff checks run `rasa data
+validate` with it too (bot/staffcheck/rasa_validate.py: only the TensorFlow hook matters there). Profiled with py-spy
 (docs/BENCHMARKS.md, 2026-12-02), a training spent its time here without need:
 
 1. **skops imported after TensorFlow.** Rasa saves the intent classifier with skops, whose
@@ -20,10 +21,17 @@ staff console) and the benchmark train with this launcher. Profiled with py-spy
    (`old_bound_to_new`), with n = intents × (features + 1), here ~870,000. An unbounded list
    gets the same two arrays (-inf and +inf) at once.
 
+4. **TensorFlow's import** (~12 s of a training's wall time, ~3.5 CPU s): Rasa's default recipe and two of its modules import
+   DIET, TED and their Keras helpers whatever the pipeline. When the configuration names no
+   TensorFlow component, deploy/rasa/rasa_without_tensorflow.py compiles those three modules with
+   stand-ins for exactly those imports (the same model: test in tests/runner).
+
 Each patch checks that it patches what it expects and otherwise leaves Rasa alone (the
-training then just takes longer). Nothing is patched for `rasa run`.
+training then just takes longer). `rasa run` has its own launcher (rasa_run.py), which defers
+TensorFlow the same way.
 """
 
+import os
 import sys
 
 _MARK = "_intake_training_speedup"
@@ -93,8 +101,39 @@ def sentence_features_only() -> bool:
     return True
 
 
+def config_argument(argv: list[str]) -> str:
+    """The value of `rasa train`'s --config/-c (Rasa's default: config.yml)."""
+    for index, word in enumerate(argv):
+        if word in ("--config", "-c") and index + 1 < len(argv):
+            return argv[index + 1]
+        if word.startswith("--config="):
+            return word.split("=", 1)[1]
+    return "config.yml"
+
+
+def defer_tensorflow(argv: list[str]) -> None:
+    """deploy/rasa/rasa_without_tensorflow.py's hook, when the configuration needs no TensorFlow."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    try:
+        import rasa_without_tensorflow
+    except ImportError as error:
+        print(f"rasa train: TensorFlow not deferred ({error})", file=sys.stderr, flush=True)
+        return
+    finally:
+        sys.path.pop(0)
+    if argv[:1] != ["train"]:  # `rasa data validate` and the like: the registry stays as it is
+        rasa_without_tensorflow.install(rasa_without_tensorflow.FOR_RUN)
+        return
+    needs_none, why = rasa_without_tensorflow.config_needs_no_tensorflow(config_argument(argv))
+    if needs_none:
+        rasa_without_tensorflow.install(rasa_without_tensorflow.FOR_TRAIN)
+    else:
+        print(f"rasa train: TensorFlow imported as usual: {why}", file=sys.stderr, flush=True)
+
+
 def main() -> int:
-    preload_skops()  # before Rasa imports TensorFlow
+    defer_tensorflow(sys.argv[1:])  # before anything imports Rasa
+    preload_skops()  # before Rasa could import TensorFlow
     for patch in (unbounded_lbfgsb_bounds, sentence_features_only):
         try:
             patch()

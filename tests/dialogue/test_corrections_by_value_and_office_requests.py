@@ -186,3 +186,20 @@ def test_a_town_is_corrected_by_its_new_value_beside_the_old_one(text, language,
 def test_a_town_or_an_answer_alone_changes_no_town(text, language):
     result = run_form(AT_NATIONALITY, text, confidence=0.4, language=language)
     assert "place_of_birth" not in result.slots or result.slots["place_of_birth"] == "Ankara"
+
+
+@pytest.mark.parametrize("text, concern", [
+    ("Meine Adresse hat sich geändert, tragen Sie das bitte ein", "data_change"),
+    ("I've moved to a new flat, please update that for me", "data_change"),
+    ("my permit runs out in May, please arrange the extension for me", "residence_permit_extension"),
+    ("Mein Visum läuft bald ab, können Sie die Verlängerung für mich veranlassen?", "visa_extension"),
+    ("I lost my residence card, please note that down for me", "lost_card"),
+])
+def test_a_request_to_register_another_matter_starts_its_enquiry(text, concern):
+    assert turn(text) == [f"start {concern}"]
+
+
+@pytest.mark.parametrize("text", ["please tell me whether my wife can collect my card",
+                                  "Bitte sagen Sie mir, ob meine Frau die Karte abholen kann"])
+def test_please_tell_me_is_a_question(text):
+    assert turn(text)[0].startswith("ask pickup")

@@ -22,11 +22,13 @@ CONVERSATIONS = load_conversations(ROOT / "tests" / "evaluation" / "conversation
 # "sealed4" (2026-12-02, a fourth writer) the same, played once on main bd08e14.
 BLIND = {"heldout": (30, 0), "fresh": (40, 12), "final": (40, 14), "dev": (55, 12), "sealed": (82, 18),
          "dev2": (85, 20), "sealed2": (85, 20),
-         "sealed3": (85, 20), "sealed4": (85, 20), "dev6": (15, 0), "dev5": (12, 0)}
+         "sealed3": (85, 20), "sealed4": (85, 20), "dev6": (15, 0), "dev5": (12, 0),
+         "dev3": (40, 40)}
 # Sets of some kinds only: "dev6" (2026-12-02, branch colloq14) is colloquial first turns, typos, two
 # questions and not covered, 15 per language; "dev5" (2026-12-02, branch midform14) is mid-enquiry
-# moves, 12 per language.
-SOME_KINDS = {"dev6": ("colloquial", "typos", "two_questions", "not_covered"), "dev5": ("mid_form",)}
+# moves, 12 per language; "dev3" (2026-12-02, branch follow14) is 40 follow-ups per language.
+SOME_KINDS = {"dev6": ("colloquial", "typos", "two_questions", "not_covered"), "dev5": ("mid_form",),
+              "dev3": ("follow_up",)}
 SETS = {name: load_conversations(ROOT / "tests" / "evaluation" / name) for name in BLIND}
 EVERY = CONVERSATIONS + [c for name in BLIND for c in SETS[name]]
 

@@ -29,6 +29,7 @@ def _launch(monkeypatch, token: str, actions_token: str = "actions-token-0123456
     rasa = types.ModuleType("rasa")
     rasa.server = fake_server
     monkeypatch.setitem(sys.modules, "rasa", rasa)
+    monkeypatch.setattr(sys, "meta_path", list(sys.meta_path))  # the launcher's import hook goes with the test
     monkeypatch.setitem(sys.modules, "rasa.__main__", fake_main)
     monkeypatch.setitem(sys.modules, "rasa.server", fake_server)
     monkeypatch.setenv("INTAKE_RASA_TOKEN", token)

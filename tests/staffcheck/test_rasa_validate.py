@@ -7,7 +7,10 @@ import pytest
 from bot.config import PROJECT_ROOT
 from bot.staffcheck import Options, run_checks
 from bot.staffcheck.project import Project
-from bot.staffcheck.rasa_validate import RasaRun, interpret, rasa_messages, run_rasa_validate, translate
+from bot.runner.environment import RASA_PYTHON, RASA_TRAIN_LAUNCHER
+from bot.staffcheck.rasa_validate import (
+    COMMAND, RasaRun, interpret, rasa_messages, rasa_validate_command, run_rasa_validate, translate,
+)
 from tests.staffcheck.conftest import ProjectCopy, response_block
 
 ORPHAN = response_block("utter_orphan", "Niemand sagt das.", "Nobody says this.")
@@ -78,3 +81,8 @@ def test_real_project_data_passes_every_check(rasa_on_copy_with_orphan):
     results = run_checks(Project(PROJECT_ROOT), Options(with_rasa=False))
     open_problems = [str(p) for p in rasa_problems] + [str(p) for r in results for p in r.problems]
     assert open_problems == []
+
+
+def test_rasa_validate_runs_through_the_launcher_without_tensorflow():
+    """deploy/rasa/rasa_train.py defers TensorFlow's import for any Rasa command (same warnings)."""
+    assert rasa_validate_command() == [str(RASA_PYTHON), str(RASA_TRAIN_LAUNCHER), *COMMAND]
