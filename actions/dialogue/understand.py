@@ -555,7 +555,12 @@ def questions(parse: Parse, context: Context, vocabulary: Vocabulary) -> list[Co
             commands[-1] = AskQuestion(frame)
             in_message = previous = frame
         elif topics:
-            base = in_message or (QuestionFrame(matter=_carried(previous, topics, vocabulary)) if previous else QuestionFrame())
+            # "Muss mein Kind zum Termin mit? Und was kostet es für sie?": the fee is not the appointment's
+            # (an appointment is how, not what: `carries: false`); what to bring is still for it ("Ich
+            # brauche einen Termin. Was muss ich mitbringen?").
+            fee_after = "fee" in topics and bool(commands) and isinstance(commands[-1], (AskQuestion, NotCovered))
+            base = replace(in_message, matter=_carried(in_message, topics, vocabulary)) if in_message and fee_after else in_message or (
+                QuestionFrame(matter=_carried(previous, topics, vocabulary)) if previous else QuestionFrame())
             if clause.refers and previous is not None and in_message is None:
                 base = QuestionFrame(matter=previous.matter, title=previous.title, person=previous.person,
                                      age=previous.age, occasion=previous.topic)

@@ -262,3 +262,11 @@ def test_dropping_by_without_an_appointment_is_no_cancelling(text):
 def test_paying_in_slang_is_no_printing():
     assert turn("wie viel muss ich für die verlängerung abdrücken?") == ["ask fee extension"]
     assert "ask confirmation" in _topics("kann ich die bestätigung ausdrucken?", None)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Muss mein Kind (4) mit zum Termin? Und was kostet es für sie?", "ask fee child 4"),
+    ("Does my son (9) have to come to the appointment, and how much is it for him?", "ask fee child 9"),
+])
+def test_a_fee_asked_after_an_appointment_question_is_no_fee_of_the_appointment(text, expected):
+    assert turn(text)[-1] == expected
