@@ -13,10 +13,9 @@ import re
 import time
 from dataclasses import dataclass, field
 
-import httpx
 import pytest
 
-from tests.e2e.chat import Chat, internal_id, minimal_pdf, telegram_internal_id
+from tests.e2e.chat import Chat, fetch_confirmation, internal_id, minimal_pdf, telegram_internal_id
 from tests.faults.helpers import QUESTIONS, SUMMARY, answer_until_summary, backend_rows, person, start_other_enquiry
 from tests.fixtures.fake_telegram import FakeTelegram
 
@@ -72,7 +71,7 @@ def web_victim(stack) -> Victim:
     chat.press("send it")
     [case] = backend_rows(stack.var_dir, chat.sender)
     [payload] = [c for c in chat.custom if c.get("type") == "confirmation_pdf"]
-    pdf = httpx.get(f"{stack.gateway_url}{payload['url']}", headers={"X-Conversation": chat.sender}, timeout=30)
+    pdf = fetch_confirmation(stack.gateway_url, payload["url"], chat.sender)
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     keys = FOLLOW_UP_KEY.findall("\n".join(chat.transcript))
     assert len(keys) == 1, chat.transcript[-3:]

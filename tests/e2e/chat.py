@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +27,22 @@ def internal_id(var_dir, sender: str) -> str:
 def telegram_internal_id(var_dir, chat_id: int) -> str:
     """The id under which Rasa and the backend know a Telegram chat's conversation."""
     return telegram_conversation(stored_secret(var_dir, KEY_VARIABLE), chat_id)
+
+
+# The widget asks again after Retry-After while a confirmation is still rendered (503 pdf_pending,
+# bot/gateway/static/widget.js DOWNLOAD_TRIES); tests do the same, a little more patiently,
+# because a loaded CI machine renders slower.
+CONFIRMATION_TRIES = 8
+
+
+def fetch_confirmation(gateway_url: str, url: str, sender: str) -> httpx.Response:
+    """GET a confirmation PDF as the widget does: again after Retry-After while it is pending."""
+    for _ in range(CONFIRMATION_TRIES):
+        response = httpx.get(f"{gateway_url}{url}", headers={"X-Conversation": sender}, timeout=30)
+        if response.status_code != 503 or "pdf_pending" not in response.text:
+            return response
+        time.sleep(min(int(response.headers.get("Retry-After", "1")), 10))
+    return response
 
 
 @dataclass

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import httpx
 import pytest
 
-from tests.e2e.chat import Chat, new_sender, stored_cases
+from tests.e2e.chat import Chat, fetch_confirmation, new_sender, stored_cases
 
 pytestmark = pytest.mark.slow
 
@@ -123,7 +123,7 @@ def test_confirmation_pdf_download_is_bound_to_the_conversation(stack):
     [payload] = [c for c in chat.custom if c.get("type") == "confirmation_pdf"]
     # The conversation is named in a header, never in the link (links end up in logs).
     assert "?" not in payload["url"] and chat.sender not in payload["url"]
-    pdf = httpx.get(f"{stack.gateway_url}{payload['url']}", headers={"X-Conversation": chat.sender}, timeout=30)
+    pdf = fetch_confirmation(stack.gateway_url, payload["url"], chat.sender)
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     for someone_else in (new_sender(), "", "someone-else"):
         assert httpx.get(f"{stack.gateway_url}{payload['url']}", headers={"X-Conversation": someone_else},

@@ -5,10 +5,9 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 
-import httpx
 import pytest
 
-from tests.e2e.chat import Chat
+from tests.e2e.chat import Chat, fetch_confirmation
 from tests.faults.helpers import (
     answer_until_summary, assert_complete_case, backend_rows, person, start_other_enquiry, wait_for,
 )
@@ -43,6 +42,6 @@ def test_a_case_confirmed_while_the_backend_is_down_arrives_exactly_once(stack):
     chat.say("send my confirmation")
     [payload] = [c for c in chat.custom if c.get("type") == "confirmation_pdf"]
     assert payload["case_number"] == case["case_number"]
-    pdf = httpx.get(f"{stack.gateway_url}{payload['url']}", headers={"X-Conversation": chat.sender}, timeout=30)
+    pdf = fetch_confirmation(stack.gateway_url, payload["url"], chat.sender)
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert len(backend_rows(stack.var_dir, chat.sender)) == 1
