@@ -962,12 +962,12 @@ def _expiry_after_answer(parse: Parse, context: Context, vocabulary: Vocabulary)
     previous, folded = context.frame, fold(parse.text)
     if previous is None or previous.topic is None or len(folded.split()) > vocabulary.follow_up_words + 4:
         return []
-    if vocabulary.applying.any(folded) or requests_enquiry(parse.text, vocabulary) or is_question(
-            parse.text, vocabulary, anywhere=True):
-        return []  # a question ("und wenn sie schon abgelaufen ist?") is read as one
-    gone, soon = vocabulary.title_state(folded)
-    if not (gone or soon):
+    if vocabulary.applying.any(folded) or requests_enquiry(parse.text, vocabulary):
         return []
+    gone, soon = vocabulary.title_state(folded)
+    if not (gone or soon) or gone and is_question(parse.text, vocabulary, anywhere=True):
+        return []  # a question ("und wenn sie schon abgelaufen ist?") is read as one
+    # "but my permit expires next week, what happens then?": the expiry stated, asked what applies then.
     details = read_details(parse.text, vocabulary)
     frame = QuestionFrame(topic="fiktion" if gone else "process", title=details.title or previous.title,
                           matter=details.matter, expired=True if gone else None, expiring=True if soon else None)
